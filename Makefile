@@ -1,0 +1,38 @@
+# Two entry points a user needs: `make serve` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CORPUS ?= corpus
+INDEX  ?= var/index
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: serve test install index lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the project metadata changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/interviews build --if-missing --corpus $(CORPUS) --index $(INDEX)
+
+serve: index
+	$(BIN)/interviews serve --corpus $(CORPUS) --index $(INDEX) --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var test-artifacts .pytest_cache

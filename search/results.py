@@ -1,0 +1,61 @@
+"""Plain dataclasses the search library returns; the CLI and the web layer only ever see these."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+FACETS = ("interviewee", "publication", "topic", "place", "work", "organization", "role", "year", "category")
+"""Facet names, in the order a sidebar shows them."""
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    """Counts for one facet over *all* matches; ``values`` holds the top N, ``more`` how many were cut."""
+
+    name: str
+    values: list[FacetValue] = field(default_factory=list)
+    more: int = 0
+
+
+@dataclass
+class Hit:
+    article: str  # article id, e.g. "voyagela/000_713f14fa217934a6"
+    passage: int  # 0 for the intro, 1..n for questions
+    question: str
+    answer: str
+    snippet: str  # sanitised HTML: plain text with <mark> around matched terms
+    interviewee: str
+    publication: str
+    score: float
+    url: str = ""  # the article's original URL, if known
+    title: str = ""
+    date: str = ""
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, Facet] = field(default_factory=dict)
+    suggestion: str | None = None  # "did you mean", a whole corrected query
+    warnings: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict:
+        """The shape shared by ``interviews search --json`` and ``/api/search``."""
+        data = asdict(self)
+        data["facets"] = {name: [asdict(v) for v in f.values] for name, f in self.facets.items()}
+        data["facets_more"] = {name: f.more for name, f in self.facets.items()}
+        return data

@@ -1,0 +1,1 @@
+"""The web front end: a thin Flask layer over ``search``."""
