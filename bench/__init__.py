@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic corpus generator, speed against baselines, ranking quality on IR collections."""
