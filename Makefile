@@ -30,7 +30,13 @@ serve: index
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP)
+# axe-core for the browser tests' accessibility check; reinstalled only when the lock file changes.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+test: $(STAMP) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -33,3 +33,26 @@ INDEX_OPTION = click.option(
 @click.version_option(package_name="interview-search")
 def main() -> None:
     """Interview Search: split, index and search question/answer passages of interviews."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+    help="Worker processes (gunicorn); each keeps its own open index.",
+)
+@click.option("--debug", is_flag=True, help="Flask's development server with reloader and debugger instead.")
+@CORPUS_OPTION
+@INDEX_OPTION
+def serve(host: str, port: int, workers: int, debug: bool, corpus_dir: str, index_dir: str) -> None:
+    """Serve the search page and JSON API; a rebuilt index is picked up without a restart."""
+    from webui.serve import ServeError
+    from webui.serve import serve as run_server
+
+    count = 1 if debug else workers
+    click.echo(f"Serving http://{host}:{port}/ (index {index_dir}, {count} worker(s))", err=True)
+    try:
+        run_server(index_dir, corpus_dir, host=host, port=port, workers=workers, debug=debug)
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -1,0 +1,124 @@
+"""HTML pages: search, help, article, stats, and the OpenSearch description. Views only call the library."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, render_template, request, url_for
+
+from webui import present, sanitize
+from webui.app import get_engine
+from webui.urls import FACET_LABELS, SORTS, SearchState, article_url, parse_state
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("pages", __name__)
+
+MORE_LIKE_THIS = 5
+"""Similar passages listed under each passage of an article page."""
+
+
+def run_search(state: SearchState):
+    """Ask the library for the results ``state`` describes."""
+    return get_engine().search(
+        state.q,
+        state.library_filters(),
+        page=state.page,
+        per_page=state.per_page,
+        sort=state.sort,
+        facet_limit=state.facet_limit(),
+    )
+
+
+@bp.app_template_global()
+def hit_url(hit, q: str = "") -> str:
+    return article_url(hit.article, hit.passage, q)
+
+
+@bp.app_template_filter("snippet")
+def snippet_filter(fragment: str):
+    return sanitize.snippet(fragment)
+
+
+@bp.route("/")
+def search_page():
+    state = parse_state(request.args)
+    engine = get_engine()
+    result = None if state.is_blank else run_search(state)
+    last = present.last_page(result.total, state.per_page) if result else 1
+    return render_template(
+        "search.html",
+        state=state,
+        result=result,
+        facets=present.facet_groups(result, state) if result else [],
+        chips=present.chips(state),
+        pages=present.pagination(state, result.total) if result else [],
+        past_last_page=bool(result and result.total and state.page > last),
+        last_page=last,
+        sorts=SORTS,
+        stats=_safe_stats(engine) if state.is_blank else {},
+        suggestion_url=state.with_query(result.suggestion).url() if result and result.suggestion else "",
+        api_url=state.url("/api/search"),
+        csv_url=state.url("/search.csv"),
+    )
+
+
+@bp.route("/help")
+def help_page():
+    return render_template("help.html", facet_labels=FACET_LABELS, sorts=SORTS)
+
+
+@bp.route("/articles/<path:article_id>")
+def article_page(article_id: str):
+    engine = get_engine()
+    article = engine.article(article_id)
+    if article is None:
+        abort(404, description=f"There is no article with the id “{article_id}”.")
+    q = request.args.get("q", "")
+    similar = {}
+    for passage in article.passages:
+        try:
+            similar[passage.number] = engine.more_like_this(article.id, passage.number, limit=MORE_LIKE_THIS)
+        except Exception:  # one passage's suggestions failing must not lose the article itself
+            log.exception("more_like_this failed for %s #%s", article.id, passage.number)
+            similar[passage.number] = []
+    return render_template(
+        "article.html",
+        article=article,
+        q=q,
+        similar=similar,
+        text_html=sanitize.text_html,
+        plain_marked=sanitize.plain_marked,
+        link=sanitize.link,
+        safe_url=sanitize.safe_url,
+        back_url=SearchState(q=q).url() if q else "",
+    )
+
+
+def _safe_stats(engine) -> dict:
+    try:
+        return engine.stats()
+    except Exception:  # the welcome page still works without figures
+        log.exception("stats failed")
+        return {}
+
+
+@bp.route("/stats")
+def stats_page():
+    engine = get_engine()
+    stats = engine.stats()
+    everything = engine.search("", None, page=1, per_page=1, facet_limit=10)
+    state = SearchState()
+    return render_template(
+        "stats.html",
+        stats=stats,
+        total=everything.total,
+        facets=present.facet_groups(everything, state),
+    )
+
+
+@bp.route("/opensearch.xml")
+def opensearch():
+    root = request.url_root.rstrip("/")
+    body = render_template("opensearch.xml", root=root, search_url=root + url_for("pages.search_page"))
+    return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}

@@ -1,0 +1,212 @@
+"""The one place that reads a search URL into state and builds URLs from state.
+
+The URL is the whole state of a search (query, facet filters, sort, page, which facet is expanded), so a
+page can be shared, bookmarked and reloaded, and the back button works. Every link the templates show
+(facet toggles, filter chips, sort, pagination, "did you mean", CSV, the JSON twin) comes from here.
+
+Parameters: ``q`` (query text), one parameter per facet name repeated for each selected value
+(``topic=Hardware&topic=Software``: OR within a facet, AND across facets), ``sort``
+(``relevance`` | ``newest`` | ``interviewee``), ``page`` (1-based), ``per_page`` and ``more`` (the facet
+whose long list is shown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import quote, urlencode
+
+from search.results import FACETS
+
+SORTS = ("relevance", "newest", "interviewee")
+"""Sort orders the page offers, the first being the default."""
+
+PER_PAGE = 10
+"""Hits per page unless ``per_page`` says otherwise."""
+
+MAX_PER_PAGE = 100
+"""Largest ``per_page`` the page and ``/api/search`` accept."""
+
+MAX_CSV_ROWS = 1000
+"""Largest ``per_page`` the CSV export accepts."""
+
+MAX_PAGE = 1000
+"""Deepest page accepted; deeper paging is refused with a 400 rather than scanned."""
+
+MAX_QUERY_CHARS = 1000
+"""Longest query text accepted, in characters."""
+
+MAX_VALUES_PER_FACET = 50
+"""Most selected values accepted for one facet."""
+
+FACET_LIMIT = 10
+"""Facet values shown per facet; ``more=<facet>`` shows up to :data:`FACET_LIMIT_MORE` for that one."""
+
+FACET_LIMIT_MORE = 100
+
+CONTROL_PARAMS = ("q", "sort", "page", "per_page", "more")
+
+FACET_LABELS = {
+    "interviewee": "Interviewee",
+    "publication": "Publication",
+    "topic": "Topic",
+    "place": "Place",
+    "work": "Work",
+    "organization": "Organization",
+    "role": "Role",
+    "year": "Year",
+    "category": "Category",
+}
+
+
+class ParamError(ValueError):
+    """A request parameter is malformed or out of range; the message names it and says why."""
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """Everything a search URL says. Immutable: the ``with_*`` methods return changed copies."""
+
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = SORTS[0]
+    page: int = 1
+    per_page: int = PER_PAGE
+    more: str = ""
+    ignored: tuple[str, ...] = ()  # unknown parameter names, reported to the user, never in built URLs
+
+    @property
+    def is_blank(self) -> bool:
+        """True when there is neither query text nor a filter: the page shows its welcome state."""
+        return not self.q.strip() and not any(self.filters.values())
+
+    def is_selected(self, facet: str, value: str) -> bool:
+        return value in self.filters.get(facet, ())
+
+    def library_filters(self) -> dict[str, list[str]] | None:
+        """The filters in the shape ``SearchEngine.search`` takes, or None when there are none."""
+        chosen = {name: list(values) for name, values in self.filters.items() if values}
+        return chosen or None
+
+    def facet_limit(self) -> int:
+        return FACET_LIMIT_MORE if self.more else FACET_LIMIT
+
+    # -- building ---------------------------------------------------------------------------------------
+
+    def params(self) -> list[tuple[str, str]]:
+        """Query-string pairs in a stable order, defaults left out so URLs stay short."""
+        pairs: list[tuple[str, str]] = []
+        if self.q:
+            pairs.append(("q", self.q))
+        for name in FACETS:
+            pairs.extend((name, value) for value in self.filters.get(name, ()))
+        if self.sort != SORTS[0]:
+            pairs.append(("sort", self.sort))
+        if self.page != 1:
+            pairs.append(("page", str(self.page)))
+        if self.per_page != PER_PAGE:
+            pairs.append(("per_page", str(self.per_page)))
+        if self.more:
+            pairs.append(("more", self.more))
+        return pairs
+
+    def url(self, path: str = "/") -> str:
+        """This state as a URL on ``path`` (``/``, ``/api/search``, ``/search.csv``)."""
+        query = urlencode(self.params())
+        return f"{path}?{query}" if query else path
+
+    def toggle(self, facet: str, value: str) -> SearchState:
+        """Select ``value`` in ``facet`` if it is not selected, else drop it; back to page 1."""
+        current = self.filters.get(facet, ())
+        values = tuple(v for v in current if v != value) if value in current else (*current, value)
+        filters = {**self.filters, facet: values}
+        return replace(self, filters={k: v for k, v in filters.items() if v}, page=1)
+
+    def with_query(self, q: str) -> SearchState:
+        return replace(self, q=q, page=1)
+
+    def with_page(self, page: int) -> SearchState:
+        return replace(self, page=page)
+
+    def with_sort(self, sort: str) -> SearchState:
+        return replace(self, sort=sort, page=1)
+
+    def with_more(self, facet: str) -> SearchState:
+        return replace(self, more=facet)
+
+    def without_filters(self) -> SearchState:
+        return replace(self, filters={}, page=1)
+
+
+def _one(args: Mapping, name: str) -> str:
+    """The single value of ``name``; a repeated control parameter is an error, not a silent pick."""
+    values = args.getlist(name) if hasattr(args, "getlist") else [args[name]]
+    if len(values) > 1:
+        raise ParamError(f"parameter '{name}' was given {len(values)} times; give it once")
+    return values[0]
+
+
+def _int(args: Mapping, name: str, default: int, low: int, high: int) -> int:
+    if name not in args:
+        return default
+    raw = _one(args, name).strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ParamError(f"parameter '{name}' must be a whole number, not {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise ParamError(f"parameter '{name}' must be between {low} and {high}, not {value}")
+    return value
+
+
+def parse_state(args: Mapping, strict: bool = False, max_per_page: int = MAX_PER_PAGE) -> SearchState:
+    """Read a request's query-string (a ``MultiDict``) into a :class:`SearchState`.
+
+    Raises :class:`ParamError` for a malformed or out-of-range value. Unknown parameter names are an
+    error when ``strict`` (the JSON API, where a typo should be loud) and are otherwise ignored and listed
+    in ``SearchState.ignored`` (the HTML page, where a link may carry tracking parameters).
+    """
+    q = _one(args, "q") if "q" in args else ""
+    if len(q) > MAX_QUERY_CHARS:
+        raise ParamError(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}")
+    sort = _one(args, "sort").strip() if "sort" in args else SORTS[0]
+    sort = sort or SORTS[0]
+    if sort not in SORTS:
+        raise ParamError(f"parameter 'sort' must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
+    page = _int(args, "page", 1, 1, MAX_PAGE)
+    per_page = _int(args, "per_page", PER_PAGE, 1, max_per_page)
+    more = _one(args, "more").strip() if "more" in args else ""
+    if more and more not in FACETS:
+        raise ParamError(f"parameter 'more' must name a facet ({', '.join(FACETS)}), not {more[:40]!r}")
+
+    filters: dict[str, tuple[str, ...]] = {}
+    for name in FACETS:
+        values = args.getlist(name) if hasattr(args, "getlist") else ([args[name]] if name in args else [])
+        # Blank values come from empty form fields; duplicates from re-ticking: neither is a filter.
+        kept = tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+        if len(kept) > MAX_VALUES_PER_FACET:
+            raise ParamError(
+                f"facet '{name}' has {len(kept)} values selected; the limit is {MAX_VALUES_PER_FACET}"
+            )
+        if kept:
+            filters[name] = kept
+
+    unknown = tuple(sorted(k for k in args if k not in CONTROL_PARAMS and k not in FACETS))
+    if unknown and strict:
+        raise ParamError(
+            f"unknown parameter {', '.join(repr(k[:40]) for k in unknown)}; "
+            f"known: {', '.join(CONTROL_PARAMS)} and the facets {', '.join(FACETS)}"
+        )
+    return SearchState(
+        q=q, filters=filters, sort=sort, page=page, per_page=per_page, more=more, ignored=unknown
+    )
+
+
+def article_url(article_id: str, passage: int | None = None, q: str = "") -> str:
+    """Link to an article page, carrying the query so the page highlights it, at passage ``#p<n>``."""
+    path = "/articles/" + quote(article_id, safe="/")
+    if q.strip():
+        path += "?" + urlencode({"q": q})
+    if passage is not None:
+        path += f"#p{passage}"
+    return path
