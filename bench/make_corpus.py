@@ -8,7 +8,7 @@ as "Connect", "To Top", "Suggest a Story: …", "Leave a Reply") and Markdown li
 matter, ``### `` questions). Sentences and questions are drawn from the real interviews in ``corpus/`` so
 the vocabulary and term statistics are real. Facet values are Zipf-skewed: thousands of interviewees, tens
 of publications (one folder each, with a ``publication.yml``), hundreds of real cities, works,
-organisations and years. About 10 passages per article on average (an intro plus 6–12 questions).
+organisations and years. About 10 passages per article on average (7–13 questions each).
 
 The same ``--seed``, ``--articles`` and source corpus always give byte-identical output.
 """
@@ -350,7 +350,7 @@ class Generator:
     def _text_article(self, name: str, publication: str) -> str:
         rng = self.rng
         first = name.split()[0]
-        questions = self._questions(first, rng.randint(6, 12))
+        questions = self._questions(first, rng.randint(7, 13))
         style = rng.randrange(3)
         lines: list[str] = []
         if style == 0:  # VoyageLA: question line, answer on the next line(s)
@@ -392,7 +392,7 @@ class Generator:
         year = self.years[self.year_zipf.draw(rng)]
         date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         categories = sorted(set(rng.sample(CATEGORIES, rng.randint(1, 4))))
-        questions = SETUP_QUESTIONS[:1] + self._questions(name.split()[0], rng.randint(5, 11))
+        questions = SETUP_QUESTIONS[:1] + self._questions(name.split()[0], rng.randint(6, 12))
         lines = ["---", f"title: {name}", f"summary: {rng.choice(ROLES).capitalize()}", f"date: {date}",
                  "categories:", *[f"- {c}" for c in categories], "---", ""]
         for q in questions:

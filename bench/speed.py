@@ -1,0 +1,621 @@
+"""Speed benchmark: build, cold open, add-one-article, query latency per class and web throughput, with
+plain Whoosh and SQLite FTS5 measured in the same run on the same parsed passages.
+
+    python -m bench.speed --articles 10000            # what `make bench` runs
+    python -m bench.speed --articles 30 --quick       # the smoke test: tiny, no web, no files in docs/
+
+Writes ``bench/results/latest.json`` and, unless ``--no-docs``, the generated part of ``docs/benchmarks.md``
+(between the ``speed`` markers) and ``docs/benchmarks_latency.png``. Latencies are in milliseconds, build
+and open times in seconds. The machine is shared and noisy, so query rounds interleave the three systems
+query by query (noise hits all three alike) and the report quotes medians and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+from bench.baselines import Fts5, QuerySpec, WhooshPlain
+
+REPO = Path(__file__).resolve().parent.parent
+CLASSES = ("common_word", "rare_word", "two_word_and", "phrase", "field", "prefix")
+"""Query classes, in report order."""
+SPEED_START, SPEED_END = "<!-- speed:start -->", "<!-- speed:end -->"
+# Short, frequent words that say nothing about a passage; never picked as benchmark queries.
+_STOP_TEXT = """a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most my
+myself no nor not now of off on once only or other our ours out over own same she should so some such than
+that the their theirs them then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours also really like get got one use
+used using much lot things thing well even way make made still"""
+_STOP = frozenset(_STOP_TEXT.split())
+_TOKEN = re.compile(r"[a-z]+")
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0..100) by linear interpolation; 0.0 for no values."""
+    if not values:
+        return 0.0
+    s = sorted(values)
+    k = (len(s) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def summary_ms(samples: list[float]) -> dict:
+    """p50/p95/mean of samples given in seconds, as milliseconds rounded to 0.01."""
+    ms = [s * 1000 for s in samples]
+    return {"p50": round(percentile(ms, 50), 2), "p95": round(percentile(ms, 95), 2),
+            "mean": round(statistics.fmean(ms), 2) if ms else 0.0, "n": len(ms)}
+
+
+def folder_size(path: Path) -> int:
+    """Total bytes of the files under ``path``."""
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def _run_child(args: list[str]) -> tuple[dict, float, int]:
+    """Run ``python -m bench.speed <args>`` and return (its JSON output, wall seconds, peak RSS bytes)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "bench.speed", *args], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    # communicate() already reaped the child; its peak RSS is in the children's rusage (kilobytes).
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench child {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1]), wall, peak
+
+
+# --- children: each runs in a fresh process so its memory and cold start are its own ----------------
+
+def child_build(corpus: str, index_dir: str) -> dict:
+    """Full build end to end (read, split, enrich, index) with the library users run."""
+    from index.build import build
+
+    report = build(corpus, index_dir)
+    return {"articles": report.articles, "passages": report.passages, "seconds": report.seconds,
+            "skipped": len(report.skipped)}
+
+
+def child_open(index_dir: str, query: str) -> dict:
+    """Cold start: import the library, open the index and get the first page of results."""
+    started = time.perf_counter()
+    from search.engine import open_index
+
+    imported = time.perf_counter()
+    engine = open_index(index_dir)
+    result = engine.search(query)
+    done = time.perf_counter()
+    return {"import_s": imported - started, "open_s": done - imported, "total": result.total}
+
+
+# --- corpus, parsing and query sets --------------------------------------------------------------------
+
+def ensure_corpus(folder: Path, articles: int, seed: int) -> Path:
+    """Generate the corpus once per (articles, seed); reuse it on later runs."""
+    from bench.make_corpus import make_corpus
+
+    stamp = folder / ".bench-corpus"
+    want = f"{articles} {seed}\n"
+    if stamp.exists() and stamp.read_text() == want:
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    make_corpus(articles, folder, seed)
+    stamp.write_text(want)
+    return folder
+
+
+def parse_corpus(corpus: Path) -> tuple[list, float]:
+    """Every article through our own read → split → enrich pipeline; returns (articles, seconds)."""
+    from index.corpus import iter_article_files, parse_file
+
+    from index.model import ArticleError
+
+    started = time.perf_counter()
+    articles = []
+    for path in sorted(iter_article_files(corpus)):
+        try:
+            articles.append(parse_file(path, corpus_root=corpus))
+        except ArticleError:
+            continue  # the build reports these; the baselines just skip them too
+    return articles, time.perf_counter() - started
+
+
+def pick_queries(articles: list, per_class: int, seed: int) -> dict[str, list[QuerySpec]]:
+    """Deterministic queries for every class, drawn from the passages' own vocabulary.
+
+    common: the most frequent content words; rare: words in 3–20 passages; two-word AND: pairs of
+    frequent words that co-occur; phrase: frequent adjacent word pairs; field: a word in ``question``;
+    prefix: the first 4 letters of frequent words.
+    """
+    rng = random.Random(seed)
+    df: Counter = Counter()
+    qdf: Counter = Counter()
+    bigrams: Counter = Counter()
+    for article in articles:
+        for p in article.passages:
+            words = _TOKEN.findall((p.question + " " + p.answer).lower())
+            df.update(set(w for w in words if w not in _STOP and len(w) > 2))
+            qdf.update(set(w for w in _TOKEN.findall(p.question.lower()) if w not in _STOP and len(w) > 3))
+            bigrams.update((a, b) for a, b in zip(words, words[1:], strict=False)
+                           if a not in _STOP and b not in _STOP and len(a) > 2 and len(b) > 2)
+    ranked = [w for w, _ in df.most_common()]
+    common = ranked[:per_class]
+    rare_pool = sorted(w for w, n in df.items() if 3 <= n <= 20 and len(w) > 4)
+    rare = rng.sample(rare_pool, min(per_class, len(rare_pool)))
+    mid = ranked[:200]
+    pairs = []
+    while len(pairs) < per_class and len(mid) > 1:
+        a, b = rng.sample(mid, 2)
+        if (a, b) not in pairs:
+            pairs.append((a, b))
+    phrases = [bg for bg, n in bigrams.most_common(per_class * 3) if n >= 3]
+    phrases = rng.sample(phrases, min(per_class, len(phrases)))
+    question_words = [w for w, _ in qdf.most_common(per_class * 2)]
+    fields = rng.sample(question_words, min(per_class, len(question_words)))
+    prefixes = list(dict.fromkeys(w[:4] for w in ranked[:300] if len(w) >= 6))
+    prefixes = rng.sample(prefixes, min(per_class, len(prefixes)))
+    return {
+        "common_word": [QuerySpec("word", (w,)) for w in common],
+        "rare_word": [QuerySpec("word", (w,)) for w in rare],
+        "two_word_and": [QuerySpec("and", pair) for pair in pairs],
+        "phrase": [QuerySpec("phrase", bg) for bg in phrases],
+        "field": [QuerySpec("field", (w,), "question") for w in fields],
+        "prefix": [QuerySpec("prefix", (p,)) for p in prefixes],
+    }
+
+
+# --- measurements ------------------------------------------------------------------------------------
+
+class Ours:
+    """Our library, as users call it: ``open_index(dir).search(query)`` with facets and highlights."""
+
+    def __init__(self, index_dir: Path):
+        from search.engine import open_index
+
+        self.engine = open_index(str(index_dir))
+
+    def search(self, spec: QuerySpec, limit: int = 10, facet_limit: int = 10):
+        return self.engine.search(spec.user_syntax(), per_page=limit, facet_limit=facet_limit)
+
+
+def measure_queries(systems: dict, queries: dict[str, list[QuerySpec]], rounds: int) -> dict:
+    """Latency samples per system and class; each query runs on every system in turn, ``rounds`` times.
+
+    One untimed warm-up pass first (it fills caches every system would have warm in a server).
+    """
+    samples = {name: {c: [] for c in queries} for name in systems}
+    totals = {name: {c: [] for c in queries} for name in systems}
+    for specs in queries.values():
+        for spec in specs:
+            for system in systems.values():
+                system.search(spec)
+    for _ in range(rounds):
+        for cls, specs in queries.items():
+            for spec in specs:
+                for name, system in systems.items():
+                    started = time.perf_counter()
+                    result = system.search(spec)
+                    samples[name][cls].append(time.perf_counter() - started)
+                    totals[name][cls].append(result.total)
+    return {"samples": samples, "totals": totals}
+
+
+def measure_add(ours: Ours, corpus: Path, index_dir: Path, seed: int) -> dict:
+    """Add one new article file to the big index; time until a search for its unique word finds it."""
+    from bench.make_corpus import Generator, Vocabulary
+    from index.build import add
+
+    marker = f"zqxbench{seed}{int(time.time())}"
+    _, suffix, text = Generator(Vocabulary.from_corpus(REPO / "corpus"), 1, seed + 99).article()
+    lines = text.splitlines()
+    # Put the unique word in the middle of an answer line, where every format keeps it.
+    target = max(range(len(lines)), key=lambda i: len(lines[i]))
+    lines[target] += f" The word {marker} appears only here."
+    src = Path(tempfile.mkdtemp()) / f"added_{marker}{suffix}"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    add([src], corpus, index_dir)
+    indexed = time.perf_counter() - started
+    deadline = started + 60
+    found = 0
+    while time.perf_counter() < deadline:
+        found = ours.engine.search(marker).total
+        if found:
+            break
+        time.sleep(0.01)
+    searchable = time.perf_counter() - started
+    shutil.rmtree(src.parent, ignore_errors=True)
+    return {"add_s": round(searchable, 3), "add_commit_s": round(indexed, 3), "found": found}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure_web(corpus: Path, index_dir: Path, queries: dict[str, list[QuerySpec]], seconds: int,
+                connections: int = 8) -> dict:
+    """Faceted searches per second through ``interviews serve`` on loopback, with wrk if installed.
+
+    Every request is ``/api/search?q=…`` (hits, highlights and every facet's counts), cycling through all
+    the query classes. Runs for ``seconds``; errors are non-2xx answers plus socket errors.
+    """
+    port = _free_port()
+    exe = Path(sys.executable).with_name("interviews")
+    server = subprocess.Popen([str(exe), "serve", "--corpus", str(corpus), "--index", str(index_dir),
+                               "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    paths = [f"/api/search?q={urllib.parse.quote(s.user_syntax())}" for specs in queries.values()
+             for s in specs]
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"server did not start: {server.stderr.read()[-2000:]}") from None
+                time.sleep(0.2)
+        for path in paths:  # warm-up, as for the library
+            urllib.request.urlopen(base + path, timeout=30).read()
+        if shutil.which("wrk"):
+            result = _wrk(base, paths, seconds, connections)
+        else:
+            result = _python_load(base, paths, seconds, connections)
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return result
+
+
+_WRK_LUA = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %%d %%f %%f %%d\\n", summary.requests, summary.duration / 1e6,
+    latency:percentile(95) / 1000, e.connect + e.read + e.write + e.timeout + e.status))
+end
+"""
+
+
+def _wrk(base: str, paths: list[str], seconds: int, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(_WRK_LUA % ", ".join(json.dumps(p) for p in paths))
+        script = fh.name
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+                              "-s", script, base + "/"], capture_output=True, text=True, timeout=seconds + 60)
+    finally:
+        os.unlink(script)
+    match = re.search(r"^BENCH (\d+) ([\d.]+) ([\d.]+) (\d+)$", out.stdout, re.M)
+    if not match:
+        raise RuntimeError(f"could not read wrk output:\n{out.stdout}\n{out.stderr}")
+    requests, duration, p95, errors = match.groups()
+    return {"tool": "wrk", "connections": connections, "seconds": round(float(duration), 2),
+            "requests": int(requests), "rps": round(int(requests) / float(duration), 1),
+            "p95_ms": round(float(p95), 2), "errors": int(errors)}
+
+
+def _python_load(base: str, paths: list[str], seconds: int, connections: int) -> dict:
+    """A bounded threaded client for machines without wrk (slower than wrk: it competes for the CPU)."""
+    import http.client
+    import threading
+
+    latencies: list[float] = []
+    errors = [0]
+    stop = time.perf_counter() + seconds
+    lock = threading.Lock()
+    host, port = base.removeprefix("http://").split(":")
+
+    def worker(offset: int) -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        i = offset
+        while time.perf_counter() < stop:
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status < 400
+            except OSError:
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection(host, int(port), timeout=10)
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                errors[0] += not ok
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    duration = time.perf_counter() - started
+    return {"tool": "python", "connections": connections, "seconds": round(duration, 2),
+            "requests": len(latencies), "rps": round(len(latencies) / duration, 1),
+            "p95_ms": round(percentile([x * 1000 for x in latencies], 95), 2), "errors": errors[0]}
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+TARGETS = {"query_p50_ms": 25, "query_p95_ms": 100, "build_passages_per_s": 600, "open_s": 1.0, "add_s": 2.0,
+           "web_rps": 100}
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 2) if a and b else None
+
+
+def render_markdown(data: dict, plot_name: str) -> str:
+    """The generated table section of docs/benchmarks.md."""
+    q = data["query_ms"]
+    base = data["baselines"]
+    lines = [
+        SPEED_START,
+        f"Run: {data['run']['date']} on {data['run']['machine']}, {data['articles']:,} articles, "
+        f"{data['passages']:,} passages (`BENCH_ARTICLES={data['articles']}`, seed {data['run']['seed']}, "
+        f"{data['run']['rounds']} rounds × {data['run']['queries_per_class']} queries per class).",
+        "",
+        "| measure | ours | plain Whoosh | FTS5 | target |",
+        "|---|---:|---:|---:|---:|",
+        f"| full build, passages/s (end to end) | {data['build_passages_per_s']:,.0f} | "
+        f"{base['whoosh_plain']['build_passages_per_s']:,.0f} | "
+        f"{base['fts5']['build_passages_per_s']:,.0f} | "
+        f"≥ {TARGETS['build_passages_per_s']} |",
+        f"| index size, MB | {data['index_mb']:,.1f} | {base['whoosh_plain']['index_mb']:,.1f} | "
+        f"{base['fts5']['index_mb']:,.1f} | |",
+        f"| peak RSS of the build, MB | {data['build_peak_rss_mb']:,.0f} | | | |",
+        f"| open to first result, s | {data['open_s']:.2f} | | | ≤ {TARGETS['open_s']} |",
+        f"| add one article until searchable, s | {data['add_s']:.2f} | | | ≤ {TARGETS['add_s']} |",
+    ]
+    for cls in CLASSES:
+        if cls not in q:
+            continue
+        ours, wp, ft = q[cls], base["whoosh_plain"]["query_ms"][cls], base["fts5"]["query_ms"][cls]
+        lines.append(f"| {cls.replace('_', ' ')} p50 / p95, ms | **{ours['p50']:.1f}** / {ours['p95']:.1f} | "
+                     f"{wp['p50']:.1f} / {wp['p95']:.1f} | {ft['p50']:.1f} / {ft['p95']:.1f} | "
+                     f"≤ {TARGETS['query_p50_ms']} / ≤ {TARGETS['query_p95_ms']} |")
+    if data.get("web"):
+        w = data["web"]
+        lines.append(f"| web: faceted searches/s ({w['tool']}, {w['connections']} connections, "
+                     f"{w['seconds']:.0f} s) | {w['rps']:,.0f} "
+                     f"(p95 {w['p95_ms']:.0f} ms, {w['errors']} errors) "
+                     f"| | | ≥ {TARGETS['web_rps']}, 0 errors |")
+    lines += ["", "Ratios (baseline p50 ÷ ours p50, higher is better for us):", "",
+              "| class | vs plain Whoosh | vs FTS5 |", "|---|---:|---:|"]
+    for cls in CLASSES:
+        if cls in data["ratios"]:
+            r = data["ratios"][cls]
+            lines.append(f"| {cls.replace('_', ' ')} | {r['whoosh_plain']}× | {r['fts5']}× |")
+    lines += ["", f"![query latency per class]({plot_name})", "", SPEED_END]
+    return "\n".join(lines)
+
+
+def write_plot(data: dict, path: Path) -> None:
+    """Grouped bars of p50 with p95 whiskers, per class and system (log scale: the gaps are wide)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    systems = [("ours", data["query_ms"]), ("plain Whoosh", data["baselines"]["whoosh_plain"]["query_ms"]),
+               ("SQLite FTS5", data["baselines"]["fts5"]["query_ms"])]
+    classes = [c for c in CLASSES if c in data["query_ms"]]
+    fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
+    width = 0.27
+    for i, (label, q) in enumerate(systems):
+        xs = [n + (i - 1) * width for n in range(len(classes))]
+        p50 = [q[c]["p50"] for c in classes]
+        p95 = [q[c]["p95"] for c in classes]
+        ax.bar(xs, p50, width, label=f"{label} p50")
+        ax.errorbar(xs, p50, yerr=[[0] * len(p50), [b - a for a, b in zip(p50, p95, strict=True)]],
+                    fmt="none", ecolor="black", capsize=3, linewidth=0.8)
+    ax.axhline(TARGETS["query_p50_ms"], color="grey", linestyle="--", linewidth=0.8, label="p50 target")
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(classes)), [c.replace("_", " ") for c in classes])
+    ax.set_ylabel("ms per faceted query (whisker: p95)")
+    ax.set_title(f"Query latency, {data['passages']:,} passages, top 10 highlighted + all facet counts")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def update_doc(doc: Path, section: str, start: str, end: str) -> None:
+    """Replace the text between ``start`` and ``end`` in ``doc`` (append it if the markers are missing)."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    doc.write_text(text, encoding="utf-8")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name"))
+        cpu = model
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def run(args: argparse.Namespace) -> dict:
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = ensure_corpus(work / f"corpus-{args.articles}-{args.seed}", args.articles, args.seed)
+    index_dir = work / "index"
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    log = (lambda *a: None) if args.quiet else (lambda *a: print("bench:", *a, file=sys.stderr, flush=True))
+
+    log(f"full build of {args.articles} articles")
+    built, build_wall, peak = _run_child(["--child-build", str(corpus), str(index_dir)])
+    from index.build import current_generation
+
+    gen = current_generation(index_dir)
+
+    log("parsing once for the baselines")
+    articles, parse_s = parse_corpus(corpus)
+    passages = sum(len(a.passages) for a in articles)
+    baselines = {"whoosh_plain": WhooshPlain(work / "whoosh_plain"), "fts5": Fts5(work / "fts5.db")}
+    base_out: dict = {}
+    for name, system in baselines.items():
+        log(f"building baseline {name}")
+        target = system.folder if name == "whoosh_plain" else system.path
+        if name == "whoosh_plain" and target.exists():
+            shutil.rmtree(target)
+        started = time.perf_counter()
+        system.build(articles)
+        index_s = time.perf_counter() - started
+        base_out[name] = {
+            "index_s": round(index_s, 2),
+            # Like for like with ours: end to end = our parse (read, split, enrich) + their indexing.
+            "build_passages_per_s": round(passages / (parse_s + index_s), 1),
+            "index_only_passages_per_s": round(passages / index_s, 1),
+            "index_mb": round((folder_size(target) if target.is_dir() else target.stat().st_size) / 1e6, 1),
+        }
+        system.open()
+
+    queries = pick_queries(articles, args.queries, args.seed)
+    log("cold open to first result")
+    first = queries["common_word"][0].user_syntax()
+    opened = [_run_child(["--child-open", str(index_dir), first])[0] for _ in range(args.open_runs)]
+    open_s = statistics.median(o["open_s"] for o in opened)
+
+    log("query latency")
+    ours = Ours(index_dir)
+    systems = {"ours": ours, **baselines}
+    measured = measure_queries(systems, queries, args.rounds)
+    samples = measured["samples"]
+
+    log("add one article")
+    added = measure_add(ours, corpus, index_dir, args.seed)
+
+    web = None
+    if not args.no_web:
+        log(f"web throughput for {args.web_seconds} s")
+        web = measure_web(corpus, index_dir, queries, args.web_seconds)
+
+    query_ms = {c: summary_ms(samples["ours"][c]) for c in queries}
+    for name in baselines:
+        base_out[name]["query_ms"] = {c: summary_ms(samples[name][c]) for c in queries}
+        baselines[name].close()
+    ratios = {c: {name: _ratio(base_out[name]["query_ms"][c]["p50"], query_ms[c]["p50"])
+                  for name in baselines} for c in queries}
+    data = {
+        "articles": args.articles,
+        "passages": built["passages"],
+        "build_passages_per_s": round(built["passages"] / build_wall, 1),
+        "build_s": round(build_wall, 2),
+        "build_library_s": round(built["seconds"], 2),
+        "build_skipped": built["skipped"],
+        "build_peak_rss_mb": round(peak / 1e6, 1),
+        "index_mb": round(folder_size(gen) / 1e6, 1) if gen else 0.0,
+        "parse_s": round(parse_s, 2),
+        "open_s": round(open_s, 3),
+        "open_import_s": round(statistics.median(o["import_s"] for o in opened), 3),
+        **added,
+        "query_ms": query_ms,
+        "queries": {c: [s.user_syntax() for s in specs] for c, specs in queries.items()},
+        "totals_median": {name: {c: statistics.median(t) if t else 0
+                                 for c, t in measured["totals"][name].items()} for name in systems},
+        "baselines": base_out,
+        "ratios": ratios,
+        "web": web,
+        "run": {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
+                "seed": args.seed, "rounds": args.rounds, "queries_per_class": args.queries,
+                "baseline_passages": passages},
+    }
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child-build":
+        print(json.dumps(child_build(argv[1], argv[2])))
+        return 0
+    if argv and argv[0] == "--child-open":
+        print(json.dumps(child_open(argv[1], argv[2])))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10000, help="corpus size in articles (default 10000)")
+    parser.add_argument("--seed", type=int, default=1, help="corpus and query seed (default 1)")
+    parser.add_argument("--work", default="var/bench", help="scratch folder (default var/bench)")
+    parser.add_argument("--queries", type=int, default=20, help="queries per class (default 20)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds over every query (default 5)")
+    parser.add_argument("--open-runs", type=int, default=3, help="cold-open runs, median taken (default 3)")
+    parser.add_argument("--web-seconds", type=int, default=15, help="web load duration, s (default 15)")
+    parser.add_argument("--no-web", action="store_true", help="skip the web throughput measurement")
+    parser.add_argument("--out", default="bench/results/latest.json", help="JSON results file")
+    parser.add_argument("--doc", default="docs/benchmarks.md", help="Markdown file to update")
+    parser.add_argument("--no-docs", action="store_true", help="write only the JSON, not the doc and plot")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: 3 queries per class, 1 round, 1 cold open, no web, no docs")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.queries, args.rounds, args.open_runs, args.no_web, args.no_docs = 3, 1, 1, True, True
+    try:
+        data = run(args)
+    except (OSError, RuntimeError, ValueError) as exc:
+        print(f"bench.speed: {exc}", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not args.no_docs:
+        doc = Path(args.doc)
+        plot = doc.with_name("benchmarks_latency.png")
+        write_plot(data, plot)
+        update_doc(doc, render_markdown(data, plot.name), SPEED_START, SPEED_END)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
