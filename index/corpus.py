@@ -1,0 +1,171 @@
+"""The corpus layout and the one call every other stage uses: :func:`parse_file` (read → split → enrich).
+
+A corpus is a folder of article files, grouped in sub-folders; a ``publication.yml`` in a folder names
+the publication of the articles under it (``name: VoyageLA``). Article files end in .txt, .md,
+.markdown, .html or .htm; ``publication.yml``, README*, LICENSE* and dot/underscore files are skipped.
+
+Publication precedence, most specific first: the article's own front matter (``publication:``), then
+the ``publication`` argument (``interviews parse --publication``), then the nearest ``publication.yml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Iterable, Iterator
+
+import yaml
+
+from index.enrich import enrich_article
+from index.model import Article, ArticleError
+from index.read import MAX_BYTES, read_source
+from index.split import split_source
+
+ARTICLE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
+PUBLICATION_FILE = "publication.yml"
+_SKIP_PREFIXES = ("readme", "license", "licence", "copying", "changelog")
+
+
+def is_article_file(path: str | os.PathLike) -> bool:
+    """True when ``path``'s name looks like an article (extension, not README/LICENSE/dot/underscore)."""
+    name = os.path.basename(os.fspath(path))
+    lower = name.lower()
+    if name.startswith((".", "_")) or lower == PUBLICATION_FILE or lower.startswith(_SKIP_PREFIXES):
+        return False
+    return lower.endswith(ARTICLE_EXTENSIONS)
+
+
+def iter_article_files(root: str | os.PathLike) -> Iterator[str]:
+    """Every article file under ``root``, in sorted (stable) order; dot/underscore folders are skipped."""
+    root = os.fspath(root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if is_article_file(name):
+                yield os.path.join(dirpath, name)
+
+
+def _inside(path: str, root: str) -> bool:
+    try:
+        return os.path.commonpath([os.path.abspath(path), os.path.abspath(root)]) == os.path.abspath(root)
+    except ValueError:  # different drives
+        return False
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._~/-]+")
+
+
+def article_id(path: str | os.PathLike, root: str | os.PathLike | None = None) -> str:
+    """Stable, URL-safe id: the path inside ``root`` without extension (``voyagela/000_713f14fa217934a6``).
+
+    Outside a corpus (``root`` None or not a parent of ``path``) it is the file stem. Characters other
+    than letters, digits and ``._~-`` become ``-`` so the id can go into a URL as is.
+    """
+    path = os.fspath(path)
+    if root is not None and _inside(path, os.fspath(root)):
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(os.fspath(root)))
+    else:
+        rel = os.path.basename(path)
+    stem = os.path.splitext(rel)[0].replace(os.sep, "/")
+    cleaned = _UNSAFE.sub("-", stem).strip("-/")
+    return cleaned or "article"
+
+
+@functools.lru_cache(maxsize=256)
+def _read_publication_file(path: str, mtime: float) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+    except (OSError, yaml.YAMLError):
+        return ""
+    return str(data.get("name", "")).strip() if isinstance(data, dict) else ""
+
+
+def folder_publication(path: str | os.PathLike, root: str | os.PathLike | None = None) -> str:
+    """The ``name:`` of the nearest ``publication.yml`` from ``path``'s folder up to ``root`` (inclusive).
+
+    Without ``root`` only the file's own folder is looked at. Returns "" when none is found.
+    """
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    stop = os.path.abspath(os.fspath(root)) if root is not None else folder
+    if not _inside(folder, stop):
+        stop = folder
+    while True:
+        candidate = os.path.join(folder, PUBLICATION_FILE)
+        if os.path.isfile(candidate):
+            name = _read_publication_file(candidate, os.path.getmtime(candidate))
+            if name:
+                return name
+        if folder == stop or os.path.dirname(folder) == folder:
+            return ""
+        folder = os.path.dirname(folder)
+
+
+def find_corpus_root(path: str | os.PathLike) -> str | None:
+    """The corpus folder a file lives in, guessed as the parent of the nearest folder holding a
+    ``publication.yml`` (``corpus/voyagela/x.txt`` → ``corpus``); None when there is none."""
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    while True:
+        if os.path.isfile(os.path.join(folder, PUBLICATION_FILE)):
+            return os.path.dirname(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def parse_file(
+    path: str | os.PathLike,
+    corpus_root: str | os.PathLike | None = None,
+    publication: str | None = None,
+    enrich: bool = True,
+    max_bytes: int = MAX_BYTES,
+) -> Article:
+    """Read, split and (unless ``enrich`` is False) enrich one article file.
+
+    ``corpus_root`` gives the id its folder part and bounds the ``publication.yml`` search; when None it
+    is guessed with :func:`find_corpus_root`. ``publication`` overrides the folder default but not the
+    article's front matter. Files over ``max_bytes`` (default 10 MB) are refused.
+    Raises :class:`ArticleError` naming the file and the reason.
+    """
+    path = os.fspath(path)
+    root = os.fspath(corpus_root) if corpus_root is not None else find_corpus_root(path)
+    source = read_source(path, max_bytes=max_bytes)
+    default_publication = publication or folder_publication(path, root)
+    try:
+        article = split_source(source, article_id=article_id(path, root), publication=default_publication)
+    except ArticleError:
+        raise
+    except RecursionError as exc:  # pragma: no cover - defensive: never lose a batch to one file
+        raise ArticleError(path, "article too deeply nested to split") from exc
+    if enrich:
+        article = enrich_article(article)
+    return article
+
+
+def parse_files(
+    paths: Iterable[str | os.PathLike],
+    corpus_root: str | os.PathLike | None = None,
+    publication: str | None = None,
+    enrich: bool = True,
+) -> Iterator[tuple[str, Article | ArticleError]]:
+    """Parse many files, yielding ``(path, Article)`` or ``(path, ArticleError)`` for each, in order.
+
+    A bad file never stops the batch: any failure becomes an :class:`ArticleError` for that file.
+    """
+    for path in paths:
+        path = os.fspath(path)
+        try:
+            yield path, parse_file(path, corpus_root=corpus_root, publication=publication, enrich=enrich)
+        except ArticleError as exc:
+            yield path, exc
+        except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the others
+            yield path, ArticleError(path, f"could not be split ({type(exc).__name__}: {exc})")
+
+
+def parse_corpus(
+    root: str | os.PathLike, enrich: bool = True
+) -> Iterator[tuple[str, Article | ArticleError]]:
+    """:func:`parse_files` over every article file under ``root``."""
+    return parse_files(iter_article_files(root), corpus_root=root, enrich=enrich)

@@ -1,0 +1,236 @@
+"""Read one article file: bytes → decoded, repaired text + detected format + optional YAML front matter.
+
+Nothing here splits questions; :mod:`index.split` does that from the :class:`Source` returned here.
+Every refusal is an :class:`index.model.ArticleError` naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from dataclasses import dataclass, field
+
+import ftfy
+import yaml
+
+from index.model import ArticleError
+
+MAX_BYTES = 10 * 1024 * 1024
+"""Largest article file accepted, in bytes (10 MB); bigger files are refused, not truncated."""
+
+FORMATS = ("text", "markdown", "html")
+
+_EXTENSION_FORMAT = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+
+# ftfy's defaults also straighten curly quotes and fold full-width characters; articles keep their
+# typography, so only the encoding repairs are switched on.
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_character_width=False,
+    fix_latin_ligatures=False,
+    explain=False,
+)
+
+_HTML_SNIFF = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<body[\s>]|<(?:p|div|h[1-6]|article|section|strong|br)[\s>/]",
+    re.IGNORECASE,
+)
+_MD_HEADING = re.compile(r"^#{1,6}(?:[ \t]|[^#\s])", re.MULTILINE)
+_MD_BOLD_PARA = re.compile(r"^\*\*[^*\n]+\*\*", re.MULTILINE)
+_MD_REF_DEF = re.compile(r"^\[[^\]\n]{1,200}\]:[ \t]*\S", re.MULTILINE)
+_MD_LINK = re.compile(r"\[[^\]\n]{1,300}\]\((?:https?:|/|#)")
+
+
+@dataclass
+class Source:
+    """A decoded article file, before splitting.
+
+    ``text`` is the body (front matter removed) with line endings normalised to ``\\n``; ``format`` is
+    what the content looks like ("text", "markdown" or "html"), not just what the extension says;
+    ``encoding`` is the codec the bytes were decoded with.
+    """
+
+    path: str
+    text: str
+    format: str
+    front_matter: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+def read_source(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Source:
+    """Read ``path`` into a :class:`Source`; raise :class:`ArticleError` for unusable files.
+
+    ``max_bytes`` (default 10 MB) bounds the file size. Refused: missing/unreadable files, empty files,
+    binary files (NUL bytes or mostly control characters), bytes no supported encoding can decode.
+    """
+    path = os.fspath(path)
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise ArticleError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if size > max_bytes:
+        raise ArticleError(
+            path, f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit"
+        )
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ArticleError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    return source_from_bytes(data, path)
+
+
+def source_from_bytes(data: bytes, path: str = "<bytes>") -> Source:
+    """Decode ``data`` (the content of ``path``, whose extension hints at the format) into a Source."""
+    warnings: list[str] = []
+    if not data.strip():
+        raise ArticleError(path, "empty file")
+    text, encoding = _decode(data, path, warnings)
+    if encoding not in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
+        warnings.append(f"not UTF-8; decoded as {encoding}")
+    _refuse_binary(text, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if ftfy.fix_encoding(text) != text:
+        warnings.append("repaired mis-decoded characters (mojibake)")
+    text = ftfy.fix_text(text, _FTFY_CONFIG)
+    if not text.strip():
+        raise ArticleError(path, "empty file (only whitespace)")
+    front, body, fm_warning = split_front_matter(text)
+    if fm_warning:
+        warnings.append(fm_warning)
+    fmt = detect_format(body, path, has_front_matter=bool(front))
+    return Source(path=path, text=body, format=fmt, front_matter=front, warnings=warnings, encoding=encoding)
+
+
+def _decode(data: bytes, path: str, warnings: list[str]) -> tuple[str, str]:
+    """Decode by byte-order mark, else UTF-8, else cp1252, else latin-1 (which never fails)."""
+    boms = (
+        (b"\xef\xbb\xbf", "utf-8-sig", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
+        (b"\xff\xfe", "utf-16-le", "utf-16"),
+        (b"\xfe\xff", "utf-16-be", "utf-16"),
+    )
+    for bom, codec, name in boms:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise ArticleError(
+                    path, f"undecodable: starts with a {name} byte-order mark but byte {exc.start} is invalid"
+                ) from exc
+    if b"\x00" in data[:4096] or data.count(b"\x00") > len(data) // 100:
+        raise ArticleError(path, "binary file (contains NUL bytes), not a text article")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _refuse_binary(text: str, path: str) -> None:
+    """Refuse text that is mostly control characters or replacement marks: a binary file by another name."""
+    sample = text[:65536]
+    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f") or ch in "\ufffd\x7f")
+    if bad > max(8, len(sample) // 20):
+        raise ArticleError(
+            path,
+            f"binary or undecodable content ({bad} control characters in the first "
+            f"{len(sample)} characters), not a text article",
+        )
+
+
+def split_front_matter(text: str) -> tuple[dict, str, str]:
+    """Split optional YAML front matter off ``text``: returns (front matter, body, warning or "").
+
+    Front matter starts with a ``---`` line at the very top and ends at the next ``---`` (or ``...``)
+    line. When the closing line is missing, the leading run of ``key: value`` lines up to the first
+    blank line is taken instead, with a warning. Malformed YAML is a warning, never an error.
+    """
+    if not text.startswith("---"):
+        return {}, text, ""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text, ""
+    end = None
+    for i in range(1, min(len(lines), 500)):
+        if lines[i].rstrip() in ("---", "..."):
+            end = i
+            break
+    warning = ""
+    if end is None:
+        # No closing line: take the YAML-looking lines up to the first blank line.
+        end = 1
+        while end < len(lines) and lines[end].strip() and re.match(r"[\w-]+:|\s+\S|- ", lines[end]):
+            end += 1
+        if end == 1:
+            return {}, text, ""
+        yaml_text, body = "\n".join(lines[1:end]), "\n".join(lines[end:])
+        warning = "front matter has no closing '---' line; read it up to the first blank line"
+    else:
+        yaml_text, body = "\n".join(lines[1:end]), "\n".join(lines[end + 1 :])
+    try:
+        data = yaml.safe_load(yaml_text) if yaml_text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        return {}, body, f"front matter is not valid YAML{where}; ignored it"
+    if not isinstance(data, dict):
+        return {}, body, "front matter is not a mapping of keys to values; ignored it"
+    return {str(k).lower(): _plain(v) for k, v in data.items()}, body, warning
+
+
+def _plain(value):
+    """YAML values as JSON-friendly plain data: dates become ISO strings."""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def detect_format(text: str, path: str = "", has_front_matter: bool = False) -> str:
+    """Say whether ``text`` is "html", "markdown" or "text", by content first and extension second.
+
+    A ``.txt`` holding a saved web page is HTML; one with front matter, ``#`` headings, reference-link
+    definitions or inline links is Markdown. An ``.html`` file is HTML whatever it holds.
+    """
+    ext = os.path.splitext(path)[1].lower()
+    by_name = _EXTENSION_FORMAT.get(ext, "text")
+    head = text[:20000]
+    if by_name == "html" or _looks_html(head):
+        return "html"
+    if by_name == "markdown" or has_front_matter:
+        return "markdown"
+    signals = 0
+    if _MD_HEADING.search(head):
+        signals += 2
+    if _MD_BOLD_PARA.search(head):
+        signals += 1
+    if _MD_REF_DEF.search(text):
+        signals += 2
+    if _MD_LINK.search(head):
+        signals += 1
+    return "markdown" if signals >= 2 else "text"
+
+
+def _looks_html(head: str) -> bool:
+    stripped = head.lstrip()
+    if stripped[:15].lower().startswith(("<!doctype html", "<html")):
+        return True
+    return len(_HTML_SNIFF.findall(head)) >= 3
