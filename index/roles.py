@@ -1,0 +1,75 @@
+"""Roles the interviewee gives themselves ("I’m a colorist", "working as a film editor"), normalised.
+
+A role is read only after a first-person or role-taking phrase ("I’m a", "I work as", "as a",
+"my journey to become a", "being a"); the words after it are split into a list ("writer/director and
+editor", "designer, illustrator and animator") and each item's last words are looked up in
+``index/data/roles.yml``, longest phrasing first. Aspirations ("I aim to become an engineer") are not
+roles; the list stops at a clause boundary ("from", "in", "who", a full stop).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from index import vocab
+
+# Phrases after which the interviewee names a role of theirs.
+_INTRO = re.compile(
+    r"\b(?:i[’']m|i am|i was|i[’']ve been|i have been|i work(?:ed|ing)? (?:mostly |mainly )?as|"
+    r"work(?:ed|ing)? as|(?<!such )as|journey to become|decision to become|became|becoming|being|"
+    r"(?:i )?(?:also |sometimes |mostly )?do)"
+    r"\s+(?:a |an |the )?",
+    re.IGNORECASE,
+)
+# Where the list of roles ends.
+_STOP = re.compile(
+    r"[.;:!?()\n—–]|\b(?:from|in|at|with|for|who|that|which|living|based|since|currently|working|to|by|"
+    r"on|of|i|you|it|when|while|where|because|but|so|if|like|than|has|have|had|is|are|was|were|will|"
+    r"would|can|could|been|who|whose|my|our)\b",
+    re.IGNORECASE,
+)
+_ITEM_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b|\ba\b|\ban\b)\s*", re.IGNORECASE)
+_MAX_ITEM_WORDS = 4
+
+
+@cache
+def _vocabulary() -> tuple[dict[tuple[str, ...], str], int, frozenset[str]]:
+    data = vocab.load("roles")
+    phrases: dict[tuple[str, ...], str] = {}
+    for role, spellings in (data.get("roles") or {}).items():
+        for spelling in [role, *(spellings or [])]:
+            phrases[tuple(str(spelling).lower().split())] = str(role)
+    longest = max((len(k) for k in phrases), default=1)
+    return phrases, longest, frozenset(str(q).lower() for q in data.get("qualifiers") or [])
+
+
+def _role_of(item: str) -> str | None:
+    """The canonical role an item such as "freelance film editor" names (its last words), or None."""
+    phrases, longest, qualifiers = _vocabulary()
+    words = item.lower().replace("’", "'").split()
+    if not words or len(words) > _MAX_ITEM_WORDS:
+        return None
+    for size in range(min(longest, len(words)), 0, -1):
+        role = phrases.get(tuple(words[-size:]))
+        if role is not None:
+            # every word before the role must be a qualifier ("freelance film editor"), else it is
+            # some other noun phrase ("film festival director" is kept: "festival" is not a qualifier)
+            if all(w in qualifiers or w in ("a", "an", "the") for w in words[:-size]):
+                return role
+            return None
+    return None
+
+
+def extract_roles(text: str) -> list[str]:
+    """Canonical roles the speaker of ``text`` names as their own, in order, without duplicates."""
+    found: list[str] = []
+    for match in _INTRO.finditer(text):
+        rest = text[match.end() : match.end() + 160]
+        stop = _STOP.search(rest)
+        span = rest[: stop.start()] if stop else rest
+        for item in _ITEM_SPLIT.split(span):
+            role = _role_of(item.strip(" ,\"“”'"))
+            if role is not None:
+                found.append(role)
+    return list(dict.fromkeys(found))
