@@ -22,19 +22,65 @@ from index.spans import TextView, Token
 _CONNECTORS = frozenset({"of", "the", "and", "for", "de", "la", "du", "der", "des", "y", "on"})
 # Words that alone do not make a run a proper name ("Film School", "Summer Program").
 _GENERIC = frozenset(
-    "film art arts music design business law medical high grad graduate summer animation new national "
-    "international local public private state community independent digital media fine visual the "
-    "performing short shorts video board mobile indie alternate reality edible tabletop computer".split()
+    [
+        "film",
+        "art",
+        "arts",
+        "music",
+        "design",
+        "business",
+        "law",
+        "medical",
+        "high",
+        "grad",
+        "graduate",
+        "summer",
+        "animation",
+        "new",
+        "national",
+        "international",
+        "local",
+        "public",
+        "private",
+        "state",
+        "community",
+        "independent",
+        "digital",
+        "media",
+        "fine",
+        "visual",
+        "the",
+        "performing",
+        "short",
+        "shorts",
+        "video",
+        "board",
+        "mobile",
+        "indie",
+        "alternate",
+        "reality",
+        "edible",
+        "tabletop",
+        "computer",
+    ]
 )
-_ORG_CONTEXT = frozenset("at for joined join joining with by from founded co-founded".split())
+_ORG_CONTEXT = frozenset(
+    ["at", "for", "joined", "join", "joining", "with", "by", "from", "founded", "co-founded"]
+)
 
 
 @cache
-def _data() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str],
-                     frozenset[str]]:
-    return (vocab.word_set("organizations", "cue_words"), vocab.word_set("organizations", "lower_cue_words"),
-            vocab.word_set("organizations", "known"), vocab.word_set("organizations", "companies_need_context"),
-            vocab.word_set("organizations", "never"), vocab.word_set("entities", "function_words"))
+def _data() -> tuple[
+    frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]
+]:
+    return (
+        vocab.word_set("organizations", "cue_words"),
+        vocab.word_set("organizations", "lower_cue_words"),
+        vocab.word_set("organizations", "known"),
+        vocab.word_set("organizations", "companies_need_context"),
+        vocab.word_set("organizations", "never"),
+        vocab.word_set("entities", "function_words"),
+    )
 
 
 def _strip(run: list[Token]) -> list[Token]:
@@ -53,7 +99,8 @@ def _is_cue_name(view: TextView, run: list[Token]) -> bool:
     if len(words) < 2:
         return False
     head_ok = words[-1] in cue_words or any(
-        w in cue_words and i + 1 < len(words) and words[i + 1] == "of" for i, w in enumerate(words))
+        w in cue_words and i + 1 < len(words) and words[i + 1] == "of" for i, w in enumerate(words)
+    )
     if not head_ok:
         return False
     return any(w not in cue_words and w.lower() not in _GENERIC and w not in _CONNECTORS for w in words)
@@ -105,13 +152,22 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
                     add(run[i].start, candidate)
             # "Panavision New Filmmakers program"
             nxt = view.after(run[-1])
-            if (nxt is not None and nxt.text in lower_cues and len(run) >= 2 and view.gap(run[-1], nxt) == " "
-                    and not _after_possessive(view, run[0])):
+            if (
+                nxt is not None
+                and nxt.text in lower_cues
+                and len(run) >= 2
+                and view.gap(run[-1], nxt) == " "
+                and not _after_possessive(view, run[0])
+            ):
                 add(run[0].start, f"{name} {nxt.text}")
     for token in view.tokens:
         text = token.text
-        if (text.endswith("fest") and len(text) > 5 and sum(c.isupper() for c in text) >= 2
-                and text[0].isupper()):
+        if (
+            text.endswith("fest")
+            and len(text) > 5
+            and sum(c.isupper() for c in text) >= 2
+            and text[0].isupper()
+        ):
             add(token.start, text)
     found.sort()
     seen: dict[str, str] = {}
@@ -121,7 +177,7 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
 
 
 def _after_title(run: list[Token]) -> list[Token]:
-    """"Creative Director of Touch Press" -> "Touch Press": drop a job title before "of" when no cue
+    """ "Creative Director of Touch Press" -> "Touch Press": drop a job title before "of" when no cue
     word stands before the "of" (the organisation is the part after it)."""
     cue_words = _data()[0]
     for i, token in enumerate(run):

@@ -22,12 +22,50 @@ from index.spans import TextView, Token
 
 # Words that, right before a name, say a place follows.
 _PLACE_PREPOSITIONS = frozenset(
-    "in from near around outside across throughout via into visit visited visiting".split()
+    [
+        "in",
+        "from",
+        "near",
+        "around",
+        "outside",
+        "across",
+        "throughout",
+        "via",
+        "into",
+        "visit",
+        "visited",
+        "visiting",
+    ]
 )
 # Verbs after which "to" introduces a place ("moved to Berlin"; not "thanks to George").
 _MOTION_VERBS = frozenset(
-    "moved move moving relocated relocating trip travel traveled travelled traveling travelling went go "
-    "going came come coming flew fly drove drive back returned commute commuting".split()
+    [
+        "moved",
+        "move",
+        "moving",
+        "relocated",
+        "relocating",
+        "trip",
+        "travel",
+        "traveled",
+        "travelled",
+        "traveling",
+        "travelling",
+        "went",
+        "go",
+        "going",
+        "came",
+        "come",
+        "coming",
+        "flew",
+        "fly",
+        "drove",
+        "drive",
+        "back",
+        "returned",
+        "commute",
+        "commuting",
+    ]
 )
 # Single-word cities at least this big count without a place context.
 _BIG_CITY = 1_000_000
@@ -95,8 +133,12 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
     found: list[str] = []
     for match in _DOTTED.finditer(view.text):
         alias = match.group().replace(" ", "").replace(",", "")
-        display = {"U.S.A.": "United States", "U.S.": "United States", "U.K.": "United Kingdom",
-                   "L.A.": "Los Angeles"}.get(alias, "Washington, D.C.")
+        display = {
+            "U.S.A.": "United States",
+            "U.S.": "United States",
+            "U.K.": "United Kingdom",
+            "L.A.": "Los Angeles",
+        }.get(alias, "Washington, D.C.")
         found.append(display)
     for run in view.runs():
         if len(run) > _MAX_WORDS:

@@ -24,20 +24,93 @@ from index import vocab
 from index.spans import TextView, Token
 
 # Lowercase in a title unless first, last or after a colon.
-SMALL_WORDS = frozenset("a an the and but or nor for of in on at to by as vs via per from with".split())
+SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "for",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "by",
+        "as",
+        "vs",
+        "via",
+        "per",
+        "from",
+        "with",
+    ]
+)
 # Words before a one-word title that say a work follows ("short film SISTER", "the album X").
 WORK_CUES = frozenset(
-    "film films movie movies short feature documentary series show shows thesis book books novel album "
-    "song songs record ep play game titled project episode podcast comic comics piece memoir "
-    "starring directed edited wrote written produced published watched reading read".split()
+    [
+        "film",
+        "films",
+        "movie",
+        "movies",
+        "short",
+        "feature",
+        "documentary",
+        "series",
+        "show",
+        "shows",
+        "thesis",
+        "book",
+        "books",
+        "novel",
+        "album",
+        "song",
+        "songs",
+        "record",
+        "ep",
+        "play",
+        "game",
+        "titled",
+        "project",
+        "episode",
+        "podcast",
+        "comic",
+        "comics",
+        "piece",
+        "memoir",
+        "starring",
+        "directed",
+        "edited",
+        "wrote",
+        "written",
+        "produced",
+        "published",
+        "watched",
+        "reading",
+        "read",
+    ]
 )
 # Cues of two words ("latest work, THE COIN"); "work" alone is too common ("my work IMAP e-mail").
 # Two-word cues before a quoted title ("known for “Kong: Skull Island”", "work on ‘The Paper Tigers’").
-WORK_CUE_PAIRS = frozenset({("known", "for"), ("work", "on"), ("worked", "on"), ("working", "on"),
-                            ("latest", "work"), ("new", "work"), ("recent", "work"), ("first", "work")})
+WORK_CUE_PAIRS = frozenset(
+    {
+        ("known", "for"),
+        ("work", "on"),
+        ("worked", "on"),
+        ("working", "on"),
+        ("latest", "work"),
+        ("new", "work"),
+        ("recent", "work"),
+        ("first", "work"),
+    }
+)
 # Words that introduce a title only after a cue ("a song called “Still Alive”").
 _NAMING = frozenset({"called", "named", "titled"})
-_QUOTED = re.compile(r"“([^“”\n]{1,80})”|‘([^‘’\n]{1,80})’(?!\w)|(?<![\w])\"([^\"\n]{1,80})\"|(?<![\w’'])'([^'\n]{1,80})'(?!\w)")
+_QUOTED = re.compile(
+    r"“([^“”\n]{1,80})”|‘([^‘’\n]{1,80})’(?!\w)|(?<![\w])\"([^\"\n]{1,80})\"|(?<![\w’'])'([^'\n]{1,80})'(?!\w)"
+)
 _WORD = re.compile(r"[^\s]+")
 _CUE_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 # What may stand between two quoted titles of one list: a comma, "and", "or", spaces.
@@ -72,8 +145,9 @@ def _acronyms() -> frozenset[str]:
 
 def _is_org_name(name: str) -> bool:
     last = name.split()[-1] if name.split() else ""
-    return (last in vocab.word_set("organizations", "cue_words")
-            or name in vocab.word_set("organizations", "known"))
+    return last in vocab.word_set("organizations", "cue_words") or name in vocab.word_set(
+        "organizations", "known"
+    )
 
 
 def _caps_runs(view: TextView) -> list[list[Token]]:
@@ -114,8 +188,9 @@ def _has_cue(view: TextView, token: Token) -> bool:
     return _cue_before(view.before(token, 4))
 
 
-def extract_works(view: TextView, exclude: frozenset[str] = frozenset(),
-                  known_titles: Iterable[str] = ()) -> list[str]:
+def extract_works(
+    view: TextView, exclude: frozenset[str] = frozenset(), known_titles: Iterable[str] = ()
+) -> list[str]:
     """Display titles of the works ``view`` names, in order of first mention, without duplicates.
 
     ``exclude`` holds names that are never works (the interviewee's). ``known_titles`` are titles the
@@ -192,9 +267,7 @@ def _is_quoted_title(inner: str, boilerplate: frozenset[str]) -> bool:
         if i > 0 and bare.lower() in SMALL_WORDS:
             continue
         return False
-    if all(w.isupper() for w in words) and all(w in _acronyms() for w in words):
-        return False
-    return True
+    return not (all(w.isupper() for w in words) and all(w in _acronyms() for w in words))
 
 
 def caption_titles(lines: Iterable[str]) -> list[str]:

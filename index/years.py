@@ -12,10 +12,69 @@ import re
 
 _YEAR = re.compile(r"(?:(?<=mid-)|(?<![\w$#£€.,/:-]))((?:19|20)\d\d)(?![\w%+]|[.,]\d|\s*[x×]\s*\d)")
 _CONTEXT_BEFORE = frozenset(
-    "in since from until till til by during of circa around about early late mid before after through "
-    "between and to summer spring fall autumn winter january february march april may june july august "
-    "september october november december jan feb mar apr jun jul aug sep sept oct nov dec a an my our his "
-    "her their the year class back".split()
+    [
+        "in",
+        "since",
+        "from",
+        "until",
+        "till",
+        "til",
+        "by",
+        "during",
+        "of",
+        "circa",
+        "around",
+        "about",
+        "early",
+        "late",
+        "mid",
+        "before",
+        "after",
+        "through",
+        "between",
+        "and",
+        "to",
+        "summer",
+        "spring",
+        "fall",
+        "autumn",
+        "winter",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "a",
+        "an",
+        "my",
+        "our",
+        "his",
+        "her",
+        "their",
+        "the",
+        "year",
+        "class",
+        "back",
+    ]
 )
 _UNIT_AFTER = re.compile(
     r"\s*(?:million|billion|thousand|people|words|pixels|px|dpi|rpm|mah|lines|times|units|gb|mb|tb|kb|"
@@ -37,7 +96,8 @@ def extract_years(text: str) -> list[str]:
         previous = _WORD_BEFORE.search(before)
         in_parens = before.endswith("(") and text[end : end + 1] in (")", ",", "–", "-")
         in_range = bool(re.match(r"\s*[–-]\s*(?:19|20)?\d\d\b", text[end : end + 8])) or bool(
-            re.search(r"(?:19|20)\d\d\s*[–-]\s*$", before))
+            re.search(r"(?:19|20)\d\d\s*[–-]\s*$", before)
+        )
         if in_parens or in_range or (previous and previous.group(1).lower() in _CONTEXT_BEFORE):
             found.append(match.group(1))
     return list(dict.fromkeys(found))
