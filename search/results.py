@@ -38,6 +38,7 @@ class Hit:
     title: str = ""
     date: str = ""
     topics: list[str] = field(default_factory=list)
+    question_html: str = ""  # sanitised HTML: the whole question with <mark> around matched terms
 
 
 @dataclass

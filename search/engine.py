@@ -1,0 +1,401 @@
+"""The search library: open an index folder, search it, fetch articles; plain dataclasses out.
+
+    engine = open_index("var/index")
+    result = engine.search("stop motion", filters={"publication": ["litang.zone"]})
+    for hit in result.hits:
+        print(hit.article, hit.passage, hit.snippet)
+
+One :class:`SearchEngine` per process, shared by threads: it keeps one Whoosh searcher and, before each
+call, checks cheaply (one small file read and one directory listing) whether a new generation was
+switched in or an update committed, reopening or refreshing the searcher when one did.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import scoring
+
+from index.build import current_generation, read_meta
+from index.model import Article, Passage
+from index.schema import BM25_B, BM25_K1, SCHEMA_VERSION, TEXT_FIELDS
+from search import highlight
+from search.facets import FACET_NAMES, FacetTable
+from search.query import expand_words, parse, positive_leaves
+from search.results import Hit, SearchResult
+
+SORTS = ("relevance", "newest", "interviewee")
+MAX_PER_PAGE = 100
+"""Largest page size; bigger requests are cut (with a warning)."""
+MAX_RESULTS_DEPTH = 10_000
+"""Deepest result reachable by paging (page × per_page); deeper pages are cut (with a warning)."""
+SNIPPET_CHARS = highlight.SNIPPET_CHARS
+_HIGHLIGHT_FIELDS = ("question", "answer", "title")
+
+
+class IndexNotFound(Exception):
+    """The folder holds no built index (run ``interviews build``)."""
+
+
+@dataclass
+class _State:
+    gen: Path
+    ix: object
+    searcher: object
+    table: FacetTable
+    opened: float
+
+
+def open_index(index_dir: str | Path = "var/index") -> SearchEngine:
+    """Open the index folder's current generation; raises :class:`IndexNotFound` if none was built."""
+    return SearchEngine(index_dir)
+
+
+class SearchEngine:
+    """Searches one index folder; thread-safe; see the module docstring for freshness."""
+
+    def __init__(self, index_dir: str | Path = "var/index"):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.RLock()
+        self._state: _State | None = None
+        self._current()
+
+    # --- freshness ---------------------------------------------------------------------------------
+
+    def _open(self, gen: Path) -> _State:
+        meta = read_meta(gen)
+        if meta.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+            raise IndexNotFound(f"{gen}: index written by another version of the schema; "
+                                f"run `interviews build`")
+        ix = whoosh_index.open_dir(str(gen))
+        searcher = ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+        return _State(gen, ix, searcher, FacetTable(searcher.reader(), str(gen)), time.time())
+
+    def _current(self) -> _State:
+        """The state to search with, reopened or refreshed first if the index changed on disk."""
+        with self._lock:
+            gen = current_generation(self.index_dir)
+            state = self._state
+            if gen is None:
+                if state is not None:
+                    return state  # the folder was emptied under us: keep serving what we have
+                raise IndexNotFound(f"{self.index_dir}: no index here; run `interviews build` first")
+            if state is None or state.gen != gen:
+                self._state = self._open(gen)
+            elif not state.searcher.up_to_date():
+                searcher = state.searcher.refresh()
+                self._state = _State(gen, state.ix, searcher, FacetTable(searcher.reader(), str(gen)),
+                                     time.time())
+            return self._state
+
+    def close(self) -> None:
+        """Release the searcher's files; the engine reopens them if used again."""
+        with self._lock:
+            if self._state is not None:
+                self._state.searcher.close()
+                self._state = None
+
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- searching ---------------------------------------------------------------------------------
+
+    def search(self, query: str, filters: dict[str, list[str]] | None = None, page: int = 1,
+               per_page: int = 10, sort: str = "relevance", facet_limit: int | None = 10,
+               expand: Collection[str] = ()) -> SearchResult:
+        """Search passages.
+
+        ``filters`` maps facet names to values: a passage must have one of each facet's values (OR within
+        a facet, AND across facets). ``page`` counts from 1; ``per_page`` is at most ``MAX_PER_PAGE``.
+        ``sort``: "relevance" (BM25F), "newest" (article date, then article and passage order) or
+        "interviewee" (A–Z). Facet counts cover every match: each facet is counted with the *other*
+        facets' filters applied but not its own, so the values you could add to a selection keep their
+        counts. Each facet lists its top ``facet_limit`` values (all when None, or for facets named in
+        ``expand``) plus every selected value, even at count 0; ``Facet.more`` says how many were cut.
+        An empty query matches every passage. Never raises on user input; problems go to ``warnings``.
+        """
+        started = time.perf_counter()
+        warnings: list[str] = []
+        page, per_page = _clamp_paging(page, per_page, warnings)
+        if sort not in SORTS:
+            warnings.append(f"unknown sort {sort!r}; sorted by relevance (sorts: {', '.join(SORTS)})")
+            sort = "relevance"
+        selected = _clean_filters(filters, warnings)
+        with self._lock:
+            state = self._current()
+            searcher, table = state.searcher, state.table
+            parsed = parse(query, searcher.schema)
+            parsed.query, expand_warnings = expand_words(parsed.query, searcher.reader())
+            warnings[:0] = parsed.warnings + expand_warnings
+            if parsed.match_all:
+                matched = table.live.copy()
+            else:
+                matched = np.zeros(table.size, dtype=bool)
+                ids = np.fromiter(parsed.query.docs(searcher), dtype=np.int64)
+                matched[ids] = True
+            masks = {name: table.mask_for(name, values) for name, values in selected.items()}
+            final = matched.copy()
+            for mask in masks.values():
+                final &= mask
+            total = int(final.sum())
+            facets = {}
+            for name in FACET_NAMES:
+                scope = matched.copy()
+                for other, mask in masks.items():
+                    if other != name:
+                        scope &= mask
+                limit = None if (facet_limit is None or name in expand) else max(0, int(facet_limit))
+                facets[name] = table.facet(name, scope, selected.get(name, []), limit)
+
+            offset = (page - 1) * per_page
+            page_docs = self._page(searcher, table, parsed, final, bool(masks), sort, offset, per_page)
+            terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else set()
+            hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page_docs]
+            suggestion = _suggest(searcher, parsed, parsed.cleaned) if not parsed.match_all else None
+        return SearchResult(query=query, total=total, page=page, per_page=per_page, hits=hits, facets=facets,
+                            suggestion=suggestion, warnings=warnings, sort=sort,
+                            elapsed_ms=(time.perf_counter() - started) * 1000)
+
+    def _page(self, searcher, table, parsed, final, filtered, sort, offset, per_page):
+        """(docnum, score) for the page's hits, loading no stored fields."""
+        if offset >= int(final.sum()):
+            return []
+        if sort == "relevance" and not parsed.match_all:
+            allow = set(np.flatnonzero(final).tolist()) if filtered else None
+            results = searcher.search(parsed.query, limit=offset + per_page, filter=allow)
+            return [(docnum, float(score)) for score, docnum in results.top_n[offset:offset + per_page]]
+        docs = np.flatnonzero(final)
+        if sort == "interviewee":
+            keys = (table.numbers[docs], table.article_rank[docs], table.interviewee_rank[docs])
+        else:  # newest, and relevance of an empty query
+            keys = (table.numbers[docs], table.article_rank[docs], -table.date_rank[docs])
+        chosen = docs[np.lexsort(keys)][offset:offset + per_page].tolist()
+        if parsed.match_all or not chosen:
+            return [(d, 0.0) for d in chosen]
+        scored = searcher.search(parsed.query, limit=len(chosen), filter=set(chosen))
+        scores = {docnum: float(score) for score, docnum in scored.top_n}
+        return [(d, scores.get(d, 0.0)) for d in chosen]
+
+    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+        doc = searcher.stored_fields(docnum)
+        analyzer = searcher.schema["answer"].analyzer
+        data = doc.get("data") or {}
+        answer = doc.get("answer", "")
+        question = doc.get("question", "")
+        # Highlight any word matched in question or answer, whichever field it was searched in.
+        words = terms.get("question", set()) | terms.get("answer", set())
+        return Hit(
+            article=doc.get("article", ""),
+            passage=int(doc.get("number", 0)),
+            question=question,
+            answer=answer,
+            snippet=highlight.mark(answer or question, words, analyzer, SNIPPET_CHARS),
+            interviewee=", ".join(data.get("answerers") or []) or _lines(doc.get("interviewee", "")),
+            publication=_lines(doc.get("publication", "")),
+            score=round(score, 4),
+            url=doc.get("url", ""),
+            title=doc.get("title", ""),
+            date=doc.get("date", ""),
+            topics=list(data.get("topics", [])),
+            question_html=highlight.mark(question, words, analyzer),
+        )
+
+    # --- articles ----------------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        """The whole article (passages in order, links, credits, captions), or None if not indexed."""
+        with self._lock:
+            searcher = self._current().searcher
+            docs = sorted(searcher.documents(article=article_id), key=lambda d: d.get("number", 0))
+        if not docs:
+            return None
+        meta = next((d["meta"] for d in docs if d.get("meta")), None) or {"id": article_id, "path": ""}
+        article = Article.from_dict({**meta, "passages": []})
+        for doc in docs:
+            data = doc.get("data") or {}
+            article.passages.append(Passage(
+                number=int(doc.get("number", 0)), kind=doc.get("kind", "qa"),
+                question=doc.get("question", ""), answer=doc.get("answer", ""),
+                answerers=list(data.get("answerers", [])),
+                **{k: list(data.get(k, [])) for k in
+                   ("topics", "places", "works", "organizations", "roles", "years")}))
+        return article
+
+    def more_like_this(self, article_id: str, passage_number: int, limit: int = 5) -> list[Hit]:
+        """Passages of *other* articles most like this one (by its question and answer's key words)."""
+        with self._lock:
+            state = self._current()
+            searcher = state.searcher
+            docnum = searcher.document_number(docid=f"{article_id}#{passage_number}")
+            if docnum is None:
+                return []
+            doc = searcher.stored_fields(docnum)
+            text = f"{doc.get('question', '')}\n{doc.get('answer', '')}"
+            keys = [word for word, _ in searcher.key_terms_from_text("answer", text, numterms=12)]
+            if not keys:
+                return []
+            q = wq.Or([wq.Term(field, word) for word in keys for field in ("question", "answer")])
+            results = searcher.search(q, limit=max(1, min(int(limit), MAX_PER_PAGE)),
+                                      mask=wq.Term("article", article_id))
+            terms = {"answer": set(keys), "question": set(keys)}
+            return [self._hit(searcher, d, float(s), terms) for s, d in results.top_n]
+
+    def stats(self, top: int = 5) -> dict:
+        """Generation, passage and article counts, last build/update time (UTC ISO) and top facet values."""
+        with self._lock:
+            state = self._current()
+            table = state.table
+            meta = read_meta(state.gen)
+            live = table.live
+            articles = {table.article_of[d] for d in np.flatnonzero(live).tolist()}
+            facets = {name: [{"value": v.value, "count": v.count}
+                             for v in table.facet(name, live, [], top).values]
+                      for name in FACET_NAMES}
+            return {
+                "generation": state.gen.name,
+                "index_dir": str(self.index_dir),
+                "passages": int(live.sum()),
+                "articles": len(articles),
+                "built": meta.get("created", ""),
+                "updated": meta.get("updated", ""),
+                "source": meta.get("source", {}),
+                "opened": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(state.opened)),
+                "facets": facets,
+            }
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def _clamp_paging(page, per_page, warnings: list[str]) -> tuple[int, int]:
+    try:
+        page = int(page)
+    except (TypeError, ValueError):
+        warnings.append(f"page {page!r} is not a number; showing page 1")
+        page = 1
+    try:
+        per_page = int(per_page)
+    except (TypeError, ValueError):
+        warnings.append(f"per_page {per_page!r} is not a number; showing 10")
+        per_page = 10
+    if page < 1:
+        warnings.append("page numbers start at 1")
+        page = 1
+    if per_page < 1:
+        warnings.append("per_page must be at least 1")
+        per_page = 1
+    if per_page > MAX_PER_PAGE:
+        warnings.append(f"per_page cut to {MAX_PER_PAGE}")
+        per_page = MAX_PER_PAGE
+    if page * per_page > MAX_RESULTS_DEPTH:
+        last = max(1, MAX_RESULTS_DEPTH // per_page)
+        warnings.append(f"only the first {MAX_RESULTS_DEPTH} results can be paged through; "
+                        f"showing page {last}")
+        page = last
+    return page, per_page
+
+
+def _clean_filters(filters, warnings: list[str]) -> dict[str, list[str]]:
+    selected: dict[str, list[str]] = {}
+    for name, values in (filters or {}).items():
+        if name not in FACET_NAMES:
+            warnings.append(f"unknown facet {name!r} ignored (facets: {', '.join(FACET_NAMES)})")
+            continue
+        if isinstance(values, str):
+            values = [values]
+        kept = []
+        for value in values or []:
+            value = re.sub(r"[\s\x1f]+", " ", str(value)).strip()
+            if value and value not in kept:
+                kept.append(value)
+        if kept:
+            selected[name] = kept
+    return selected
+
+
+def _lines(value: str) -> str:
+    return ", ".join(v for v in (value or "").split("\n") if v)
+
+
+def _highlight_terms(q, reader) -> dict[str, set[str]]:
+    """Index terms (expanded for prefix and fuzzy words) per field that the query matches *for*."""
+    terms: dict[str, set[str]] = {}
+    for leaf in positive_leaves(q):
+        try:
+            found = leaf.existing_terms(reader, expand=True)
+        except Exception:  # noqa: BLE001 - highlighting is a nicety; never fail a search on it
+            continue
+        for field, text in found:
+            if field in _HIGHLIGHT_FIELDS:
+                terms.setdefault(field, set()).add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return terms
+
+
+def _suggest(searcher, parsed, text: str) -> str | None:
+    """The query with each word that the index does not know replaced by its closest known word."""
+    reader = searcher.reader()
+    fixes: dict[tuple[int, int], str] = {}
+    for leaf in positive_leaves(parsed.query):
+        if not isinstance(leaf, wq.Term) or leaf.fieldname not in TEXT_FIELDS:
+            continue
+        start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        if start is None or end is None or (start, end) in fixes:
+            continue
+        word = text[start:end]
+        if any((field, leaf.text) in reader for field in TEXT_FIELDS):
+            fixes[(start, end)] = word
+            continue
+        fixes[(start, end)] = _closest_word(reader, word)
+    changed = {span: new for span, new in fixes.items() if new.lower() != text[span[0]:span[1]].lower()}
+    if not changed:
+        return None
+    out = text
+    for (start, end), new in sorted(changed.items(), reverse=True):
+        out = out[:start] + new + out[end:]
+    return out
+
+
+_SPELL_FIELDS = ("spell_answer", "spell_question")
+MAX_EDITS = 2
+"""Largest edit distance a "did you mean" suggestion may be from the typed word."""
+
+
+def _closest_word(reader, word: str) -> str:
+    """The indexed word nearest ``word`` (fewest edits, then most frequent, then A–Z); ``word`` if none.
+
+    Whoosh's own corrector ignores the distance and breaks ties arbitrarily, so rank here.
+    """
+    typed = word.lower()
+    candidates: dict[str, float] = {}
+    for field in _SPELL_FIELDS:
+        if field not in reader.schema:
+            continue
+        for candidate in reader.terms_within(field, typed, MAX_EDITS, prefix=1):
+            if candidate != typed:
+                candidates[candidate] = candidates.get(candidate, 0.0) + reader.frequency(field, candidate)
+    if not candidates:
+        return word
+    return min(candidates, key=lambda c: (_edits(typed, c), -candidates[c], c))
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]

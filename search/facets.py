@@ -1,0 +1,164 @@
+"""Per-document arrays for facet counting, filtering and sorting, built once per searcher.
+
+Whoosh would recount a multi-valued facet from postings and load stored fields for every match; here
+each facet is a pair of parallel arrays (``docs[i]`` has value ``vals[i]``), so counting the values of
+N matches is one ``numpy.bincount``. Arrays are built per index segment and cached by segment id, so
+refreshing after an update only reads the new segments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.schema import FACET_PREFIX, FACET_SOURCES
+from search.results import Facet, FacetValue
+
+FACET_NAMES = tuple(FACET_SOURCES)
+
+
+@dataclass
+class _LeafData:
+    """One segment's facet postings and sort columns, docnums local to the segment."""
+
+    facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # name → (values, docs, value ids)
+    articles: list[str]
+    numbers: np.ndarray
+    dates: list[str]
+
+
+def _read_leaf(leaf) -> _LeafData:
+    facets = {}
+    for name in FACET_NAMES:
+        values, docs, vals = [], [], []
+        field = FACET_PREFIX + name
+        for value_id, term in enumerate(leaf.lexicon(field)):
+            ids = list(leaf.postings(field, term).all_ids())
+            values.append(term.decode("utf-8"))
+            docs.extend(ids)
+            vals.extend([value_id] * len(ids))
+        facets[name] = (values, np.asarray(docs, dtype=np.int64), np.asarray(vals, dtype=np.int64))
+    count = leaf.doc_count_all()
+
+    def column(field, default):
+        if count == 0 or not leaf.has_column(field):
+            return [default] * count
+        return list(leaf.column_reader(field))
+
+    articles = [a or "" for a in column("article", "")]
+    dates = [d or "" for d in column("date", "")]
+    numbers = np.asarray([n or 0 for n in column("number", 0)], dtype=np.int64)
+    return _LeafData(facets, articles, numbers, dates)
+
+
+_cache: dict[tuple[str, str], _LeafData] = {}
+"""(index folder, segment id) → arrays; segments never change once written (deletions aside)."""
+
+
+def _leaf_key(ix_path: str, leaf) -> tuple[str, str] | None:
+    try:
+        return ix_path, leaf.segment().segment_id()
+    except AttributeError:
+        return None
+
+
+class FacetTable:
+    """Facet values, sort keys and the live documents of one searcher's reader."""
+
+    def __init__(self, reader, ix_path: str = ""):
+        size = reader.doc_count_all()
+        self.size = size
+        live = np.fromiter(reader.all_doc_ids(), dtype=np.int64) if size else np.zeros(0, np.int64)
+        self.live = np.zeros(size, dtype=bool)
+        self.live[live] = True
+        leaves = list(reader.leaf_readers()) if size else []
+        used = set()
+        datas = []
+        for leaf, offset in leaves:
+            key = _leaf_key(ix_path, leaf)
+            data = _cache.get(key) if key else None
+            if data is None:
+                data = _read_leaf(leaf)
+                if key:
+                    _cache[key] = data
+            if key:
+                used.add(key)
+            datas.append((data, offset))
+        for key in [k for k in _cache if k[0] == ix_path and k not in used]:
+            del _cache[key]
+
+        self.values: dict[str, list[str]] = {}
+        self.index: dict[str, dict[str, int]] = {}
+        self.docs: dict[str, np.ndarray] = {}
+        self.vals: dict[str, np.ndarray] = {}
+        for name in FACET_NAMES:
+            vocab: dict[str, int] = {}
+            docs_parts, vals_parts = [], []
+            for data, offset in datas:
+                values, docs, vals = data.facets[name]
+                remap = np.asarray([vocab.setdefault(v, len(vocab)) for v in values], dtype=np.int64)
+                docs_parts.append(docs + offset)
+                vals_parts.append(remap[vals] if len(vals) else vals)
+            self.values[name] = list(vocab)
+            self.index[name] = vocab
+            self.docs[name] = np.concatenate(docs_parts) if docs_parts else np.zeros(0, np.int64)
+            self.vals[name] = np.concatenate(vals_parts) if vals_parts else np.zeros(0, np.int64)
+
+        articles = [a for data, _ in datas for a in data.articles]
+        dates = [d for data, _ in datas for d in data.dates]
+        self.article_of = articles  # docnum → article id
+        self.numbers = np.concatenate([d.numbers for d, _ in datas]) if datas else np.zeros(0, np.int64)
+        # Ranks sort as the strings do; ties are broken by article and passage number when sorting.
+        _, self.article_rank = np.unique(np.asarray(articles, dtype=object), return_inverse=True) \
+            if articles else (None, np.zeros(0, np.int64))
+        _, self.date_rank = np.unique(np.asarray(dates, dtype=object), return_inverse=True) \
+            if dates else (None, np.zeros(0, np.int64))
+        self.interviewee_rank = self._first_value_rank("interviewee")
+
+    def _first_value_rank(self, name: str) -> np.ndarray:
+        """Per document, the alphabetical rank of its first value (no value sorts last)."""
+        order = sorted(range(len(self.values[name])), key=lambda i: self.values[name][i].casefold())
+        rank_of = np.empty(len(order), dtype=np.int64)
+        rank_of[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+        ranks = np.full(self.size, len(order), dtype=np.int64)
+        if len(self.docs[name]):
+            np.minimum.at(ranks, self.docs[name], rank_of[self.vals[name]])
+        return ranks
+
+    # --- filtering and counting --------------------------------------------------------------------
+
+    def mask_for(self, name: str, selected: Iterable[str]) -> np.ndarray:
+        """Documents having any of ``selected`` values of facet ``name`` (OR within a facet)."""
+        ids = [self.index[name][v] for v in selected if v in self.index[name]]
+        mask = np.zeros(self.size, dtype=bool)
+        if ids:
+            hit = np.isin(self.vals[name], np.asarray(ids, dtype=np.int64))
+            mask[self.docs[name][hit]] = True
+        return mask
+
+    def counts(self, name: str, mask: np.ndarray) -> np.ndarray:
+        """Per value id of facet ``name``, how many documents in ``mask`` have it."""
+        docs, vals = self.docs[name], self.vals[name]
+        return np.bincount(vals[mask[docs]], minlength=len(self.values[name])) if len(docs) else \
+            np.zeros(len(self.values[name]), dtype=np.int64)
+
+    def facet(self, name: str, mask: np.ndarray, selected: list[str], limit: int | None) -> Facet:
+        """The top ``limit`` values by count (all when None) plus every selected value, even at 0."""
+        counts = self.counts(name, mask)
+        nonzero = np.flatnonzero(counts)
+        # Most frequent first, then alphabetical: stable and readable.
+        order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), self.values[name][i].casefold()))
+        shown = order if limit is None else order[:limit]
+        chosen = set(selected)
+        values = [FacetValue(self.values[name][i], int(counts[i]), self.values[name][i] in chosen)
+                  for i in shown]
+        listed = {v.value for v in values}
+        for value in selected:
+            if value not in listed:
+                vid = self.index[name].get(value)
+                values.append(FacetValue(value, int(counts[vid]) if vid is not None else 0, True))
+                listed.add(value)
+        more = sum(1 for i in order[len(shown):] if self.values[name][i] not in chosen)
+        return Facet(name, values, more)

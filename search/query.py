@@ -1,0 +1,242 @@
+"""User query syntax → a Whoosh query, with friendly fallbacks and bounded cost.
+
+Syntax: words (all must match), ``OR``, ``NOT`` / ``-word``, ``"phrases"``, ``field:value``
+(``question:``, ``answer:``, ``title:``, ``interviewee:``, ``topic:``, ``place:``, ``work:``,
+``organization:``, ``role:``, ``year:``, ``category:``, ``publication:``), ``prefix*`` and ``fuzzy~``
+(``fuzzy~2`` for two edits). Nothing here raises on user input: a query Whoosh cannot make sense of is
+searched as plain words, and every change to what the user typed is explained in ``warnings``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import qparser, query
+
+from index.schema import FACET_SOURCES, FIELD_BOOSTS, TEXT_FIELDS
+
+MAX_QUERY_CHARS = 1000
+"""Longer queries are cut to this many characters."""
+MAX_TERMS = 64
+"""Queries with more words than this keep the first ``MAX_TERMS``."""
+MIN_PREFIX = 2
+"""``a*`` would expand to thousands of words; a prefix needs at least this many characters."""
+MAX_FUZZY = 2
+"""Largest edit distance ``word~N`` may ask for."""
+MAX_EXPANSIONS = 200
+"""A prefix or fuzzy word matches at most this many different indexed words."""
+
+SEARCHABLE_FIELDS = TEXT_FIELDS + tuple(name for name in FACET_SOURCES if name not in TEXT_FIELDS)
+FIELD_ALIASES = {
+    "q": "question", "questions": "question", "a": "answer", "answers": "answer",
+    "topics": "topic", "places": "place", "works": "work", "organisation": "organization",
+    "organisations": "organization", "organizations": "organization", "org": "organization",
+    "roles": "role", "years": "year", "categories": "category", "person": "interviewee",
+    "interviewees": "interviewee", "who": "interviewee", "pub": "publication",
+}
+
+_FIELD_RE = re.compile(r'(?<![\w"])([A-Za-z_][\w-]*):(?=\S)')
+_WORDS_RE = re.compile(r"\w+(?:['\u2019-]\w+)*")
+
+
+@dataclass
+class ParsedQuery:
+    """What :func:`parse` made of the user's text. ``match_all`` means "no words": browse everything."""
+
+    text: str
+    query: query.Query
+    cleaned: str = ""  # the text actually parsed; term start/end characters point into it
+    match_all: bool = False
+    fallback: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def _parser(schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS),
+                                      group=qparser.AndGroup)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    # "-word" excludes only at the start of a word, so "Covid-19" stays one (hyphenated) word.
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
+                                              minusexpr=r"(?<![^\s(])-(?=[\w\"(])"))
+    # Ranges, boosts, single quotes and bare "*" are not part of our language; they only surprise.
+    for plugin in (qparser.RangePlugin, qparser.BoostPlugin, qparser.SingleQuotePlugin, qparser.EveryPlugin):
+        parser.remove_plugin_class(plugin)
+    return parser
+
+
+def parse(text: str, schema) -> ParsedQuery:
+    """Parse the user's ``text`` against ``schema``; never raises."""
+    warnings: list[str] = []
+    text = text or ""
+    if len(text) > MAX_QUERY_CHARS:
+        warnings.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+        text = text[:MAX_QUERY_CHARS]
+    cleaned = _clean(text, warnings)
+    if not _WORDS_RE.search(cleaned):
+        return ParsedQuery(text, query.Every(), cleaned=cleaned, match_all=True, warnings=warnings)
+    problem = _syntax_problem(cleaned)
+    if problem is None:
+        try:
+            q = _parser(schema).parse(cleaned)
+            if q is query.NullQuery and _only_negative(cleaned):
+                # "-covid" alone: everything except covid.
+                positive = _parser(schema).parse(re.sub(r"(?<![^\s(])(-|NOT\s+)", " ", cleaned))
+                if positive is not query.NullQuery:
+                    q = query.AndNot(query.Every(), positive)
+                    return ParsedQuery(text, q, cleaned=cleaned, warnings=warnings)
+            if q is query.NullQuery:
+                warnings.append("only very common words (such as 'the', 'and'), which are not indexed")
+                return ParsedQuery(text, q, cleaned=cleaned, warnings=warnings)
+            if not _has_positive(q):
+                # "-covid" alone: everything except covid.
+                return ParsedQuery(text, query.And([query.Every(), q]), cleaned=cleaned, warnings=warnings)
+            return ParsedQuery(text, q, cleaned=cleaned, warnings=warnings)
+        except Exception as exc:  # noqa: BLE001 - any parser failure falls back to plain words
+            problem = f"it could not be parsed ({type(exc).__name__})"
+    warnings.append(f"searched as plain words because {problem}")
+    return ParsedQuery(text, _plain_words(cleaned, schema), cleaned=cleaned, fallback=True, warnings=warnings)
+
+
+def _clean(text: str, warnings: list[str]) -> str:
+    """Rewrite the parts we refuse (unknown fields, leading wildcards, short prefixes, long queries)."""
+
+    def field_name(match: re.Match) -> str:
+        name = match.group(1)
+        canonical = FIELD_ALIASES.get(name.lower(), name.lower())
+        if canonical in SEARCHABLE_FIELDS:
+            return canonical + ":"
+        warnings.append(f"unknown field {name!r} searched as a word (fields: {', '.join(SEARCHABLE_FIELDS)})")
+        return name + " "
+
+    text = _FIELD_RE.sub(field_name, text)
+
+    def wildcard(match: re.Match) -> str:
+        word = match.group(0)
+        stem = word.rstrip("*?")
+        if word[0] in "*?":
+            warnings.append(f"leading wildcard in {word!r} ignored")
+            return word.strip("*?") or " "
+        if len(re.sub(r"\W", "", stem)) < MIN_PREFIX:
+            warnings.append(f"{word!r}: a prefix needs at least {MIN_PREFIX} letters; searched as a word")
+            return word.replace("*", "").replace("?", "") or " "
+        # Wildcards inside a word ("c*t") are allowed only at the end: the cost stays a prefix scan.
+        if "*" in stem or "?" in stem:
+            bare = stem.replace("*", "").replace("?", "")
+            warnings.append(f"wildcards only work at the end of a word; {word!r} searched as {bare}*")
+            return bare + "*"
+        return stem + ("*" if word.endswith(("*", "?")) else "")
+
+    text = re.sub(r"[\w*?'’-]*[*?][\w*?'’-]*", wildcard, text)
+
+    def fuzzy(match: re.Match) -> str:
+        distance = int(match.group(2) or 1)
+        if distance > MAX_FUZZY:
+            warnings.append(f"fuzzy distance {distance} capped at {MAX_FUZZY}")
+            distance = MAX_FUZZY
+        return f"{match.group(1)}~{distance}"
+
+    text = re.sub(r"(\w)~(\d+)?(?![\w.])", fuzzy, text)
+    words = _WORDS_RE.findall(text)
+    if len(words) > MAX_TERMS:
+        warnings.append(f"query cut to its first {MAX_TERMS} words")
+        cut = list(_WORDS_RE.finditer(text))[MAX_TERMS - 1].end()
+        text = text[:cut]
+        if text.count('"') % 2:
+            text += '"'
+    return text
+
+
+def _syntax_problem(text: str) -> str | None:
+    if text.count('"') % 2:
+        return "a quotation mark is not closed"
+    depth = 0
+    for char in re.sub(r'"[^"]*"', "", text):
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            return "a bracket is closed before it is opened"
+    if depth:
+        return "a bracket is not closed"
+    if re.search(r"(^|\s)(AND|OR)\s*$|^\s*(AND|OR)\s", text):
+        return "AND/OR needs a word on both sides"
+    return None
+
+
+def _only_negative(text: str) -> bool:
+    tokens = re.findall(r'"[^"]*"|\S+', re.sub(r"\bNOT\s+", "-", text))
+    return bool(tokens) and all(t.startswith("-") for t in tokens)
+
+
+def _has_positive(q: query.Query) -> bool:
+    """False for a query made only of NOTs (it would mean "everything except", rarely what was meant)."""
+    if isinstance(q, query.Not):
+        return False
+    if isinstance(q, query.AndNot):
+        return _has_positive(q.a)
+    if q.is_leaf():
+        return True
+    return any(_has_positive(child) for child in q.children())
+
+
+def _plain_words(text: str, schema) -> query.Query:
+    words = [w.lower() for w in _WORDS_RE.findall(text)][:MAX_TERMS]
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS),
+                                      group=qparser.AndGroup)
+    for plugin in (qparser.WildcardPlugin, qparser.PhrasePlugin, qparser.FieldsPlugin, qparser.GroupPlugin,
+                   qparser.OperatorsPlugin, qparser.BoostPlugin, qparser.RangePlugin,
+                   qparser.SingleQuotePlugin, qparser.EveryPlugin):
+        parser.remove_plugin_class(plugin)
+    q = parser.parse(" ".join(words))
+    return q
+
+
+def positive_leaves(q: query.Query):
+    """Leaf queries a match is *for* (skipping anything under NOT): the words to highlight and correct."""
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from positive_leaves(q.a)
+        return
+    if q.is_leaf():
+        yield q
+        return
+    for child in q.children():
+        yield from positive_leaves(child)
+
+
+def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
+    """Make ``prefix*`` and ``fuzzy~`` words work on stemmed fields.
+
+    The index holds stems ("animation" → ``anim``), so ``animati*`` or ``animaton~`` would find nothing.
+    Such words are matched against the unstemmed spelling words of the field, and the stems of the
+    words found are searched too (at most :data:`MAX_EXPANSIONS`).
+    """
+    warnings: list[str] = []
+
+    def expand(leaf: query.Query) -> query.Query:
+        if not isinstance(leaf, (query.Prefix, query.FuzzyTerm)):
+            return leaf
+        field = leaf.fieldname
+        spell = f"spell_{field}"
+        if field not in reader.schema or spell not in reader.schema:
+            return leaf
+        if isinstance(leaf, query.FuzzyTerm):
+            words = reader.terms_within(spell, leaf.text, leaf.maxdist, prefix=max(1, leaf.prefixlength))
+        else:
+            words = (w.decode("utf-8") if isinstance(w, bytes) else w
+                     for w in reader.expand_prefix(spell, leaf.text))
+        analyzer = reader.schema[field].analyzer
+        stems: list[str] = []
+        for word in words:
+            for token in analyzer(word, mode="query"):
+                if token.text not in stems:
+                    stems.append(token.text)
+            if len(stems) >= MAX_EXPANSIONS:
+                warnings.append(f"{leaf.text!r} matches too many words; searched the first {MAX_EXPANSIONS}")
+                break
+        if not stems:
+            return leaf
+        return query.Or([leaf] + [query.Term(field, stem, boost=leaf.boost) for stem in stems])
+
+    expanded = q.accept(expand)
+    return expanded, list(dict.fromkeys(warnings))
