@@ -169,3 +169,47 @@ def parse_corpus(
 ) -> Iterator[tuple[str, Article | ArticleError]]:
     """:func:`parse_files` over every article file under ``root``."""
     return parse_files(iter_article_files(root), corpus_root=root, enrich=enrich)
+
+
+def describe(article: Article, explain: bool = False, answer_words: int = 12) -> str:
+    """A readable summary of how ``article`` split (what ``interviews parse`` prints).
+
+    Each passage shows its number, question and the first ``answer_words`` words of its answer
+    (default 12); ``explain`` adds every dropped piece with its reason.
+    """
+    lines = [f"{article.path}  [{article.format}]  id {article.id}"]
+    lines.append(f"  title:        {article.title or '(none)'}")
+    lines.append(f"  interviewees: {', '.join(article.interviewees) or '(none)'}")
+    lines.append(f"  publication:  {article.publication or '(none)'}")
+    for key in ("date", "url", "summary"):
+        if getattr(article, key):
+            lines.append(f"  {key + ':':<13} {getattr(article, key)}")
+    if article.categories:
+        lines.append(f"  categories:   {', '.join(article.categories)}")
+    qa = sum(1 for p in article.passages if p.kind == "qa")
+    intro = any(p.kind == "intro" for p in article.passages)
+    lines.append(f"  passages:     {qa} questions{' + intro' if intro else ''}")
+    for passage in article.passages:
+        words = passage.answer.split()
+        start = " ".join(words[:answer_words]) + (" …" if len(words) > answer_words else "")
+        label = "intro" if passage.kind == "intro" else passage.question
+        lines.append(f"    {passage.number:>2}. {label}")
+        who = f" ({', '.join(passage.answerers)})" if len(passage.answerers) > 1 else ""
+        lines.append(f"        → {start or '(no answer)'}{who}")
+    if article.links:
+        lines.append("  links:")
+        lines.extend(f"    {link.label}: {link.url}" for link in article.links)
+    if article.image_credits:
+        lines.append(f"  image credits: {', '.join(article.image_credits)}")
+    if article.captions:
+        lines.append(f"  captions:     {len(article.captions)}")
+        if explain:
+            lines.extend(f"    {caption}" for caption in article.captions)
+    for warning in article.warnings:
+        lines.append(f"  warning: {warning}")
+    if explain:
+        lines.append(f"  dropped ({len(article.dropped)}):")
+        for piece in article.dropped:
+            text = piece.text if len(piece.text) <= 100 else piece.text[:97] + "…"
+            lines.append(f"    - {text!r}: {piece.reason}")
+    return "\n".join(lines)

@@ -36,6 +36,47 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file (an array for several).")
+@click.option("--explain", is_flag=True, help="Also list every dropped piece of text and why.")
+@click.option("--publication", default=None, help="Publication for files whose front matter names none.")
+@CORPUS_OPTION
+def parse(
+    files: tuple[str, ...], as_json: bool, explain: bool, publication: str | None, corpus_dir: str
+) -> None:
+    """Show how each FILE (or every article in a folder) splits into question/answer passages.
+
+    A file inside --corpus gets its id from its path there; a file elsewhere, from its name. Exits 1
+    after processing every file when any could not be split.
+    """
+    import json
+    import os
+
+    from index.corpus import describe, iter_article_files, parse_files
+
+    paths: list[str] = []
+    for name in files:
+        paths.extend(iter_article_files(name) if os.path.isdir(name) else [name])
+    corpus_abs = os.path.abspath(corpus_dir) + os.sep
+    failed, objects = 0, []
+    for path in paths:
+        root = corpus_dir if os.path.abspath(path).startswith(corpus_abs) else None
+        for _, result in parse_files([path], corpus_root=root, publication=publication):
+            if isinstance(result, Exception):
+                failed += 1
+                click.echo(f"error: {result}", err=True)
+                objects.append({"path": path, "error": getattr(result, "reason", str(result))})
+            elif as_json:
+                objects.append(result.to_dict(explain=explain))
+            else:
+                click.echo(describe(result, explain=explain) + "\n")
+    if as_json:
+        click.echo(json.dumps(objects[0] if len(paths) == 1 else objects, ensure_ascii=False, indent=2))
+    if failed:
+        raise click.ClickException(f"{failed} of {len(paths)} file(s) could not be split")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
 @click.option(
