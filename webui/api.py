@@ -77,10 +77,11 @@ def healthz():
     """200 with the index generation and passage count when a searcher is open, else 503."""
     holder: EngineHolder = current_app.extensions["interviews"]
     try:
-        stats = holder.get().stats()
+        stats = holder.get().stats(top=0)
     except IndexUnavailable as exc:
         return jsonify({"status": "unavailable", "reason": str(exc)}), 503
-    return jsonify({"status": "ok", **stats})
+    keep = ("generation", "passages", "articles", "built", "updated", "opened")
+    return jsonify({"status": "ok", **{key: stats.get(key) for key in keep}})
 
 
 @bp.route("/api/openapi.json")
@@ -100,7 +101,7 @@ def openapi_document(server: str) -> dict:
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                        "maximum": MAX_PER_PAGE, "default": PER_PAGE}},
         {"name": "more", "in": "query", "schema": {"type": "string", "enum": list(FACETS)},
-         "description": "List up to 100 values of this facet instead of 10."},
+         "description": "List every value of this facet instead of the top 10."},
     ] + [
         {"name": name, "in": "query", "style": "form", "explode": True,
          "schema": {"type": "array", "items": {"type": "string"}},

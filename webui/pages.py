@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from webui import present, sanitize
 from webui.app import get_engine
-from webui.urls import FACET_LABELS, SORTS, SearchState, article_url, parse_state
+from webui.urls import FACET_LABELS, FACET_LIMIT, SORTS, SearchState, article_url, parse_state
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +16,9 @@ bp = Blueprint("pages", __name__)
 
 MORE_LIKE_THIS = 5
 """Similar passages listed under each passage of an article page."""
+
+STATS_TOP = 10
+"""Values listed per facet on the stats page."""
 
 
 def run_search(state: SearchState):
@@ -26,7 +29,8 @@ def run_search(state: SearchState):
         page=state.page,
         per_page=state.per_page,
         sort=state.sort,
-        facet_limit=state.facet_limit(),
+        facet_limit=FACET_LIMIT,
+        expand=(state.more,) if state.more else (),
     )
 
 
@@ -105,16 +109,8 @@ def _safe_stats(engine) -> dict:
 
 @bp.route("/stats")
 def stats_page():
-    engine = get_engine()
-    stats = engine.stats()
-    everything = engine.search("", None, page=1, per_page=1, facet_limit=10)
-    state = SearchState()
-    return render_template(
-        "stats.html",
-        stats=stats,
-        total=everything.total,
-        facets=present.facet_groups(everything, state),
-    )
+    stats = get_engine().stats(top=STATS_TOP)
+    return render_template("stats.html", stats=stats, facets=present.stats_facets(stats.get("facets", {})))
 
 
 @bp.route("/opensearch.xml")

@@ -74,6 +74,18 @@ def facet_groups(result: SearchResult, state: SearchState, path: str = "/") -> l
     return groups
 
 
+def stats_facets(top: dict[str, list[dict]]) -> list[FacetGroup]:
+    """The stats page's largest values per facet (``SearchEngine.stats()["facets"]``), each a filter link."""
+    blank = SearchState()
+    return [
+        FacetGroup(name, FACET_LABELS.get(name, name), [
+            FacetItem(v["value"], v["count"], False, blank.toggle(name, v["value"]).url()) for v in top[name]
+        ])
+        for name in FACETS
+        if top.get(name)
+    ]
+
+
 def chips(state: SearchState, path: str = "/") -> list[Chip]:
     """The active filters, each with the URL that removes it."""
     return [

@@ -40,9 +40,7 @@ MAX_VALUES_PER_FACET = 50
 """Most selected values accepted for one facet."""
 
 FACET_LIMIT = 10
-"""Facet values shown per facet; ``more=<facet>`` shows up to :data:`FACET_LIMIT_MORE` for that one."""
-
-FACET_LIMIT_MORE = 100
+"""Facet values listed per facet; ``more=<facet>`` lists every value of that one."""
 
 CONTROL_PARAMS = ("q", "sort", "page", "per_page", "more")
 
@@ -87,9 +85,6 @@ class SearchState:
         """The filters in the shape ``SearchEngine.search`` takes, or None when there are none."""
         chosen = {name: list(values) for name, values in self.filters.items() if values}
         return chosen or None
-
-    def facet_limit(self) -> int:
-        return FACET_LIMIT_MORE if self.more else FACET_LIMIT
 
     # -- building ---------------------------------------------------------------------------------------
 
