@@ -71,7 +71,8 @@ FIELD_BOOSTS = {
 VALUE_SEPARATOR = "\x1f"
 """Joins a multi-valued facet's values into the one string Whoosh indexes."""
 
-_WORD = re.compile(r"\w+(?:['\u2019\u02bc-]\w+)*")
+WORD_PATTERN = _WORD = re.compile(r"\w+(?:['\u2019\u02bc-]\w+)*")
+"""What the analysers treat as one source word (before apostrophe and hyphen handling)."""
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
 _POSSESSIVE = re.compile(r"'s$", re.IGNORECASE)
 

@@ -97,3 +97,169 @@ def serve(host: str, port: int, workers: int, debug: bool, corpus_dir: str, inde
         run_server(index_dir, corpus_dir, host=host, port=port, workers=workers, debug=debug)
     except ServeError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+# --- index and search (library: index.build, search.engine) ----------------------------------------
+
+def _progress(label: str):
+    """A ``progress(done, total, name)`` callback: a bar with rate and ETA on a terminal, else nothing.
+
+    Returns ``(callback, finish)``; ``finish()`` closes the bar.
+    """
+    import sys
+    import time
+
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    state: dict = {}
+
+    def callback(done: int, total: int, name: str) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            state["start"] = time.monotonic()
+
+            def show(_item):
+                elapsed = time.monotonic() - state["start"]
+                return f"{state.get('done', 0) / elapsed:.0f}/s" if elapsed > 0 else ""
+
+            bar = state["bar"] = click.progressbar(length=total, label=label, show_eta=True, show_pos=True,
+                                                   item_show_func=show, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - state.get("done", 0), name)
+        state["done"] = done
+
+    def finish() -> None:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+    return callback, finish
+
+
+def _run_writer(label: str, work):
+    """Run an index-writing call with a progress bar; library errors become one-line ClickExceptions."""
+    from index.build import IndexBusy, IndexMissing
+    from index.model import ArticleError
+
+    callback, finish = _progress(label)
+    try:
+        report = work(callback)
+    except (IndexBusy, IndexMissing, ArticleError, FileNotFoundError, NotADirectoryError,
+            PermissionError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        finish()
+    click.echo(report.summary())
+    return report
+
+
+@main.command()
+@click.option("--if-missing", is_flag=True, help="Do nothing if an index already exists.")
+@click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), default=None,
+              help="Index pre-split articles from this JSONL file (one Article.to_dict() per line) "
+                   "instead of the corpus.")
+@CORPUS_OPTION
+@INDEX_OPTION
+def build(if_missing: bool, jsonl: str | None, corpus_dir: str, index_dir: str) -> None:
+    """Index every article into a new generation, switched in atomically when complete."""
+    from index import build as builder
+
+    if if_missing and builder.index_exists(index_dir):
+        click.echo(f"index exists in {index_dir}; nothing to do")
+        return
+    _run_writer("indexing",
+                lambda progress: builder.build(corpus_dir, index_dir, jsonl=jsonl, progress=progress))
+
+
+@main.command()
+@CORPUS_OPTION
+@INDEX_OPTION
+def update(corpus_dir: str, index_dir: str) -> None:
+    """Index new and changed files and drop deleted ones (compared by content hash)."""
+    from index import build as builder
+
+    _run_writer("updating", lambda progress: builder.update(corpus_dir, index_dir, progress=progress))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--publication", default=None,
+              help="Copy into this publication's corpus folder (created if new); default corpus/added/.")
+@CORPUS_OPTION
+@INDEX_OPTION
+def add(files: tuple[str, ...], publication: str | None, corpus_dir: str, index_dir: str) -> None:
+    """Copy article FILES into the corpus and index them."""
+    from index import build as builder
+
+    report = _run_writer("adding", lambda progress: builder.add(files, corpus_dir, index_dir,
+                                                               publication=publication, progress=progress))
+    for path in report.added_files:
+        click.echo(f"added {path}")
+    if report.skipped and not report.added_files:
+        raise click.ClickException("no file was added")
+
+
+def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise click.BadParameter(f"{item!r} is not FIELD=VALUE", param_hint="--filter")
+        filters.setdefault(name.strip(), []).append(value.strip())
+    return filters
+
+
+def _terminal_html(fragment: str) -> str:
+    """Snippet HTML for a terminal: <mark> becomes bold (plain text when piped), entities unescaped."""
+    import html
+    import re
+
+    parts = re.split(r"<mark>(.*?)</mark>", fragment)
+    return "".join(click.style(html.unescape(p), bold=True, fg="yellow") if i % 2 else html.unescape(p)
+                   for i, p in enumerate(parts))
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Keep passages with this facet value; repeat (OR within a field, AND across fields).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the /api/search shape).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1), help="Hits per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
+@click.option("--sort", default="relevance", show_default=True,
+              type=click.Choice(["relevance", "newest", "interviewee"]), help="Order of hits.")
+@INDEX_OPTION
+def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page: int, sort: str,
+           index_dir: str) -> None:
+    """Search passages: words, OR, NOT/-word, "phrases", field:value, prefix*, fuzzy~."""
+    import json
+
+    from search.engine import IndexNotFound, open_index
+
+    try:
+        engine = open_index(index_dir)
+    except IndexNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    with engine:
+        result = engine.search(query, filters=_parse_filters(filters), page=page, per_page=limit, sort=sort)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    pages = max(1, -(-result.total // result.per_page))
+    click.echo(f"{result.total} passages for {query!r} (page {result.page} of {pages}, {result.sort})")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    for rank, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
+        who = " · ".join(x for x in (hit.interviewee, hit.publication, hit.date) if x)
+        click.echo(f"\n{rank:>3}. {hit.article} #{hit.passage}  {who}  (score {hit.score:.2f})")
+        if hit.question:
+            click.echo(f"     Q: {_terminal_html(hit.question_html or hit.question)}")
+        click.echo(f"     {_terminal_html(hit.snippet)}")
+    shown = {name: facet for name, facet in result.facets.items() if facet.values}
+    if shown:
+        click.echo("")
+    for name, facet in shown.items():
+        values = ", ".join(f"{'*' if v.selected else ''}{v.value} ({v.count})" for v in facet.values[:6])
+        more = facet.more + max(0, len(facet.values) - 6)
+        click.echo(f"{name}: {values}" + (f", … {more} more" if more else ""))

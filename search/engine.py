@@ -160,7 +160,7 @@ class SearchEngine:
 
             offset = (page - 1) * per_page
             page_docs = self._page(searcher, table, parsed, final, bool(masks), sort, offset, per_page)
-            terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else set()
+            terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page_docs]
             suggestion = _suggest(searcher, parsed, parsed.cleaned) if not parsed.match_all else None
         return SearchResult(query=query, total=total, page=page, per_page=per_page, hits=hits, facets=facets,

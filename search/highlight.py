@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import bleach
+
+from index.schema import WORD_PATTERN
 
 SNIPPET_CHARS = 240
 """Longest snippet, in characters of source text (ellipses not counted)."""
@@ -18,15 +21,47 @@ CONTEXT_CHARS = 60
 """Characters of text kept before the first highlighted word."""
 
 
+_local = threading.local()
+
+
+def _cleaner() -> bleach.Cleaner:
+    # A Cleaner's parser keeps state between calls, so each thread gets its own (and reuses it: building
+    # one costs more than cleaning a snippet).
+    cleaner = getattr(_local, "cleaner", None)
+    if cleaner is None:
+        cleaner = _local.cleaner = bleach.Cleaner(tags={"mark"}, attributes={}, strip=True)
+    return cleaner
+
+
+_WORD_CACHE_SIZE = 200_000
+_word_cache: dict[tuple[int, str], tuple[tuple[str, int, int], ...]] = {}
+
+
+def _word_terms(analyzer, word: str) -> tuple[tuple[str, int, int], ...]:
+    """The index terms one source word yields, with their character spans inside the word (cached)."""
+    key = (id(analyzer), word)
+    found = _word_cache.get(key)
+    if found is None:
+        if len(_word_cache) >= _WORD_CACHE_SIZE:
+            _word_cache.clear()
+        found = tuple((t.text, t.startchar, t.endchar) for t in analyzer(word, chars=True, mode="index"))
+        _word_cache[key] = found
+    return found
+
+
 def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]:
     if not terms or not text:
         return []
     found = []
-    for token in analyzer(text, chars=True, mode="index"):
-        if token.text in terms:
-            span = (token.startchar, token.endchar, token.text)
-            if not found or found[-1][:2] != span[:2]:
-                found.append(span)
+    # Word by word with a cache: the same words recur across passages, and running the whole analyser
+    # chain over every long answer shown would cost more than the search itself.
+    for match in WORD_PATTERN.finditer(text):
+        base = match.start()
+        for term, start, end in _word_terms(analyzer, match.group(0)):
+            if term in terms:
+                span = (base + start, base + end, term)
+                if not found or found[-1][:2] != span[:2]:
+                    found.append(span)
     return found
 
 
@@ -73,4 +108,4 @@ def mark(text: str, terms: set[str], analyzer, maxchars: int | None = None) -> s
     out.append(html.escape(text[pos:end], quote=False))
     if end < len(text):
         out.append("…")
-    return bleach.clean("".join(out), tags={"mark"}, attributes={}, strip=True)
+    return _cleaner().clean("".join(out))
