@@ -37,8 +37,9 @@ def resolve_name(name: str, interviewees: list[str]) -> str:
     """The full interviewee name that ``name`` ("Siqi", "Song", "siqi song") is part of; else ``name``."""
     clean = normalise_name(name)
     folded = clean.casefold()
-    matches = [full for full in interviewees
-               if full.casefold() == folded or folded in full.casefold().split()]
+    matches = [
+        full for full in interviewees if full.casefold() == folded or folded in full.casefold().split()
+    ]
     return matches[0] if len(matches) == 1 else clean
 
 
@@ -51,8 +52,9 @@ def _name_words(interviewees: list[str]) -> frozenset[str]:
     return frozenset(words)
 
 
-def enrich_passage(passage: Passage, exclude: frozenset[str] = frozenset(),
-                   known_titles: tuple[str, ...] = ()) -> Passage:
+def enrich_passage(
+    passage: Passage, exclude: frozenset[str] = frozenset(), known_titles: tuple[str, ...] = ()
+) -> Passage:
     """Fill one passage's facet lists in place (and return it).
 
     ``exclude``: names never to report (the interviewee's); ``known_titles``: work titles the article's
@@ -84,11 +86,15 @@ def enrich_article(article: Article) -> Article:
     article.interviewees = list(dict.fromkeys(normalise_name(n) for n in article.interviewees if n.strip()))
     article.publication = normalise_name(article.publication) if article.publication else ""
     exclude = _name_words(article.interviewees)
-    titles = tuple(t for t in caption_titles([*article.captions, *article.image_credits])
-                   if t not in exclude and t.casefold() not in {n.casefold() for n in exclude})
+    titles = tuple(
+        t
+        for t in caption_titles([*article.captions, *article.image_credits])
+        if t not in exclude and t.casefold() not in {n.casefold() for n in exclude}
+    )
     for passage in article.passages:
-        passage.answerers = list(dict.fromkeys(resolve_name(n, article.interviewees)
-                                               for n in passage.answerers if n.strip()))
+        passage.answerers = list(
+            dict.fromkeys(resolve_name(n, article.interviewees) for n in passage.answerers if n.strip())
+        )
         enrich_passage(passage, exclude, titles)
         if passage.kind == "intro":
             keys = {w.casefold() for w in passage.works}

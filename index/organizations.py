@@ -65,7 +65,7 @@ _GENERIC = frozenset(
     ]
 )
 _ORG_CONTEXT = frozenset(
-    ["at", "for", "joined", "join", "joining", "with", "by", "from", "founded", "co-founded"]
+    ["at", "for", "joined", "join", "joining", "by", "from", "founded", "co-founded"]
 )
 
 

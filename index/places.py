@@ -70,7 +70,7 @@ _MOTION_VERBS = frozenset(
 # Single-word cities at least this big count without a place context.
 _BIG_CITY = 1_000_000
 # Dotted abbreviations that the tokeniser splits; matched on the raw text instead.
-_DOTTED = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|L\.A\.|Washington,? D\.C\.)")
+_DOTTED = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|L\.A\.|Washington,? D\.?C\.?(?!\w))")
 # Places longer than this many words do not exist in our gazetteer view; bounds the n-gram lookup.
 _MAX_WORDS = 5
 
@@ -131,7 +131,9 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
     """
     gaz = gazetteer()
     found: list[str] = []
+    covered: set[int] = set()  # token starts inside a dotted match ("Washington" of "Washington, DC")
     for match in _DOTTED.finditer(view.text):
+        covered.update(range(match.start(), match.end()))
         alias = match.group().replace(" ", "").replace(",", "")
         display = {
             "U.S.A.": "United States",
@@ -141,7 +143,7 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
         }.get(alias, "Washington, D.C.")
         found.append(display)
     for run in view.runs():
-        if len(run) > _MAX_WORDS:
+        if len(run) > _MAX_WORDS or run[0].start in covered:
             continue
         name = view.span_text(run)
         if name in gaz.never or name in exclude:

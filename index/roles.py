@@ -17,7 +17,7 @@ from index import vocab
 # Phrases after which the interviewee names a role of theirs.
 _INTRO = re.compile(
     r"\b(?:i[’']m|i am|i was|i[’']ve been|i have been|i work(?:ed|ing)? (?:mostly |mainly )?as|"
-    r"work(?:ed|ing)? as|(?<!such )as|journey to become|decision to become|became|becoming|being|"
+    r"work(?:ed|ing)? as|(?<!such )as|journey to become|decision to become|became|being|"
     r"(?:i )?(?:also |sometimes |mostly )?do)"
     r"\s+(?:a |an |the )?",
     re.IGNORECASE,
@@ -26,7 +26,7 @@ _INTRO = re.compile(
 _STOP = re.compile(
     r"[.;:!?()\n—–]|\b(?:from|in|at|with|for|who|that|which|living|based|since|currently|working|to|by|"
     r"on|of|i|you|it|when|while|where|because|but|so|if|like|than|has|have|had|is|are|was|were|will|"
-    r"would|can|could|been|who|whose|my|our)\b",
+    r"would|can|could|been|who|whose|my|our|too|as well)\b",
     re.IGNORECASE,
 )
 _ITEM_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b|\ba\b|\ban\b)\s*", re.IGNORECASE)

@@ -54,8 +54,9 @@ class TextView:
                 word = word[:-2]
             start = match.start()
             before = text[max(0, start - 12) : start]
-            out.append(Token(word, start, match.end(), bool(_SENTENCE_END.search(before)) or start == 0,
-                             possessive))
+            out.append(
+                Token(word, start, match.end(), bool(_SENTENCE_END.search(before)) or start == 0, possessive)
+            )
         return out
 
     def gap(self, left: Token, right: Token) -> str:

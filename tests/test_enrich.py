@@ -1,0 +1,161 @@
+"""Each facet extractor on small sentences: what it must find and what it must leave out."""
+
+from index.enrich import enrich_article, resolve_name
+from index.model import Article, Passage
+from index.organizations import extract_organizations
+from index.places import extract_places
+from index.roles import extract_roles
+from index.spans import TextView
+from index.topics import classify_question
+from index.works import extract_works, title_case
+from index.years import extract_years
+
+
+def places(text, exclude=frozenset()):
+    return extract_places(TextView(text), frozenset(exclude))
+
+
+def works(text, exclude=frozenset(), known=()):
+    return extract_works(TextView(text), frozenset(exclude), known)
+
+
+def orgs(text):
+    return extract_organizations(TextView(text))
+
+
+def test_topics_match_reworded_templates():
+    assert classify_question("Has it been a smooth road?") == ["journey and challenges"]
+    assert "journey and challenges" in classify_question(
+        "Would you say it’s been a smooth road, and if not what were the obstacles?"
+    )
+    assert "Covid and crisis lessons" in classify_question("How did the pandemic change your work?")
+    assert classify_question("What hardware do you use?") == ["tools and setup"]
+
+
+def test_topics_other_only_when_nothing_matched():
+    assert classify_question("What is your favourite colour?") == ["other"]
+    assert "other" not in classify_question("Do you have any advice for others?")
+
+
+def test_places_aliases_and_gazetteer():
+    assert places("I can’t wait to share it with the audience in SF!") == ["San Francisco"]
+    assert places("When I first came to the States, I was lost.") == ["United States"]
+    assert places("Growing up in Shenzhen, China, I watched Hong Kong movies.") == [
+        "Shenzhen",
+        "China",
+        "Hong Kong",
+    ]
+    assert places("I moved from Washington, DC to Vienna, Austria.") == [
+        "Washington, D.C.",
+        "Vienna",
+        "Austria",
+    ]
+
+
+def test_places_reject_names_words_and_longer_names():
+    assert places("We were lucky to catch up with Zhe Song.", {"Zhe", "Song", "Zhe Song"}) == []
+    assert places("Reading is fun. Nice work on Mobile apps.") == []
+    assert places("I studied at Beijing Film Academy.") == []
+    assert places("Thanks to George for the help.") == []
+    assert places("States matter.") == []
+
+
+def test_works_capitals_after_cue_and_quoted_titles():
+    assert works("My undergraduate thesis, THE TEST, was selected.") == ["The Test"]
+    assert works("She directed the animation series ALL IN A DAY’S WORK last year.") == [
+        "All in a Day’s Work"
+    ]
+    assert works("Tian Jing is known for “Kong: Skull Island”, “The Great Wall”.") == [
+        "Kong: Skull Island",
+        "The Great Wall",
+    ]
+    assert works("Both known for their work on ‘The Paper Tigers’.") == ["The Paper Tigers"]
+
+
+def test_works_reject_acronyms_emphasis_and_organisations():
+    assert works("At UCLA’s Directing MFA program I used an OS X machine with 16 GB RAM.") == []
+    assert works("I LOVE this keyboard and HA HA HA.") == []
+    assert works("I have my own company, “Mars Light Studio”.") == []
+    assert works("my short film SISTER", exclude={"Sister"}) == []
+    assert works("SISTER was hard.", known=["Sister"]) == ["Sister"]
+
+
+def test_title_case_is_consistent():
+    assert title_case("CHAN IS FISHING", from_caps=True) == "Chan Is Fishing"
+    assert title_case("Wu Tang: an American Saga") == "Wu Tang: An American Saga"
+
+
+def test_organisations_from_cue_words_known_names_and_programs():
+    found = orgs("I studied at the Central Academy of Fine Arts and the California Institute of the Arts.")
+    assert found == ["Central Academy of Fine Arts", "California Institute of the Arts"]
+    assert "Panavision New Filmmakers program" in orgs(
+        "with the support of the Panavision New Filmmakers program"
+    )
+    assert orgs("It will premiere at CAAMfest this year.") == ["CAAMfest"]
+    assert orgs("She received the LAIKA Animation Fellowship.") == ["LAIKA", "LAIKA Animation Fellowship"]
+
+
+def test_organisations_reject_products_generic_names_and_brands():
+    assert orgs("I code in Visual Studio on an Apple keyboard.") == []
+    assert orgs("Film School was hard.") == []
+    assert orgs("I worked at Google for years.") == ["Google"]
+    assert orgs("Thank You and Image Credits") == []
+
+
+def test_roles_first_person_and_normalised():
+    assert extract_roles("my journey to become a writer/director and editor has been long") == [
+        "writer",
+        "director",
+        "editor",
+    ]
+    assert extract_roles("I mostly work as a film editor and colorist, I sometimes do DIT too.") == [
+        "editor",
+        "colorist",
+        "DIT",
+    ]
+    assert extract_roles("I’m a graphic designer, traveler and guitar player living in Portland.") == [
+        "designer",
+        "musician",
+    ]
+
+
+def test_roles_ignore_aspirations_and_third_parties():
+    assert extract_roles("I aim to become an engineer in the film industry.") == []
+    assert extract_roles("instead of becoming a teacher") == []
+    assert extract_roles("such as a director would do") == []
+
+
+def test_years_only_in_year_context():
+    assert extract_years("In 2017, I earned my degree; in the summer of 2021 we shot it.") == ["2017", "2021"]
+    assert extract_years("a 2005 Martin and a mid-2011 MacBook") == ["2005", "2011"]
+    assert extract_years("views exceeding 100 million, a 1920x1080 screen, 2000 words, an Epson 3800") == []
+
+
+def test_greeting_first_name_resolves_to_interviewee():
+    assert resolve_name("Siqi", ["Siqi Song"]) == "Siqi Song"
+    assert resolve_name("siqi song", ["Siqi Song"]) == "Siqi Song"
+    assert resolve_name("Zhe", ["Siqi Song"]) == "Zhe"
+
+
+def test_enrich_article_fills_passages_and_excludes_interviewee():
+    article = Article(
+        id="t/1",
+        path="t/1.txt",
+        interviewees=["  zhe   song "],
+        publication=" CanvasRebel ",
+        passages=[
+            Passage(
+                1,
+                "qa",
+                "Hi Zhe, what do you do?",
+                "I’m a colorist in Los Angeles since 2019. Song is my name.",
+                answerers=["Zhe"],
+            )
+        ],
+    )
+    enrich_article(article)
+    passage = article.passages[0]
+    assert article.interviewees == ["Zhe Song"] and article.publication == "CanvasRebel"
+    assert passage.answerers == ["Zhe Song"]
+    assert passage.roles == ["colorist"] and passage.places == ["Los Angeles"] and passage.years == ["2019"]
+    assert passage.works == [] and passage.organizations == []
