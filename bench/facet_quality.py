@@ -3,8 +3,10 @@
     .venv/bin/python bench/facet_quality.py          # a table
     .venv/bin/python bench/facet_quality.py --json   # the same figures as JSON
 
-Each fixture names an article file and, per passage number, the expected set of each facet. Values are
-compared case-insensitively with curly apostrophes straightened. Also prints the enrichment rate over
+Each fixture names an article file, its ``split`` ("tuning": also used while developing the extractors;
+"held-out": annotated before the extractors ever ran on it, never tuned on) and, per passage number, the
+expected set of each facet. Values are compared case-insensitively with curly apostrophes straightened.
+With ``--rate DIR`` it also prints the enrichment rate over
 the annotated articles' passages (passages/s, enrichment only).
 """
 
@@ -30,12 +32,31 @@ def _key(value: str) -> str:
     return value.replace("’", "'").replace("‘", "'").casefold().strip()
 
 
+def _score(counts: dict) -> dict:
+    for c in counts.values():
+        found, expected = c["tp"] + c["fp"], c["tp"] + c["fn"]
+        c["precision"] = round(c["tp"] / found, 3) if found else 1.0
+        c["recall"] = round(c["tp"] / expected, 3) if expected else 1.0
+    return counts
+
+
+def _empty() -> dict:
+    return {f: {"tp": 0, "fp": 0, "fn": 0, "false_positives": [], "misses": []} for f in FACET_FIELDS}
+
+
 def measure(fixtures: Path = FIXTURES) -> dict:
-    """Counts and micro precision/recall per facet, plus the false positives and misses."""
-    counts = {f: {"tp": 0, "fp": 0, "fn": 0, "false_positives": [], "misses": []} for f in FACET_FIELDS}
+    """Micro precision/recall per facet over all fixtures and per ``split`` ("tuning", "held-out").
+
+    Returns ``{"articles": n, "facets": {facet: counts}, "splits": {split: {"articles": n, "facets": ...}}}``
+    where counts hold tp, fp, fn, precision, recall and the false positives and misses as text.
+    """
+    total = _empty()
+    splits: dict[str, dict] = {}
     files = sorted(fixtures.glob("*.json"))
     for fixture in files:
         spec = json.loads(fixture.read_text(encoding="utf-8"))
+        split = splits.setdefault(spec.get("split", "tuning"), {"articles": 0, "facets": _empty()})
+        split["articles"] += 1
         article = parse_file(ROOT / spec["path"], corpus_root=ROOT / "corpus")
         by_number = {str(p.number): p for p in article.passages}
         for number, expected in spec["passages"].items():
@@ -45,19 +66,16 @@ def measure(fixtures: Path = FIXTURES) -> dict:
             for facet in FACET_FIELDS:
                 want = {_key(v): v for v in expected.get(facet, [])}
                 got = {_key(v): v for v in getattr(passage, facet)}
-                c = counts[facet]
-                c["tp"] += len(want.keys() & got.keys())
-                c["fp"] += len(got.keys() - want.keys())
-                c["fn"] += len(want.keys() - got.keys())
-                c["false_positives"] += [
-                    f"{spec['article']}#{number}: {got[k]}" for k in got.keys() - want.keys()
-                ]
-                c["misses"] += [f"{spec['article']}#{number}: {want[k]}" for k in want.keys() - got.keys()]
-    for c in counts.values():
-        found, expected = c["tp"] + c["fp"], c["tp"] + c["fn"]
-        c["precision"] = round(c["tp"] / found, 3) if found else 1.0
-        c["recall"] = round(c["tp"] / expected, 3) if expected else 1.0
-    return {"articles": len(files), "facets": counts}
+                where = f"{spec['article']}#{number}"
+                for c in (total[facet], split["facets"][facet]):
+                    c["tp"] += len(want.keys() & got.keys())
+                    c["fp"] += len(got.keys() - want.keys())
+                    c["fn"] += len(want.keys() - got.keys())
+                    c["false_positives"] += [f"{where}: {got[k]}" for k in got.keys() - want.keys()]
+                    c["misses"] += [f"{where}: {want[k]}" for k in want.keys() - got.keys()]
+    for split in splits.values():
+        _score(split["facets"])
+    return {"articles": len(files), "facets": _score(total), "splits": splits}
 
 
 def enrichment_rate(paths: list[Path], repeat: int = 3) -> float:
@@ -88,17 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
-    print(f"{result['articles']} annotated articles")
-    print(f"{'facet':<14} {'precision':>9} {'recall':>7} {'tp':>5} {'fp':>5} {'fn':>5}")
-    for facet, c in result["facets"].items():
-        print(
-            f"{facet:<14} {c['precision']:>9.3f} {c['recall']:>7.3f} {c['tp']:>5} {c['fp']:>5} {c['fn']:>5}"
-        )
-        if args.errors:
-            for line in c["false_positives"]:
-                print(f"    FP {line}")
-            for line in c["misses"]:
-                print(f"    FN {line}")
+    tables = [("all", result)] + sorted(result["splits"].items())
+    for name, part in tables:
+        print(f"{name}: {part['articles']} annotated articles")
+        print(f"  {'facet':<14} {'precision':>9} {'recall':>7} {'tp':>5} {'fp':>5} {'fn':>5}")
+        for facet, c in part["facets"].items():
+            figures = f"{c['precision']:>9.3f} {c['recall']:>7.3f} {c['tp']:>5} {c['fp']:>5} {c['fn']:>5}"
+            print(f"  {facet:<14} {figures}")
+            if args.errors and name == "all":
+                for line in c["false_positives"]:
+                    print(f"      FP {line}")
+                for line in c["misses"]:
+                    print(f"      FN {line}")
     if "passages_per_second" in result:
         print(f"enrichment: {result['passages_per_second']} passages/s")
     return 0
