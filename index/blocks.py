@@ -84,12 +84,15 @@ _MD_SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
 _MD_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n]{1,300})\]:[ \t]*(\S+)")
 _MD_FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _MD_IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]\([^)\n]{0,1000}\)|!\[([^\]\n]{0,300})\]\[[^\]\n]{0,300}\]")
-_MD_LINK_INLINE = re.compile(r"\[([^\]\n]{1,500})\]\(([^)\s\n]{0,1000})(?:[ \t]+\"[^\"\n]{0,500}\")?\)")
-_MD_LINK_REF = re.compile(r"\[([^\]\n]{1,500})\]\[[^\]\n]{0,300}\]")
+_MD_LINK_TEXT = r"\[((?:[^\[\]\n]|\[[^\[\]\n]{0,200}\]){1,500})\]"
+_MD_LINK_INLINE = re.compile(
+    _MD_LINK_TEXT + r"\(\s*[^)\s\"“]{0,1000}\s*(?:\"[^\"\n]{0,500}\"|“[^”\n]{0,500}”)?[^)\n]{0,1000}\)"
+)
+_MD_LINK_REF = re.compile(_MD_LINK_TEXT + r"\[[^\]\n]{0,300}\]")
 _MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]{1,1000})>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,500}>")
 _MD_STRONG_WHOLE = re.compile(r"^(\*\*\*?|___?)(?=\S)(.+?)(?<=\S)\1[:.]?$")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)|(?<=\S)(\*{1,3}|_{1,3})(?![\w*])")
+_MD_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*_])")
 _MD_BLOCKQUOTE = re.compile(r"^(?:>[ \t]?)+")
 _MD_HR = re.compile(r"^(?:[-*_][ \t]*){3,}$")
 

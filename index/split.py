@@ -272,11 +272,11 @@ def _html_like(block: Block) -> bool:
 
 def _furniture_reason(block: Block, key: str, pats: Patterns) -> tuple[str, bool] | None:
     """(reason, is a credit line) when ``block`` is site furniture, else None."""
-    if len(key) <= 60 and _nav_key(key) in pats.navigation:
-        return "site navigation or share button", False
     for pattern, reason, credit in pats.lines:
         if pattern.search(key):
             return reason, credit
+    if len(key) <= 60 and _nav_key(key) in pats.navigation:
+        return "site navigation or share button", False
     return None
 
 
@@ -287,12 +287,42 @@ def _lead_in_name(key: str, pats: Patterns) -> str:
         match = pattern.match(key)
         if match:
             name = _clean_name(match.group("name"))
-            if name and _name_like(name) and len(name.split()) <= 6:
+            if name and _person_name(name):
                 return name
     return ""
 
 
 _NAME_WORD = re.compile(r"^[A-Z\u00C0-\u024F\u4e00-\u9fff][\w.'’\-\u00C0-\u024F]*$")
+
+
+_PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "del",
+    "della",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "du",
+    "dos",
+    "bin",
+    "al",
+    "el",
+}
+_HONORIFICS = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|sir|dame|chef|rev)\.?\s+", re.IGNORECASE)
+
+
+def _person_name(text: str) -> bool:
+    """Two to five words, each capitalised (name particles such as "van" or "de" aside)."""
+    words = _HONORIFICS.sub("", text).split()
+    if not 1 <= len(words) <= 5:
+        return False
+    capitalised = [w for w in words if w.lower() not in _PARTICLES]
+    return bool(capitalised) and all(w[0].isupper() or not w[0].isalpha() for w in capitalised)
 
 
 def _name_like(text: str) -> bool:
@@ -383,7 +413,9 @@ def _contact_link(block: Block, pats: Patterns, in_block: bool) -> Link | None:
         first = value.split()[0].rstrip(".,;")
         domain = _DOMAIN.match(first)
         social = bool(template) and "{handle}" in template and "/" not in first
-        is_site = first.lower().startswith("www.") or (not social and _KNOWN_TLD.search(first))
+        is_site = (
+            first.lower().startswith("www.") or _KNOWN_TLD.search(first) or (not social and "." in first)
+        )
         if domain and is_site and not first.startswith("@"):
             url = "https://" + domain.group(0).rstrip(".")
         else:
@@ -619,7 +651,7 @@ def _label_answerers(drafts: list[_Draft]) -> list[str]:
                     opens.add(found[0])
         for label in seen:
             passages_with[label] = passages_with.get(label, 0) + 1
-    speakers = {label for label, n in passages_with.items() if n >= 2 and label in opens}
+    speakers = {label for label, n in passages_with.items() if n >= 2} if opens else set()
     if not speakers:
         return []
     order: list[str] = []
@@ -695,8 +727,9 @@ def _by_class(blocks: list[Block], pats: Patterns):
 
 
 def _by_headings(blocks: list[Block], pats: Patterns):
-    """When question-like headings exist: the level most of them use marks questions; deeper headings are
-    sub-headings inside answers; a shallower heading is a question only if it reads like one."""
+    """When question-like headings exist: every heading at the level most of them use is a question, and
+    so is any other heading that reads like one; the rest ("#### Coding/Design:") are sub-headings
+    inside answers."""
     by_level: dict[int, list[int]] = {}
     for b in blocks:
         if b.heading:
@@ -709,10 +742,7 @@ def _by_headings(blocks: list[Block], pats: Patterns):
     total, questions = by_level[level]
     if questions == 0 or (questions < 2 and total > 2) or questions * 3 < total:
         return None
-    marks = [
-        bool(b.heading) and (b.heading == level or (b.heading < level and _is_question_like(b.text, pats)))
-        for b in blocks
-    ]
+    marks = [bool(b.heading) and (b.heading == level or _is_question_like(b.text, pats)) for b in blocks]
     return _assemble(blocks, marks), []
 
 
@@ -886,7 +916,8 @@ def _inline_label_blocks(blocks: list[Block]) -> list[Block]:
 # --- interviewees and answerers -----------------------------------------------------------------------------
 
 _ADDRESS = re.compile(
-    r"(?:\b(?:hi|hello|hey|dear|thanks|thank you)\s+([A-Z][\w'’-]{1,20})\b|,\s*([A-Z][\w'’-]{1,20})[.!?,]|"
+    r"(?:\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Tt]hanks|[Tt]hank you)\s+([A-Z][\w'’-]{1,20})\b|"
+    r",\s*([A-Z][\w'’-]{1,20})[.!?,]|"
     r"^([A-Z][\w'’-]{1,20}),\s)"
 )
 _CAP_WORD = r"[A-Z\u00C0-\u024F][\w'’\-\u00C0-\u024F]{1,30}"
@@ -937,10 +968,75 @@ def _interviewees(
     people = [label for label in answer_labels if label not in ("A",) and len(label) > 2]
     if people:
         return _dedupe(people)
+    from_title = _name_from_title(article.title, haystack)
+    if from_title:
+        return [from_title]
     possessive = re.search(rf"\b({_CAP_WORD}(?: {_CAP_WORD}){{1,2}})['’]s\b", article.title)
     if possessive and possessive.group(1).split()[0] not in {"Check", "Meet", "Inside", "Behind"}:
         return [possessive.group(1)]
     return []
+
+
+_TITLE_BREAK_WORDS = {
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "With",
+    "And",
+    "Of",
+    "For",
+    "To",
+    "From",
+    "By",
+    "About",
+    "Meet",
+    "Check",
+    "Out",
+    "Interview",
+    "Conversation",
+    "Talking",
+    "Q&A",
+    "Inside",
+    "Behind",
+    "Minutes",
+    "Questions",
+}
+_TITLE_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-\u00C0-\u024F]*|[^\w\s]")
+
+
+def _name_from_title(title: str, text: str) -> str:
+    """The person a headline names ("Bicycle Builders: Sam Okafor", "Ten Minutes with Jo Park"), or "".
+
+    Runs of two or three capitalised words are candidates; one scores for coming after "with" or a
+    colon, for ending the title, and for appearing again in ``text`` (the intro and first answer).
+    A candidate needs two points, so "Two Cooks, One Kitchen" names nobody.
+    """
+    if not title:
+        return ""
+    tokens = _TITLE_WORD.findall(_HONORIFICS.sub("", title))
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, tok in enumerate([*tokens, "."]):
+        word = _HONORIFICS.sub("", tok)
+        is_name_word = word[:1].isupper() and word not in _TITLE_BREAK_WORDS and not word.isupper()
+        if is_name_word and start is None:
+            start = i
+        elif not is_name_word and start is not None:
+            runs.append((start, i))
+            start = None
+    best, best_score = "", 1
+    for a, b in runs:
+        if not 2 <= b - a <= 3:
+            continue
+        name = " ".join(tokens[a:b])
+        prev = tokens[a - 1].lower() if a else ""
+        score = (prev in ("with", ":", "–", "—", "-")) + (b == len(tokens)) + (name in text)
+        if score > best_score or (score == best_score and best):
+            best, best_score = name, score
+    return best
 
 
 def _resolve_answerers(passages: list[Passage], interviewees: list[str]) -> None:
