@@ -11,7 +11,8 @@ Layout of the index folder (default ``var/index``)::
 ``build`` writes a fresh generation and only then points ``CURRENT`` at it, so a failed or killed build
 leaves the previous generation whole and serving. ``update`` and ``add`` commit into the current
 generation (delete an article's passages by article id, add the new ones); Whoosh swaps its table of
-contents atomically, and readers refresh. Old generations are deleted once two newer ones exist.
+contents atomically, and readers refresh. On disk stay the current generation and the one it replaced
+(a reader may still hold it); older and half-built ones are deleted by the next build or update.
 """
 
 from __future__ import annotations
@@ -39,8 +40,6 @@ LOCK_NAME = ".writer.lock"
 MANIFEST = "manifest.json"
 META = "meta.json"
 GEN_PREFIX = "gen-"
-KEEP_GENERATIONS = 2
-"""Generations kept on disk: the current one and the one before it (a reader may still hold it)."""
 WRITER_LIMIT_MB = 256
 """Memory the Whoosh writer may use before spilling to disk, in megabytes."""
 
@@ -130,14 +129,13 @@ def _switch_to(root: Path, gen: Path) -> None:
 
 
 def _clean_generations(root: Path) -> None:
-    """Delete generations that are neither current nor the one before; also half-built ones."""
+    """Delete every generation except the current one and the one it replaced (``previous`` in its
+    meta.json): older ones, and half-built ones a killed build left. Call with the writer lock held."""
     current = current_generation(root)
-    gens = _generations(root)
     if current is None:
         return
-    older = [g for g in gens if int(g.name[len(GEN_PREFIX):]) < int(current.name[len(GEN_PREFIX):])]
-    keep = {current.name} | {g.name for g in older[-(KEEP_GENERATIONS - 1):]}
-    for gen in gens:
+    keep = {current.name, read_meta(current).get("previous", "")}
+    for gen in _generations(root):
         if gen.name not in keep:
             shutil.rmtree(gen, ignore_errors=True)
     for tmp in root.glob(f".{CURRENT}.*.tmp"):
@@ -380,10 +378,12 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
             shutil.rmtree(gen, ignore_errors=True)
             raise
         now = _utcnow()
+        previous = current_generation(root)
         source = {"kind": "jsonl", "path": str(jsonl)} if jsonl is not None else {"kind": "corpus"}
         _write_json(gen / MANIFEST, {"files": files})
         _write_json(gen / META, {"schema_version": SCHEMA_VERSION, "source": source, "created": now,
-                                 "updated": now, "corpus": str(corpus.resolve())})
+                                 "updated": now, "corpus": str(corpus.resolve()),
+                                 "previous": previous.name if previous else ""})
         _switch_to(root, gen)
         _clean_generations(root)
     report.seconds = time.monotonic() - started
@@ -434,6 +434,7 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
     with writer_lock(root):
         gen = current_generation(root)  # a build may have finished while we waited
         report.generation = gen.name
+        _clean_generations(root)  # what a killed build left behind
         meta = read_meta(gen)
         if meta.get("schema_version") != SCHEMA_VERSION:
             raise IndexMissing(f"{gen}: index written by another schema version; run `interviews build`")

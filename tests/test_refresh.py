@@ -1,0 +1,91 @@
+"""A long-lived engine sees add/update/build results without restarting, and never stale or doubled hits.
+
+This is why Whoosh is pinned at 2.7.4: forks return stale or duplicated passages after a refresh.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from searchkit import ACCENTS_ARTICLE, COVID, STOP_MOTION, all_passages, copy_seeds
+
+from index import build as builder
+from search.engine import open_index
+
+
+@pytest.fixture
+def setup(tmp_path):
+    corpus = copy_seeds(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    builder.build(corpus, index_dir)
+    engine = open_index(index_dir)
+    yield corpus, index_dir, engine
+    engine.close()
+
+
+def expected_passages(engine) -> Counter:
+    """What the index should hold: every passage of every article the engine can fetch, once."""
+    articles = {a for a, _ in all_passages(engine)}
+    return Counter((a, p.number) for a in articles for p in engine.article(a).passages)
+
+
+def assert_no_duplicates(engine):
+    seen = Counter(all_passages(engine))
+    assert max(seen.values()) == 1, [k for k, v in seen.items() if v > 1]
+    assert engine.stats()["passages"] == sum(seen.values())
+
+
+def test_added_article_is_found_by_an_open_engine(setup, tmp_path):
+    corpus, index_dir, engine = setup
+    assert engine.search("ceramics").total == 0
+    new = tmp_path / "therese.txt"
+    new.write_text(ACCENTS_ARTICLE, encoding="utf-8")
+    builder.add([new], corpus, index_dir, publication="Ceramics Weekly")
+    result = engine.search("ceramics")
+    assert result.total >= 1 and result.hits[0].publication == "Ceramics Weekly"
+    assert "Ceramics Weekly" in {v.value for v in result.facets["publication"].values}
+    assert_no_duplicates(engine)
+
+
+def test_update_leaves_no_stale_or_duplicate_passage(setup):
+    corpus, index_dir, engine = setup
+    before = Counter(all_passages(engine))
+    assert engine.search("quarantine").total == 1
+    path = corpus / "voyagela" / "000_713f14fa217934a6.txt"
+    original = path.read_text(encoding="utf-8")
+    # Several rounds of changes, each one refreshing the same engine.
+    for round_number in range(4):
+        word = f"zorblax{round_number}"
+        path.write_text(original.replace("quarantine", word), encoding="utf-8")
+        builder.update(corpus, index_dir)
+        assert [(h.article, h.passage) for h in engine.search(word).hits] == [(COVID, 4)]
+        assert engine.search("quarantine").total == 0
+        for old in range(round_number):
+            assert engine.search(f"zorblax{old}").total == 0, "stale text of an earlier version"
+        assert Counter(all_passages(engine)) == before
+        assert_no_duplicates(engine)
+        # The article page shows the new text, and the facet counts match the passages.
+        assert word in engine.article(COVID).passages[-1].answer
+        publications = {v.value: v.count for v in engine.search("").facets["publication"].values}
+        assert sum(publications.values()) == sum(before.values())
+
+
+def test_deleted_article_disappears_from_an_open_engine(setup):
+    corpus, index_dir, engine = setup
+    assert engine.search("stop motion").total > 0
+    (corpus / "litang-zone" / "003_a09c00f12582b7b2.txt").unlink()
+    builder.update(corpus, index_dir)
+    assert engine.search("stop motion").total == 0
+    assert STOP_MOTION not in {a for a, _ in all_passages(engine)}
+    assert "litang.zone" not in {v.value.lower() for v in engine.search("").facets["publication"].values}
+    assert_no_duplicates(engine)
+
+
+def test_a_new_generation_is_picked_up(setup):
+    corpus, index_dir, engine = setup
+    before = Counter(all_passages(engine))
+    first = engine.stats()["generation"]
+    builder.build(corpus, index_dir)
+    assert engine.stats()["generation"] != first
+    assert Counter(all_passages(engine)) == before == expected_passages(engine)
