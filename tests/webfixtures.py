@@ -84,12 +84,8 @@ def _copy_usesthis(target: Path, count: int) -> None:
 
 def build_index(corpus: Path, index: Path) -> None:
     """Run the real ``interviews build``; fail the test run with its output if it fails."""
-    command = [INTERVIEWS, "build", "--corpus", str(corpus), "--index", str(index)]
-    if subprocess.run([INTERVIEWS, "build", "--help"], capture_output=True).returncode != 0:  # TEMP
-        code = f"from index.build import build; build({str(corpus)!r}, {str(index)!r})"
-        command = [sys.executable, "-c", code]
     proc = subprocess.run(
-        command,
+        [INTERVIEWS, "build", "--corpus", str(corpus), "--index", str(index)],
         capture_output=True, text=True, timeout=600,
     )
     if proc.returncode != 0:
@@ -174,7 +170,8 @@ class LiveServer:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"interviews serve did not become healthy in {timeout} s:\n{self.log.read_text()}")
+        tail = "\n".join(self.log.read_text().splitlines()[-15:])
+        raise RuntimeError(f"interviews serve did not become healthy in {timeout} s; its log ends:\n{tail}")
 
     def get_json(self, path: str) -> dict:
         with urllib.request.urlopen(self.url + path, timeout=10) as response:

@@ -17,6 +17,11 @@ bp = Blueprint("pages", __name__)
 MORE_LIKE_THIS = 5
 """Similar passages listed under each passage of an article page."""
 
+BROWSE_FACETS = ("publication", "topic", "category")
+"""Facets whose largest values the welcome page offers as starting points."""
+
+BROWSE_TOP = 6
+
 STATS_TOP = 10
 """Values listed per facet on the stats page."""
 
@@ -49,6 +54,7 @@ def search_page():
     state = parse_state(request.args)
     engine = get_engine()
     result = None if state.is_blank else run_search(state)
+    stats = _safe_stats(engine) if state.is_blank else {}
     last = present.last_page(result.total, state.per_page) if result else 1
     return render_template(
         "search.html",
@@ -60,7 +66,8 @@ def search_page():
         past_last_page=bool(result and result.total and state.page > last),
         last_page=last,
         sorts=SORTS,
-        stats=_safe_stats(engine) if state.is_blank else {},
+        stats=stats,
+        browse=[g for g in present.stats_facets(stats.get("facets", {})) if g.name in BROWSE_FACETS],
         suggestion_url=state.with_query(result.suggestion).url() if result and result.suggestion else "",
         api_url=state.url("/api/search"),
         csv_url=state.url("/search.csv"),
@@ -101,7 +108,7 @@ def article_page(article_id: str):
 
 def _safe_stats(engine) -> dict:
     try:
-        return engine.stats()
+        return engine.stats(top=BROWSE_TOP)
     except Exception:  # the welcome page still works without figures
         log.exception("stats failed")
         return {}

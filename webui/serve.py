@@ -49,6 +49,12 @@ def _check_port(host: str, port: int) -> None:
             raise ServeError(f"cannot listen on {host}:{port}: {reason}") from exc
 
 
+def _has_setting(name: str) -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(setting.name == name for setting in KNOWN_SETTINGS)
+
+
 def serve(
     index_dir: str,
     corpus_dir: str,
@@ -78,4 +84,7 @@ def serve(
         "loglevel": "info",
         "proc_name": "interviews-serve",
     }
+    if _has_setting("control_socket_disable"):
+        # gunicorn ≥ 24 opens a control socket at one fixed path in $HOME; two servers would fight over it.
+        options["control_socket_disable"] = True
     _Gunicorn(options, config).run()
