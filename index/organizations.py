@@ -5,7 +5,8 @@ From ``index/data/organizations.yml``:
 - a run of capitalised words whose head is a cue word ("Beijing Film Academy", "LA Shorts Awards"), or
   with a cue word followed by "of ..." ("British Academy of Film and Television Arts"); a run made only
   of generic words ("Film School", "Art Academy") is not a name;
-- a capitalised run followed by a lowercase cue ("Panavision New Filmmakers program");
+- a capitalised run followed by a lowercase cue ("Panavision New Filmmakers program"), after
+  "<studio/company/label/...> called" ("a design studio called Dirty Bandits"), or before ", LLC";
 - a one-word festival name ending in "fest" with inner capitals ("CAAMfest");
 - a known name or acronym ("UCLA", "Film Independent", "LAIKA"), also inside a longer run
   ("LAIKA Animation Fellowship" names LAIKA too); names listed in ``companies_need_context`` (mostly
@@ -64,9 +65,35 @@ _GENERIC = frozenset(
         "computer",
     ]
 )
-_ORG_CONTEXT = frozenset(
-    ["at", "for", "joined", "join", "joining", "by", "from", "founded", "co-founded"]
+# "a <noun> called X" names an organisation X.
+_ORG_NOUNS = frozenset(
+    [
+        "studio",
+        "company",
+        "agency",
+        "consultancy",
+        "startup",
+        "label",
+        "publisher",
+        "nonprofit",
+        "non-profit",
+        "organization",
+        "organisation",
+        "collective",
+        "firm",
+        "school",
+        "festival",
+        "conference",
+        "convention",
+        "network",
+        "business",
+        "shop",
+        "store",
+    ]
 )
+# "X, LLC" / "X, Inc": a legal form after a comma.
+_LEGAL_SUFFIXES = frozenset(["LLC", "Inc", "Ltd", "GmbH", "AB", "BV", "SA", "PLC"])
+_ORG_CONTEXT = frozenset(["at", "for", "joined", "join", "joining", "by", "from", "founded", "co-founded"])
 
 
 @cache
@@ -160,6 +187,13 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
                 and not _after_possessive(view, run[0])
             ):
                 add(run[0].start, f"{name} {nxt.text}")
+            # "a design studio called Dirty Bandits"
+            before = view.before(run[0], 2)
+            if len(before) == 2 and before[1] in ("called", "named") and before[0] in _ORG_NOUNS:
+                add(run[0].start, name)
+            # "MartianCraft, LLC"
+            if nxt is not None and view.gap(run[-1], nxt) == ", " and nxt.text in _LEGAL_SUFFIXES:
+                add(run[0].start, f"{name}, {nxt.text}")
     for token in view.tokens:
         text = token.text
         if (
@@ -173,7 +207,9 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
     seen: dict[str, str] = {}
     for _, name in found:
         seen.setdefault(name.casefold(), name)
-    return list(seen.values())
+    # "MartianCraft" is the same organisation as "MartianCraft, LLC": keep the longer form
+    names = list(seen.values())
+    return [n for n in names if not any(other.startswith(n + ", ") for other in names)]
 
 
 def _after_title(run: list[Token]) -> list[Token]:

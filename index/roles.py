@@ -19,7 +19,7 @@ _INTRO = re.compile(
     r"\b(?:i[’']m|i am|i was|i[’']ve been|i have been|i work(?:ed|ing)? (?:mostly |mainly )?as|"
     r"work(?:ed|ing)? as|(?<!such )as|journey to become|decision to become|became|being|"
     r"(?:i )?(?:also |sometimes |mostly )?do)"
-    r"\s+(?:a |an |the )?",
+    r"\s+(?:(?:also|now|currently|mostly|mainly|primarily|still|just|basically) )*(?:a |an |the )?",
     re.IGNORECASE,
 )
 # Where the list of roles ends.
@@ -53,8 +53,8 @@ def _role_of(item: str) -> str | None:
     for size in range(min(longest, len(words)), 0, -1):
         role = phrases.get(tuple(words[-size:]))
         if role is not None:
-            # every word before the role must be a qualifier ("freelance film editor"), else it is
-            # some other noun phrase ("film festival director" is kept: "festival" is not a qualifier)
+            # every word before the role must be a qualifier ("freelance film editor"); any other
+            # word makes it some other thing ("text editor", "project director", "bad photographer")
             if all(w in qualifiers or w in ("a", "an", "the") for w in words[:-size]):
                 return role
             return None

@@ -2,8 +2,9 @@
 
 A four-digit number counts as a year only in a year-like context, so model numbers, resolutions and
 amounts do not: after "in", "since", "from", "until", "by", "during", "of", a month or season, "early",
-"late", "mid", "a"/"my"/"the" (a 2005 Martin), in parentheses or a range ("2017–2019"); never before a
-unit ("100 million", "2000 words", "1920x1080") nor glued to other digits, "$" or "#".
+"late", "mid", "a"/"my"/"the" (a 2005 Martin), before "version"/"model"/"edition", in parentheses or a
+range ("2017–2019"); never before a unit ("100 million", "2000 words", "1920x1080") nor glued to other
+digits, "$" or "#".
 """
 
 from __future__ import annotations
@@ -79,9 +80,11 @@ _CONTEXT_BEFORE = frozenset(
 _UNIT_AFTER = re.compile(
     r"\s*(?:million|billion|thousand|people|words|pixels|px|dpi|rpm|mah|lines|times|units|gb|mb|tb|kb|"
     r"hz|mhz|ghz|km|miles|feet|ft|lbs|kg|calories|views|copies|dollars|euros|bucks|hours|minutes|"
-    r"seconds|series|model)\b",
+    r"seconds|series)\b",
     re.IGNORECASE,
 )
+# Words after a year that say it is one ("a 1998 version of Ejay", "my 2007 model").
+_CONTEXT_AFTER = re.compile(r"\s+(?:version|model|edition|vintage|season|release)\b", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s,-]*(?:[(’'‘])?\s*$")
 
 
@@ -98,6 +101,7 @@ def extract_years(text: str) -> list[str]:
         in_range = bool(re.match(r"\s*[–-]\s*(?:19|20)?\d\d\b", text[end : end + 8])) or bool(
             re.search(r"(?:19|20)\d\d\s*[–-]\s*$", before)
         )
-        if in_parens or in_range or (previous and previous.group(1).lower() in _CONTEXT_BEFORE):
+        after = bool(_CONTEXT_AFTER.match(text, end))
+        if in_parens or in_range or after or (previous and previous.group(1).lower() in _CONTEXT_BEFORE):
             found.append(match.group(1))
     return list(dict.fromkeys(found))

@@ -52,6 +52,13 @@ def test_places_aliases_and_gazetteer():
     ]
 
 
+def test_places_with_state_or_country_after():
+    assert places("a cartoonist based in London UK, best known for comics") == ["London", "United Kingdom"]
+    assert places("I live in Houston, TX, and work remotely.") == ["Houston", "Texas"]
+    assert places("a nonprofit in St. Louis, MO, and a game convention") == ["St. Louis", "Missouri"]
+    assert "Central" not in places("I study at the University of Central Florida.")
+
+
 def test_places_reject_names_words_and_longer_names():
     assert places("We were lucky to catch up with Zhe Song.", {"Zhe", "Song", "Zhe Song"}) == []
     assert places("Reading is fun. Nice work on Mobile apps.") == []
@@ -95,6 +102,11 @@ def test_organisations_from_cue_words_known_names_and_programs():
     assert orgs("She received the LAIKA Animation Fellowship.") == ["LAIKA", "LAIKA Animation Fellowship"]
 
 
+def test_organisations_named_by_a_noun_or_a_legal_form():
+    assert orgs("I run a small design studio called Dirty Bandits that makes signs.") == ["Dirty Bandits"]
+    assert orgs("one of the principals at MartianCraft, LLC. I wrote books.") == ["MartianCraft, LLC"]
+
+
 def test_organisations_reject_products_generic_names_and_brands():
     assert orgs("I code in Visual Studio on an Apple keyboard.") == []
     assert orgs("Film School was hard.") == []
@@ -123,11 +135,14 @@ def test_roles_ignore_aspirations_and_third_parties():
     assert extract_roles("I aim to become an engineer in the film industry.") == []
     assert extract_roles("instead of becoming a teacher") == []
     assert extract_roles("such as a director would do") == []
+    assert extract_roles("which I use as a text editor for everything") == []
+    assert extract_roles("I am a bad photographer, but the camera is good") == []
 
 
 def test_years_only_in_year_context():
     assert extract_years("In 2017, I earned my degree; in the summer of 2021 we shot it.") == ["2017", "2021"]
     assert extract_years("a 2005 Martin and a mid-2011 MacBook") == ["2005", "2011"]
+    assert extract_years("Old software like the 1998 version of Ejay") == ["1998"]
     assert extract_years("views exceeding 100 million, a 1920x1080 screen, 2000 words, an Epson 3800") == []
 
 
