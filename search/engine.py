@@ -12,6 +12,7 @@ switched in or an update committed, reopening or refreshing the searcher when on
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -29,8 +30,10 @@ from index.model import Article, Passage
 from index.schema import BM25_B, BM25_K1, SCHEMA_VERSION, TEXT_FIELDS
 from search import highlight
 from search.facets import FACET_NAMES, FacetTable
-from search.query import expand_words, parse, positive_leaves
+from search.query import expand_words, parse, plain_words, positive_leaves
 from search.results import Hit, SearchResult
+
+log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "newest", "interviewee")
 MAX_PER_PAGE = 100
@@ -88,12 +91,24 @@ class SearchEngine:
                 if state is not None:
                     return state  # the folder was emptied under us: keep serving what we have
                 raise IndexNotFound(f"{self.index_dir}: no index here; run `interviews build` first")
-            if state is None or state.gen != gen:
-                self._state = self._open(gen)
-            elif not state.searcher.up_to_date():
-                searcher = state.searcher.refresh()
-                self._state = _State(gen, state.ix, searcher, FacetTable(searcher.reader(), str(gen)),
-                                     time.time())
+            try:
+                if state is None or state.gen != gen:
+                    self._state = self._open(gen)
+                    if state is not None:
+                        # No other thread can be using it: every use holds self._lock.
+                        state.searcher.close()
+                elif not state.searcher.up_to_date():
+                    # refresh() reuses the readers of unchanged segments and closes the others itself.
+                    searcher = state.searcher.refresh()
+                    self._state = _State(gen, state.ix, searcher, FacetTable(searcher.reader(), str(gen)),
+                                         time.time())
+            except Exception as exc:
+                if state is None:
+                    raise
+                # A generation that cannot be opened (half-deleted, disk trouble) must not stop us
+                # serving the one we have; the next call tries again.
+                log.warning("keeping %s: cannot open %s: %s", state.gen.name, gen, exc)
+                self._state = state
             return self._state
 
     def close(self) -> None:
@@ -142,7 +157,13 @@ class SearchEngine:
                 matched = table.live.copy()
             else:
                 matched = np.zeros(table.size, dtype=bool)
-                ids = np.fromiter(parsed.query.docs(searcher), dtype=np.int64)
+                try:
+                    ids = np.fromiter(parsed.query.docs(searcher), dtype=np.int64)
+                except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
+                    warnings.append(f"searched as plain words because the query failed "
+                                    f"({type(exc).__name__})")
+                    parsed = plain_words(query, searcher.schema)
+                    ids = np.fromiter(parsed.query.docs(searcher), dtype=np.int64)
                 matched[ids] = True
             masks = {name: table.mask_for(name, values) for name, values in selected.items()}
             final = matched.copy()
@@ -258,7 +279,7 @@ class SearchEngine:
             table = state.table
             meta = read_meta(state.gen)
             live = table.live
-            articles = {table.article_of[d] for d in np.flatnonzero(live).tolist()}
+            articles = int(np.unique(table.article_rank[live]).size) if live.any() else 0
             facets = {name: [{"value": v.value, "count": v.count}
                              for v in table.facet(name, live, [], top).values]
                       for name in FACET_NAMES}
@@ -266,7 +287,7 @@ class SearchEngine:
                 "generation": state.gen.name,
                 "index_dir": str(self.index_dir),
                 "passages": int(live.sum()),
-                "articles": len(articles),
+                "articles": articles,
                 "built": meta.get("created", ""),
                 "updated": meta.get("updated", ""),
                 "source": meta.get("source", {}),
@@ -311,7 +332,7 @@ def _clean_filters(filters, warnings: list[str]) -> dict[str, list[str]]:
         if name not in FACET_NAMES:
             warnings.append(f"unknown facet {name!r} ignored (facets: {', '.join(FACET_NAMES)})")
             continue
-        if isinstance(values, str):
+        if isinstance(values, str) or not isinstance(values, (list, tuple, set, frozenset)):
             values = [values]
         kept = []
         for value in values or []:

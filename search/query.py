@@ -95,7 +95,8 @@ def parse(text: str, schema) -> ParsedQuery:
         except Exception as exc:  # noqa: BLE001 - any parser failure falls back to plain words
             problem = f"it could not be parsed ({type(exc).__name__})"
     warnings.append(f"searched as plain words because {problem}")
-    return ParsedQuery(text, _plain_words(cleaned, schema), cleaned=cleaned, fallback=True, warnings=warnings)
+    q, joined = _plain_words(cleaned, schema)
+    return ParsedQuery(text, q, cleaned=joined, fallback=True, warnings=warnings)
 
 
 def _clean(text: str, warnings: list[str]) -> str:
@@ -178,7 +179,8 @@ def _has_positive(q: query.Query) -> bool:
     return any(_has_positive(child) for child in q.children())
 
 
-def _plain_words(text: str, schema) -> query.Query:
+def _plain_words(text: str, schema) -> tuple[query.Query, str]:
+    """The words of ``text`` as an all-words query, and the text it parsed (term offsets point into it)."""
     words = [w.lower() for w in _WORDS_RE.findall(text)][:MAX_TERMS]
     parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS),
                                       group=qparser.AndGroup)
@@ -186,8 +188,8 @@ def _plain_words(text: str, schema) -> query.Query:
                    qparser.OperatorsPlugin, qparser.BoostPlugin, qparser.RangePlugin,
                    qparser.SingleQuotePlugin, qparser.EveryPlugin):
         parser.remove_plugin_class(plugin)
-    q = parser.parse(" ".join(words))
-    return q
+    joined = " ".join(words)
+    return parser.parse(joined), joined
 
 
 def positive_leaves(q: query.Query):
@@ -240,3 +242,9 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
 
     expanded = q.accept(expand)
     return expanded, list(dict.fromkeys(warnings))
+
+
+def plain_words(text: str, schema) -> ParsedQuery:
+    """``text`` searched as plain words only (all must match), with no syntax at all."""
+    q, joined = _plain_words((text or "")[:MAX_QUERY_CHARS], schema)
+    return ParsedQuery(text, q, cleaned=joined, fallback=True)

@@ -5,6 +5,7 @@ This is why Whoosh is pinned at 2.7.4: forks return stale or duplicated passages
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
 import pytest
@@ -89,3 +90,36 @@ def test_a_new_generation_is_picked_up(setup):
     builder.build(corpus, index_dir)
     assert engine.stats()["generation"] != first
     assert Counter(all_passages(engine)) == before == expected_passages(engine)
+
+
+def test_threads_share_one_engine_during_updates(setup):
+    corpus, index_dir, engine = setup
+    path = corpus / "voyagela" / "000_713f14fa217934a6.txt"
+    original = path.read_text(encoding="utf-8")
+    expected_total = engine.search("").total
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader():
+        try:
+            while not stop.is_set():
+                result = engine.search("", per_page=100)
+                pairs = [(h.article, h.passage) for h in result.hits]
+                assert len(pairs) == len(set(pairs)) == result.total == expected_total
+                engine.search("film stop motion", filters={"publication": ["litang.zone"]})
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        for round_number in range(3):
+            path.write_text(original.replace("quarantine", f"quokka{round_number}"), encoding="utf-8")
+            builder.update(corpus, index_dir)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert not errors, errors[0]
+    assert engine.search("quokka2").total == 1
