@@ -8,7 +8,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test install index lint clean
+.PHONY: serve test install index lint clean bench relevance
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,20 @@ $(AXE): package-lock.json
 test: $(STAMP) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Benchmarks (docs/benchmarks.md): speed at BENCH_ARTICLES articles (~10 passages each) against plain
+# Whoosh and SQLite FTS5, and ranking quality on ../shared/ir. Web load uses wrk when installed.
+BENCH_ARTICLES ?= 10000
+BENCH_STAMP    := $(VENV)/.bench-installed
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.speed --articles $(BENCH_ARTICLES)
+
+relevance: $(BENCH_STAMP)
+	$(BIN)/python -m bench.relevance
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache

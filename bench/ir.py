@@ -40,10 +40,19 @@ class Collection:
             for d in self.documents
         ]
 
-    def subset(self, queries: int) -> Collection:
-        """The first ``queries`` judged queries, with all documents (for a quick smoke run)."""
+    def subset(self, queries: int, documents: int = 0) -> Collection:
+        """The first ``queries`` judged queries (for a quick smoke run).
+
+        ``documents`` > 0 keeps only the documents judged for those queries plus the first ``documents``
+        others; 0 keeps every document.
+        """
         keep = [q for q in self.queries if q in self.qrels][:queries]
-        return Collection(self.name, self.documents, {q: self.queries[q] for q in keep},
+        docs = self.documents
+        if documents:
+            judged = {d for q in keep for d in self.qrels[q]}
+            others = {d.docid for d in [d for d in docs if d.docid not in judged][:documents]}
+            docs = [d for d in docs if d.docid in judged or d.docid in others]
+        return Collection(self.name, docs, {q: self.queries[q] for q in keep},
                           {q: self.qrels[q] for q in keep})
 
 

@@ -131,7 +131,6 @@ def ensure_corpus(folder: Path, articles: int, seed: int) -> Path:
 def parse_corpus(corpus: Path) -> tuple[list, float]:
     """Every article through our own read → split → enrich pipeline; returns (articles, seconds)."""
     from index.corpus import iter_article_files, parse_file
-
     from index.model import ArticleError
 
     started = time.perf_counter()
@@ -259,9 +258,10 @@ def _free_port() -> int:
 
 
 def measure_web(corpus: Path, index_dir: Path, queries: dict[str, list[QuerySpec]], seconds: int,
-                connections: int = 8) -> dict:
-    """Faceted searches per second through ``interviews serve`` on loopback, with wrk if installed.
+                connections: int = 8, tool: str = "auto") -> dict:
+    """Faceted searches per second through ``interviews serve`` on loopback.
 
+    ``tool``: "wrk", "python" (a bounded threaded client) or "auto" (wrk when installed).
     Every request is ``/api/search?q=…`` (hits, highlights and every facet's counts), cycling through all
     the query classes. Runs for ``seconds``; errors are non-2xx answers plus socket errors.
     """
@@ -286,7 +286,7 @@ def measure_web(corpus: Path, index_dir: Path, queries: dict[str, list[QuerySpec
                 time.sleep(0.2)
         for path in paths:  # warm-up, as for the library
             urllib.request.urlopen(base + path, timeout=30).read()
-        if shutil.which("wrk"):
+        if tool == "wrk" or (tool == "auto" and shutil.which("wrk")):
             result = _wrk(base, paths, seconds, connections)
         else:
             result = _python_load(base, paths, seconds, connections)
