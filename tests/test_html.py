@@ -243,3 +243,27 @@ def test_without_an_index_pages_answer_503_and_say_how_to_build_one(tmp_path):
     assert response.status_code == 503
     html = response.get_data(as_text=True)
     assert "interviews build" in html and str(tmp_path / "missing") in html and "Traceback" not in html
+
+
+def test_show_more_lists_every_value_of_one_facet_and_show_fewer_goes_back(client):
+    data = api(client, "/api/search?q=software")
+    hidden = data["facets_more"]["interviewee"]
+    assert hidden > 0, "'software' has more interviewees than the sidebar lists"
+    html = html_of(client, "/?q=software")
+    more = re.search(r'<a class="facet-more" href="([^"]*)">Show more interviewee', html).group(1)
+    expanded = html_of(client, unescape(more))
+    sidebar = expanded.split('id="facet-interviewee"')[1].split("</fieldset>")[0]
+    assert sidebar.count('type="checkbox"') == len(data["facets"]["interviewee"]) + hidden
+    other = expanded.split('id="facet-category"')[1].split("</fieldset>")[0]
+    assert other.count('type="checkbox"') == len(data["facets"]["category"]), "other facets stay short"
+    fewer = re.search(r'<a class="facet-more" href="([^"]*)">Show fewer', expanded).group(1)
+    assert "more=" not in unescape(fewer)
+
+
+def test_more_like_this_links_to_passages_of_other_interviews(client):
+    article_id = "litang-zone/003_a09c00f12582b7b2"
+    html = html_of(client, f"/articles/{article_id}")
+    similar = html.split('class="similar"')[1].split("</details>")[0]
+    links = hrefs(similar, r"^/articles/")
+    assert links and all(not link.startswith(f"/articles/{article_id}") for link in links)
+    assert all(re.search(r"#p\d+$", link) for link in links)
