@@ -43,6 +43,8 @@ GEN_PREFIX = "gen-"
 WRITER_LIMIT_MB = 256
 """Memory the Whoosh writer may use before spilling to disk, in megabytes."""
 
+NOT_AN_ARTICLE = "not an article file (.txt, .md, .markdown, .html or .htm)"
+
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, label)``: called after each source file (or JSONL line)."""
 
@@ -445,6 +447,8 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
         paths = _corpus_files(corpus)
         if only is not None:
             wanted = set(only)
+            for rel in sorted(wanted - set(paths)):
+                report.skipped.append((rel, NOT_AN_ARTICLE))
             paths = {rel: p for rel, p in paths.items() if rel in wanted}
             gone = []
         else:
@@ -508,6 +512,13 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
     return report
 
 
+def is_article_file(path) -> bool:
+    """Whether the corpus would index this file (by its name)."""
+    from index.corpus import is_article_file as corpus_article_file
+
+    return corpus_article_file(path)
+
+
 def add(files: Iterable[str | os.PathLike], corpus_dir: str | os.PathLike = "corpus",
         index_dir: str | os.PathLike = "var/index", publication: str | None = None,
         progress: Progress | None = None) -> BuildReport:
@@ -523,6 +534,9 @@ def add(files: Iterable[str | os.PathLike], corpus_dir: str | os.PathLike = "cor
     for src in map(Path, files):
         if not src.is_file():
             skipped.append((str(src), "no such file"))
+            continue
+        if not is_article_file(src):
+            skipped.append((str(src), NOT_AN_ARTICLE))
             continue
         if _inside(src, corpus):
             copied.append(_rel(src, corpus))

@@ -161,3 +161,13 @@ def test_jsonl_build_indexes_pre_split_articles(corpus, tmp_path):
     builder.update(corpus, tmp_path / "index")
     with open_index(tmp_path / "index") as engine:
         assert engine.stats()["articles"] == 6
+
+
+def test_add_reports_a_file_that_is_not_an_article(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    builder.build(corpus, index_dir)
+    notes = tmp_path / "notes.doc"
+    notes.write_text("not an article", encoding="utf-8")
+    report = builder.add([notes], corpus, index_dir)
+    assert dict(report.skipped) == {str(notes): builder.NOT_AN_ARTICLE}
+    assert report.articles == 0 and not (corpus / "added").exists()
