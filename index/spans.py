@@ -11,25 +11,24 @@ from functools import cached_property
 
 # A word: letters/digits with inner apostrophes, hyphens, ampersands or a trailing plus ("Apple TV+").
 _TOKEN = re.compile(r"[^\W_](?:[\w’'&-]*[^\W_])?\+?")
-_POSSESSIVE = re.compile(r"[’']s$")
 # What may stand between the end of a sentence and the next word (quotes, brackets, bullets, headings).
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;…\n])[\s\"“”‘’'(\[*#>-]*$")
 APOSTROPHES = "’'"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
-    """One word of a text: ``start``/``end`` are character offsets; ``text`` has any possessive removed."""
+    """One word of a text: ``start``/``end`` are character offsets; ``text`` has any possessive removed.
+
+    ``sentence_start`` is only worked out for capitalised tokens (False for the others).
+    """
 
     text: str
     start: int
     end: int
     sentence_start: bool
     possessive: bool
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    capitalised: bool
 
     @property
     def all_caps(self) -> bool:
@@ -49,14 +48,16 @@ class TextView:
         out = []
         for match in _TOKEN.finditer(text):
             word = match.group()
-            possessive = bool(_POSSESSIVE.search(word)) and len(word) > 2
+            possessive = len(word) > 2 and word[-1] == "s" and word[-2] in APOSTROPHES
             if possessive:
                 word = word[:-2]
             start = match.start()
-            before = text[max(0, start - 12) : start]
-            out.append(
-                Token(word, start, match.end(), bool(_SENTENCE_END.search(before)) or start == 0, possessive)
+            capitalised = word[0].isupper()
+            # sentence starts matter only for capitalised words; the look-back costs a regex search
+            sentence_start = capitalised and (
+                start == 0 or bool(_SENTENCE_END.search(text, max(0, start - 12), start))
             )
+            out.append(Token(word, start, match.end(), sentence_start, possessive, capitalised))
         return out
 
     def gap(self, left: Token, right: Token) -> str:
@@ -64,11 +65,21 @@ class TextView:
         return self.text[left.end : right.start]
 
     def runs(self, connectors: frozenset[str] = frozenset()) -> list[list[Token]]:
-        """Maximal runs of capitalised tokens separated by single spaces.
+        """Maximal runs of capitalised tokens separated by single spaces (computed once per connectors).
 
         Lowercase ``connectors`` ("of", "the", "and") may join two capitalised tokens inside a run
         ("Institute of the Arts"). A possessive ends a run ("UCLA’s Directing MFA" -> "UCLA", ...).
         """
+        cached = self._runs.get(connectors)
+        if cached is None:
+            cached = self._runs[connectors] = self._find_runs(connectors)
+        return cached
+
+    @cached_property
+    def _runs(self) -> dict[frozenset[str], list[list[Token]]]:
+        return {}
+
+    def _find_runs(self, connectors: frozenset[str]) -> list[list[Token]]:
         tokens = self.tokens
         runs: list[list[Token]] = []
         i, n = 0, len(tokens)
