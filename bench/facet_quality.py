@@ -35,8 +35,9 @@ def _key(value: str) -> str:
 def _score(counts: dict) -> dict:
     for c in counts.values():
         found, expected = c["tp"] + c["fp"], c["tp"] + c["fn"]
-        c["precision"] = round(c["tp"] / found, 3) if found else 1.0
-        c["recall"] = round(c["tp"] / expected, 3) if expected else 1.0
+        # None when there is nothing to divide by: no value found (precision) or expected (recall)
+        c["precision"] = round(c["tp"] / found, 3) if found else None
+        c["recall"] = round(c["tp"] / expected, 3) if expected else None
     return counts
 
 
@@ -98,6 +99,10 @@ def enrichment_rate(paths: list[Path], repeat: int = 3) -> dict:
     }
 
 
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -117,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {part['articles']} annotated articles")
         print(f"  {'facet':<14} {'precision':>9} {'recall':>7} {'tp':>5} {'fp':>5} {'fn':>5}")
         for facet, c in part["facets"].items():
-            figures = f"{c['precision']:>9.3f} {c['recall']:>7.3f} {c['tp']:>5} {c['fp']:>5} {c['fn']:>5}"
+            figures = (
+                f"{_fmt(c['precision']):>9} {_fmt(c['recall']):>7} {c['tp']:>5} {c['fp']:>5} {c['fn']:>5}"
+            )
             print(f"  {facet:<14} {figures}")
             if args.errors and name == "all":
                 for line in c["false_positives"]:
