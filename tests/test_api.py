@@ -80,6 +80,15 @@ def test_api_article_returns_the_whole_interview(client):
     assert data["html_url"] == "/articles/voyagela/000_713f14fa217934a6"
 
 
+def test_api_similar_lists_passages_of_other_articles(client):
+    data = get_json(client, "/api/similar?article=litang-zone/003_a09c00f12582b7b2&passage=1&limit=3")
+    assert 0 < len(data["hits"]) <= 3
+    for hit in data["hits"]:
+        assert hit["article"] != "litang-zone/003_a09c00f12582b7b2"
+        assert hit["html_url"] == f"/articles/{hit['article']}#p{hit['passage']}"
+    assert get_json(client, "/api/similar?article=x", status=400)["error"]["status"] == 400
+
+
 def test_api_unknown_article_is_a_json_404(client):
     error = get_json(client, "/api/articles/nowhere/nothing", status=404)["error"]
     assert "nowhere/nothing" in error["message"]

@@ -76,6 +76,11 @@ def test_type_a_query_tick_and_untick_facets_follow_a_hit_and_go_back(page):
     assert target.locator("mark").count() > 0, "the searched word is highlighted in the passage"
     screenshot(page, "article-1280")
 
+    similar = target.locator("details.similar")
+    similar.locator("summary").click()
+    similar.locator("ul a").first.wait_for()  # fetched from /api/similar by the script
+    assert similar.locator("ul a").count() > 0
+
     page.go_back()
     assert page.url == results_url
     page.wait_for_selector(".hit")
@@ -146,6 +151,7 @@ def test_works_without_javascript(browser, live_server):
 PAGES = [
     "/", "/?q=software", "/?q=software&category=mac", "/articles/canvasrebel/004_fa6f740934f22d15?q=art",
     "/help", "/stats", "/?q=zzqxjwvk", "/nothing-here",
+    "/similar?article=litang-zone/003_a09c00f12582b7b2&passage=2",
 ]
 
 

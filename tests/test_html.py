@@ -264,6 +264,19 @@ def test_more_like_this_links_to_passages_of_other_interviews(client):
     article_id = "litang-zone/003_a09c00f12582b7b2"
     html = html_of(client, f"/articles/{article_id}")
     similar = html.split('class="similar"')[1].split("</details>")[0]
-    links = hrefs(similar, r"^/articles/")
+    page_url = hrefs(similar, r"^/similar\?")[0]
+    assert parse_qs(urlsplit(page_url).query) == {"article": [article_id], "passage": ["0"]}
+    page = html_of(client, page_url)
+    links = hrefs(page.split('class="hits"')[1], r"^/articles/")
     assert links and all(not link.startswith(f"/articles/{article_id}") for link in links)
     assert all(re.search(r"#p\d+$", link) for link in links)
+
+
+@pytest.mark.parametrize(
+    "query, status",
+    [("article=voyagela/000_713f14fa217934a6&passage=x", 400), ("passage=1", 400),
+     ("article=voyagela/000_713f14fa217934a6&passage=99", 404), ("article=nowhere/none&passage=1", 404)],
+)
+def test_more_like_this_page_refuses_bad_passages_clearly(client, query, status):
+    html = html_of(client, f"/similar?{query}", status=status)
+    assert "passage" in html or "article" in html

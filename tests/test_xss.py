@@ -103,6 +103,13 @@ def test_hostile_article_pages_run_nothing_and_show_payloads_as_text(hostile_pag
             assert " ".join(passage["question"].split())[:60] in " ".join(body.split())
         for link in article["links"]:
             assert link["url"] in body or hostile_page.locator(f'a[href="{link["url"]}"]').count() == 1
+        for summary in hostile_page.locator("details.similar summary").all():
+            summary.click()  # the script fetches /api/similar and builds the list
+        check_inert(hostile_page)
+        for passage in article["passages"]:
+            similar = f"/similar?article={quote(article_id)}&passage={passage['number']}"
+            hostile_page.goto(hostile_page.base + similar)
+            check_inert(hostile_page)
 
 
 def test_the_markdown_payload_title_is_shown_as_text(hostile_page, xss_server):

@@ -36,6 +36,21 @@ def search():
     return jsonify(present.api_json(run_search(state), state))
 
 
+@bp.route("/api/similar")
+def similar():
+    """Passages of other interviews like one passage: ``article`` and ``passage`` parameters."""
+    from webui.pages import SIMILAR_PAGE, similar_args
+
+    article_id, passage = similar_args()
+    limit = min(max(request.args.get("limit", 5, type=int) or 5, 1), SIMILAR_PAGE)
+    hits = get_engine().more_like_this(article_id, passage, limit=limit)
+    return jsonify({
+        "article": article_id,
+        "passage": passage,
+        "hits": [{**vars(hit), "html_url": article_url(hit.article, hit.passage)} for hit in hits],
+    })
+
+
 @bp.route("/api/articles/<path:article_id>")
 def article(article_id: str):
     found = get_engine().article(article_id)
@@ -141,6 +156,16 @@ def openapi_document(server: str) -> dict:
                                 "description": "Article id such as voyagela/000_713f14fa217934a6"}],
                 "responses": {"200": {"description": "The article", "content": {"application/json": {
                     "schema": {"type": "object"}}}}, "404": error}}},
+            "/api/similar": {"get": {
+                "summary": "Passages of other interviews like one passage",
+                "parameters": [
+                    {"name": "article", "in": "query", "required": True, "schema": {"type": "string"}},
+                    {"name": "passage", "in": "query", "required": True, "schema": {"type": "integer"}},
+                    {"name": "limit", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 10, "default": 5}}],
+                "responses": {"200": {"description": "Similar passages", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"hits": {"type": "array", "items": hit}}}}}},
+                    "400": error}}},
             "/healthz": {"get": {
                 "summary": "200 with index generation and passage count when a searcher is open, else 503",
                 "responses": {"200": {"description": "Serving"}, "503": error}}},

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 
 from webui import present, sanitize
 from webui.app import get_engine
-from webui.urls import FACET_LABELS, FACET_LIMIT, SORTS, SearchState, article_url, parse_state
+from webui.urls import FACET_LABELS, FACET_LIMIT, SORTS, ParamError, SearchState, article_url, parse_state
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("pages", __name__)
 
-MORE_LIKE_THIS = 5
-"""Similar passages listed under each passage of an article page."""
+SIMILAR_PAGE = 10
+"""Similar passages listed on the "more like this" page."""
 
 BROWSE_FACETS = ("publication", "topic", "category")
 """Facets whose largest values the welcome page offers as starting points."""
@@ -86,23 +87,50 @@ def article_page(article_id: str):
     if article is None:
         abort(404, description=f"There is no article with the id “{article_id}”.")
     q = request.args.get("q", "")
-    similar = {}
-    for passage in article.passages:
-        try:
-            similar[passage.number] = engine.more_like_this(article.id, passage.number, limit=MORE_LIKE_THIS)
-        except Exception:  # one passage's suggestions failing must not lose the article itself
-            log.exception("more_like_this failed for %s #%s", article.id, passage.number)
-            similar[passage.number] = []
+    # "More like this" is fetched per passage on demand (a link, or the script's fetch of its JSON twin):
+    # computing it for every passage up front made an article page ten times slower.
     return render_template(
         "article.html",
         article=article,
         q=q,
-        similar=similar,
+        similar_url=similar_url,
         text_html=sanitize.text_html,
         plain_marked=sanitize.plain_marked,
         link=sanitize.link,
         safe_url=sanitize.safe_url,
         back_url=SearchState(q=q).url() if q else "",
+    )
+
+
+def similar_url(article_id: str, passage: int, path: str = "/similar") -> str:
+    return f"{path}?{urlencode({'article': article_id, 'passage': passage})}"
+
+
+def similar_args() -> tuple[str, int]:
+    """The ``article`` and ``passage`` parameters of a "more like this" request; ParamError if malformed."""
+    article_id = request.args.get("article", "")
+    raw = request.args.get("passage", "")
+    if not article_id:
+        raise ParamError("parameter 'article' is required (an id such as voyagela/000_713f14fa217934a6)")
+    try:
+        passage = int(raw)
+    except ValueError:
+        raise ParamError(f"parameter 'passage' must be a passage number, not {raw[:40]!r}") from None
+    return article_id, passage
+
+
+@bp.route("/similar")
+def similar_page():
+    article_id, passage = similar_args()
+    engine = get_engine()
+    article = engine.article(article_id)
+    source = next((p for p in article.passages if p.number == passage), None) if article else None
+    if source is None:
+        abort(404, description=f"There is no passage {passage} in an article with the id “{article_id}”.")
+    hits = engine.more_like_this(article_id, passage, limit=SIMILAR_PAGE)
+    return render_template(
+        "similar.html", article=article, passage=source, hits=hits, state=SearchState(),
+        source_url=article_url(article.id, passage),
     )
 
 

@@ -27,3 +27,35 @@
     }
   });
 })();
+
+// "More like this" on an article page: opening it fetches the JSON twin and lists the passages inline.
+// Built with textContent only, never innerHTML, so no fetched text can become markup.
+(function () {
+  "use strict";
+  document.addEventListener("toggle", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("details[data-similar]") || !box.open || box.dataset.loaded) return;
+    box.dataset.loaded = "1";
+    var body = box.querySelector(".similar-body");
+    fetch(box.getAttribute("data-similar"), { headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) {
+        if (!data.hits.length) { body.textContent = "No passage of another interview is much like this one."; return; }
+        var list = document.createElement("ul");
+        data.hits.forEach(function (hit) {
+          var item = document.createElement("li");
+          var link = document.createElement("a");
+          link.href = hit.html_url;
+          link.textContent = hit.question || hit.title || "Introduction";
+          var meta = document.createElement("span");
+          meta.className = "similar-meta";
+          meta.textContent = " " + [hit.interviewee, hit.publication].filter(Boolean).join(" · ");
+          item.appendChild(link);
+          item.appendChild(meta);
+          list.appendChild(item);
+        });
+        body.replaceChildren(list);
+      })
+      .catch(function () { /* keep the plain link to the "more like this" page */ });
+  }, true);
+})();
