@@ -98,6 +98,11 @@ def test_remove_a_filter_chip_and_change_sort(page):
     assert params(page)["sort"] == ["newest"] and params(page)["q"] == ["software"]
     dates = page.locator(".hit-meta .date").all_inner_texts()
     assert dates == sorted(dates, reverse=True)
+    page.fill("#q", "hardware")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert params(page) == {"q": ["hardware"], "sort": ["newest"]}, "a new query keeps the sort"
+    assert page.locator(".hit").count() > 0
 
 
 def test_page_through_results(page):
