@@ -138,5 +138,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def crash(exc: Exception):
+        if current_app.debug:  # `interviews serve --debug`: let the development server's debugger show it
+            raise exc
         log.exception("unhandled error on %s", request.full_path)
         return render(500, "Something went wrong", "The error was logged on the server. Please try again.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 
 from gunicorn.app.base import BaseApplication
@@ -11,6 +12,9 @@ from webui.app import create_app
 
 DEFAULT_WORKERS = 2
 """Worker processes; each keeps its own open index (searchers are not shared across processes)."""
+
+THREADS = 4
+"""Request threads per worker process."""
 
 
 class ServeError(RuntimeError):
@@ -65,10 +69,12 @@ def serve(
 ) -> None:
     """Serve the site on ``host:port`` until interrupted.
 
-    ``workers`` processes under gunicorn (sync workers, 30 s request timeout); with ``debug``, Flask's
-    single-process development server with the reloader and in-browser debugger instead.
+    ``workers`` processes of :data:`THREADS` threads under gunicorn (30 s request timeout); with
+    ``debug``, Flask's single-process development server with the reloader and debugger instead.
     """
-    _check_port(host, port)
+    # The reloader re-runs this in a child while the parent holds the port: only the parent checks.
+    if not os.environ.get("WERKZEUG_RUN_MAIN"):
+        _check_port(host, port)
     config = {"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir}
     if debug:
         create_app(config).run(host=host, port=port, debug=True)
@@ -76,7 +82,9 @@ def serve(
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        # Threads keep a slow client from holding a whole worker; the engine is thread-safe.
+        "worker_class": "gthread",
+        "threads": THREADS,
         "timeout": 30,
         "graceful_timeout": 10,
         "accesslog": "-",
