@@ -96,13 +96,23 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
+_SUFFIXES = ("ations", "ation", "ions", "ion", "ings", "ing", "ers", "er", "ed", "es", "s")
+
+
+def _crude_stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def _terms_pattern(terms: list[str]) -> re.Pattern | None:
     if not terms:
         return None
-    # A prefix match with a crude plural strip, so "cameras" also marks "camera"; real stemming belongs to
-    # the library. Longest first so overlapping terms mark the longer word. The lookbehind keeps a term
-    # such as "amp" from matching inside an escaped entity ("&amp;").
-    stems = sorted({t[:-1] if len(t) > 4 and t.endswith("s") else t for t in terms}, key=len, reverse=True)
+    # A prefix match on a crudely stripped word, so "animation" also marks "animated" and "animators"; the
+    # index's real stemming is the library's. Longest first so overlapping terms mark the longer word. The
+    # lookbehind keeps a term such as "amp" from matching inside an escaped entity ("&amp;").
+    stems = sorted({_crude_stem(t) for t in terms}, key=len, reverse=True)
     alternatives = "|".join(re.escape(s) for s in stems)
     return re.compile(rf"(?<![\w&])(?:{alternatives})\w*", re.IGNORECASE)
 
