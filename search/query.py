@@ -142,9 +142,13 @@ def _clean(text: str, warnings: list[str]) -> str:
     if len(words) > MAX_TERMS:
         warnings.append(f"query cut to its first {MAX_TERMS} words")
         cut = list(_WORDS_RE.finditer(text))[MAX_TERMS - 1].end()
-        text = text[:cut]
+        # The cut may fall after an operator or inside brackets; close it so the OR of a long
+        # "a OR b OR …" query stays an OR instead of falling back to plain words (an AND).
+        text = re.sub(r"(\s+(AND|OR|NOT))+\s*$", "", text[:cut])
         if text.count('"') % 2:
             text += '"'
+        depth = re.sub(r'"[^"]*"', "", text).count("(") - re.sub(r'"[^"]*"', "", text).count(")")
+        text += ")" * max(0, depth)
     return text
 
 

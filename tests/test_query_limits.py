@@ -1,0 +1,113 @@
+"""Queries of death: wildcards, huge ORs, huge queries, absurd paging, unknown and repeated parameters.
+
+Each gets a bounded answer with a message saying what was changed or refused, never a 500. Time and
+memory are measured by ``bench/query_limits.py`` (figures in docs/reliability.md), not asserted here.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+
+from search.engine import MAX_PER_PAGE, MAX_RESULTS_DEPTH, open_index
+from search.query import MAX_TERMS
+from webui.urls import MAX_PAGE, MAX_QUERY_CHARS
+from webui.urls import MAX_PER_PAGE as WEB_MAX_PER_PAGE
+
+
+@pytest.fixture(scope="module")
+def engine(web_site):
+    with open_index(web_site["index"]) as engine:
+        yield engine
+
+
+def api(client, status: int, **params) -> dict:
+    response = client.get("/api/search?" + urlencode(params, doseq=True))
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.is_json
+    return response.get_json()
+
+
+def error_message(client, **params) -> str:
+    return api(client, 400, **params)["error"]["message"]
+
+
+@pytest.mark.parametrize("q", ["*", "**", "?", "*?*", "*a*", "a*", "*software"])
+def test_wildcard_queries_answer_with_an_explanation(client, engine, q):
+    data = api(client, 200, q=q)
+    assert data["warnings"], "the page says what was done with the wildcard"
+    assert data["total"] <= engine.stats(top=0)["passages"]
+    assert len(data["hits"]) <= 10
+
+
+def test_a_500_term_or_is_cut_to_the_first_words_and_stays_an_or(engine):
+    words = ["software", "hardware"] + [f"nosuchword{i}" for i in range(498)]
+    result = engine.search(" OR ".join(words))
+    assert any(f"first {MAX_TERMS} words" in w for w in result.warnings)
+    assert result.total == engine.search("software OR hardware").total > 0
+
+
+def test_a_500_term_or_through_the_api_is_refused_with_the_length_limit(client):
+    message = error_message(client, q=" OR ".join(f"word{i}" for i in range(500)))
+    assert f"limit is {MAX_QUERY_CHARS}" in message
+
+
+def test_a_10000_character_query_is_refused_by_the_web_and_cut_by_the_library(client, engine):
+    query = ("software " * 1112)[:9_999] + "s"
+    assert len(query) == 10_000
+    message = error_message(client, q=query)
+    assert "10000 characters" in message and str(MAX_QUERY_CHARS) in message
+    assert client.get("/?" + urlencode({"q": query})).status_code == 400
+    result = engine.search(query)
+    assert result.total > 0 and any("cut" in w for w in result.warnings)
+
+
+def test_page_a_billion_is_refused_by_the_web_and_clamped_by_the_library(client, engine):
+    assert f"between 1 and {MAX_PAGE}" in error_message(client, q="software", page=10**9)
+    assert client.get("/?q=software&page=1000000000").status_code == 400
+    result = engine.search("software", page=10**9)
+    assert result.page * result.per_page <= MAX_RESULTS_DEPTH
+    assert any("paged through" in w for w in result.warnings)
+
+
+def test_a_page_past_the_last_result_is_empty_not_an_error(client):
+    data = api(client, 200, q="software", page=MAX_PAGE)
+    assert data["hits"] == [] and data["total"] > 0
+
+
+def test_per_page_a_million_is_refused_by_the_web_and_clamped_to_100_by_the_library(client, engine):
+    assert f"between 1 and {WEB_MAX_PER_PAGE}" in error_message(client, q="software", per_page=10**6)
+    result = engine.search("software", per_page=10**6)
+    assert result.per_page == MAX_PER_PAGE == 100
+    assert len(result.hits) <= 100 and any("per_page" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "1e9", "ten", "", "9" * 400])
+def test_malformed_paging_is_a_400_naming_the_parameter(client, bad):
+    assert "'page'" in error_message(client, q="software", page=bad)
+    assert "'per_page'" in error_message(client, q="software", per_page=bad)
+
+
+def test_unknown_facet_names_are_loud_in_the_api_ignored_on_the_page_and_warned_by_the_library(
+    client, engine
+):
+    assert "unknown parameter 'colour'" in error_message(client, q="software", colour="red")
+    page = client.get("/?q=software&colour=red&utm_source=x")
+    assert page.status_code == 200
+    result = engine.search("software", filters={"colour": ["red"]})
+    assert result.total == engine.search("software").total
+    assert any("unknown facet 'colour'" in w for w in result.warnings)
+
+
+def test_repeated_control_parameters_are_refused_and_repeated_facets_are_ored(client):
+    for name, values in (("q", ["a", "b"]), ("page", ["1", "2"]), ("sort", ["newest", "relevance"])):
+        assert f"'{name}' was given 2 times" in error_message(client, **{name: values})
+    one = api(client, 200, publication=["The Setup"])["total"]
+    both = api(client, 200, publication=["The Setup", "VoyageLA"])["total"]
+    assert both >= one > 0
+
+
+def test_too_many_values_for_one_facet_are_refused(client):
+    message = error_message(client, topic=[f"t{i}" for i in range(1000)])
+    assert "'topic'" in message and "limit" in message
