@@ -79,15 +79,12 @@ def _text_document(text: str) -> Document:
 
 # --- Markdown ---------------------------------------------------------------------------------------------
 
-_MD_HEADING = re.compile(r"^(#{1,6})[ \t]*(.*?)[ \t]*#*[ \t]*$")
+_MD_HEADING = re.compile(r"^(#{1,6})(?!#)(.*)$")
 _MD_SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
 _MD_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n]{1,300})\]:[ \t]*(\S+)")
 _MD_FENCE = re.compile(r"^[ \t]*(```|~~~)")
-_MD_IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]\([^)\n]{0,1000}\)|!\[([^\]\n]{0,300})\]\[[^\]\n]{0,300}\]")
+_MD_IMAGE_REF = re.compile(r"!\[[^\]\n]{0,300}\]\[[^\]\n]{0,300}\]")
 _MD_LINK_TEXT = r"\[((?:[^\[\]\n]|\[[^\[\]\n]{0,200}\]){1,500})\]"
-_MD_LINK_INLINE = re.compile(
-    _MD_LINK_TEXT + r"\(\s*[^)\s\"“]{0,1000}\s*(?:\"[^\"\n]{0,500}\"|“[^”\n]{0,500}”)?[^)\n]{0,1000}\)"
-)
 _MD_LINK_REF = re.compile(_MD_LINK_TEXT + r"\[[^\]\n]{0,300}\]")
 _MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]{1,1000})>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,500}>")
@@ -100,8 +97,8 @@ _MD_HR = re.compile(r"^(?:[-*_][ \t]*){3,}$")
 def render_markdown_inline(text: str) -> str:
     """Markdown inline markup as plain text: links and images keep their text, emphasis marks go."""
     if "[" in text:
-        text = _MD_IMAGE.sub("", text)
-        text = _MD_LINK_INLINE.sub(r"\1", text)
+        text = _inline_links(text)
+        text = _MD_IMAGE_REF.sub("", text)
         text = _MD_LINK_REF.sub(r"\1", text)
         text = text.replace("[]", "")
     if "<" in text:
@@ -115,14 +112,99 @@ def render_markdown_inline(text: str) -> str:
     return clean_inline(text)
 
 
-_IMG_ALT = re.compile(r"<img\b[^>]{0,1000}?\balt=\"([^\"]*)\"[^>]{0,1000}>", re.IGNORECASE)
+_IMG_ALT = re.compile(r"\balt=\"([^\"]*)\"", re.IGNORECASE)
+
+
+def _images_to_alt_text(text: str) -> str:
+    """``<img … alt="words">`` → ``words``: some answers are published as images whose alt text
+    carries them. Tags are found with ``str.find`` and bounded to 3,000 characters."""
+    out: list[str] = []
+    i = 0
+    while True:
+        start = text.find("<img", i)
+        if start < 0:
+            break
+        end = text.find(">", start, start + 3000)
+        if end < 0:
+            out.append(text[i : start + 4])
+            i = start + 4
+            continue
+        alt = _IMG_ALT.search(text, start, end)
+        out.append(text[i:start])
+        out.append(" ".join(alt.group(1).split()) if alt else "")
+        i = end + 1
+    out.append(text[i:])
+    return "".join(out)
+
+
+_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'"}
+
+
+def _inline_links(text: str) -> str:
+    """``[text](url "title")`` → ``text`` and ``![alt](src)`` → nothing, scanning by hand rather than
+    with one regex: real articles hold unbalanced quotes, spaces and nested brackets in their links, and
+    a regex forgiving enough for them backtracks badly on long lines."""
+    out: list[str] = []
+    i = 0
+    while True:
+        j = text.find("](", i)
+        if j < 0:
+            break
+        k = _opening_bracket(text, i, j)
+        close = _closing_paren(text, j + 2) if k >= 0 else -1
+        if close < 0:
+            out.append(text[i : j + 2])
+            i = j + 2
+            continue
+        if k > 0 and text[k - 1] == "!":
+            out.append(text[i : k - 1])
+        else:
+            out.append(text[i:k])
+            out.append(text[k + 1 : j])
+        i = close + 1
+    out.append(text[i:])
+    return "".join(out)
+
+
+def _opening_bracket(text: str, lo: int, j: int) -> int:
+    """Index of the ``[`` matching the ``]`` at ``j`` (one level of nesting), not before ``lo``; or -1."""
+    depth = 0
+    for pos in range(j - 1, max(lo, j - 500) - 1, -1):
+        ch = text[pos]
+        if ch == "]":
+            depth += 1
+        elif ch == "[":
+            if depth == 0:
+                return pos
+            depth -= 1
+        elif ch == "\n":
+            return -1
+    return -1
+
+
+_LINK_DEST = re.compile(r" {0,20}[^ )\"“\n]{0,1000} {0,20}")
+
+
+def _closing_paren(text: str, start: int) -> int:
+    """Index of the ``)`` closing a link destination that starts at ``start`` (after ``](``), or -1.
+
+    Every step is bounded (a destination of at most 1,000 characters, a title of at most 500), so a
+    line of ten thousand ``[a](`` costs linear time."""
+    pos = _LINK_DEST.match(text, start).end()
+    if pos < len(text) and text[pos] in _QUOTE_PAIRS:
+        end = text.find(_QUOTE_PAIRS[text[pos]], pos + 1, pos + 500)
+        if end >= 0 and text.find("\n", pos, end) < 0:
+            pos = end + 1
+    end = text.find(")", pos, pos + 1000)
+    if end < 0 or text.find("\n", pos, end) >= 0:
+        return -1
+    return end
 
 
 def _markdown_document(text: str) -> Document:
     doc = Document()
     if "<img" in text:
-        # Some answers are published as images; their alt text carries the words.
-        text = _IMG_ALT.sub(lambda m: " ".join(m.group(1).split()), text)
+        text = _images_to_alt_text(text)
     gap = True
     fence = ""
     lines = text.split("\n")
@@ -163,7 +245,8 @@ def _markdown_document(text: str) -> Document:
             continue
         heading = _MD_HEADING.match(line)
         if heading:
-            level, body = len(heading.group(1)), render_markdown_inline(heading.group(2))
+            level = len(heading.group(1))
+            body = render_markdown_inline(heading.group(2).strip().rstrip("#").strip())
             if not body:
                 doc.dropped.append(Dropped(line.strip(), "empty heading"))
             else:
@@ -431,8 +514,20 @@ class _BlockParser(HTMLParser):
             )
 
 
+def _without_unclosed_comment(text: str) -> str:
+    """``text`` cut at a ``<!--`` that is never closed, which hides the rest of the page in a browser
+    too. HTMLParser would rescan to the end from every later ``<!--``: quadratic on a page of them."""
+    start = text.find("<!--")
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return text[:start]
+        start = text.find("<!--", end + 3)
+    return text
+
+
 def _html_document(text: str) -> Document:
     parser = _BlockParser()
-    parser.feed(text)
+    parser.feed(_without_unclosed_comment(text))
     parser.close()
     return parser.doc

@@ -292,9 +292,6 @@ def _lead_in_name(key: str, pats: Patterns) -> str:
     return ""
 
 
-_NAME_WORD = re.compile(r"^[A-Z\u00C0-\u024F\u4e00-\u9fff][\w.'’\-\u00C0-\u024F]*$")
-
-
 _PARTICLES = {
     "de",
     "da",
@@ -867,7 +864,8 @@ def _text_score(block: Block, nxt: Block | None, pats: Patterns, sentence: bool)
     return score
 
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
+# The lookbehind lets a run of punctuation be tried once, from its start: linear on a line of "????".
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 def _split_sentences(text: str) -> list[str]:
