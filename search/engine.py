@@ -24,6 +24,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.collectors import TopCollector
 
 from index.build import current_generation, read_meta
 from index.model import Article, Passage
@@ -153,34 +154,37 @@ class SearchEngine:
             parsed = parse(query, searcher.schema)
             parsed.query, expand_warnings = expand_words(parsed.query, searcher.reader())
             warnings[:0] = parsed.warnings + expand_warnings
+            masks = {name: table.mask_for(name, values) for name, values in selected.items()}
+            allowed = None
+            for mask in masks.values():
+                allowed = mask.copy() if allowed is None else allowed & mask
+            offset = (page - 1) * per_page
+            ranked = None  # (docnum, score) of the page, when the matching pass also ranked
             if parsed.match_all:
                 matched = table.live.copy()
             else:
-                matched = np.zeros(table.size, dtype=bool)
                 try:
-                    ids = np.fromiter(parsed.query.docs(searcher), dtype=np.int64)
+                    ids, ranked = _match(searcher, parsed.query, sort, allowed, offset, per_page)
                 except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
                     warnings.append(f"searched as plain words because the query failed "
                                     f"({type(exc).__name__})")
                     parsed = plain_words(query, searcher.schema)
-                    ids = np.fromiter(parsed.query.docs(searcher), dtype=np.int64)
+                    ids, ranked = _match(searcher, parsed.query, sort, allowed, offset, per_page)
+                matched = np.zeros(table.size, dtype=bool)
                 matched[ids] = True
-            masks = {name: table.mask_for(name, values) for name, values in selected.items()}
-            final = matched.copy()
-            for mask in masks.values():
-                final &= mask
+            final = matched if allowed is None else matched & allowed
             total = int(final.sum())
             facets = {}
             for name in FACET_NAMES:
-                scope = matched.copy()
+                scope = matched
                 for other, mask in masks.items():
                     if other != name:
-                        scope &= mask
+                        scope = scope & mask
                 limit = None if (facet_limit is None or name in expand) else max(0, int(facet_limit))
                 facets[name] = table.facet(name, scope, selected.get(name, []), limit)
 
-            offset = (page - 1) * per_page
-            page_docs = self._page(searcher, table, parsed, final, bool(masks), sort, offset, per_page)
+            page_docs = ranked if ranked is not None else \
+                self._page(searcher, table, parsed, final, sort, offset, per_page)
             terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page_docs]
             suggestion = _suggest(searcher, parsed, parsed.cleaned) if not parsed.match_all else None
@@ -188,14 +192,10 @@ class SearchEngine:
                             suggestion=suggestion, warnings=warnings, sort=sort,
                             elapsed_ms=(time.perf_counter() - started) * 1000)
 
-    def _page(self, searcher, table, parsed, final, filtered, sort, offset, per_page):
-        """(docnum, score) for the page's hits, loading no stored fields."""
+    def _page(self, searcher, table, parsed, final, sort, offset, per_page):
+        """(docnum, score) for the page's hits in a sorted (not relevance-ranked) order."""
         if offset >= int(final.sum()):
             return []
-        if sort == "relevance" and not parsed.match_all:
-            allow = set(np.flatnonzero(final).tolist()) if filtered else None
-            results = searcher.search(parsed.query, limit=offset + per_page, filter=allow)
-            return [(docnum, float(score)) for score, docnum in results.top_n[offset:offset + per_page]]
         docs = np.flatnonzero(final)
         if sort == "interviewee":
             keys = (table.numbers[docs], table.article_rank[docs], table.interviewee_rank[docs])
@@ -297,6 +297,48 @@ class SearchEngine:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
+
+class _MatchAndRank(TopCollector):
+    """One pass over the matches: records every matching document (for facet counts) and ranks those
+    the filters allow. Block-quality skipping and matcher replacement are off: they would skip
+    documents that cannot reach the top N, and facet counts need them all."""
+
+    def __init__(self, limit: int, allowed: np.ndarray | None):
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.allowed = allowed
+        self.matched: list[int] = []
+
+    def collect(self, sub_docnum):
+        docnum = self.offset + sub_docnum
+        self.matched.append(docnum)
+        if self.allowed is None or self.allowed[docnum]:
+            return super().collect(sub_docnum)
+        return 0
+
+
+def _match(searcher, q, sort, allowed, offset, per_page):
+    """Matching document numbers, and the ranked page when sorting by relevance (else None).
+
+    Simple word queries go twice over their postings, once unscored for all matches and once scored with
+    Whoosh's block-quality skipping for the top N, which measured faster than one full scoring pass;
+    phrases are costly to match, so they go once (measured at 100k passages: 112 vs 194 ms).
+    """
+    if sort == "relevance" and not any(isinstance(leaf, wq.Phrase) for leaf in q.leaves()):
+        ids = np.fromiter(q.docs(searcher), dtype=np.int64)
+        allow = None
+        if allowed is not None:
+            allow = set(ids[allowed[ids]].tolist()) if len(ids) else set()
+            if not allow:  # Whoosh reads an empty filter as "no filter"
+                return ids, []
+        results = searcher.search(q, limit=offset + per_page, filter=allow)
+        return ids, [(d, float(score)) for score, d in results.top_n[offset:offset + per_page]]
+    if sort != "relevance":
+        return np.fromiter(q.docs(searcher), dtype=np.int64), None
+    collector = _MatchAndRank(offset + per_page, allowed)
+    searcher.search_with_collector(q, collector)
+    top = collector.results().top_n[offset:offset + per_page]
+    return np.asarray(collector.matched, dtype=np.int64), [(d, float(score)) for score, d in top]
+
 
 def _clamp_paging(page, per_page, warnings: list[str]) -> tuple[int, int]:
     try:

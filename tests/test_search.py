@@ -125,11 +125,20 @@ def test_filters_or_within_and_across_facets(engine):
     assert {v.value: v.count for v in voyage.facets["publication"].values} == publications
     interviewees = {v.value: v.count for v in voyage.facets["interviewee"].values}
     assert interviewees == {"Jinsui Song": publications["VoyageLA"]}
+    for query in ("film", '"film festivals"', "film*"):
+        filtered = engine.search(query, filters={"publication": ["litang.zone", "CanvasRebel"]})
+        assert filtered.hits and {h.publication for h in filtered.hits} <= {"litang.zone", "CanvasRebel"}
+        assert filtered.total == len(all_passages(engine, query,
+                                                  filters={"publication": ["litang.zone", "CanvasRebel"]}))
 
 
 def test_selected_value_is_listed_even_at_zero(engine):
     result = engine.search("covid", filters={"interviewee": ["Siqi Song"], "topic": ["No Such Topic"]})
-    assert result.total == 0
+    assert result.total == 0 and result.hits == []
+    for query in ("covid", '"covid-19"', "covid", "covid*"):
+        for sort in ("relevance", "newest"):
+            empty = engine.search(query, filters={"publication": ["CanvasRebel"]}, sort=sort)
+            assert (empty.total, empty.hits) == (0, []), (query, sort)
     listed = {v.value: (v.count, v.selected) for v in result.facets["interviewee"].values}
     assert listed["Siqi Song"] == (0, True)
     topics = {v.value: (v.count, v.selected) for v in result.facets["topic"].values}
