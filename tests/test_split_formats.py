@@ -1,0 +1,319 @@
+"""Each way publications mark questions splits into the right passages (fixtures in fixtures/articles)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.corpus import parse_file
+from index.model import ArticleError
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"
+
+
+def split(name: str, **kwargs):
+    return parse_file(FIXTURES / name, enrich=False, **kwargs)
+
+
+def questions(article) -> list[str]:
+    return [p.question for p in article.passages if p.kind == "qa"]
+
+
+def answer_to(article, question_start: str) -> str:
+    return next(p.answer for p in article.passages if p.question.startswith(question_start))
+
+
+def test_plain_text_question_lines_with_several_sentences():
+    article = split("plain_questions.txt")
+    assert article.format == "text"
+    assert questions(article) == [
+        "Hi Mara, thanks for having us. How did you get started with clay?",
+        "What does a normal working day look like for you? Do you keep fixed hours?",
+        "Where do you sell your work?",
+        "What advice would you give someone who wants to start?",
+    ]
+    # Answers run over several lines without blank lines between them; every line is kept.
+    first = answer_to(article, "Hi Mara")
+    assert first.split("\n") == [
+        "I took a night class in 2009 and never stopped. The teacher let me stay late and clean the wheels.",
+        "Within a year I had a corner of her studio and a key to the back door.",
+    ]
+    assert article.passages[0].kind == "intro"
+    assert article.passages[0].answer == "We sat down with Mara Quist at her studio on a rainy afternoon."
+    assert article.interviewees == ["Mara Quist"]  # greeted as "Mara", named in full in the intro
+
+
+def test_prompts_without_question_marks():
+    article = split("prompts.txt")
+    assert questions(article) == [
+        "Hi Lena, we’d love for you to start by introducing yourself.",
+        "Tell us about your latest project.",
+        "Please describe your process from sketch to print.",
+        "Walk us through a typical week.",
+    ]
+    assert article.title == "Studio Notes: Lena Ortiz"
+    assert article.interviewees == ["Lena Ortiz"]
+
+
+def test_markdown_headings_with_a_sub_heading_and_a_question_mark_in_an_answer():
+    article = split("headings.md")
+    assert article.format == "markdown"
+    assert article.title == "Behind the Bench: Ravi Menon"
+    assert questions(article) == [
+        "How did you learn the trade?",
+        "What is the hardest repair you have done?",
+        "What would you tell someone who wants to learn?",
+    ]
+    assert "A note on tools" in answer_to(article, "How did you learn")
+    assert "Was it worth it?" in answer_to(article, "What is the hardest")
+    assert article.passages[0].kind == "intro" and article.passages[0].number == 0
+    assert article.interviewees == ["Ravi Menon"]
+
+
+def test_bold_and_bold_italic_paragraph_questions():
+    article = split("bold.md")
+    assert questions(article) == [
+        "How did you become a type designer?",
+        "What makes a newspaper typeface different?",
+        "Which tools do you use every day?",
+        "Tell us about the Korean project.",
+    ]
+    assert answer_to(article, "Which tools").startswith("A pencil, tracing paper")
+    assert "*" not in " ".join(p.question + p.answer for p in article.passages)
+
+
+@pytest.mark.parametrize("name", ["qa_labels.txt", "qa_dots.txt"])
+def test_q_and_a_labels(name):
+    article = split(name)
+    assert len(questions(article)) >= 3
+    for passage in article.passages:
+        assert not passage.question.startswith(("Q:", "Q."))
+        assert not passage.answer.startswith(("A:", "A."))
+    if name == "qa_labels.txt":
+        assert questions(article)[0] == "When did you build your first boat?"
+        # An unlabelled line after an answer continues that answer.
+        assert answer_to(article, "What wood").endswith("I buy the trees standing and help to cut them down.")
+        assert article.interviewees == ["Tomas Berg"]
+    else:
+        assert questions(article) == [
+            "How did you become a railway photographer?",
+            "What is your favourite line?",
+            "Any advice for beginners?",
+        ]
+
+
+def test_speaker_initials():
+    article = split("initials.txt")
+    assert questions(article) == [
+        "Nadia, you opened the bakery in 2015. Why a bakery first?",
+        "What is the hardest part of running both?",
+        "What is on the menu this spring?",
+    ]
+    assert article.interviewees == ["Nadia Haddad"]
+    assert all(p.answerers == ["Nadia Haddad"] for p in article.passages if p.kind == "qa")
+    assert answer_to(article, "Nadia, you opened").startswith("Bread was what I knew.")
+    assert "NH:" not in " ".join(p.answer for p in article.passages if p.kind == "qa")
+
+
+def test_publication_label_and_first_name_answers():
+    article = split("publication_label.txt")
+    assert questions(article) == [
+        "Omar, how did the community garden start?",
+        "What grows there now?",
+        "How can people help?",
+    ]
+    assert article.interviewees == ["Omar Said"]
+    assert all(p.answerers == ["Omar Said"] for p in article.passages if p.kind == "qa")
+    assert answer_to(article, "How can people").startswith("Come on a Saturday morning.")
+
+
+def test_html_headings_h2_to_h4_and_page_furniture():
+    article = split("headings.html")
+    assert article.format == "html"
+    assert article.title == "In the Studio with Aiko Mori"
+    assert article.url == "https://paperweekly.example/aiko-mori"
+    assert article.date == "2024-03-05"
+    assert questions(article) == [
+        "How did you start making paper?",
+        "Where does your bark come from?",
+        "What do your customers make with it?",
+    ]
+    assert answer_to(article, "How did you start").endswith("I stayed for six years.")
+    customers = answer_to(article, "What do your customers")
+    assert "A small aside" in customers and "The dress was for my cousin." in customers
+    everything = " ".join(p.question + " " + p.answer for p in article.passages)
+    for furniture in ("Archive", "Paper Weekly —", "analytics", "font-family", "TODO", "Facebook", "rights"):
+        assert furniture not in everything
+    assert article.captions == ["A sheet drying in the sun – ©Aiko Mori – 02"]
+    reasons = {d.reason for d in article.dropped}
+    assert "HTML comment" in reasons
+    assert "script, style or embedded content" in reasons
+
+
+def test_html_strong_and_b_paragraphs():
+    article = split("strong.html")
+    assert questions(article) == [
+        "When did you build your first frame?",
+        "What makes steel a good material for frames?",
+        "Tell us about the waiting list.",
+    ]
+    assert "Why would I use anything else?" in answer_to(article, "What makes steel")
+    assert article.title == "Bicycle Builders: Sam Okafor"
+    assert article.interviewees == ["Sam Okafor"]
+
+
+def test_html_class_question():
+    article = split("class_question.html")
+    assert questions(article) == [
+        "What does a night in the emergency department look like?",
+        "How do you sleep during the day?",
+        "Would you ever go back to days?",
+    ]
+    # A "?" inside an answer does not start a question when the page marks its questions.
+    assert "Who else would listen to the radio" in answer_to(article, "Would you ever")
+    assert "Quiet until midnight" in answer_to(article, "What does a night")
+    assert "By four in the morning it is quiet again." in answer_to(article, "What does a night")
+    assert "Lina Haddad" in article.interviewees[0]
+
+
+def test_group_interview_records_who_answered():
+    article = split("group.md")
+    assert article.interviewees == ["Ana Ruiz", "Ben Cole", "Chen Wei"]
+    assert article.publication == "Sound Check Magazine"
+    passages = [p for p in article.passages if p.kind == "qa"]
+    assert len(passages) == 3
+    assert passages[0].answerers == ["Ana Ruiz", "Ben Cole", "Chen Wei"]
+    assert passages[1].answerers == ["Ana Ruiz", "Chen Wei"]
+    assert passages[2].answerers == ["Ben Cole", "Ana Ruiz"]
+    # With several voices in one answer, each paragraph keeps its speaker.
+    assert "Chen: Only the bad ones." in passages[1].answer
+
+
+def test_text_whose_line_breaks_were_lost():
+    article = split("lost_breaks.txt")
+    assert questions(article)[-4:] == [
+        "What does a beekeeper do in winter?",
+        "Have you ever been badly stung?",
+        "Why do people get so nervous around bees?",
+        "What would you tell someone who wants to start?",
+    ]
+    assert "How many hives do you keep?" in questions(article)[0]
+    assert answer_to(article, "Have you ever").startswith("Many times, but never badly.")
+    assert any("line breaks" in w for w in article.warnings)
+
+
+def test_question_mark_inside_a_plain_text_answer():
+    article = split("answer_question_mark.txt")
+    assert questions(article) == [
+        "What made you apply for the job?",
+        "What do people borrow most?",
+        "But is the van still needed now that everyone has the internet?",
+        "What is the best part of the job?",
+    ]
+    job = answer_to(article, "What made you apply")
+    assert "how hard can that be?" in job
+    assert "I still ask myself: would I do it again?" in job
+    assert job.endswith("I got stuck twice in my first winter and I still love it.")
+
+
+def test_boilerplate_of_every_kind_stays_out_of_passages():
+    article = split("boilerplate.txt")
+    assert article.title == "Check Out Priya Nair’s Story"
+    assert article.interviewees == ["Priya Nair"]
+    assert len(questions(article)) == 3
+    text = "\n".join(p.question + "\n" + p.answer for p in article.passages)
+    for furniture in (
+        "Home",
+        "Menu",
+        "Skip to content",
+        "Connect",
+        "To Top",
+        "Share",
+        "Today we’d like",
+        "©",
+        "Photo:",
+        "Contact Info",
+        "Website",
+        "Instagram",
+        "Image Credits",
+        "Marco Li",
+        "courtesy",
+        "Suggest a Story",
+        "Leave a Reply",
+        "Your email address",
+        "Comment",
+        "Save my name",
+        "More in local",
+        "Related Posts",
+    ):
+        assert furniture not in text, furniture
+    assert not any(p.kind == "intro" for p in article.passages)
+    assert article.captions == ["Open Book – ©Priya Nair – 01", "Photo: The bindery at dawn"]
+    assert {link.label: link.url for link in article.links} == {
+        "Website": "https://priyabinds.example",
+        "Instagram": "https://www.instagram.com/priyabinds/",
+        "Email": "mailto:priya@priyabinds.example",
+    }
+    assert article.image_credits == ["Priya Nair", "Open Book Studio", "Marco Li"]
+    dropped = {d.text: d.reason for d in article.dropped}
+    assert "share" in dropped["Share Tweet Pin"]
+    assert dropped["To Top"] == "site navigation or share button"
+    assert dropped["Leave a Reply"] == "comment form"
+    assert "lead-in" in dropped["Today we’d like to introduce you to Priya Nair."]
+
+
+def test_front_matter_metadata():
+    article = split("front_matter.md")
+    assert article.title == "Working Late with Dana Wu"
+    assert article.interviewees == ["Dana Wu"]
+    assert article.publication == "Night Owls Quarterly"
+    assert article.date == "2022-05-17"
+    assert article.url == "https://nightowls.example/dana-wu"
+    assert article.categories == ["illustration", "comics"]
+    assert article.summary == "Illustrator and night worker"
+    assert article.image_credits == ["Lee Park"]
+    assert questions(article) == ["Who are you, and what do you do?", "What hardware do you use?"]
+    assert "[lamp]" not in article.passages[-1].answer
+    assert {"reference-link definition"} <= {d.reason for d in article.dropped}
+
+
+def test_front_matter_publication_beats_the_option_which_beats_the_folder(tmp_path):
+    folder = tmp_path / "corpus" / "weekly"
+    folder.mkdir(parents=True)
+    (folder / "publication.yml").write_text("name: The Weekly\n", encoding="utf-8")
+    plain = folder / "plain.txt"
+    plain.write_bytes((FIXTURES / "prompts.txt").read_bytes())
+    with_front = folder / "front.md"
+    with_front.write_bytes((FIXTURES / "front_matter.md").read_bytes())
+    root = tmp_path / "corpus"
+    assert parse_file(plain, corpus_root=root, enrich=False).publication == "The Weekly"
+    assert (
+        parse_file(plain, corpus_root=root, publication="Other Mag", enrich=False).publication == "Other Mag"
+    )
+    assert parse_file(with_front, corpus_root=root, publication="Other Mag", enrich=False).publication == (
+        "Night Owls Quarterly"
+    )
+    assert parse_file(plain, corpus_root=root, enrich=False).id == "weekly/plain"
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("markdown_in.txt", "markdown"), ("saved_page.txt", "html")])
+def test_format_is_recognised_by_content_not_only_by_name(name, fmt):
+    article = split(name)
+    assert article.format == fmt
+    assert len(questions(article)) == 2
+    if fmt == "markdown":
+        assert article.interviewees == ["Rosa Lind"]
+        assert answer_to(article, "What are you listening").startswith("Mostly old radio plays while I work.")
+    else:
+        assert article.title == "Q&A: Noor Khalil on glass"
+        assert "<p>" not in " ".join(p.answer for p in article.passages)
+        assert article.interviewees == ["Noor Khalil"]
+
+
+@pytest.mark.parametrize("name", ["not_interview.txt", "no_questions.md"])
+def test_articles_without_questions_are_refused(name):
+    with pytest.raises(ArticleError) as info:
+        split(name)
+    assert name in str(info.value)
+    assert "no questions" in info.value.reason
