@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from index.schema import FACET_PREFIX, FACET_SOURCES
 from search.results import Facet, FacetValue
@@ -24,9 +25,28 @@ class _LeafData:
     """One segment's facet postings and sort columns, docnums local to the segment."""
 
     facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # name → (values, docs, value ids)
-    articles: list[str]
+    articles: list[bytes]
     numbers: np.ndarray
-    dates: list[str]
+    dates: list[bytes]
+
+
+def _posting_ids(matcher) -> list[int]:
+    """All document numbers of a term's postings.
+
+    Whoosh's generic ``all_ids()`` steps one posting at a time; its on-disk matcher decodes a whole
+    block of ids at once, so take them a block at a time (Whoosh is pinned at 2.7.4, whose block
+    attributes these are; anything else, such as a matcher filtering deleted documents, takes the
+    generic path).
+    """
+    if type(matcher) is not W3LeafMatcher:
+        return list(matcher.all_ids())
+    ids: list[int] = []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        ids.extend(matcher._ids[matcher._i:])
+        matcher._next_block()
+    return ids
 
 
 def _read_leaf(leaf) -> _LeafData:
@@ -35,7 +55,7 @@ def _read_leaf(leaf) -> _LeafData:
         values, docs, vals = [], [], []
         field = FACET_PREFIX + name
         for value_id, term in enumerate(leaf.lexicon(field)):
-            ids = list(leaf.postings(field, term).all_ids())
+            ids = _posting_ids(leaf.postings(field, term))
             values.append(term.decode("utf-8"))
             docs.extend(ids)
             vals.extend([value_id] * len(ids))
@@ -45,10 +65,12 @@ def _read_leaf(leaf) -> _LeafData:
     def column(field, default):
         if count == 0 or not leaf.has_column(field):
             return [default] * count
-        return list(leaf.column_reader(field))
+        # Untranslated column values (bytes, sortable ints) order as the real values do, which is all
+        # sorting needs, and skip a conversion per document.
+        return list(leaf.column_reader(field, translate=False))
 
-    articles = [a or "" for a in column("article", "")]
-    dates = [d or "" for d in column("date", "")]
+    articles = [a or b"" for a in column("article", b"")]
+    dates = [d or b"" for d in column("date", b"")]
     numbers = np.asarray([n or 0 for n in column("number", 0)], dtype=np.int64)
     return _LeafData(facets, articles, numbers, dates)
 
@@ -108,7 +130,6 @@ class FacetTable:
 
         articles = [a for data, _ in datas for a in data.articles]
         dates = [d for data, _ in datas for d in data.dates]
-        self.article_of = articles  # docnum → article id
         self.numbers = np.concatenate([d.numbers for d, _ in datas]) if datas else np.zeros(0, np.int64)
         # Ranks sort as the strings do; ties are broken by article and passage number when sorting.
         _, self.article_rank = np.unique(np.asarray(articles, dtype=object), return_inverse=True) \
