@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 
 import pytest
-from searchkit import ACCENTS_ARTICLE, CANVAS, COVID, STOP_MOTION, all_passages, copy_seeds
+from searchkit import ACCENTS_ARTICLE, CANVAS, CORPUS, COVID, STOP_MOTION, all_passages, copy_seeds
 
 from index.build import build
 from search.engine import MAX_PER_PAGE, open_index
@@ -217,3 +218,18 @@ def test_stats(engine):
     assert stats["passages"] == len(all_passages(engine))
     assert stats["generation"].startswith("gen-")
     assert stats["facets"]["publication"][0]["count"] >= stats["facets"]["publication"][-1]["count"]
+
+
+def test_newest_sorts_by_article_date_then_passage(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "usesthis").mkdir(parents=True)
+    for name in ("aaron.bleyaert.markdown", "aaron.boodman.markdown"):
+        shutil.copy(CORPUS / "usesthis" / name, corpus / "usesthis" / name)
+    copy_seeds(corpus)  # undated: they sort after every dated passage
+    assert not build(corpus, tmp_path / "index").skipped
+    with open_index(tmp_path / "index") as other:
+        hits = other.search("", sort="newest", per_page=MAX_PER_PAGE).hits
+    dated = [h for h in hits if h.date]
+    assert len({h.date for h in dated}) == 2 and hits[:len(dated)] == dated
+    keys = [(h.date, h.article, -h.passage) for h in dated]
+    assert keys == sorted(keys, reverse=True)
