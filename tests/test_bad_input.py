@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.corpus import parse_file, parse_files
 from index.model import Article, ArticleError
@@ -111,3 +113,49 @@ def test_ten_thousand_speaker_labels(tmp_path):
     assert len(article.passages) == 10_000
     assert article.passages[-1].question == "Question number 9999?"
     assert article.passages[-1].answer == "Answer 9999."
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.one_of(
+        st.binary(max_size=3000),
+        st.text(max_size=3000).map(lambda s: s.encode("utf-8")),
+        st.lists(
+            st.sampled_from(
+                [
+                    "Q: ",
+                    "A: ",
+                    "### ",
+                    "**",
+                    "<p>",
+                    "</p>",
+                    "<h2>",
+                    "?",
+                    "\n",
+                    "\n\n",
+                    "Hi Ana, ",
+                    "Tell us about it.",
+                    "I did.",
+                    "---\n",
+                    "title: x\n",
+                    "[a](b",
+                    ")",
+                    "©",
+                    "Contact Info:",
+                ]
+            ),
+            max_size=200,
+        ).map(lambda parts: "".join(parts).encode("utf-8")),
+    ),
+    ext=st.sampled_from([".txt", ".md", ".html"]),
+)
+def test_any_input_gives_an_article_or_a_clear_error(tmp_path, data, ext):
+    path = tmp_path / f"random{ext}"
+    path.write_bytes(data)
+    [(_, result)] = list(parse_files([path], enrich=False))
+    if isinstance(result, ArticleError):
+        assert result.reason and "Error:" not in result.reason  # a reason, not a crash report
+    else:
+        assert [p.number for p in result.passages if p.kind == "qa"] == list(
+            range(1, 1 + sum(p.kind == "qa" for p in result.passages))
+        )
