@@ -130,7 +130,9 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
     if not article.title:
         article.title, blocks = _title_from_blocks(blocks, doc.meta)
 
-    passages, answer_labels = _find_passages(blocks, pats, state)
+    known = _as_list(front.get("interviewees")) + _as_list(front.get("interviewee")) + state.lead_in_names
+    known += [_as_text(front.get("title"))]
+    passages, answer_labels = _find_passages(blocks, pats, state, known_names=[n for n in known if n])
     if not passages:
         raise ArticleError(source.path, _no_question_reason(blocks))
 
@@ -599,8 +601,13 @@ class _Draft:
     answerers: list[str] = field(default_factory=list)
 
 
-def _find_passages(blocks: list[Block], pats: Patterns, state: _State) -> tuple[list[Passage], list[str]]:
-    """Passages (the first may be kind "pre": text before the first question) and the answer labels."""
+def _find_passages(
+    blocks: list[Block], pats: Patterns, state: _State, known_names: list[str] = ()
+) -> tuple[list[Passage], list[str]]:
+    """Passages (the first may be kind "pre": text before the first question) and the answer labels.
+
+    ``known_names`` (interviewees named by front matter, lead-in or title) help tell speaker labels
+    from section labels."""
     if not blocks:
         return [], []
     for finder in (_by_class, _by_headings, _by_speaker_labels, _by_strong):
@@ -608,7 +615,7 @@ def _find_passages(blocks: list[Block], pats: Patterns, state: _State) -> tuple[
         if result is not None:
             drafts, labels = result
             if finder is not _by_speaker_labels:
-                labels = _label_answerers(drafts)
+                labels = _label_answerers(drafts, known_names)
             return [_finish(d) for d in drafts], labels
     marks = _textual_marks(blocks, pats)
     if sum(marks) < 2:
@@ -627,29 +634,39 @@ def _find_passages(blocks: list[Block], pats: Patterns, state: _State) -> tuple[
     if sum(marks) < 2:
         return [], []
     drafts = _assemble(blocks, marks)
-    labels = _label_answerers(drafts)
+    labels = _label_answerers(drafts, known_names)
     return [_finish(d) for d in drafts], labels
 
 
-def _label_answerers(drafts: list[_Draft]) -> list[str]:
-    """Record who answered when answers open with a speaker's name (``Mitch: …``) in two or more
-    passages (a group interview); other labels such as ``Laptop:`` are left alone."""
+def _label_answerers(drafts: list[_Draft], known_names: list[str]) -> list[str]:
+    """Record who answered when answers open with speakers' names (``Mitch: …``, ``**Ana:** …``).
+
+    Labels count when they start answer paragraphs in two or more passages, and when they are people:
+    one of them names a known interviewee (first name, full name or initials), or two speakers take turns
+    (A, B, A) within one answer. Section labels such as ``Video:`` / ``Audio:`` / ``Art:``, which come
+    once each in a fixed order, are left alone."""
     passages_with: dict[str, int] = {}
     opens: set[str] = set()
+    sequences: list[list[str]] = []
     for draft in drafts:
         if draft.kind != "qa":
             continue
-        seen: set[str] = set()
+        sequence: list[str] = []
         for i, (text, _) in enumerate(draft.answer_parts):
             found = _speaker_label(Block(text))
             if found and found[0] not in ("Q", "A"):
-                seen.add(found[0])
+                sequence.append(found[0])
                 if i == 0:
                     opens.add(found[0])
-        for label in seen:
+        for label in set(sequence):
             passages_with[label] = passages_with.get(label, 0) + 1
+        sequences.append(sequence)
     speakers = {label for label, n in passages_with.items() if n >= 2} if opens else set()
     if not speakers:
+        return []
+    names_a_person = any(_label_names(label, known_names) for label in speakers)
+    takes_turns = any(_takes_turns([s for s in seq if s in speakers]) for seq in sequences)
+    if not (names_a_person or takes_turns):
         return []
     order: list[str] = []
     for draft in drafts:
@@ -667,6 +684,28 @@ def _label_answerers(drafts: list[_Draft]) -> list[str]:
                 (t[len(prefix) :] if t.startswith(prefix) else t, g) for t, g in draft.answer_parts
             ]
     return order
+
+
+def _label_names(label: str, names: list[str]) -> bool:
+    """True when ``label`` is one of ``names``, a first name of one, or its initials."""
+    for name in names:
+        parts = name.split()
+        if parts and (
+            label in (name, parts[0]) or label.replace(".", "") == "".join(p[0] for p in parts).upper()
+        ):
+            return True
+    return False
+
+
+def _takes_turns(sequence: list[str]) -> bool:
+    """True when a speaker comes back after someone else spoke (A, B, A)."""
+    seen: list[str] = []
+    for label in sequence:
+        if label in seen and seen[-1] != label:
+            return True
+        if not seen or seen[-1] != label:
+            seen.append(label)
+    return False
 
 
 def _assemble(blocks: list[Block], marks: list[bool], labels: list[str] | None = None) -> list[_Draft]:

@@ -149,3 +149,15 @@ def test_image_credit_from_front_matter():
         front_matter_value(with_credits[0].read_text(encoding="utf-8"), "credits")["name"]
         in sample.image_credits
     )
+
+
+def test_two_people_taking_turns_are_both_recorded_as_answerers(articles):
+    article = articles["kicks.condor.markdown"]
+    assert all(set(p.answerers) == {"Jody", "Cody"} for p in article.passages)
+    assert "Jody: " in article.passages[0].answer and "Cody: " in article.passages[0].answer
+
+
+@pytest.mark.parametrize("name", ["kate.welch", "brent.knepper"])
+def test_section_labels_in_an_answer_are_not_speakers(articles, name):
+    article = articles[f"{name}.markdown"]
+    assert all(p.answerers == article.interviewees for p in article.passages)
