@@ -865,7 +865,26 @@ def _textual_marks(blocks: list[Block], pats: Patterns, sentences: bool = False)
         _text_score(b, blocks[i + 1] if i + 1 < len(blocks) else None, pats, sentences)
         for i, b in enumerate(blocks)
     ]
-    return [s >= TEXT_QUESTION_THRESHOLD for s in scores]
+    marks = [s >= TEXT_QUESTION_THRESHOLD for s in scores]
+    # A greeting line just before a question, in the same paragraph, belongs to it
+    # ("Hi Zhe, thanks for joining us today." / "Are you happy …?").
+    for i in range(len(blocks) - 1, 0, -1):
+        lead = blocks[i - 1]
+        if marks[i] and not marks[i - 1] and not blocks[i].gap and lead.gap and _greets(lead):
+            marks[i - 1] = True
+    return marks
+
+
+def _greets(block: Block) -> bool:
+    """A short line addressed to the interviewee: a greeting or thanks, in the second person, no "I"."""
+    key = _key(block.text)
+    return (
+        len(key) <= 200
+        and not block.code
+        and not block.list_item
+        and bool(_GREETING.match(key))
+        and not _FIRST_PERSON.search(key)
+    )
 
 
 def _text_score(block: Block, nxt: Block | None, pats: Patterns, sentence: bool) -> int:

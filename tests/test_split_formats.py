@@ -317,3 +317,20 @@ def test_articles_without_questions_are_refused(name):
         split(name)
     assert name in str(info.value)
     assert "no questions" in info.value.reason
+
+
+def test_a_greeting_line_just_before_a_question_is_part_of_it(tmp_path):
+    path = tmp_path / "greeting.txt"
+    path.write_text(
+        "A Chat with Zhe Song\n\n"
+        "Hi Zhe, thanks for joining us today.\nAre you happy as a creative professional?\n"
+        "Yes, mostly. I love the work and the people.\n\n"
+        "Thank you, Zhe.\nWhat is next for you?\nA feature film, if the money comes through.\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path, enrich=False)
+    assert questions(article) == [
+        "Hi Zhe, thanks for joining us today. Are you happy as a creative professional?",
+        "Thank you, Zhe. What is next for you?",
+    ]
+    assert article.passages[0].answer == "Yes, mostly. I love the work and the people."
