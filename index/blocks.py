@@ -89,6 +89,7 @@ _MD_LINK_REF = re.compile(_MD_LINK_TEXT + r"\[[^\]\n]{0,300}\]")
 _MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]{1,1000})>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,500}>")
 _MD_STRONG_WHOLE = re.compile(r"^(\*\*\*?|___?)(?=\S)(.+?)(?<=\S)\1[:.]?$")
+_MD_STRONG_LEAD = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]{1,400}?)\1\s+(\S.*)$")
 _MD_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*_])")
 _MD_BLOCKQUOTE = re.compile(r"^(?:>[ \t]?)+")
 _MD_HR = re.compile(r"^(?:[-*_][ \t]*){3,}$")
@@ -265,6 +266,13 @@ def _markdown_document(text: str) -> Document:
             doc.blocks.append(Block(render_markdown_inline(stripped), gap=True, heading=1))
             gap = True
             continue
+        lead = _MD_STRONG_LEAD.match(stripped)
+        if lead and lead.group(2).rstrip().endswith("?"):
+            # "**Question?** Answer…" on one line: the bold question and the answer are two blocks.
+            doc.blocks.append(Block(render_markdown_inline(lead.group(2)), gap=gap, strong=True))
+            doc.blocks.append(Block(render_markdown_inline(lead.group(3)), gap=False))
+            gap = False
+            continue
         strong = bool(_MD_STRONG_WHOLE.match(stripped))
         list_item = bool(_BULLET.match(stripped)) or bool(re.match(r"^\d{1,3}[.)]\s", stripped))
         if _BULLET.match(stripped):
@@ -351,6 +359,8 @@ class _BlockParser(HTMLParser):
     def _flush(self, gap_after: bool = True) -> None:
         raw = "".join(text for text, _ in self.segments)
         text = raw.strip("\n") if self.pre_depth else clean_inline(raw.replace("\n", " "))
+        if text and not self.pre_depth and not self.heading and self._split_bold_lead():
+            return
         if text:
             visible = [t for t, _ in self.segments if t.strip()]
             strong = bool(visible) and all(s for t, s in self.segments if t.strip())
@@ -373,6 +383,25 @@ class _BlockParser(HTMLParser):
             self.next_gap = gap_after
         self.segments = []
         self.links = []
+
+    def _split_bold_lead(self) -> bool:
+        """``<p><strong>Question?</strong> Answer…</p>``: emit the bold question and the rest as two
+        blocks. Only when the bold lead ends with "?", so bold words inside a sentence stay put."""
+        lead_end = 0
+        while lead_end < len(self.segments) and (
+            self.segments[lead_end][1] or not self.segments[lead_end][0].strip()
+        ):
+            lead_end += 1
+        lead = clean_inline("".join(t for t, _ in self.segments[:lead_end]).replace("\n", " "))
+        rest = clean_inline("".join(t for t, _ in self.segments[lead_end:]).replace("\n", " "))
+        if not lead or not rest or not lead.endswith("?"):
+            return False
+        segments = self.segments
+        self.segments = [(lead, True)]
+        self._flush(gap_after=False)
+        self.segments = [(t, False) for t, _ in segments[lead_end:]]
+        self._flush()
+        return True
 
     # -- parser callbacks
 

@@ -334,3 +334,25 @@ def test_a_greeting_line_just_before_a_question_is_part_of_it(tmp_path):
         "Thank you, Zhe. What is next for you?",
     ]
     assert article.passages[0].answer == "Yes, mostly. I love the work and the people."
+
+
+LEAD_MD = (
+    "Quick Questions: Ana Lima\n\n"
+    "**What are you reading?** A history of salt. It is better than it sounds.\n\n"
+    "**What are you listening to?** Mostly radio plays, and a **lot** of jazz.\n"
+)
+LEAD_HTML = (
+    "<h1>Quick Questions: Ana Lima</h1>"
+    "<p><strong>What are you reading?</strong> A history of salt. It is better than it sounds.</p>"
+    "<p><b>What are you listening to?</b><br> Mostly radio plays, and a <b>lot</b> of jazz.</p>"
+)
+
+
+@pytest.mark.parametrize(("name", "text"), [("lead.md", LEAD_MD), ("lead.html", LEAD_HTML)])
+def test_bold_question_leading_its_answer_in_one_paragraph(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    article = parse_file(path, enrich=False)
+    assert questions(article) == ["What are you reading?", "What are you listening to?"]
+    assert article.passages[0].answer == "A history of salt. It is better than it sounds."
+    assert article.passages[1].answer == "Mostly radio plays, and a lot of jazz."
