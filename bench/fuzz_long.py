@@ -190,6 +190,8 @@ def _web_target(index_dir: Path):
         # Keep it a URL: the test client refuses spaces and control characters before our code sees them.
         rest = re.sub(r"[\x00-\x20\x7f-\xff#]", lambda m: f"%{ord(m.group()):02X}", rest)
         response = client.get(path + rest)
+        if response.status_code == 308 and "//" in path + rest:
+            return  # Werkzeug's redirect from a doubled slash to the canonical URL
         if response.status_code not in (200, 400, 404):
             raise AssertionError(f"{path}{rest[:200]} answered {response.status_code}")
         if path.startswith("/api/"):

@@ -226,6 +226,16 @@ class _FrontMatterLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node):
+        """A date YAML cannot make a date of (``2022-15-17``) stays text instead of failing the file."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+
 
 def _plain(value):
     """YAML values as JSON-friendly plain data: dates become ISO strings."""

@@ -146,6 +146,11 @@ def _run_writer(label: str, work):
     except (IndexBusy, IndexMissing, ArticleError, FileNotFoundError, NotADirectoryError,
             PermissionError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        # A full disk or a read-only folder: the library has already left the served index as it was.
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise click.ClickException(f"{where}{exc.strerror or exc}; the index in use was left unchanged") \
+            from exc
     finally:
         finish()
     click.echo(report.summary())

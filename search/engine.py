@@ -31,7 +31,7 @@ from index.model import Article, Passage
 from index.schema import BM25_B, BM25_K1, SCHEMA_VERSION, TEXT_FIELDS
 from search import highlight
 from search.facets import FACET_NAMES, FacetTable
-from search.query import expand_words, parse, plain_words, positive_leaves
+from search.query import MAX_FUZZY_CHARS, expand_words, parse, plain_words, positive_leaves
 from search.results import Hit, SearchResult
 
 log = logging.getLogger(__name__)
@@ -436,8 +436,11 @@ MAX_EDITS = 2
 def _closest_word(reader, word: str) -> str:
     """The indexed word nearest ``word`` (fewest edits, then most frequent, then A–Z); ``word`` if none.
 
-    Whoosh's own corrector ignores the distance and breaks ties arbitrarily, so rank here.
+    Whoosh's own corrector ignores the distance and breaks ties arbitrarily, so rank here. Words longer
+    than ``MAX_FUZZY_CHARS`` get no suggestion: the edit automaton's cost grows with the word's length.
     """
+    if len(word) > MAX_FUZZY_CHARS:
+        return word
     typed = word.lower()
     candidates: dict[str, float] = {}
     for field in _SPELL_FIELDS:

@@ -26,6 +26,10 @@ MIN_PREFIX = 2
 """``a*`` would expand to thousands of words; a prefix needs at least this many characters."""
 MAX_FUZZY = 2
 """Largest edit distance ``word~N`` may ask for."""
+MAX_FUZZY_CHARS = 30
+"""Longer words are searched exactly even when followed by ``~``."""
+MAX_FUZZY_WORDS = 8
+"""Fuzzy words allowed in one query; later ones are searched exactly."""
 MAX_EXPANSIONS = 200
 """A prefix or fuzzy word matches at most this many different indexed words."""
 
@@ -132,14 +136,27 @@ def _clean(text: str, warnings: list[str]) -> str:
 
     text = re.sub(r"[\w*?'’-]*[*?][\w*?'’-]*", wildcard, text)
 
+    fuzzy_words: list[str] = []
+
     def fuzzy(match: re.Match) -> str:
+        word = match.group(1)
+        # Whoosh builds an automaton per fuzzy word whose cost grows with its length: a 100-letter
+        # word~2 took half a second, a 1,000-letter one far longer.
+        if len(word) > MAX_FUZZY_CHARS or len(fuzzy_words) >= MAX_FUZZY_WORDS:
+            why = f"longer than {MAX_FUZZY_CHARS} characters" if len(word) > MAX_FUZZY_CHARS else \
+                f"more than {MAX_FUZZY_WORDS} fuzzy words"
+            warnings.append(f"{word[:40]!r}~ searched exactly ({why})")
+            return word
+        fuzzy_words.append(word)
         distance = int(match.group(2) or 1)
         if distance > MAX_FUZZY:
             warnings.append(f"fuzzy distance {distance} capped at {MAX_FUZZY}")
             distance = MAX_FUZZY
-        return f"{match.group(1)}~{distance}"
+        return f"{word}~{distance}"
 
-    text = re.sub(r"(\w)~(\d+)?(?![\w.])", fuzzy, text)
+    # A word is everything since the last space or "~" (so "-~8" is capped too), matched from its start
+    # only, which keeps the scan linear.
+    text = re.sub(r"(?<![^\s~])([^\s~]+)~(\d+)?(?![\w.])", fuzzy, text)
     words = _WORDS_RE.findall(text)
     if len(words) > MAX_TERMS:
         warnings.append(f"query cut to its first {MAX_TERMS} words")

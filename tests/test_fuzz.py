@@ -170,3 +170,9 @@ def test_any_article_id_answers_200_or_404(web, article_id):
     response = web.get("/api/articles/" + quote(article_id.encode("utf-8", "surrogatepass"), safe=""))
     assert response.status_code in (200, 404), response.get_data(as_text=True)[:300]
     assert response.is_json
+
+
+def test_an_impossible_date_in_front_matter_stays_text_instead_of_failing_the_file():
+    # Found by bench/fuzz_long.py: YAML's date constructor raised ValueError out of the reader.
+    source = source_from_bytes(b"---\ntitle: T\ndate: 2022-15-17\n---\nWhat do you do?\nI paint.\n", "d.md")
+    assert source.front_matter["date"] == "2022-15-17" and source.front_matter["title"] == "T"

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from search.engine import MAX_PER_PAGE, MAX_RESULTS_DEPTH, open_index
-from search.query import MAX_TERMS
+from search.query import MAX_FUZZY, MAX_FUZZY_CHARS, MAX_FUZZY_WORDS, MAX_TERMS
 from webui.urls import MAX_PAGE, MAX_QUERY_CHARS
 from webui.urls import MAX_PER_PAGE as WEB_MAX_PER_PAGE
 
@@ -111,3 +111,22 @@ def test_repeated_control_parameters_are_refused_and_repeated_facets_are_ored(cl
 def test_too_many_values_for_one_facet_are_refused(client):
     message = error_message(client, topic=[f"t{i}" for i in range(1000)])
     assert "'topic'" in message and "limit" in message
+
+
+def test_fuzzy_distance_is_capped_even_after_punctuation(engine):
+    # Found by bench/fuzz_long.py: "-~8" escaped the cap, and Whoosh built a distance-8 automaton.
+    result = engine.search("fev -~8")
+    assert any(f"capped at {MAX_FUZZY}" in w for w in result.warnings)
+
+
+def test_long_fuzzy_words_and_too_many_fuzzy_words_are_searched_exactly(engine):
+    long_word = "x" * (MAX_FUZZY_CHARS + 1)
+    assert any("searched exactly" in w for w in engine.search(long_word + "~2").warnings)
+    many = " OR ".join(f"softwar{i}~1" for i in range(MAX_FUZZY_WORDS + 2))
+    warnings = engine.search(many).warnings
+    assert sum("searched exactly" in w for w in warnings) == 2
+
+
+def test_a_long_unknown_word_gets_no_spelling_suggestion(engine):
+    assert engine.search("qwertyuiopasdfghjklzxcvbnm" * 20).suggestion is None
+    assert engine.search("softwre").suggestion == "software"
