@@ -117,7 +117,7 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
     front = source.front_matter
     doc = build_document(source.text, source.format)
     state = _State(dropped=list(doc.dropped), warnings=list(source.warnings))
-    _set_aside_furniture(doc.blocks, state, pats)
+    _set_aside_furniture(doc.blocks, state, pats, html=source.format == "html")
 
     article = Article(
         id=article_id or os.path.splitext(os.path.basename(source.path))[0],
@@ -175,8 +175,11 @@ def _no_question_reason(blocks: list[Block]) -> str:
 # --- furniture: navigation, captions, credits, contact links, lead-ins --------------------------------------
 
 
-def _set_aside_furniture(blocks: list[Block], state: _State, pats: Patterns) -> None:
-    """Move every non-content block to dropped / captions / credits / links; keep the rest in order."""
+def _set_aside_furniture(blocks: list[Block], state: _State, pats: Patterns, html: bool = False) -> None:
+    """Move every non-content block to dropped / captions / credits / links; keep the rest in order.
+
+    In ``html`` every element is its own paragraph, so a blank line cannot end an image-credit block;
+    the first line that is not a name does."""
     mode = ""  # "contact" | "credits" while inside such a block
     mode_found = 0
     mode_header = ""
@@ -202,7 +205,8 @@ def _set_aside_furniture(blocks: list[Block], state: _State, pats: Patterns) -> 
                 short
                 and _name_like(text)
                 and not _furniture_reason(block, key, pats)
-                and not (block.gap and mode_found and not block.heading and not _html_like(block))
+                and not block.heading
+                and not (block.gap and mode_found and not html and not _html_like(block))
             ):
                 state.credits.append(text.strip(" ,;"))
                 mode_found += 1
@@ -247,9 +251,11 @@ def _set_aside_furniture(blocks: list[Block], state: _State, pats: Patterns) -> 
             name = _lead_in_name(key, pats)
             if name:
                 state.lead_in_names.append(name)
-                state.dropped.append(Dropped(text, "lead-in formula naming the interviewee"))
-                removed_before = True
-                continue
+                headline = not state.content and (block.heading == 1 or not text.endswith((".", "!")))
+                if not headline:  # "Meet Zoe Park" at the top is the title as well; keep it for that
+                    state.dropped.append(Dropped(text, "lead-in formula naming the interviewee"))
+                    removed_before = True
+                    continue
         if removed_before and not block.gap:
             block.gap = True  # what was before it is gone: it now starts a paragraph
         removed_before = False

@@ -356,3 +356,16 @@ def test_bold_question_leading_its_answer_in_one_paragraph(tmp_path, name, text)
     assert questions(article) == ["What are you reading?", "What are you listening to?"]
     assert article.passages[0].answer == "A history of salt. It is better than it sounds."
     assert article.passages[1].answer == "Mostly radio plays, and a lot of jazz."
+
+
+def test_html_contact_list_image_credits_and_a_meet_headline():
+    article = split("contact_block.html")
+    assert article.title == "Meet Zoe Park"
+    assert article.interviewees == ["Zoe Park"]
+    assert [(link.label, link.url) for link in article.links] == [
+        ("Website", "https://zoepark.example/"),
+        ("Instagram", "https://instagram.com/zoepaints"),
+    ]
+    assert article.image_credits == ["Sam Lee", "Ana Cruz"]
+    assert answer_to(article, "What is next?") == "A mural for the new library, if the council agrees."
+    assert not any(p.kind == "intro" for p in article.passages)
