@@ -434,24 +434,30 @@ MAX_EDITS = 2
 
 
 def _closest_word(reader, word: str) -> str:
-    """The indexed word nearest ``word`` (fewest edits, then most frequent, then A–Z); ``word`` if none.
+    """The indexed word nearest ``word`` (fewest edits, then most used, then A–Z); ``word`` if none.
 
-    Whoosh's own corrector ignores the distance and breaks ties arbitrarily, so rank here. Words longer
-    than ``MAX_FUZZY_CHARS`` get no suggestion: the edit automaton's cost grows with the word's length.
+    Candidates come from the unstemmed spelling words; how much a candidate is used is the number of
+    passages holding its stem (the spelling fields keep no reliable counts). Whoosh's own corrector
+    ignores the distance and breaks ties arbitrarily, so rank here. Words longer than
+    ``MAX_FUZZY_CHARS`` get no suggestion: the edit automaton's cost grows with the word's length.
     """
     if len(word) > MAX_FUZZY_CHARS:
         return word
     typed = word.lower()
-    candidates: dict[str, float] = {}
+    candidates: set[str] = set()
     for field in _SPELL_FIELDS:
-        if field not in reader.schema:
-            continue
-        for candidate in reader.terms_within(field, typed, MAX_EDITS, prefix=1):
-            if candidate != typed:
-                candidates[candidate] = candidates.get(candidate, 0.0) + reader.frequency(field, candidate)
+        if field in reader.schema:
+            found = reader.terms_within(field, typed, MAX_EDITS, prefix=1)
+            candidates.update(c for c in found if c != typed)
     if not candidates:
         return word
-    return min(candidates, key=lambda c: (_edits(typed, c), -candidates[c], c))
+    analyzer = reader.schema["answer"].analyzer
+
+    def used(candidate: str) -> int:
+        stems = [t.text for t in analyzer(candidate, mode="query")]
+        return sum(reader.doc_frequency(field, stem) for stem in stems for field in ("answer", "question"))
+
+    return min(candidates, key=lambda c: (_edits(typed, c), -used(c), c))
 
 
 def _edits(a: str, b: str) -> int:
