@@ -1011,9 +1011,9 @@ def _interviewees(
     if state.lead_in_names:
         return _dedupe(state.lead_in_names)
     # A short front-matter title is a name (The Setup titles each interview with the interviewee's name);
-    # headline-style titles are longer.
+    # headline-style titles are longer or use headline words ("A Chat with …", "Questions for …").
     title = _as_text(front.get("title"))
-    if title and len(title) <= 60 and len(title.split()) <= 5:
+    if title and len(title) <= 60 and len(title.split()) <= 5 and not _HEADLINE_WORDS.search(title):
         return [title]
     questions = " ".join(p.question for p in passages if p.kind == "qa")
     haystack = "\n".join([article.title, *(p.answer for p in passages[:2])])
@@ -1039,6 +1039,10 @@ def _interviewees(
     return []
 
 
+_HEADLINE_WORDS = re.compile(
+    r"\b(?:with|for|about|meet|meets|interview|interviews|conversation|chat|talk|talks|talking|questions|q&a)\b|:",
+    re.IGNORECASE,
+)
 _TITLE_BREAK_WORDS = {
     "The",
     "A",

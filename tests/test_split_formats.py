@@ -369,3 +369,14 @@ def test_html_contact_list_image_credits_and_a_meet_headline():
     assert article.image_credits == ["Sam Lee", "Ana Cruz"]
     assert answer_to(article, "What is next?") == "A mural for the new library, if the council agrees."
     assert not any(p.kind == "intro" for p in article.passages)
+
+
+def test_a_headline_front_matter_title_is_not_taken_for_a_name(tmp_path):
+    path = tmp_path / "evening.md"
+    path.write_text(
+        "---\ntitle: An Evening with Jo Marsh\n---\n\n## What do you do?\n\nI sing.\n\n## Why?\n\nBecause.\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path, enrich=False)
+    assert article.title == "An Evening with Jo Marsh"
+    assert article.interviewees == ["Jo Marsh"]
