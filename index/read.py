@@ -95,7 +95,7 @@ def source_from_bytes(data: bytes, path: str = "<bytes>") -> Source:
     warnings: list[str] = []
     if not data.strip():
         raise ArticleError(path, "empty file")
-    text, encoding = _decode(data, path, warnings)
+    text, encoding = _decode(data, path)
     if encoding not in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
         warnings.append(f"not UTF-8; decoded as {encoding}")
     _refuse_binary(text, path)
@@ -110,7 +110,7 @@ def source_from_bytes(data: bytes, path: str = "<bytes>") -> Source:
     return Source(path=path, text=body, format=fmt, front_matter=front, warnings=warnings, encoding=encoding)
 
 
-def _decode(data: bytes, path: str, warnings: list[str]) -> tuple[str, str]:
+def _decode(data: bytes, path: str) -> tuple[str, str]:
     """Decode by byte-order mark, else UTF-8, else cp1252, else latin-1 (which never fails)."""
     boms = (
         (b"\xef\xbb\xbf", "utf-8-sig", "utf-8-sig"),

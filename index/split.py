@@ -204,7 +204,7 @@ def _set_aside_furniture(blocks: list[Block], state: _State, pats: Patterns, htm
             if (
                 short
                 and _name_like(text)
-                and not _furniture_reason(block, key, pats)
+                and not _furniture_reason(key, pats)
                 and not block.heading
                 and not (block.gap and mode_found and not html and not _html_like(block))
             ):
@@ -239,7 +239,7 @@ def _set_aside_furniture(blocks: list[Block], state: _State, pats: Patterns, htm
                     state.credits.append(holder)
                 removed_before = True
                 continue
-            reason = _furniture_reason(block, key, pats)
+            reason = _furniture_reason(key, pats)
             if reason:
                 state.dropped.append(Dropped(text, reason[0]))
                 if reason[1]:
@@ -278,7 +278,7 @@ def _html_like(block: Block) -> bool:
     return bool(block.links) or block.list_item
 
 
-def _furniture_reason(block: Block, key: str, pats: Patterns) -> tuple[str, bool] | None:
+def _furniture_reason(key: str, pats: Patterns) -> tuple[str, bool] | None:
     """(reason, is a credit line) when ``block`` is site furniture, else None."""
     for pattern, reason, credit in pats.lines:
         if pattern.search(key):
@@ -553,47 +553,12 @@ _LABEL = re.compile(
     r"^(?P<qa>Q|A)[.)]\s+(?P<qarest>\S.*)$",
     re.DOTALL,
 )
-_NOT_SPEAKERS = {
-    "note",
-    "update",
-    "editor's note",
-    "editor’s note",
-    "photo",
-    "photos",
-    "image",
-    "images",
-    "source",
-    "via",
-    "p.s",
-    "ps",
-    "bio",
-    "website",
-    "instagram",
-    "facebook",
-    "twitter",
-    "linkedin",
-    "email",
-    "other",
-    "tip",
-    "warning",
-    "important",
-    "example",
-    "step",
-    "edit",
-    "tl;dr",
-    "caption",
-    "credit",
-    "credits",
-    "location",
-    "address",
-    "phone",
-    "hours",
-    "price",
-    "tags",
-    "category",
-    "categories",
-    "related",
-}
+# Labels that open a line but are not people ("Note: …", "Website: …").
+_NOT_SPEAKERS = re.compile(
+    r"^(?:note|update|editor['’]s note|photos?|images?|source|via|p\.?s|bio|website|instagram|facebook|"
+    r"twitter|linkedin|email|other|tip|warning|important|example|step|edit|tl;dr|caption|credits?|location|"
+    r"address|phone|hours|price|tags|category|categories|related)$"
+)
 _INTERVIEWER_LABELS = {"q", "question", "interviewer", "int", "me", "us", "we"}
 
 
@@ -714,7 +679,7 @@ def _takes_turns(sequence: list[str]) -> bool:
     return False
 
 
-def _assemble(blocks: list[Block], marks: list[bool], labels: list[str] | None = None) -> list[_Draft]:
+def _assemble(blocks: list[Block], marks: list[bool]) -> list[_Draft]:
     """Group blocks into drafts: a marked block starts a question; consecutive marked blocks with no
     paragraph break between them are one question; the rest is answer (or pre-question text)."""
     drafts: list[_Draft] = [_Draft("pre")]
@@ -805,7 +770,7 @@ def _speaker_label(block: Block) -> tuple[str, str] | None:
     if match.group("qa"):
         return match.group("qa"), match.group("qarest")
     label = match.group("label").strip()
-    if label.lower().rstrip(".") in _NOT_SPEAKERS:
+    if _NOT_SPEAKERS.match(label.lower().rstrip(".")):
         return None
     return label, match.group("rest")
 
