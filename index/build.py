@@ -293,6 +293,79 @@ def _parse(path: Path, corpus_dir: Path) -> Article:
         raise ArticleError(str(path), f"{type(exc).__name__}: {exc}") from exc
 
 
+PARALLEL_MIN_FILES = 200
+"""Builds of at least this many files parse in worker processes while this one writes the index."""
+PARSE_CHUNK = 16
+"""Files per job sent to a parse worker."""
+
+
+def _parse_chunk(items: list[tuple[str, str]], corpus_dir: str) -> list[tuple[str, str, object]]:
+    """Worker side: (rel, hash, Article | (path, reason)) per file. Errors travel as plain tuples
+    because ArticleError's two-argument constructor does not survive pickling."""
+    out = []
+    for rel, path in items:
+        try:
+            out.append((rel, file_hash(path), _parse(Path(path), Path(corpus_dir))))
+        except ArticleError as exc:
+            out.append((rel, _hash_or_empty(path), (exc.path, exc.reason)))
+        except OSError as exc:
+            out.append((rel, "", (str(path), f"cannot read: {exc.strerror or exc}")))
+    return out
+
+
+def _hash_or_empty(path) -> str:
+    try:
+        return file_hash(path)
+    except OSError:
+        return ""
+
+
+def _parse_all(items: list[tuple[str, Path]],
+               corpus: Path) -> Iterator[tuple[str, str, Article | ArticleError]]:
+    """(rel, hash, Article | ArticleError) for each file, in order.
+
+    Reading, splitting and enriching cost about as much CPU as indexing, so a big build parses in
+    ``os.cpu_count()`` worker processes while the caller's process feeds the Whoosh writer; a bounded
+    window of jobs keeps memory flat. Small builds (fewer than :data:`PARALLEL_MIN_FILES` files), a
+    one-core machine, or a caller running other threads parse in this process.
+    """
+    import threading
+
+    workers = os.cpu_count() or 1
+    jobs = [[(rel, str(path)) for rel, path in items[i:i + PARSE_CHUNK]]
+            for i in range(0, len(items), PARSE_CHUNK)]
+    # Workers are forked (no re-import of the caller's main module, which "spawn" would need guarded);
+    # forking a process that runs other threads could copy a held lock, so such callers parse here.
+    if len(items) < PARALLEL_MIN_FILES or workers < 2 or threading.active_count() > 1:
+        chunks: Iterable[list] = (_parse_chunk(job, str(corpus)) for job in jobs)
+    else:
+        chunks = _parse_in_pool(jobs, str(corpus), workers)
+    for chunk in chunks:
+        for rel, digest, result in chunk:
+            if isinstance(result, tuple):
+                result = ArticleError(*result)
+            yield rel, digest, result
+
+
+def _parse_in_pool(jobs: list[list], corpus_dir: str, workers: int) -> Iterator[list]:
+    import multiprocessing
+    from collections import deque
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending: deque = deque()
+        queue = iter(jobs)
+        for job in queue:
+            pending.append(pool.apply_async(_parse_chunk, (job, corpus_dir)))
+            if len(pending) >= workers * 4:
+                break
+        while pending:
+            result = pending.popleft().get()
+            job = next(queue, None)
+            if job is not None:
+                pending.append(pool.apply_async(_parse_chunk, (job, corpus_dir)))
+            yield result
+
+
 # --- manifest and meta ------------------------------------------------------------------------------
 
 def _read_json(path: Path, default):
@@ -364,10 +437,13 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
                 _build_from_jsonl(writer, Path(jsonl), files, ids, report, progress)
             else:
                 paths = _corpus_files(corpus)
-                for done, (rel, path) in enumerate(sorted(paths.items()), 1):
-                    entry = {"hash": file_hash(path)}
+                parsed = _parse_all(sorted(paths.items()), corpus)
+                for done, (rel, digest, article) in enumerate(parsed, 1):
+                    entry = {"hash": digest}
                     try:
-                        entry.update(_index_one(writer, _parse(path, corpus), ids, rel, report))
+                        if isinstance(article, ArticleError):
+                            raise article
+                        entry.update(_index_one(writer, article, ids, rel, report))
                     except ArticleError as exc:
                         entry["error"] = exc.reason
                         report.skipped.append((rel, exc.reason))
