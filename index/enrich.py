@@ -26,9 +26,12 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_name(name: str) -> str:
-    """A person's or publication's name with spaces collapsed; all-lower/all-upper names title-cased."""
+    """A person's or publication's name with spaces collapsed; all-lower/all-upper names title-cased.
+
+    A name with a dot in it ("litang.zone") is a domain a site goes by, and keeps its case.
+    """
     name = _SPACES.sub(" ", name).strip(" \t,;:")
-    if name and (name.islower() or name.isupper()):
+    if name and "." not in name and (name.islower() or name.isupper()):
         name = name.title()
     return name
 

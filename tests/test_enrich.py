@@ -174,3 +174,10 @@ def test_enrich_article_fills_passages_and_excludes_interviewee():
     assert passage.answerers == ["Zhe Song"]
     assert passage.roles == ["colorist"] and passage.places == ["Los Angeles"] and passage.years == ["2019"]
     assert passage.works == [] and passage.organizations == []
+
+
+def test_a_publication_named_by_its_domain_keeps_its_case():
+    from index.enrich import normalise_name
+
+    assert normalise_name("litang.zone") == "litang.zone"
+    assert normalise_name("VOYAGELA") == "Voyagela"
