@@ -296,14 +296,19 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
             return leaf
         fuzzy = isinstance(leaf, query.FuzzyTerm)
         prefix = max(1, leaf.prefixlength) if fuzzy else 0
+        # _clean caps what it recognises; this bounds what Whoosh's parser found that it did not (a "~8"
+        # glued to the next word): the edit automaton's cost grows with distance and word length.
+        maxdist = min(leaf.maxdist, MAX_FUZZY) if fuzzy else 0
+        if fuzzy and len(leaf.text) > MAX_FUZZY_CHARS:
+            return query.Term(field, leaf.text, boost=leaf.boost)
         # The field's own terms (stems), as Whoosh would expand them ...
-        found = (reader.terms_within(field, leaf.text, leaf.maxdist, prefix=prefix) if fuzzy
+        found = (reader.terms_within(field, leaf.text, maxdist, prefix=prefix) if fuzzy
                  else reader.expand_prefix(field, leaf.text))
         terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in found}
         # ... plus the stems of the unstemmed words that match, where the field has a spelling twin.
         spell = f"spell_{field}"
         if spell in reader.schema:
-            words = (reader.terms_within(spell, leaf.text, leaf.maxdist, prefix=prefix) if fuzzy
+            words = (reader.terms_within(spell, leaf.text, maxdist, prefix=prefix) if fuzzy
                      else reader.expand_prefix(spell, leaf.text))
             analyzer = reader.schema[field].analyzer
             for word in words:

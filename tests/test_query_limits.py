@@ -130,3 +130,18 @@ def test_long_fuzzy_words_and_too_many_fuzzy_words_are_searched_exactly(engine):
 def test_a_long_unknown_word_gets_no_spelling_suggestion(engine):
     assert engine.search("qwertyuiopasdfghjklzxcvbnm" * 20).suggestion is None
     assert engine.search("softwre").suggestion == "software"
+
+
+def test_a_fuzzy_distance_glued_to_the_next_word_is_still_capped(engine):
+    # Found by bench/fuzz_long.py: "word~8s" passed _clean uncapped, and Whoosh still read "~8".
+    from search.query import expand_words, parse
+
+    searcher = engine._current().searcher
+
+    def expanded_words(text: str) -> set[str]:
+        parsed = parse(text, searcher.schema)
+        expanded, _ = expand_words(parsed.query, searcher.reader())
+        return {word for leaf in expanded.leaves() for word in getattr(leaf, "texts", ())}
+
+    capped = expanded_words("covidx~2")
+    assert capped and expanded_words("covidx~8s") == capped
