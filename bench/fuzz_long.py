@@ -1,4 +1,4 @@
-"""The long fuzz run: a million or more inputs through reading + splitting, query parsing + search, and
+"""The long fuzz run: a million or more inputs through reading + splitting, query parsing, search, and
 the web's search URL parsing, with libFuzzer's coverage guidance (atheris) and a 1 s limit per input.
 
     python -m bench.fuzz_long                      # 1,000,000 inputs: what `make reliability` runs
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARES = {"split": 0.4, "query": 0.4, "web": 0.2}
+SHARES = {"split": 0.45, "parse": 0.3, "query": 0.1, "web": 0.15}
 """Share of the inputs each target gets."""
 EXTENSIONS = (".txt", ".md", ".html", ".markdown", ".htm", ".text")
 
@@ -174,6 +174,22 @@ def _query_target(index_dir: Path):
     return one
 
 
+def _parse_target(index_dir: Path):
+    """Query text alone through parsing and prefix/fuzzy expansion: cheap, so it gets many inputs."""
+    from search.query import expand_words, parse
+
+    engine = _engine(index_dir)
+    searcher = engine._current().searcher
+    reader, schema = searcher.reader(), searcher.schema
+
+    def one(data: bytes) -> None:
+        parsed = parse(data.decode("utf-8", "replace"), schema)
+        if not parsed.match_all:
+            expand_words(parsed.query, reader)
+
+    return one
+
+
 def _web_target(index_dir: Path):
     import atheris
 
@@ -208,7 +224,8 @@ def run_target(target: str, runs: int, workdir: Path, limit: float, reproduce: s
     # Coverage feedback from our own modules only: instrumenting Whoosh, YAML and Flask too would slow
     # every input for branches we do not own.
     with atheris.instrument_imports(include=["index", "search", "webui"]):
-        one = {"split": _split_target, "query": lambda: _query_target(index_dir),
+        one = {"split": _split_target, "parse": lambda: _parse_target(index_dir),
+               "query": lambda: _query_target(index_dir),
                "web": lambda: _web_target(index_dir)}[target]()
     if reproduce:
         one(Path(reproduce).read_bytes())
