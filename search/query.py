@@ -26,9 +26,9 @@ MIN_PREFIX = 2
 """``a*`` would expand to thousands of words; a prefix needs at least this many characters."""
 MAX_FUZZY = 2
 """Largest edit distance ``word~N`` may ask for."""
-MAX_FUZZY_CHARS = 30
+MAX_FUZZY_CHARS = 20
 """Longer words are searched exactly even when followed by ``~``."""
-MAX_FUZZY_WORDS = 8
+MAX_FUZZY_WORDS = 4
 """Fuzzy words allowed in one query; later ones are searched exactly."""
 MAX_EXPANSIONS = 200
 """A prefix or fuzzy word matches at most this many different indexed words."""
