@@ -5,7 +5,8 @@
 
 A corpus of the seed articles plus ``--articles`` The Setup interviews is indexed in a temp folder. Each
 round changes the corpus (adds, edits or deletes an article), starts ``interviews build`` or ``update``
-(alternately), and SIGKILLs its process group after a random delay within the time such a run takes.
+(alternately), and SIGKILLs its process group after a random delay within the time such a run takes;
+rounds go on until ``--kills`` runs were killed mid-run (a run that finishes first does not count).
 Then:
 
 1. the index opens and its passage count is exactly the previous state's or the new state's (each
@@ -150,8 +151,11 @@ def crash_rounds(base: Path, kills: int = 50, articles: int = 40, seed: int = 7,
     durations = {"build": time.monotonic() - started, "update": None}
     before = corpus.passages()
     rounds, failures = [], []
-    for number in range(1, kills + 1):
-        command = "build" if number % 2 else "update"
+    number = killed = 0
+    # Rounds whose run finished before its kill do not count; give up after three times as many rounds.
+    while killed < kills and number < 3 * kills:
+        number += 1
+        command = "build" if killed % 2 == 0 else "update"
         change = corpus.change(rng, number)
         after = corpus.passages()
         if durations[command] is None:  # how long an update takes: timed once, unkilled, on a copy
@@ -162,8 +166,12 @@ def crash_rounds(base: Path, kills: int = 50, articles: int = 40, seed: int = 7,
             run_cli("update", corpus.folder, scratch)
             durations["update"] = time.monotonic() - t0
             shutil.rmtree(scratch, ignore_errors=True)
-        delay = rng.uniform(0.05, durations[command] * 1.1)
+        delay = rng.uniform(0.05, durations[command] * 0.95)
         outcome, ran = kill_at_random(command, corpus.folder, index, delay)
+        if outcome == "killed":
+            killed += 1
+        else:  # it ran faster than expected: aim earlier next time
+            durations[command] = ran
         problems = []
         try:
             count, found, generation = index_state(index)
@@ -173,7 +181,11 @@ def crash_rounds(base: Path, kills: int = 50, articles: int = 40, seed: int = 7,
             problems.append(f"after the kill the index holds {count} passages, neither {before} nor {after}")
         if not found:
             problems.append(f"the known query {KNOWN_QUERY[0]!r} lost its passage")
+        t0 = time.monotonic()
         fixed = run_cli("update", corpus.folder, index)
+        if fixed.returncode == 0:
+            took = time.monotonic() - t0
+            durations["update"] = took if durations["update"] is None else (durations["update"] + took) / 2
         if fixed.returncode != 0:
             problems.append(f"the next update failed: {fixed.stderr.strip()[-300:]}")
         try:
@@ -211,7 +223,7 @@ def crash_rounds(base: Path, kills: int = 50, articles: int = 40, seed: int = 7,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kills", type=int, default=50, help="Rounds (each kills one build or update).")
+    parser.add_argument("--kills", type=int, default=50, help="Builds and updates to kill mid-run.")
     parser.add_argument("--articles", type=int, default=40, help="The Setup interviews in the corpus.")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", default=None, help="Write the figures to this JSON file.")

@@ -145,3 +145,12 @@ def test_a_fuzzy_distance_glued_to_the_next_word_is_still_capped(engine):
 
     capped = expanded_words("covidx~2")
     assert capped and expanded_words("covidx~8s") == capped
+
+
+def test_the_help_page_states_the_limits(client):
+    from search.query import MIN_PREFIX
+
+    text = " ".join(client.get("/help").get_data(as_text=True).split())
+    assert f"up to {MAX_QUERY_CHARS} characters" in text and f"first {MAX_TERMS} words" in text
+    assert f"at least {MIN_PREFIX} letters" in text and f"up to {WEB_MAX_PER_PAGE} results" in text
+    assert f"up to {MAX_FUZZY_CHARS} letters and on {MAX_FUZZY_WORDS} words per query" in text

@@ -77,7 +77,20 @@ def search_page():
 
 @bp.route("/help")
 def help_page():
-    return render_template("help.html", facet_labels=FACET_LABELS, sorts=SORTS)
+    return render_template("help.html", facet_labels=FACET_LABELS, sorts=SORTS, limits=_limits())
+
+
+def _limits() -> dict[str, int]:
+    """The bounds on a search that the help page lists (docs/reliability.md explains them)."""
+    from search import query
+    from webui import urls
+
+    return {
+        "query_chars": urls.MAX_QUERY_CHARS, "words": query.MAX_TERMS, "prefix": query.MIN_PREFIX,
+        "fuzzy": query.MAX_FUZZY, "fuzzy_chars": query.MAX_FUZZY_CHARS, "fuzzy_words": query.MAX_FUZZY_WORDS,
+        "per_page": urls.MAX_PER_PAGE, "page": urls.MAX_PAGE, "csv_rows": urls.MAX_CSV_ROWS,
+        "facet_values": urls.MAX_VALUES_PER_FACET,
+    }
 
 
 @bp.route("/articles/<path:article_id>")
