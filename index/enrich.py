@@ -26,12 +26,13 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_name(name: str) -> str:
-    """A person's or publication's name with spaces collapsed; all-lower/all-upper names title-cased.
+    """A person's or publication's name with spaces collapsed; a shouted multi-word name title-cased.
 
-    A name with a dot in it ("litang.zone") is a domain a site goes by, and keeps its case.
+    Only "SIQI SONG"-style capitals are recased: names written in lower case on purpose ("why the lucky
+    stiff", "jonobr1"), single-word capitals ("KAWS") and domains ("litang.zone") stay as written.
     """
     name = _SPACES.sub(" ", name).strip(" \t,;:")
-    if name and "." not in name and (name.islower() or name.isupper()):
+    if " " in name and name.isupper():
         name = name.title()
     return name
 

@@ -156,7 +156,7 @@ def test_enrich_article_fills_passages_and_excludes_interviewee():
     article = Article(
         id="t/1",
         path="t/1.txt",
-        interviewees=["  zhe   song "],
+        interviewees=["  Zhe   Song "],
         publication=" CanvasRebel ",
         passages=[
             Passage(
@@ -176,8 +176,10 @@ def test_enrich_article_fills_passages_and_excludes_interviewee():
     assert passage.works == [] and passage.organizations == []
 
 
-def test_a_publication_named_by_its_domain_keeps_its_case():
+def test_names_keep_the_case_they_were_written_in_unless_shouted():
     from index.enrich import normalise_name
 
     assert normalise_name("litang.zone") == "litang.zone"
-    assert normalise_name("VOYAGELA") == "Voyagela"
+    assert normalise_name("why the lucky stiff") == "why the lucky stiff"
+    assert normalise_name("KAWS") == "KAWS"
+    assert normalise_name("SIQI  SONG") == "Siqi Song"

@@ -1,7 +1,7 @@
 """The three seed articles split exactly as a reader of them would split them.
 
-These check the read and split stages (``enrich=False``): names and publications exactly as the
-articles and ``publication.yml`` spell them, before the enrich stage normalises anything.
+Checked through the whole pipeline (read, split, enrich): names and publications exactly as the
+articles and ``publication.yml`` spell them.
 """
 
 from __future__ import annotations
@@ -37,17 +37,17 @@ def all_passage_text(article) -> str:
 
 @pytest.fixture(scope="module")
 def voyagela():
-    return parse_file(SEED_000, corpus_root=CORPUS, enrich=False)
+    return parse_file(SEED_000, corpus_root=CORPUS)
 
 
 @pytest.fixture(scope="module")
 def litang():
-    return parse_file(SEED_003, corpus_root=CORPUS, enrich=False)
+    return parse_file(SEED_003, corpus_root=CORPUS)
 
 
 @pytest.fixture(scope="module")
 def canvasrebel():
-    return parse_file(SEED_004, corpus_root=CORPUS, enrich=False)
+    return parse_file(SEED_004, corpus_root=CORPUS)
 
 
 def test_voyagela_metadata(voyagela):

@@ -2,7 +2,7 @@
 
 The expected questions are read from each file independently of the splitter: the ``##`` / ``###``
 headings with text (``###What…`` with no space included; deeper headings and empty ``###`` are not
-questions). Checked on the read and split stages (``enrich=False``) so names are compared as written.
+questions). Checked through the whole pipeline, so names are compared as the front matter writes them.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def front_matter_value(text: str, key: str):
 
 @pytest.fixture(scope="module")
 def articles() -> dict[str, Article]:
-    parsed = dict(parse_files(FILES, corpus_root=USESTHIS.parent, enrich=False))
+    parsed = dict(parse_files(FILES, corpus_root=USESTHIS.parent))
     failures = {path: str(result) for path, result in parsed.items() if not isinstance(result, Article)}
     assert not failures, failures
     return {Path(path).name: article for path, article in parsed.items()}
