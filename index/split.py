@@ -418,8 +418,9 @@ def _contact_link(block: Block, pats: Patterns, in_block: bool) -> Link | None:
         first = value.split()[0].rstrip(".,;")
         domain = _DOMAIN.match(first)
         social = bool(template) and "{handle}" in template and "/" not in first
-        is_site = (
-            first.lower().startswith("www.") or _KNOWN_TLD.search(first) or (not social and "." in first)
+        # A social label's value is a handle even when it has a dot in it (Instagram "zsong.film").
+        is_site = first.lower().startswith("www.") or (
+            not social and (_KNOWN_TLD.search(first) or "." in first)
         )
         if domain and is_site and not first.startswith("@"):
             url = "https://" + domain.group(0).rstrip(".")

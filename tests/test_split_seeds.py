@@ -168,7 +168,7 @@ def test_canvasrebel_contact_links(canvasrebel):
     links = {link.label: link.url for link in canvasrebel.links}
     assert list(links) == ["Website", "Instagram", "Facebook", "Linkedin", "Other"]
     assert links["Website"] == "https://www.marslightstudio.com"
-    assert "zsong.film" in links["Instagram"] and links["Instagram"].startswith("https://")
+    assert links["Instagram"] == "https://www.instagram.com/zsong.film/"  # a handle, not a site
     assert links["Facebook"] == "https://www.facebook.com/zhe.song.165"
     assert links["Linkedin"] == "https://www.linkedin.com/in/zhesongfilm/"
     assert links["Other"] == "https://www.imdb.com/name/nm10762004/"
