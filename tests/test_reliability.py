@@ -9,6 +9,7 @@ permitted), a read-only index folder, a missing corpus folder, and a corpus file
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import random
 import shutil
@@ -18,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from webfixtures import LiveServer
+from webfixtures import ARTIFACTS, LiveServer
 
 from index import build as builder
 from search.engine import open_index
@@ -127,9 +128,42 @@ def test_searches_during_10_updates_and_rebuilds_all_come_from_one_whole_state(s
         for thread in threads:
             thread.join(timeout=60)
         server.stop()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "concurrency.json").write_text(json.dumps({
+        "searches_checked": len(seen), "states": sorted(counts), "totals_seen": sorted({t for t, _ in seen}),
+        "errors": len(errors), "error_samples": errors[:5]}))
     assert errors == [], errors[:5]
     assert len(seen) > 50, "the clients searched throughout"
     assert {total for total, _ in seen} <= counts, "every total is the passage count of a committed state"
+
+
+def test_sanitising_from_many_threads_at_once_gives_each_the_right_html():
+    # Found by the concurrency test: one shared bleach Cleaner in gunicorn's threads gave IndexError → 500.
+    from webui import sanitize
+
+    fragments = [f"<mark>w{i}</mark> a &lt;b&gt; <i>x</i></b></p></div> " + "<mark>y</mark> " * (i % 7)
+                 for i in range(50)]
+    texts = [f"Paragraph {i} about https://example.com/{i}\n\nand <b>more</b>" for i in range(50)]
+    expected = [(str(sanitize.snippet(f)), str(sanitize.text_html(t, "paragraph"))) for f, t in zip(
+        fragments, texts, strict=True)]
+    problems: list[str] = []
+
+    def work() -> None:
+        for _ in range(20):
+            for fragment, text, want in zip(fragments, texts, expected, strict=True):
+                try:
+                    got = (str(sanitize.snippet(fragment)), str(sanitize.text_html(text, "paragraph")))
+                    if got != want:
+                        problems.append(f"wrong HTML for {fragment[:30]!r}")
+                except Exception as exc:  # noqa: BLE001 - any exception is the failure
+                    problems.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert problems == [], problems[:5]
 
 
 # --- environment faults -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -22,7 +23,6 @@ from markupsafe import Markup
 SAFE_SCHEMES = frozenset({"http", "https"})
 LINK_REL = "nofollow noopener"
 
-_snippet_cleaner = bleach.Cleaner(tags={"mark"}, attributes={}, protocols=set(), strip=False)
 
 
 def _link_attrs(attrs: dict, new: bool = False) -> dict | None:
@@ -34,13 +34,26 @@ def _link_attrs(attrs: dict, new: bool = False) -> dict | None:
     return attrs
 
 
-_text_cleaner = bleach.Cleaner(
-    tags={"mark", "p", "a"},
-    attributes={"a": ["href", "rel"]},
-    protocols=set(SAFE_SCHEMES),
-    strip=False,
-    filters=[partial(LinkifyFilter, callbacks=[_link_attrs], parse_email=False, skip_tags={"a"})],
-)
+_local = threading.local()
+
+
+def _cleaner(kind: str) -> bleach.Cleaner:
+    """This thread's ``"snippet"`` or ``"text"`` cleaner. A bleach Cleaner keeps parser state while it
+    cleans, so threads sharing one (gunicorn's gthread workers) corrupted each other's parse: an
+    IndexError and a 500 under concurrent load."""
+    cleaners = getattr(_local, "cleaners", None)
+    if cleaners is None:
+        cleaners = _local.cleaners = {
+            "snippet": bleach.Cleaner(tags={"mark"}, attributes={}, protocols=set(), strip=False),
+            "text": bleach.Cleaner(
+                tags={"mark", "p", "a"},
+                attributes={"a": ["href", "rel"]},
+                protocols=set(SAFE_SCHEMES),
+                strip=False,
+                filters=[partial(LinkifyFilter, callbacks=[_link_attrs], parse_email=False, skip_tags={"a"})],
+            ),
+        }
+    return cleaners[kind]
 
 
 def safe_url(url: str) -> str | None:
@@ -61,7 +74,7 @@ def safe_url(url: str) -> str | None:
 
 def snippet(fragment: str) -> Markup:
     """A search snippet as safe HTML: ``<mark>`` kept, every other tag escaped so it reads as text."""
-    return Markup(_snippet_cleaner.clean(fragment or ""))
+    return Markup(_cleaner("snippet").clean(fragment or ""))
 
 
 def link(label: str, url: str) -> Markup:
@@ -130,7 +143,7 @@ def text_html(text: str, query: str = "") -> Markup:
         if pattern is not None:
             escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
         pieces.append(f"<p>{escaped}</p>")
-    return Markup(_text_cleaner.clean("".join(pieces)))
+    return Markup(_cleaner("text").clean("".join(pieces)))
 
 
 def plain_marked(text: str, query: str = "") -> Markup:
@@ -139,4 +152,4 @@ def plain_marked(text: str, query: str = "") -> Markup:
     escaped = html.escape(text or "", quote=False)
     if pattern is not None:
         escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
-    return Markup(_snippet_cleaner.clean(escaped))
+    return Markup(_cleaner("snippet").clean(escaped))
