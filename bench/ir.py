@@ -34,7 +34,7 @@ class Collection:
     def articles(self) -> list[Article]:
         """One article per document, id ``<collection>/<docid>``, with one intro passage."""
         return [
-            Article(id=f"{self.name}/{d.docid}", path=f"{self.name}/{d.docid}", title=d.title,
+            Article(id=f"{self.name}/{d.docid}", path=f"{self.name}/{d.docid}",
                     publication=self.name, format="text",
                     passages=[Passage(number=0, kind="intro", question=d.title, answer=d.text)])
             for d in self.documents
