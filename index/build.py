@@ -88,12 +88,19 @@ class BuildReport:
 def current_generation(index_dir: str | os.PathLike) -> Path | None:
     """The generation folder ``CURRENT`` names, or None when nothing has been built."""
     root = Path(index_dir)
-    try:
-        name = (root / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    gen = root / name
-    return gen if name and whoosh_index.exists_in(gen) else None
+    for _ in range(5):
+        try:
+            name = (root / CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        gen = root / name
+        try:
+            return gen if name and whoosh_index.exists_in(gen) else None
+        except OSError:
+            # A build switched CURRENT and deleted this generation between our two reads (readers saw
+            # FileNotFoundError on its _MAIN_N.toc): read CURRENT again.
+            continue
+    return None
 
 
 def index_exists(index_dir: str | os.PathLike) -> bool:

@@ -137,6 +137,20 @@ def test_searches_during_10_updates_and_rebuilds_all_come_from_one_whole_state(s
     assert {total for total, _ in seen} <= counts, "every total is the passage count of a committed state"
 
 
+def test_a_generation_deleted_while_a_reader_opens_it_is_not_an_error(site):
+    # Found by the concurrency test: CURRENT was read, then a build deleted that generation before its
+    # table of contents was opened, and FileNotFoundError reached the searching thread.
+    corpus, index = site
+    with open_index(index) as engine:
+        before = engine.stats(top=0)["passages"]
+        vanishing = index / "gen-000099"
+        vanishing.mkdir()
+        (vanishing / "_MAIN_1.toc").symlink_to(vanishing / "deleted")  # listed, but gone when opened
+        (index / builder.CURRENT).write_text("gen-000099\n")
+        assert builder.current_generation(index) is None
+        assert engine.search("").total == before, "the open engine keeps serving what it has"
+
+
 def test_sanitising_from_many_threads_at_once_gives_each_the_right_html():
     # Found by the concurrency test: one shared bleach Cleaner in gunicorn's threads gave IndexError → 500.
     from webui import sanitize
