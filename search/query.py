@@ -295,7 +295,9 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
         if field not in reader.schema:
             return leaf
         fuzzy = isinstance(leaf, query.FuzzyTerm)
-        prefix = max(1, leaf.prefixlength) if fuzzy else 0
+        # "word~1/5" asks for a 5-letter exact prefix; longer than the word, Whoosh's automaton raised
+        # IndexError (found by bench/fuzz_long.py).
+        prefix = min(max(1, leaf.prefixlength), len(leaf.text)) if fuzzy else 0
         # _clean caps what it recognises; this bounds what Whoosh's parser found that it did not (a "~8"
         # glued to the next word): the edit automaton's cost grows with distance and word length.
         maxdist = min(leaf.maxdist, MAX_FUZZY) if fuzzy else 0

@@ -154,3 +154,10 @@ def test_the_help_page_states_the_limits(client):
     assert f"up to {MAX_QUERY_CHARS} characters" in text and f"first {MAX_TERMS} words" in text
     assert f"at least {MIN_PREFIX} letters" in text and f"up to {WEB_MAX_PER_PAGE} results" in text
     assert f"up to {MAX_FUZZY_CHARS} letters and on {MAX_FUZZY_WORDS} words per query" in text
+
+
+@pytest.mark.parametrize("q", ["A~/5", "covid~1/9", "~/5", "x~/0"])
+def test_a_fuzzy_prefix_longer_than_the_word_is_no_error(engine, q):
+    # Found by bench/fuzz_long.py: "A~/5" made Whoosh's edit automaton raise IndexError.
+    result = engine.search(q)
+    assert result.total >= 0
