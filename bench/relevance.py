@@ -181,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--documents", type=int, default=0,
                         help="with --queries: keep only judged documents plus N others (0: all)")
     parser.add_argument("--no-tune", action="store_true", help="score with the library's current settings")
+    parser.add_argument("--question-boost", type=float,
+                        help="with --no-tune: the query-time question (title) boost (default: the library's)")
+    parser.add_argument("--trials-from", type=Path,
+                        help="with --no-tune: copy the tuning trials of an earlier results file (provenance)")
     parser.add_argument("--no-baselines", action="store_true", help="skip plain Whoosh and FTS5")
     parser.add_argument("--work", type=Path, default=Path("var/relevance"), help="scratch folder")
     parser.add_argument("--out", type=Path, default=Path("bench/results/relevance.json"))
@@ -213,8 +217,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from index import schema
 
-    setting = {"k1": schema.BM25_K1, "b": schema.BM25_B, "question_boost": schema.QUESTION_BOOST}
+    setting = {"k1": schema.BM25_K1, "b": schema.BM25_B,
+               "question_boost": args.question_boost or schema.QUESTION_BOOST}
     trials: list[dict] = []
+    if args.trials_from:
+        trials = json.loads(args.trials_from.read_text(encoding="utf-8")).get("tuning_trials", [])
     tuning = [n for n in names if n in ("cranfield", "cisi")]
     if not args.no_tune and tuning:
         setting, trials = tune({n: indexes[n] for n in tuning}, collections, log)

@@ -34,8 +34,9 @@ from whoosh.support.charset import accent_map
 # --- Ranking (BM25F) -------------------------------------------------------------------------------
 BM25_B = 0.75
 """Length normalisation, 0 (none) .. 1 (full)."""
-BM25_K1 = 1.2
-"""Term-frequency saturation; higher lets repeated words count for longer."""
+BM25_K1 = 1.6
+"""Term-frequency saturation; higher lets repeated words count for longer (1.6: tuned on Cranfield and
+CISI, see docs/benchmarks.md)."""
 # Field boosts are applied at query time (no rebuild needed to tune them).
 QUESTION_BOOST = 2.0
 """A word in the question counts this many times a word in the answer."""
