@@ -154,8 +154,8 @@ def tune(indexes: dict[str, Path], collections: dict[str, Collection], log) -> t
 def render_markdown(data: dict) -> str:
     lines = [RELEVANCE_START,
              f"Run: {data['run']['date']}, {data['run']['depth']} results per query, MAP and nDCG@10 from "
-             f"ir-measures. Ranking: BM25F k1={data['setting']['k1']}, b={data['setting']['b']}, question "
-             f"(title) boost {data['setting']['question_boost']}"
+             f"ir-measures. Ranking: BM25F (Robertson–Spärck Jones idf) k1={data['setting']['k1']}, "
+             f"b={data['setting']['b']}, question (title) boost {data['setting']['question_boost']}"
              + (" (tuned on Cranfield and CISI)." if data["run"]["tuned"] else " (defaults, not tuned)."),
              "",
              "| collection | queries | ours MAP | ours nDCG@10 | plain Whoosh MAP | FTS5 MAP | reference |",
