@@ -8,7 +8,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test install index lint clean bench relevance
+.PHONY: serve test install index lint clean bench relevance reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,20 @@ bench: $(BENCH_STAMP)
 
 relevance: $(BENCH_STAMP)
 	$(BIN)/python -m bench.relevance
+
+# Reliability (docs/reliability.md): the fault tests, 1,000,000 fuzz inputs, 50 SIGKILLed builds and
+# updates, and 10 minutes of load through `interviews serve`. About an hour; figures in var/reliability/.
+RELIABILITY   := var/reliability
+LOAD_SECONDS  ?= 600
+FUZZ_RUNS     ?= 1000000
+CRASH_KILLS   ?= 50
+reliability: $(BENCH_STAMP) $(AXE)
+	mkdir -p $(RELIABILITY)
+	$(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_query_limits.py tests/test_reliability.py \
+		tests/test_xss.py tests/test_xss_payloads.py
+	$(BIN)/python -m bench.fuzz_long --runs $(FUZZ_RUNS) --workdir $(RELIABILITY)/fuzz --json $(RELIABILITY)/fuzz.json
+	$(BIN)/python -m bench.crash_test --kills $(CRASH_KILLS) --json $(RELIABILITY)/crash.json
+	$(BIN)/python -m bench.load_test --seconds $(LOAD_SECONDS) --json $(RELIABILITY)/load.json
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache
