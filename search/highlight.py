@@ -2,7 +2,8 @@
 
 The text is run through the same analyser the index used, so a token matches exactly when the index
 would have matched it (stemming, accents, apostrophes, hyphenated words). Everything except the
-``<mark>`` tags we add is escaped, and the result is passed through bleach allowing only ``mark``.
+``<mark>`` tags we add is escaped; text holding characters that bleach would rewrite (controls, CR) is
+also passed through bleach allowing only ``mark``, so the output is what bleach would give.
 """
 
 from __future__ import annotations
@@ -108,4 +109,12 @@ def mark(text: str, terms: set[str], analyzer, maxchars: int | None = None) -> s
     out.append(html.escape(text[pos:end], quote=False))
     if end < len(text):
         out.append("…")
-    return _cleaner().clean("".join(out))
+    marked = "".join(out)
+    # Every character but our own <mark> tags is escaped above, so bleach would return the string
+    # unchanged, except for the characters it rewrites (C0 controls but tab and newline, CR, lone
+    # surrogates; checked over every code point and 70k passages): only those strings go through it.
+    # It was a fifth of a common word's highlighting time.
+    return _cleaner().clean(marked) if _BLEACH_REWRITES.search(marked) else marked
+
+
+_BLEACH_REWRITES = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
