@@ -444,6 +444,20 @@ def _matching_ids(searcher, q) -> np.ndarray:
     than everything else in a common-word search. Anything else (phrases, match-all) uses ``q.docs()``.
     """
     reader = searcher.reader()
+    size = reader.doc_count_all()
+
+    # Sets of document numbers as boolean masks over the index: linear, where numpy's unique,
+    # intersect1d and setdiff1d sort (4 of a common word's ~40 ms at 100k passages). Same sorted ids.
+    def union(parts: list[np.ndarray]) -> np.ndarray:
+        seen = np.zeros(size, dtype=bool)
+        for part in parts:
+            seen[part] = True
+        return np.flatnonzero(seen).astype(np.int64, copy=False)
+
+    def within(ids: np.ndarray, other: np.ndarray, keep: bool) -> np.ndarray:
+        seen = np.zeros(size, dtype=bool)
+        seen[other] = True
+        return ids[seen[ids]] if keep else ids[~seen[ids]]
 
     def walk(node) -> np.ndarray:
         if isinstance(node, wq.Term):
@@ -452,17 +466,17 @@ def _matching_ids(searcher, q) -> np.ndarray:
         if isinstance(node, (wq.Or, wq.DisjunctionMax)) or (texts is not None and hasattr(node, "fieldname")):
             parts = [walk(child) for child in node.children()] if texts is None else \
                 [_term_ids(reader, node.fieldname, text) for text in texts]
-            return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+            return union(parts)
         if isinstance(node, wq.And) and node.subqueries:
             ids = walk(node.subqueries[0])
             for child in node.subqueries[1:]:
                 if not len(ids):
                     break
-                ids = np.intersect1d(ids, walk(child), assume_unique=True)
+                ids = within(ids, walk(child), keep=True)
             return ids
         if isinstance(node, wq.AndNot):
-            return np.setdiff1d(walk(node.a), walk(node.b), assume_unique=True)
-        return np.unique(np.fromiter(node.docs(searcher), dtype=np.int64))
+            return within(walk(node.a), walk(node.b), keep=False)
+        return union([np.fromiter(node.docs(searcher), dtype=np.int64)])
 
     return walk(q)
 
