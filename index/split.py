@@ -727,10 +727,12 @@ def _is_prompt(text: str, pats: Patterns) -> bool:
 
 
 def _by_class(blocks: list[Block], pats: Patterns):
-    """Questions are exactly the blocks inside ``class="question"`` elements."""
-    marks = [b.qclass for b in blocks]
-    if not any(marks):
+    """Questions are the blocks inside ``class="question"`` elements, and any sub-heading (level 2 or
+    deeper) that reads like a question: pages that mark most questions by class sometimes set one
+    (often the last, "What's next?") as a plain heading."""
+    if not any(b.qclass for b in blocks):
         return None
+    marks = [b.qclass or (b.heading >= 2 and _is_question_like(b.text, pats)) for b in blocks]
     return _assemble(blocks, marks), []
 
 

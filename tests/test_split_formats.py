@@ -177,6 +177,17 @@ def test_html_class_question():
     assert "Lina Haddad" in article.interviewees[0]
 
 
+def test_html_class_question_page_with_one_question_as_a_heading():
+    article = split("class_question_mixed.html")
+    assert questions(article) == [
+        "Ana, can you tell us about your journey?",
+        "What was the hardest part?",
+        "What's next?",
+    ]
+    assert "Why animation?" in answer_to(article, "Ana, can you")
+    assert answer_to(article, "What's next?") == "My film THE RED DOOR premieres next year."
+
+
 def test_group_interview_records_who_answered():
     article = split("group.md")
     assert article.interviewees == ["Ana Ruiz", "Ben Cole", "Chen Wei"]
