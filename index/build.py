@@ -419,6 +419,20 @@ def _index_one(writer, article: Article, ids: dict[str, str], label: str, report
     return {"article": article.id, "passages": [d["number"] for d in docs]}
 
 
+def _manifest_entry(writer, article: Article | ArticleError, ids: dict[str, str], rel: str, digest: str,
+                    report: BuildReport) -> dict:
+    """Index one file's article, or record why it was skipped (in the report too); its manifest entry."""
+    entry = {"hash": digest}
+    try:
+        if isinstance(article, ArticleError):
+            raise article
+        entry.update(_index_one(writer, article, ids, rel, report))
+    except ArticleError as exc:
+        entry["error"] = exc.reason
+        report.skipped.append((rel, exc.reason))
+    return entry
+
+
 def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "var/index",
           jsonl: str | os.PathLike | None = None, progress: Progress | None = None) -> BuildReport:
     """Index every article of ``corpus_dir`` (or of the ``jsonl`` file instead) into a new generation.
@@ -446,15 +460,7 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
                 paths = _corpus_files(corpus)
                 parsed = _parse_all(sorted(paths.items()), corpus)
                 for done, (rel, digest, article) in enumerate(parsed, 1):
-                    entry = {"hash": digest}
-                    try:
-                        if isinstance(article, ArticleError):
-                            raise article
-                        entry.update(_index_one(writer, article, ids, rel, report))
-                    except ArticleError as exc:
-                        entry["error"] = exc.reason
-                        report.skipped.append((rel, exc.reason))
-                    files[rel] = entry
+                    files[rel] = _manifest_entry(writer, article, ids, rel, digest, report)
                     if progress:
                         progress(done, len(paths), rel)
             writer.commit()
@@ -562,7 +568,7 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
                 if "article" in old:
                     writer.delete_by_term("article", old["article"])
                     ids.pop(old["article"], None)
-                entry = {"hash": digest}
+                article: Article | ArticleError
                 try:
                     article = _parse(path, corpus)
                     if ids.get(article.id) not in (None, rel):
@@ -571,11 +577,9 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
                     # The article may have moved here from another file, or been indexed by an
                     # interrupted run: deleting by id first means it can never appear twice.
                     writer.delete_by_term("article", article.id)
-                    entry.update(_index_one(writer, article, ids, rel, report))
                 except ArticleError as exc:
-                    entry["error"] = exc.reason
-                    report.skipped.append((rel, exc.reason))
-                files[rel] = entry
+                    article = exc
+                files[rel] = _manifest_entry(writer, article, ids, rel, digest, report)
                 if progress:
                     progress(done, len(todo), rel)
             if gone or todo:
