@@ -87,11 +87,12 @@ def run_ours(index_dir: Path, collection: Collection, depth: int = DEPTH,
     """Every judged query through ``SearchEngine.search``, paging until ``depth`` passages.
 
     ``ranking_only`` (tuning) skips the pages' highlights and facet counts: it parses and ranks with
-    the functions ``search()`` itself calls (``parse``, ``expand_words``, ``search.engine._match``), so
+    the functions ``search()`` itself calls (``parse``, ``expand_words``, the engine's evaluator), so
     the ranking is the same, at a fraction of the cost.
     """
     from search import engine as engine_module
     from search.query import expand_words, parse
+    from search.scoring import top
 
     engine = engine_module.open_index(str(index_dir))
     run: dict[str, dict[str, float]] = {}
@@ -103,9 +104,10 @@ def run_ours(index_dir: Path, collection: Collection, depth: int = DEPTH,
         query = any_words(text)
         ranking: dict[str, float] = {}
         if ranking_only:
-            searcher = engine._current().searcher
+            state = engine._current()
+            searcher = state.searcher
             q, _ = expand_words(parse(query, searcher.schema).query, searcher.reader())
-            _, ranked = engine_module._match(searcher, q, "relevance", None, 0, depth)
+            ranked = top(state.evaluator.evaluate(q), None, depth)
             articles = [searcher.stored_fields(docnum)["article"] for docnum, _score in ranked]
         else:
             articles = []

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import math
 import re
 import threading
 import time
@@ -25,9 +24,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.collectors import TopCollector
 from whoosh.matching import ReadTooFar
 
 from index.build import current_generation, read_meta
@@ -35,8 +32,10 @@ from index.model import Article, Passage
 from index.schema import BM25_B, BM25_K1, SCHEMA_VERSION, TEXT_FIELDS
 from search import highlight
 from search.facets import FACET_NAMES, FacetTable
+from search.postings import CACHE_MB, PostingsCache
 from search.query import MAX_FUZZY_CHARS, expand_words, parse, plain_words, positive_leaves
 from search.results import Hit, SearchResult
+from search.scoring import BM25, Evaluator, Matches, top
 
 log = logging.getLogger(__name__)
 
@@ -51,73 +50,6 @@ _HIGHLIGHT_FIELDS = ("question", "answer", "title")
 
 class IndexNotFound(Exception):
     """The folder holds no built index (run ``interviews build``)."""
-
-
-class _RobertsonScorer(scoring.BM25FScorer):
-    def __init__(self, searcher, fieldname, text, B, K1, qf=1):
-        parent = searcher.get_parent()
-        n, total = parent.doc_frequency(fieldname, text), parent.doc_count_all()
-        self.idf = math.log(1 + (total - n + 0.5) / (n + 0.5))
-        self.avgfl = parent.avg_field_length(fieldname) or 1
-        self.B, self.K1, self.qf = B, K1, qf
-        self.setup(searcher, fieldname, text)  # block-quality bounds use the idf above
-        lengths = _field_lengths(searcher.reader(), fieldname)
-        if lengths is not None:
-            # Whoosh looks each matching document's length up through three method calls and a struct
-            # unpack; at 100k passages that was a sixth of a common word's search.
-            self.dfl = lengths.__getitem__
-
-
-_lengths_lock = threading.Lock()
-_lengths: dict[tuple[str, str], list] = {}
-"""(segment id, field) → every document's field length, as Whoosh decodes it."""
-
-
-def _field_lengths(reader, fieldname: str) -> list | None:
-    """One segment's decoded field lengths per document (cached; segments never change once written).
-
-    The same values ``reader.doc_field_length`` returns (``None`` for a document without the field),
-    read as one block of bytes; None when the reader is not a Whoosh 2.7 segment reader, so the caller
-    keeps Whoosh's own lookup.
-    """
-    perdoc = getattr(reader, "_perdoc", None)
-    segment = getattr(reader, "segment", None)
-    if perdoc is None or segment is None or not hasattr(perdoc, "_cached_reader"):
-        return None
-    seg = segment()
-    # A segment's id is random and its files never change, so the id alone names the lengths.
-    key = (seg.segment_id(), fieldname)
-    found = _lengths.get(key)
-    if found is not None:
-        return found
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-    from whoosh.util.numeric import byte_to_length
-
-    with _lengths_lock:
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        count = reader.doc_count_all()
-        if column is None or not hasattr(column, "_dbfile") or getattr(column, "_fixedlen", 0) != 1:
-            return None
-        raw = bytes(column._dbfile.get(column._basepos, column._count)) if column._count else b""
-        decoded = [None] + [byte_to_length(b) for b in range(1, 256)]
-        found = [decoded[b] for b in raw] + [None] * max(0, count - len(raw))
-        if len(_lengths) > 256:  # segments of closed generations; rebuilt on demand
-            _lengths.clear()
-        _lengths[key] = found
-    return found
-
-
-class BM25(scoring.BM25F):
-    """Whoosh's BM25F with the Robertson–Spärck Jones idf, ``log(1 + (N - n + 0.5) / (n + 0.5))``.
-
-    Whoosh's own ``log(N / (n + 1)) + 1`` adds a constant that narrows the gap between rare and common
-    words; the classic idf ranked better on Cranfield and CISI (see docs/benchmarks.md).
-    """
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        if not searcher.schema[fieldname].scorable:
-            return scoring.WeightScorer.for_(searcher, fieldname, text)
-        return _RobertsonScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, qf)
 
 
 def _skip_to(self, targetid):
@@ -151,19 +83,37 @@ class _State:
     ix: object
     searcher: object
     table: FacetTable
+    evaluator: Evaluator
     opened: float
 
 
-def open_index(index_dir: str | Path = "var/index") -> SearchEngine:
-    """Open the index folder's current generation; raises :class:`IndexNotFound` if none was built."""
-    return SearchEngine(index_dir)
+def open_index(index_dir: str | Path = "var/index", cache_mb: float = CACHE_MB) -> SearchEngine:
+    """Open the index folder's current generation; raises :class:`IndexNotFound` if none was built.
+
+    ``cache_mb`` bounds the decoded postings kept in memory (megabytes, shared by every engine of the
+    process that asks for the same size; see :mod:`search.postings`).
+    """
+    return SearchEngine(index_dir, cache_mb)
+
+
+_caches: dict[float, PostingsCache] = {}
+_caches_lock = threading.Lock()
+
+
+def _shared_cache(megabytes: float) -> PostingsCache:
+    """One cache per size per process: segments are keyed by their unique ids, so engines can share."""
+    with _caches_lock:
+        if megabytes not in _caches:
+            _caches[megabytes] = PostingsCache(megabytes)
+        return _caches[megabytes]
 
 
 class SearchEngine:
     """Searches one index folder; thread-safe; see the module docstring for freshness."""
 
-    def __init__(self, index_dir: str | Path = "var/index"):
+    def __init__(self, index_dir: str | Path = "var/index", cache_mb: float = CACHE_MB):
         self.index_dir = Path(index_dir)
+        self.postings = _shared_cache(cache_mb)
         self._lock = threading.RLock()
         self._state: _State | None = None
         self._current()
@@ -176,8 +126,12 @@ class SearchEngine:
             raise IndexNotFound(f"{gen}: index written by another version of the schema; "
                                 f"run `interviews build`")
         ix = whoosh_index.open_dir(str(gen))
-        searcher = ix.searcher(weighting=BM25(B=BM25_B, K1=BM25_K1))
-        return _State(gen, ix, searcher, FacetTable(searcher.reader(), str(gen)), time.time())
+        return self._state_for(gen, ix, ix.searcher(weighting=BM25(B=BM25_B, K1=BM25_K1)))
+
+    def _state_for(self, gen: Path, ix, searcher) -> _State:
+        table = FacetTable(searcher.reader(), str(gen))
+        evaluator = Evaluator(searcher, table.live, self.postings, BM25_K1, BM25_B)
+        return _State(gen, ix, searcher, table, evaluator, time.time())
 
     def _current(self) -> _State:
         """The state to search with, reopened or refreshed first if the index changed on disk."""
@@ -197,8 +151,7 @@ class SearchEngine:
                 elif not state.searcher.up_to_date():
                     # refresh() reuses the readers of unchanged segments and closes the others itself.
                     searcher = state.searcher.refresh()
-                    self._state = _State(gen, state.ix, searcher, FacetTable(searcher.reader(), str(gen)),
-                                         time.time())
+                    self._state = self._state_for(gen, state.ix, searcher)
             except Exception as exc:
                 if state is None:
                     raise
@@ -255,19 +208,19 @@ class SearchEngine:
             for mask in masks.values():
                 allowed = mask.copy() if allowed is None else allowed & mask
             offset = (page - 1) * per_page
-            ranked = None  # (docnum, score) of the page, when the matching pass also ranked
+            found = None  # every match with its score, for a query with words
             if parsed.match_all:
                 matched = table.live.copy()
             else:
                 try:
-                    ids, ranked = _match(searcher, parsed.query, sort, allowed, offset, per_page)
+                    found = state.evaluator.evaluate(parsed.query)
                 except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
                     warnings.append(f"searched as plain words because the query failed "
                                     f"({type(exc).__name__})")
                     parsed = plain_words(query, searcher.schema)
-                    ids, ranked = _match(searcher, parsed.query, sort, allowed, offset, per_page)
+                    found = state.evaluator.evaluate(parsed.query)
                 matched = np.zeros(table.size, dtype=bool)
-                matched[ids] = True
+                matched[found.ids] = True
             final = matched if allowed is None else matched & allowed
             total = int(final.sum())
             facets = {}
@@ -279,8 +232,10 @@ class SearchEngine:
                 limit = None if (facet_limit is None or name in expand) else max(0, int(facet_limit))
                 facets[name] = table.facet(name, scope, selected.get(name, []), limit)
 
-            page_docs = ranked if ranked is not None else \
-                self._page(searcher, table, parsed, final, sort, offset, per_page)
+            if found is not None and sort == "relevance":
+                page_docs = top(found, allowed, offset + per_page)[offset:]
+            else:
+                page_docs = self._page(table, found, final, sort, offset, per_page)
             terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
             hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page_docs]
             suggestion = _suggest(searcher, parsed, parsed.cleaned) if not parsed.match_all else None
@@ -288,7 +243,7 @@ class SearchEngine:
                             suggestion=suggestion, warnings=warnings, sort=sort,
                             elapsed_ms=(time.perf_counter() - started) * 1000)
 
-    def _page(self, searcher, table, parsed, final, sort, offset, per_page):
+    def _page(self, table, found: Matches | None, final, sort, offset, per_page):
         """(docnum, score) for the page's hits in a sorted (not relevance-ranked) order."""
         if offset >= int(final.sum()):
             return []
@@ -297,12 +252,11 @@ class SearchEngine:
             keys = (table.numbers[docs], table.article_rank[docs], table.interviewee_rank[docs])
         else:  # newest, and relevance of an empty query
             keys = (table.numbers[docs], table.article_rank[docs], -table.date_rank[docs])
-        chosen = docs[np.lexsort(keys)][offset:offset + per_page].tolist()
-        if parsed.match_all or not chosen:
-            return [(d, 0.0) for d in chosen]
-        scored = searcher.search(parsed.query, limit=len(chosen), filter=set(chosen))
-        scores = {docnum: float(score) for score, docnum in scored.top_n}
-        return [(d, scores.get(d, 0.0)) for d in chosen]
+        chosen = docs[np.lexsort(keys)][offset:offset + per_page]
+        if found is None or not len(chosen):
+            return [(int(d), 0.0) for d in chosen]
+        scores = found.scores[np.searchsorted(found.ids, chosen)]  # every chosen document matched
+        return [(int(d), float(s)) for d, s in zip(chosen, scores, strict=True)]
 
     def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
         doc = searcher.stored_fields(docnum)
@@ -393,118 +347,6 @@ class SearchEngine:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-class _MatchAndRank(TopCollector):
-    """One pass over the matches: records every matching document (for facet counts) and ranks those
-    the filters allow. Block-quality skipping and matcher replacement are off: they would skip
-    documents that cannot reach the top N, and facet counts need them all."""
-
-    def __init__(self, limit: int, allowed: np.ndarray | None):
-        super().__init__(limit=limit, usequality=False, replace=0)
-        self.allowed = allowed
-        self.matched: list[int] = []
-
-    def collect(self, sub_docnum):
-        docnum = self.offset + sub_docnum
-        self.matched.append(docnum)
-        if self.allowed is None or self.allowed[docnum]:
-            return super().collect(sub_docnum)
-        return 0
-
-
-def _match(searcher, q, sort, allowed, offset, per_page):
-    """Matching document numbers, and the ranked page when sorting by relevance (else None).
-
-    Simple word queries go twice over their postings, once unscored for all matches and once scored with
-    Whoosh's block-quality skipping for the top N, which measured faster than one full scoring pass;
-    phrases are costly to match, so they go once (measured at 100k passages: 112 vs 194 ms).
-    """
-    if sort == "relevance" and not any(isinstance(leaf, wq.Phrase) for leaf in q.leaves()):
-        ids = _matching_ids(searcher, q)
-        allow = None
-        if allowed is not None:
-            allow = set(ids[allowed[ids]].tolist()) if len(ids) else set()
-            if not allow:  # Whoosh reads an empty filter as "no filter"
-                return ids, []
-        results = searcher.search(q, limit=offset + per_page, filter=allow)
-        return ids, [(d, float(score)) for score, d in results.top_n[offset:offset + per_page]]
-    if sort != "relevance":
-        return _matching_ids(searcher, q), None
-    collector = _MatchAndRank(offset + per_page, allowed)
-    searcher.search_with_collector(q, collector)
-    top = collector.results().top_n[offset:offset + per_page]
-    return np.asarray(collector.matched, dtype=np.int64), [(d, float(score)) for score, d in top]
-
-
-def _matching_ids(searcher, q) -> np.ndarray:
-    """Sorted document numbers ``q`` matches, deleted documents excluded.
-
-    Words, OR, AND and NOT are combined as numpy arrays of each word's postings, read a whole block at a
-    time; ``q.docs()`` walks Whoosh's matchers one document at a time, which at 100k passages cost more
-    than everything else in a common-word search. Anything else (phrases, match-all) uses ``q.docs()``.
-    """
-    reader = searcher.reader()
-    size = reader.doc_count_all()
-
-    # Sets of document numbers as boolean masks over the index: linear, where numpy's unique,
-    # intersect1d and setdiff1d sort (4 of a common word's ~40 ms at 100k passages). Same sorted ids.
-    def union(parts: list[np.ndarray]) -> np.ndarray:
-        seen = np.zeros(size, dtype=bool)
-        for part in parts:
-            seen[part] = True
-        return np.flatnonzero(seen).astype(np.int64, copy=False)
-
-    def within(ids: np.ndarray, other: np.ndarray, keep: bool) -> np.ndarray:
-        seen = np.zeros(size, dtype=bool)
-        seen[other] = True
-        return ids[seen[ids]] if keep else ids[~seen[ids]]
-
-    def walk(node) -> np.ndarray:
-        if isinstance(node, wq.Term):
-            return _term_ids(reader, node.fieldname, node.text)
-        texts = getattr(node, "texts", None)  # search.query.TermSet: prefix* and fuzzy~ words
-        if isinstance(node, (wq.Or, wq.DisjunctionMax)) or (texts is not None and hasattr(node, "fieldname")):
-            parts = [walk(child) for child in node.children()] if texts is None else \
-                [_term_ids(reader, node.fieldname, text) for text in texts]
-            return union(parts)
-        if isinstance(node, wq.And) and node.subqueries:
-            ids = walk(node.subqueries[0])
-            for child in node.subqueries[1:]:
-                if not len(ids):
-                    break
-                ids = within(ids, walk(child), keep=True)
-            return ids
-        if isinstance(node, wq.AndNot):
-            return within(walk(node.a), walk(node.b), keep=False)
-        return union([np.fromiter(node.docs(searcher), dtype=np.int64)])
-
-    return walk(q)
-
-
-def _term_ids(reader, fieldname: str, text) -> np.ndarray:
-    """One word's document numbers across segments, decoded a posting block at a time."""
-    parts = []
-    for leaf, offset in reader.leaf_readers():
-        if (fieldname, text) not in leaf:
-            continue
-        postings = leaf.postings(fieldname, text)
-        raw = getattr(postings, "child", postings)  # a segment with deletions wraps its postings
-        if not (hasattr(raw, "_read_ids") and hasattr(raw, "_next_block")):
-            parts.append(np.fromiter(postings.all_ids(), dtype=np.int64) + offset)
-            continue
-        blocks = []
-        while raw.is_active():
-            if raw._ids is None:
-                raw._read_ids()
-            blocks.append(np.asarray(raw._ids, dtype=np.int64))
-            raw._next_block()
-        ids = np.concatenate(blocks) if blocks else np.zeros(0, np.int64)
-        if raw is not postings:  # FilterMatcher: its set is the segment's deleted documents
-            listed = np.fromiter(postings._ids, dtype=np.int64)
-            ids = ids[np.isin(ids, listed, invert=bool(getattr(postings, "_exclude", True)))]
-        parts.append(ids + offset)
-    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
-
 
 def _clamp_paging(page, per_page, warnings: list[str]) -> tuple[int, int]:
     try:

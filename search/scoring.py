@@ -1,0 +1,279 @@
+"""Matching and BM25F ranking of a parsed query over numpy arrays of postings.
+
+:func:`evaluate` turns a Whoosh query tree into every matching passage with its score, in one vectorised
+pass per word: words are read from :mod:`search.postings` (decoded once, then cached), combined as
+arrays (OR adds scores, AND keeps passages every part matched and adds their scores, NOT removes), and
+scored with the same BM25F as :class:`BM25`, Whoosh's scorer for the queries we leave to Whoosh
+(phrases, and anything this module does not know). Whoosh walks postings one document at a time; at
+100k passages that was ~75% of a common word's search.
+
+BM25F, per word and field: ``boost × idf × tf × (k1 + 1) / (tf + k1 × (1 − b + b × dl / avgdl))`` with
+the Robertson–Spärck Jones ``idf = log(1 + (N − n + 0.5) / (n + 0.5))``; ``N`` counts every document
+and ``n`` every document with the word, deleted ones included, as Whoosh counts them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh import scoring
+
+from search.postings import PostingsCache, field_lengths
+
+
+def robertson_idf(total: int, df: int) -> float:
+    """``log(1 + (N − n + 0.5) / (n + 0.5))`` for ``total`` documents, ``df`` of them with the word."""
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
+class _RobertsonScorer(scoring.BM25FScorer):
+    def __init__(self, searcher, fieldname, text, B, K1, qf=1):
+        parent = searcher.get_parent()
+        self.idf = robertson_idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+        self.avgfl = parent.avg_field_length(fieldname) or 1
+        self.B, self.K1, self.qf = B, K1, qf
+        self.setup(searcher, fieldname, text)  # block-quality bounds use the idf above
+        lengths = field_lengths(searcher.reader(), fieldname)
+        if lengths is not None:
+            # Whoosh looks each document's length up through three method calls and a struct unpack.
+            self.dfl = lengths.item
+
+
+class BM25(scoring.BM25F):
+    """Whoosh's BM25F with the Robertson–Spärck Jones idf (see the module docstring).
+
+    Whoosh's own ``log(N / (n + 1)) + 1`` adds a constant that narrows the gap between rare and common
+    words; the classic idf ranked better on Cranfield and CISI (see docs/benchmarks.md).
+    """
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if not searcher.schema[fieldname].scorable:
+            return scoring.WeightScorer.for_(searcher, fieldname, text)
+        return _RobertsonScorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, qf)
+
+
+@dataclass
+class Matches:
+    """Matching documents (ascending, live only) and their scores, as parallel arrays."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class Evaluator:
+    """Evaluates queries against one searcher (its segments, deletions and statistics)."""
+
+    def __init__(self, searcher, live: np.ndarray, cache: PostingsCache, k1: float, b: float):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.schema = self.reader.schema
+        self.leaves = list(self.reader.leaf_readers())
+        self.live = live
+        self.size = len(live)
+        self.cache = cache
+        self.k1, self.b = k1, b
+        self._lengths: dict[str, np.ndarray | None] = {}
+
+    def evaluate(self, q) -> Matches:
+        """Every live document ``q`` matches, with its BM25F score."""
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text, q.boost)
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return self._empty()
+        texts = getattr(q, "texts", None)  # search.query.TermSet: prefix* and fuzzy~, one constant score
+        if texts is not None and hasattr(q, "fieldname"):
+            parts = [self._term(q.fieldname, text, 1.0) for text in texts]
+            found = self._union(parts)
+            return Matches(found.ids, np.full(len(found), float(q.boost)))
+        if isinstance(q, wq.Phrase):
+            return self._phrase(q)
+        if isinstance(q, wq.Every):
+            ids = np.flatnonzero(self.live)
+            return Matches(ids, np.full(len(ids), float(q.boost)))
+        if isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax) and not getattr(q, "minmatch", 0) \
+                and getattr(q, "scale", None) is None:
+            return self._boosted(self._union([self.evaluate(c) for c in q.subqueries]), q.boost)
+        if isinstance(q, wq.And):
+            return self._boosted(self._intersection(q.subqueries), q.boost)
+        if isinstance(q, wq.AndNot):
+            found = self.evaluate(q.a)
+            if len(found):
+                found = self._keep(found, self.evaluate(q.b), keep=False)
+            return self._boosted(found, q.boost)
+        if isinstance(q, wq.Require):
+            found = self.evaluate(q.a)
+            if len(found):
+                found = self._keep(found, self.evaluate(q.b), keep=True)
+            return self._boosted(found, q.boost)
+        if isinstance(q, wq.AndMaybe):
+            found, maybe = self.evaluate(q.a), self.evaluate(q.b)
+            both = self._union([found, maybe])
+            return self._boosted(self._keep(both, found, keep=True), q.boost)
+        return self._whoosh(q)
+
+    # --- leaves ------------------------------------------------------------------------------------
+
+    def _term(self, fieldname: str, text, boost: float) -> Matches:
+        if fieldname not in self.schema:
+            return self._empty()
+        field = self.schema[fieldname]
+        btext = field.to_bytes(text) if not isinstance(text, bytes) else text
+        ids_parts, weight_parts = [], []
+        for leaf, offset in self.leaves:
+            ids, weights = self.cache.get(leaf, fieldname, btext)
+            if len(ids):
+                ids_parts.append(ids.astype(np.int64) + offset)
+                weight_parts.append(weights)
+        if not ids_parts:
+            return self._empty()
+        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
+        weights = np.concatenate(weight_parts) if len(weight_parts) > 1 else weight_parts[0]
+        live = self.live[ids]
+        if not live.all():
+            ids, weights = ids[live], weights[live]
+        tf = weights.astype(np.float64)
+        if not field.scorable:
+            return Matches(ids, tf * boost)
+        stats = self.searcher  # whole-index statistics, as Whoosh's scorer takes them from its parent
+        idf = robertson_idf(stats.doc_count_all(), stats.doc_frequency(fieldname, btext))
+        avgdl = stats.avg_field_length(fieldname) or 1
+        dl = self._field_lengths(fieldname)
+        k1, b = self.k1, self.b
+        if dl is None:
+            dl_ids = np.array([self.reader.doc_field_length(int(d), fieldname, 1) for d in ids], np.float64)
+        else:
+            dl_ids = dl[ids]
+        scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * dl_ids / avgdl)))
+        return Matches(ids, scores * boost if boost != 1 else scores)
+
+    def _phrase(self, q) -> Matches:
+        """Documents with the words at consecutive positions, scored as Whoosh scores a phrase: the sum of
+        its words' scores in the field, times the phrase's boost."""
+        field = self.schema[q.fieldname] if q.fieldname in self.schema.names() else None
+        if q.slop != 1 or field is None or not field.format or not field.format.supports("positions") \
+                or len(q.words) < 2:
+            return self._whoosh(q)  # sloppy phrases and odd fields: Whoosh's matcher (or its error)
+        btexts = [field.to_bytes(word) for word in q.words]
+        if any((q.fieldname, btext) not in self.reader for btext in btexts):
+            return self._empty()
+        words = self._intersection([wq.Term(q.fieldname, btext) for btext in btexts])
+        if not len(words):
+            return words
+        candidate = np.zeros(self.size, dtype=bool)
+        candidate[words.ids] = True
+        shift = len(btexts)  # keeps "position − index in the phrase" non-negative
+        common = None  # (document, start position) keys found for every word so far
+        for index, btext in enumerate(btexts):
+            keys = []
+            for leaf, offset in self.leaves:
+                ids, bounds, positions = self.cache.positions(leaf, q.fieldname, btext)
+                if not len(ids):
+                    continue
+                ids = ids.astype(np.int64) + offset
+                chosen = candidate[ids]
+                counts = np.diff(bounds)
+                docs = np.repeat(ids[chosen], counts[chosen])
+                starts = positions[np.repeat(chosen, counts)].astype(np.int64) - index + shift
+                keys.append(docs << 32 | starts)
+            keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+            common = keys if common is None else np.intersect1d(common, keys, assume_unique=True)
+            if not len(common):
+                return self._empty()
+        found = np.zeros(self.size, dtype=bool)
+        found[common >> 32] = True
+        keep = found[words.ids]
+        return self._boosted(Matches(words.ids[keep], words.scores[keep]), q.boost)
+
+    def _field_lengths(self, fieldname: str) -> np.ndarray | None:
+        if fieldname not in self._lengths:
+            parts = [field_lengths(leaf, fieldname) for leaf, _ in self.leaves]
+            self._lengths[fieldname] = None if any(p is None for p in parts) else \
+                (np.concatenate(parts) if len(parts) != 1 else parts[0])
+        return self._lengths[fieldname]
+
+    def _whoosh(self, q) -> Matches:
+        """Whoosh's own matcher, one document at a time: phrases and any query kind not handled above."""
+        context = self.searcher.context()
+        ids: list[int] = []
+        scores: list[float] = []
+        for sub, offset in self.searcher.leaf_searchers():
+            matcher = q.matcher(sub, context)
+            while matcher.is_active():
+                ids.append(matcher.id() + offset)
+                scores.append(matcher.score())
+                matcher.next()
+        found = Matches(np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float64))
+        order = np.argsort(found.ids, kind="stable")
+        found = Matches(found.ids[order], found.scores[order])
+        keep = self.live[found.ids] if len(found) else np.zeros(0, bool)
+        return found if keep.all() else Matches(found.ids[keep], found.scores[keep])
+
+    # --- combining ---------------------------------------------------------------------------------
+
+    def _empty(self) -> Matches:
+        return Matches(np.zeros(0, np.int64), np.zeros(0, np.float64))
+
+    @staticmethod
+    def _boosted(found: Matches, boost: float) -> Matches:
+        return found if boost == 1 else Matches(found.ids, found.scores * boost)
+
+    def _union(self, parts: list[Matches]) -> Matches:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return self._empty()
+        if len(parts) == 1:
+            return parts[0]
+        # Dense arrays over the whole index: linear, where sorting the concatenated ids is not.
+        seen = np.zeros(self.size, dtype=bool)
+        total = np.zeros(self.size, dtype=np.float64)
+        for part in parts:
+            seen[part.ids] = True
+            total[part.ids] += part.scores
+        ids = np.flatnonzero(seen)
+        return Matches(ids, total[ids])
+
+    def _intersection(self, subqueries) -> Matches:
+        found: Matches | None = None
+        for child in subqueries:
+            part = self.evaluate(child)
+            found = part if found is None else self._keep(found, part, keep=True, add=True)
+            if not len(found):
+                break
+        return found if found is not None else self._empty()
+
+    def _keep(self, found: Matches, other: Matches, keep: bool, add: bool = False) -> Matches:
+        """``found`` restricted to (``keep``) or stripped of (not ``keep``) the documents in ``other``;
+        ``add`` adds ``other``'s scores."""
+        inside = np.zeros(self.size, dtype=bool)
+        inside[other.ids] = True
+        mask = inside[found.ids] if keep else ~inside[found.ids]
+        ids, scores = found.ids[mask], found.scores[mask]
+        if add and len(ids):
+            extra = np.zeros(self.size, dtype=np.float64)
+            extra[other.ids] = other.scores
+            scores = scores + extra[ids]
+        return Matches(ids, scores)
+
+
+def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[int, float]]:
+    """The ``count`` best (docnum, score) pairs among ``allowed`` documents: score high to low, then
+    lower document numbers first, as Whoosh orders ties."""
+    ids, scores = found.ids, found.scores
+    if allowed is not None and len(ids):
+        keep = allowed[ids]
+        ids, scores = ids[keep], scores[keep]
+    if count <= 0 or not len(ids):
+        return []
+    if len(ids) > count:
+        # Everything scoring at least the count-th best, so ties at the cut are ordered by number too.
+        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+        keep = scores >= threshold
+        ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((ids, -scores))[:count]
+    return [(int(ids[i]), float(scores[i])) for i in order]
