@@ -13,6 +13,7 @@ import re
 import threading
 
 import bleach
+from whoosh.support.charset import accent_map
 
 from index.schema import WORD_PATTERN
 
@@ -54,11 +55,24 @@ def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]
     if not terms or not text:
         return []
     found = []
+    firsts = {term[:1] for term in terms}
+    # Analysis keeps a word's first letter (lower-cased, accents folded) as its term's first letter, so
+    # a word whose first letter starts no term cannot match; decided once per first character.
+    possible: dict[str, bool] = {}
     # Word by word with a cache: the same words recur across passages, and running the whole analyser
     # chain over every long answer shown would cost more than the search itself.
     for match in WORD_PATTERN.finditer(text):
+        word = match.group(0)
+        if "-" not in word:  # the parts of a hyphenated word each start a term
+            first = word[0]
+            ok = possible.get(first)
+            if ok is None:
+                folded = first.lower().translate(accent_map)[:1]
+                ok = possible[first] = not folded or folded in firsts
+            if not ok:
+                continue
         base = match.start()
-        for term, start, end in _word_terms(analyzer, match.group(0)):
+        for term, start, end in _word_terms(analyzer, word):
             if term in terms:
                 span = (base + start, base + end, term)
                 if not found or found[-1][:2] != span[:2]:
