@@ -86,6 +86,7 @@ def test_speed_quick_run_writes_every_key(tmp_path):
             assert set(data["baselines"][system]["query_ms"][cls]) >= {"p50", "p95"}
     for cls in classes:
         assert data["query_ms"][cls]["p95"] >= data["query_ms"][cls]["p50"] > 0
+        assert data["query_ms_first"]["ours"][cls]["n"] == data["query_ms"][cls]["n"] // data["run"]["rounds"]
         # Same passages, same words: every system finds the common words (counts may differ by stemmer).
         assert data["totals_median"]["ours"][cls] > 0, cls
     totals = data["totals_median"]
