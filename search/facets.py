@@ -175,18 +175,27 @@ class FacetTable:
         """The top ``limit`` values by count (all when None) plus every selected value, even at 0."""
         counts = self.counts(name, mask)
         nonzero = np.flatnonzero(counts)
-        # Most frequent first, then alphabetical: stable and readable. Sorted in numpy, since a facet
-        # such as organization can have tens of thousands of values.
-        order = nonzero[np.lexsort((self.alpha_rank[name][nonzero], -counts[nonzero]))].tolist()
+        if limit is not None and len(nonzero) > limit:
+            # Only values counting at least the limit-th best can be shown: sort just those (a facet
+            # such as organization can have tens of thousands of values).
+            threshold = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit] \
+                if limit > 0 else counts.max() + 1
+            candidates = nonzero[counts[nonzero] >= threshold]
+        else:
+            candidates = nonzero
+        # Most frequent first, then alphabetical: stable and readable.
+        order = candidates[np.lexsort((self.alpha_rank[name][candidates], -counts[candidates]))].tolist()
         shown = order if limit is None else order[:limit]
         chosen = set(selected)
         values = [FacetValue(self.values[name][i], int(counts[i]), self.values[name][i] in chosen)
                   for i in shown]
         listed = {v.value for v in values}
+        hidden_selected = 0  # selected values with a count that the limit cut: listed below, not "more"
         for value in selected:
             if value not in listed:
                 vid = self.index[name].get(value)
-                values.append(FacetValue(value, int(counts[vid]) if vid is not None else 0, True))
+                count = int(counts[vid]) if vid is not None else 0
+                values.append(FacetValue(value, count, True))
                 listed.add(value)
-        more = sum(1 for i in order[len(shown):] if self.values[name][i] not in chosen)
-        return Facet(name, values, more)
+                hidden_selected += count > 0
+        return Facet(name, values, len(nonzero) - len(shown) - hidden_selected)
