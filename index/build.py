@@ -609,14 +609,16 @@ def is_article_file(path) -> bool:
 def add(files: Iterable[str | os.PathLike], corpus_dir: str | os.PathLike = "corpus",
         index_dir: str | os.PathLike = "var/index", publication: str | None = None,
         progress: Progress | None = None) -> BuildReport:
-    """Copy ``files`` into the corpus (under ``publication``'s folder, else ``added/``), then index them.
+    """Copy ``files`` into the corpus, then index them.
 
-    A file already inside the corpus is indexed where it is. A file that cannot be copied (missing, or
+    Each file goes to ``publication``'s folder; without one, to the folder of the publication the
+    article names itself (front matter or page metadata), else ``added/``. A file already inside the
+    corpus is indexed where it is. A file that cannot be copied (missing, or
     a different file of that name already in the folder) is reported as skipped; the others go in.
     """
     corpus = Path(corpus_dir)
     corpus.mkdir(parents=True, exist_ok=True)
-    folder = publication_folder(corpus, publication)
+    folder = publication_folder(corpus, publication) if publication else None
     copied, skipped = [], []
     for src in map(Path, files):
         if not src.is_file():
@@ -628,12 +630,12 @@ def add(files: Iterable[str | os.PathLike], corpus_dir: str | os.PathLike = "cor
         if _inside(src, corpus):
             copied.append(_rel(src, corpus))
             continue
-        dest = folder / src.name
+        dest = (folder or _own_publication_folder(src, corpus)) / src.name
         if dest.exists() and file_hash(dest) != file_hash(src):
             reason = f"{_rel(dest, corpus)} already exists with other content; rename the file"
             skipped.append((str(src), reason))
             continue
-        folder.mkdir(parents=True, exist_ok=True)
+        dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}.tmp")
         shutil.copyfile(src, tmp)
         os.replace(tmp, dest)  # the corpus never holds a half-copied article
@@ -661,6 +663,17 @@ def publication_folder(corpus: Path, publication: str | None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "publication.yml").write_text(f"name: {json.dumps(publication)}\n", encoding="utf-8")
     return folder
+
+
+def _own_publication_folder(src: Path, corpus: Path) -> Path:
+    """The corpus folder of the publication ``src`` names itself, as the parser reads it; else ``added/``."""
+    from index.corpus import parse_file
+
+    try:
+        publication = parse_file(src, enrich=False).publication
+    except Exception:  # noqa: BLE001 - a broken article is reported by the indexing that follows
+        publication = ""
+    return publication_folder(corpus, publication or None)
 
 
 def _inside(path: Path, folder: Path) -> bool:

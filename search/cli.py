@@ -188,7 +188,8 @@ def update(corpus_dir: str, index_dir: str) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--publication", default=None,
-              help="Copy into this publication's corpus folder (created if new); default corpus/added/.")
+              help="Copy into this publication's corpus folder (created if new); default: the one the "
+                   "article names, else corpus/added/.")
 @CORPUS_OPTION
 @INDEX_OPTION
 def add(files: tuple[str, ...], publication: str | None, corpus_dir: str, index_dir: str) -> None:

@@ -112,6 +112,19 @@ def test_add_copies_into_the_publication_folder_and_indexes(corpus, tmp_path):
     assert report.added_files == ["voyagela/other.txt"]
 
 
+def test_add_without_a_publication_files_an_article_under_the_publication_it_names(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    builder.build(corpus, index_dir)
+    named = tmp_path / "named.md"
+    named.write_text("---\npublication: VoyageLA\n---\n" + ACCENTS_ARTICLE, encoding="utf-8")
+    unnamed = tmp_path / "unnamed.txt"
+    unnamed.write_text(ACCENTS_ARTICLE.replace("Thérèse", "Odile"), encoding="utf-8")
+    report = builder.add([named, unnamed], corpus, index_dir)
+    assert report.added_files == ["voyagela/named.md", "added/unnamed.txt"]
+    with open_index(index_dir) as engine:
+        assert {h.publication for h in engine.search("ceramics").hits} >= {"VoyageLA"}
+
+
 def test_add_reports_missing_and_conflicting_files_and_adds_the_rest(corpus, tmp_path):
     index_dir = tmp_path / "index"
     builder.build(corpus, index_dir)
