@@ -4,22 +4,26 @@
     python -m bench.relevance --queries 5 --no-tune --no-docs --collections cisi    # smoke run
 
 Each collection is written as JSONL (one ``Article`` per document, one intro passage: title → question,
-text → answer) and indexed with ``index.build.build(jsonl=…)``. Every query goes through
-``open_index(dir).search(…)``, paging 100 at a time as a user would, with the topic's words joined by
-``OR`` (long natural-language IR queries would match almost nothing under the default "all words"; stop
-words are dropped first, as the analyser would, so they do not count against the engine's word limit).
-MAP and nDCG@10 come from ``ir-measures`` over every judged query, with 1,000 results per query.
+text → answer) and indexed with ``index.build.build(jsonl=…, stop_words=…)``. Every query goes through
+``open_index(dir).search(words, match="any")``, paging 100 at a time as a user would (long
+natural-language IR queries would match almost nothing under the default "all words"; repeated words
+weigh more). MAP and nDCG@10 come from ``ir-measures`` over every judged query, with 1,000 results per
+query.
 
-BM25 ``k1``/``b`` and the question (title) boost are tuned on Cranfield and CISI only (the mean of their
-MAPs); NPL is scored once with the chosen setting and compared with Terrier's published BM25 MAP, 0.2992.
-Plain Whoosh and SQLite FTS5 are scored on the same documents and queries for reference.
+Everything is chosen on Cranfield and CISI only (the mean of their MAPs), in three stages (see
+:func:`tune`): stop list × query mode, one analysis/idf change at a time, then the BM25F k1/b/boost grid.
+NPL is scored once with the choice and compared with Terrier's published BM25 MAP, 0.2992. Plain Whoosh
+and SQLite FTS5 are scored on the same documents and queries for reference.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
+import math
+import re
 import shutil
 import sys
 import time
@@ -27,6 +31,7 @@ from pathlib import Path
 
 from bench.baselines import Fts5, QuerySpec, WhooshPlain, query_terms
 from bench.ir import DEFAULT_ROOT, LOADERS, Collection, evaluate
+from index.schema import WordTokenizer
 
 TERRIER_BM25_NPL_MAP = 0.2992
 RELEVANCE_START, RELEVANCE_END = "<!-- relevance:start -->", "<!-- relevance:end -->"
@@ -34,8 +39,23 @@ DEPTH = 1000
 """Results scored per query."""
 TUNE_DEPTH = DEPTH
 """Results scored per query while tuning."""
-GRID = {"k1": (0.9, 1.2, 1.6), "b": (0.3, 0.5, 0.75), "question_boost": (1.0, 2.0)}
-"""Settings tried on Cranfield and CISI."""
+GRID = {"k1": (0.9, 1.2, 1.6, 2.0), "b": (0.3, 0.5, 0.75, 0.9), "question_boost": (1.0, 2.0)}
+"""BM25F settings tried on Cranfield and CISI (stage 3)."""
+MIN_GAIN = 0.001
+"""A trial replaces the current choice only if it raises the mean MAP of Cranfield and CISI by more than
+this: smaller differences are noise on 301 queries, and each change alters what interview users get."""
+BASE_VARIANT = {"stop_words": "short", "query_mode": "or", "qtf": "linear", "join_hyphens": True,
+                "stemmer": "porter", "idf": "rsj_plus1"}
+"""The earlier harness and library: Whoosh's 34 stop words, distinct words joined by OR, the hyphenated
+parts' joined form indexed, Whoosh's Porter stemmer, idf = log(1 + (N - n + 0.5) / (n + 0.5))."""
+STAGE1 = [{"stop_words": "short", "query_mode": "any"}, {"stop_words": "long", "query_mode": "or"},
+          {"stop_words": "long", "query_mode": "any"}]
+STAGE1 += [{"stop_words": "long", "query_mode": "any", "qtf": qtf} for qtf in ("none", "terrier_k3_8")]
+"""Stop list × query mode (and how repeated query words are weighted) beside the base, at the library's
+k1/b."""
+STAGE2 = [{"join_hyphens": False}, {"stemmer": "porter2"}, {"idf": "rsj"}]
+"""One change at a time from the stage-1 choice: no joined form of hyphenated words, Snowball's
+Porter2 stemmer, Terrier's idf log((N - n + 0.5) / (n + 0.5)) (floored at 1e-6; never reached here)."""
 
 
 def write_jsonl(collection: Collection, path: Path) -> None:
@@ -45,16 +65,92 @@ def write_jsonl(collection: Collection, path: Path) -> None:
             fh.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
 
 
-def build_index(collection: Collection, work: Path) -> Path:
-    """Index the collection through the JSONL path; returns the index folder."""
+class _NoJoinTokenizer(WordTokenizer):
+    """The library's tokenizer without the joined form of hyphenated words (stage-2 trial only)."""
+
+    def __call__(self, value, mode="", **kwargs):
+        return super().__call__(value, mode="" if mode == "index" else mode, **kwargs)
+
+
+@contextlib.contextmanager
+def _analysis(join_hyphens: bool = True, stemmer: str = "porter"):
+    """Index-time analysis variants for trials: patches ``index.schema.text_analyzer`` while building.
+
+    The analyser is pickled into the index, so searches of that index use the variant too.
+    """
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter
+    from whoosh.lang.porter2 import stem as porter2
+
+    from index import schema
+
+    original = schema.text_analyzer
+
+    def text_analyzer(stem: bool = True, stoplist: str = schema.DEFAULT_STOP_WORDS):
+        tokenizer = (WordTokenizer if join_hyphens else _NoJoinTokenizer)(schema.stop_list(stoplist))
+        chain = tokenizer | LowercaseFilter() | CharsetFilter(schema.accent_map)
+        if stem:
+            chain = chain | (StemFilter(cachesize=50000) if stemmer == "porter" else
+                             StemFilter(stemfn=porter2, cachesize=50000))
+        return chain
+
+    if join_hyphens and stemmer == "porter":
+        yield
+        return
+    schema.text_analyzer = text_analyzer
+    try:
+        yield
+    finally:
+        schema.text_analyzer = original
+
+
+@contextlib.contextmanager
+def _ranking_variant(qtf: str = "linear", idf: str = "rsj_plus1"):
+    """Query-side variants for trials: how repeated query words weigh, and the idf formula."""
+    from whoosh import query as wq
+
+    from search import query, scoring
+
+    weight, idf_of = query._weight_repeats, scoring.robertson_idf
+    if qtf != "linear":
+        def weight_repeats(q):
+            if qtf == "none" or not isinstance(q, wq.Or):
+                return q.normalize()
+            boosts: dict = {}  # term (boost 1) -> its boost at each occurrence, as in search.query
+            for sub in q.subqueries:
+                sub = sub.normalize()
+                parts = [p.with_boost(p.boost * sub.boost) for p in sub.subqueries] \
+                    if isinstance(sub, wq.Or) else [sub]
+                for part in parts:
+                    if part is not wq.NullQuery:
+                        boosts.setdefault(part.with_boost(1.0), []).append(part.boost)
+            # Terrier's BM25 query-term weight (k3 + 1) qtf / (k3 + qtf), k3 = 8 (1 for a single use).
+            return wq.Or([key.with_boost(b[0] * 9 * len(b) / (8 + len(b))) for key, b in boosts.items()],
+                         boost=q.boost).normalize()
+        query._weight_repeats = weight_repeats
+    if idf != "rsj_plus1":
+        # Both the numpy scorer and Whoosh's (for phrases) look the function up at each use.
+        scoring.robertson_idf = lambda total, df: max(1e-6, math.log((total - df + 0.5) / (df + 0.5)))
+    try:
+        yield
+    finally:
+        query._weight_repeats, scoring.robertson_idf = weight, idf_of
+
+
+def build_index(collection: Collection, work: Path, stop_words: str = "short", join_hyphens: bool = True,
+                stemmer: str = "porter") -> Path:
+    """Index the collection through the JSONL path with stop list ``stop_words`` (and, for trials, the
+    analysis variants of :func:`_analysis`); returns the index folder."""
     from index.build import build
 
     jsonl = work / f"{collection.name}.jsonl"
-    write_jsonl(collection, jsonl)
-    index_dir = work / f"index-{collection.name}"
+    if not jsonl.exists():
+        write_jsonl(collection, jsonl)
+    tag = f"{stop_words}{'' if join_hyphens else '-nojoin'}{'' if stemmer == 'porter' else '-' + stemmer}"
+    index_dir = work / f"index-{collection.name}-{tag}"
     if index_dir.exists():
         shutil.rmtree(index_dir)
-    report = build(work / "no-corpus", index_dir, jsonl=jsonl)
+    with _analysis(join_hyphens, stemmer):
+        report = build(work / "no-corpus", index_dir, jsonl=jsonl, stop_words=stop_words)
     if report.skipped:
         raise RuntimeError(f"{collection.name}: {len(report.skipped)} documents skipped, "
                            f"e.g. {report.skipped[0]}")
@@ -76,14 +172,24 @@ def set_ranking(k1: float, b: float, question_boost: float) -> None:
 
 
 def any_words(text: str) -> str:
-    """The topic as a user's "any of these words" query: content words joined by OR."""
+    """The topic as the earlier harness sent it: distinct content words joined by OR (``--query-mode or``)."""
     from whoosh.analysis import STOP_WORDS
 
     return " OR ".join(w for w in query_terms(text) if w not in STOP_WORDS and len(w) > 1)
 
 
+def topic_words(text: str) -> str:
+    """The topic's words in order, repeats kept, punctuation dropped (so "?" is not a wildcard)."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+QUERY_MODES = ("any", "or")
+"""``any``: the topic's words through ``search(text, match="any")`` (repeats weigh more, stop words are
+the index's). ``or``: distinct non-stop words joined by ``OR`` in the default syntax (the earlier harness)."""
+
+
 def run_ours(index_dir: Path, collection: Collection, depth: int = DEPTH,
-             ranking_only: bool = False) -> dict[str, dict[str, float]]:
+             ranking_only: bool = False, query_mode: str = "any") -> dict[str, dict[str, float]]:
     """Every judged query through ``SearchEngine.search``, paging until ``depth`` passages.
 
     ``ranking_only`` (tuning) skips the pages' highlights and facet counts: it parses and ranks with
@@ -101,18 +207,18 @@ def run_ours(index_dir: Path, collection: Collection, depth: int = DEPTH,
     for qid, text in collection.queries.items():
         if qid not in collection.qrels:
             continue
-        query = any_words(text)
+        query, match = (topic_words(text), "any") if query_mode == "any" else (any_words(text), "all")
         ranking: dict[str, float] = {}
         if ranking_only:
             state = engine._current()
             searcher = state.searcher
-            q, _ = expand_words(parse(query, searcher.schema).query, searcher.reader())
+            q, _ = expand_words(parse(query, searcher.schema, match).query, searcher.reader())
             ranked = top(state.evaluator.evaluate(q), None, depth)
             articles = [searcher.stored_fields(docnum)["article"] for docnum, _score in ranked]
         else:
             articles = []
             for page in range(1, depth // per_page + 1):
-                result = engine.search(query, page=page, per_page=per_page, facet_limit=0)
+                result = engine.search(query, page=page, per_page=per_page, facet_limit=0, match=match)
                 articles += [hit.article for hit in result.hits]
                 if page * per_page >= result.total:
                     break
@@ -137,28 +243,71 @@ def run_baseline(system, collection: Collection) -> dict[str, dict[str, float]]:
     return run
 
 
-def tune(indexes: dict[str, Path], collections: dict[str, Collection], log) -> tuple[dict, list[dict]]:
-    """Grid search on the tuning collections; returns (best setting, every trial)."""
-    trials = []
+def tune(collections: dict[str, Collection], work: Path, log) -> tuple[dict, list[dict]]:
+    """Choose analysis, query mode and BM25F settings on the tuning collections (Cranfield and CISI).
+
+    Three stages, each scored by the mean MAP of the collections given: (1) stop list × query mode
+    (:data:`STAGE1`), (2) one analysis or scoring change at a time (:data:`STAGE2`), (3) the k1/b/boost
+    :data:`GRID`. Each stage starts from the choice so far and keeps it unless a trial beats it by more
+    than :data:`MIN_GAIN`. Returns (the chosen setting, every trial with its stage).
+    """
+    from index import schema
+
+    indexes: dict[tuple, dict[str, Path]] = {}
+    trials: list[dict] = []
+    ranking = {"k1": schema.BM25_K1, "b": schema.BM25_B, "question_boost": 1.0}
+
+    def score(stage: str, variant: dict, bm25: dict) -> dict:
+        v = {**BASE_VARIANT, **variant}
+        key = (v["stop_words"], v["join_hyphens"], v["stemmer"])
+        if key not in indexes:
+            indexes[key] = {name: build_index(c, work, *key) for name, c in collections.items()}
+        set_ranking(**bm25)
+        with _ranking_variant(v["qtf"], v["idf"]):
+            scores = {name: evaluate(c.qrels, run_ours(indexes[key][name], c, TUNE_DEPTH, ranking_only=True,
+                                                       query_mode=v["query_mode"]))
+                      for name, c in collections.items()}
+        mean_map = round(sum(s["map"] for s in scores.values()) / len(scores), 4)
+        trial = {"stage": stage, **v, **bm25, "mean_map": mean_map,
+                 **{name: s["map"] for name, s in scores.items()},
+                 **{f"{name}_ndcg_10": s["ndcg_10"] for name, s in scores.items()}}
+        trials.append(trial)
+        log(f"{stage}: {variant} {bm25}: mean MAP {mean_map:.4f}")
+        return trial
+
+    def better(trial: dict, best: dict) -> bool:
+        return trial["mean_map"] > best["mean_map"] + MIN_GAIN
+
+    best = score("base", {}, ranking)
+    for variant in STAGE1:
+        trial = score("stage1", variant, ranking)
+        if better(trial, best):
+            best = trial
+    chosen = {k: best[k] for k in BASE_VARIANT}
+    for change in STAGE2:
+        trial = score("stage2", {**chosen, **change}, ranking)
+        if better(trial, best):
+            best = trial
+    chosen = {k: best[k] for k in BASE_VARIANT}
     for k1, b, boost in itertools.product(GRID["k1"], GRID["b"], GRID["question_boost"]):
-        set_ranking(k1, b, boost)
-        scores = {name: evaluate(collections[name].qrels,
-                                 run_ours(indexes[name], collections[name], TUNE_DEPTH, ranking_only=True))
-                  for name in indexes}
-        mean_map = sum(s["map"] for s in scores.values()) / len(scores)
-        trials.append({"k1": k1, "b": b, "question_boost": boost, "mean_map": round(mean_map, 4),
-                       **{name: s["map"] for name, s in scores.items()}})
-        log(f"k1={k1} b={b} question_boost={boost}: mean MAP {mean_map:.4f}")
-    best = max(trials, key=lambda t: t["mean_map"])
-    return {k: best[k] for k in ("k1", "b", "question_boost")}, trials
+        bm25 = {"k1": k1, "b": b, "question_boost": boost}
+        trial = best if bm25 == ranking else score("stage3", chosen, bm25)
+        if better(trial, best):
+            best = trial
+    return {k: best[k] for k in (*BASE_VARIANT, "k1", "b", "question_boost")}, trials
 
 
 def render_markdown(data: dict) -> str:
+    s = data["setting"]
     lines = [RELEVANCE_START,
              f"Run: {data['run']['date']}, {data['run']['depth']} results per query, MAP and nDCG@10 from "
-             f"ir-measures. Ranking: BM25F (Robertson–Spärck Jones idf) k1={data['setting']['k1']}, "
-             f"b={data['setting']['b']}, question (title) boost {data['setting']['question_boost']}"
-             + (" (tuned on Cranfield and CISI)." if data["run"]["tuned"] else " (defaults, not tuned)."),
+             f"ir-measures. Setting: stop list `{s.get('stop_words', 'short')}`, topics sent as "
+             + ("`search(words, match=\"any\")`" if s.get("query_mode", "or") == "any" else "`w1 OR w2 OR …`")
+             + f" (repeated words: {s.get('qtf', 'linear')}), stemmer {s.get('stemmer', 'porter')}, "
+             f"hyphenated words' joined form {'indexed' if s.get('join_hyphens', True) else 'not indexed'}; "
+             f"BM25F idf {s.get('idf', 'rsj_plus1')}, k1={s['k1']}, b={s['b']}, question (title) boost "
+             f"{s['question_boost']}"
+             + (" (chosen on Cranfield and CISI)." if data["run"]["tuned"] else " (given, not tuned)."),
              "",
              "| collection | queries | ours MAP | ours nDCG@10 | plain Whoosh MAP | FTS5 MAP | reference |",
              "|---|---:|---:|---:|---:|---:|---|"]
@@ -171,6 +320,25 @@ def render_markdown(data: dict) -> str:
         ft = data["baselines"].get("fts5", {}).get(name, {}).get("map", "")
         lines.append(f"| {name} | {d['queries']} | **{d['map']:.4f}** | {d['ndcg_10']:.4f} | {wp} | {ft} "
                      f"| {ref} |")
+    staged = [t for t in data.get("tuning_trials", []) if t.get("stage") in ("base", "stage1", "stage2")]
+    grid = [t for t in data.get("tuning_trials", []) if t.get("stage") == "stage3"]
+    if staged:
+        lines += ["", "Tuning trials on Cranfield and CISI (every trial, with nDCG@10, is in "
+                  "`bench/results/relevance.json`; a change is kept only if it beats the choice so far by "
+                  f"more than {MIN_GAIN} mean MAP):", "",
+                  "| stage | stop list | query mode | repeated words | joined hyphens | stemmer | idf "
+                  "| Cranfield MAP | CISI MAP | mean |", "|---|---|---|---|---|---|---|---:|---:|---:|"]
+        for t in staged:
+            repeats = t["qtf"] if t["query_mode"] == "any" else "dropped"
+            lines.append(f"| {t['stage']} | {t['stop_words']} | {t['query_mode']} | {repeats} "
+                         f"| {'yes' if t['join_hyphens'] else 'no'} | {t['stemmer']} | {t['idf']} "
+                         f"| {t.get('cranfield', '')} | {t.get('cisi', '')} | {t['mean_map']} |")
+    if grid:
+        top = sorted(grid, key=lambda t: -t["mean_map"])[:3]
+        lines += ["", f"BM25F grid (stage 3, {len(grid)} more settings of k1 × b × question boost on the "
+                  "stage-2 choice); best three: " + "; ".join(
+                      f"k1={t['k1']} b={t['b']} boost={t['question_boost']}: {t['mean_map']}" for t in top)
+                  + f"; worst: {min(t['mean_map'] for t in grid)}."]
     lines += ["", RELEVANCE_END]
     return "\n".join(lines)
 
@@ -185,6 +353,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tune", action="store_true", help="score with the library's current settings")
     parser.add_argument("--question-boost", type=float,
                         help="with --no-tune: the query-time question (title) boost (default: the library's)")
+    parser.add_argument("--stop-words", choices=("short", "long"), default="long",
+                        help="with --no-tune: the stop list of the indexes (default: long, the tuned choice)")
+    parser.add_argument("--query-mode", choices=QUERY_MODES, default="any",
+                        help="with --no-tune: how topics are sent (default: any, the tuned choice)")
     parser.add_argument("--trials-from", type=Path,
                         help="with --no-tune: copy the tuning trials of an earlier results file (provenance)")
     parser.add_argument("--no-baselines", action="store_true", help="skip plain Whoosh and FTS5")
@@ -212,27 +384,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.queries:
         collections = {n: c.subset(args.queries, args.documents) for n, c in collections.items()}
     args.work.mkdir(parents=True, exist_ok=True)
-    indexes = {}
-    for name, collection in collections.items():
-        log(f"indexing {name} ({len(collection.documents)} documents) through JSONL")
-        indexes[name] = build_index(collection, args.work)
 
     from index import schema
 
-    setting = {"k1": schema.BM25_K1, "b": schema.BM25_B,
+    setting = {**BASE_VARIANT, "stop_words": args.stop_words, "query_mode": args.query_mode,
+               "k1": schema.BM25_K1, "b": schema.BM25_B,
                "question_boost": args.question_boost or schema.QUESTION_BOOST}
     trials: list[dict] = []
     if args.trials_from:
         trials = json.loads(args.trials_from.read_text(encoding="utf-8")).get("tuning_trials", [])
     tuning = [n for n in names if n in ("cranfield", "cisi")]
     if not args.no_tune and tuning:
-        setting, trials = tune({n: indexes[n] for n in tuning}, collections, log)
+        setting, trials = tune({n: collections[n] for n in tuning}, args.work, log)
         log(f"chosen on {', '.join(tuning)}: {setting}")
-    set_ranking(**setting)
+    set_ranking(setting["k1"], setting["b"], setting["question_boost"])
 
     data: dict = {"setting": setting}
     for name, collection in collections.items():
-        data[name] = evaluate(collection.qrels, run_ours(indexes[name], collection))
+        log(f"indexing {name} ({len(collection.documents)} documents) through JSONL")
+        index_dir = build_index(collection, args.work, setting["stop_words"], setting["join_hyphens"],
+                                setting["stemmer"])
+        with _ranking_variant(setting["qtf"], setting["idf"]):
+            data[name] = evaluate(collection.qrels, run_ours(index_dir, collection,
+                                                             query_mode=setting["query_mode"]))
         log(f"{name}: {data[name]}")
     data["baselines"] = {}
     if not args.no_baselines:

@@ -6,7 +6,8 @@ Layout of the index folder (default ``var/index``)::
     .writer.lock       held with fcntl.flock by the one process writing; released when it exits or dies
     gen-000007/        a Whoosh index, plus
         manifest.json  source file → content hash → article id and passage numbers
-        meta.json      schema version, source (corpus or JSONL), created/updated times (UTC)
+        meta.json      schema version, source (corpus or JSONL), analysis (stop list), created/updated
+                       times (UTC)
 
 ``build`` writes a fresh generation and only then points ``CURRENT`` at it, so a failed or killed build
 leaves the previous generation whole and serving. ``update`` and ``add`` commit into the current
@@ -33,7 +34,15 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from index.model import Article, ArticleError
-from index.schema import FACET_PREFIX, FACET_SOURCES, SCHEMA_VERSION, VALUE_SEPARATOR, build_schema
+from index.schema import (
+    DEFAULT_STOP_WORDS,
+    FACET_PREFIX,
+    FACET_SOURCES,
+    SCHEMA_VERSION,
+    VALUE_SEPARATOR,
+    build_schema,
+    stop_list,
+)
 
 CURRENT = "CURRENT"
 LOCK_NAME = ".writer.lock"
@@ -434,12 +443,16 @@ def _manifest_entry(writer, article: Article | ArticleError, ids: dict[str, str]
 
 
 def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "var/index",
-          jsonl: str | os.PathLike | None = None, progress: Progress | None = None) -> BuildReport:
+          jsonl: str | os.PathLike | None = None, progress: Progress | None = None,
+          stop_words: str = DEFAULT_STOP_WORDS) -> BuildReport:
     """Index every article of ``corpus_dir`` (or of the ``jsonl`` file instead) into a new generation.
 
     The new generation becomes current only once fully committed. Bad articles are skipped and listed
-    in the report; raises :class:`IndexBusy` if another writer runs.
+    in the report; raises :class:`IndexBusy` if another writer runs. ``stop_words`` names the stop list
+    (``index.schema.STOP_LISTS``, default ``short``); it is kept in the index, so searches and later
+    updates of this generation use it too, and recorded in ``meta.json`` as ``analysis.stop_words``.
     """
+    stop_list(stop_words)  # an unknown name fails here, before any folder is created
     started = time.monotonic()
     root = Path(index_dir)
     corpus = Path(corpus_dir)
@@ -449,7 +462,7 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
             raise FileNotFoundError(f"{corpus}: corpus folder not found")
         gen = _new_generation(root)
         report.generation = gen.name
-        ix = whoosh_index.create_in(gen, build_schema())
+        ix = whoosh_index.create_in(gen, build_schema(stop_words))
         writer = ix.writer(limitmb=WRITER_LIMIT_MB)
         files: dict[str, dict] = {}
         ids: dict[str, str] = {}
@@ -473,7 +486,8 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
         source = {"kind": "jsonl", "path": str(jsonl)} if jsonl is not None else {"kind": "corpus"}
         _write_json(gen / MANIFEST, {"files": files})
         _write_json(gen / META, {"schema_version": SCHEMA_VERSION, "source": source, "created": now,
-                                 "updated": now, "corpus": str(corpus.resolve()),
+                                 "updated": now, "analysis": {"stop_words": stop_words},
+                                 "corpus": str(corpus.resolve()),
                                  "previous": previous.name if previous else ""})
         _switch_to(root, gen)
         _clean_generations(root)

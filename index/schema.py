@@ -13,11 +13,17 @@ Analysis of running text (question, answer, title):
   the parts are produced, and a word that yields several tokens becomes a phrase;
 * lower-casing, accent folding (``Thérèse`` = ``therese``), English stop words, Porter stemming; numbers
   such as ``2020`` are kept as they are.
+
+The stop list is chosen per index when it is built (:data:`STOP_LISTS`; ``interviews build --stop-words
+long``). It travels inside the schema Whoosh pickles into the index, so queries, highlighting and later
+updates analyse text exactly as that index was built; ``meta.json`` records its name.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
 from whoosh import fields, formats
 from whoosh.analysis import (
@@ -43,6 +49,14 @@ QUESTION_BOOST = 2.0
 ANSWER_BOOST = 1.0
 TITLE_BOOST = 1.5
 INTERVIEWEE_BOOST = 1.5
+
+# --- Analysis options, chosen per index at build time ------------------------------------------------
+STOP_LISTS = ("short", "long")
+"""``short``: Whoosh's 34 English stop words (the default: interview searchers look for words such as
+"first", "show" or "top"). ``long``: the Glasgow IR group's 318-word list (``index/data/stop_words_long.txt``,
+with its provenance), which ranked better on the Cranfield and CISI test collections
+(docs/benchmarks.md)."""
+DEFAULT_STOP_WORDS = "short"
 
 SCHEMA_VERSION = 1
 """Bumped when the schema changes; an index written with another version needs a ``build``."""
@@ -140,14 +154,37 @@ class WordTokenizer(Tokenizer):
                 pos += 1
 
 
-def text_analyzer(stem: bool = True):
+@functools.cache
+def stop_list(name: str = DEFAULT_STOP_WORDS) -> frozenset[str]:
+    """The lower-case words of stop list ``name`` (one of :data:`STOP_LISTS`); ValueError if unknown."""
+    if name == "short":
+        return frozenset(STOP_WORDS)
+    if name == "long":
+        path = Path(__file__).with_name("data") / "stop_words_long.txt"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    raise ValueError(f"unknown stop list {name!r} (known: {', '.join(STOP_LISTS)})")
+
+
+def schema_stop_words(schema) -> frozenset[str]:
+    """The stop words an index's ``answer`` field drops (as pickled in that index), or none if unknown."""
+    try:
+        analyzer = schema["answer"].analyzer
+    except KeyError:
+        return frozenset()
+    tokenizer = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
+    return frozenset(getattr(tokenizer, "stoplist", ()))
+
+
+def text_analyzer(stem: bool = True, stoplist: str = DEFAULT_STOP_WORDS):
     """The analyser for running text; ``stem=False`` for names and facet text (no stemming).
 
-    English stop words are dropped by both (``stoplist`` of :class:`WordTokenizer`).
+    Both drop the words of stop list ``stoplist`` (see :data:`STOP_LISTS`; default ``short``) in
+    :class:`WordTokenizer`.
     """
     # Names keep stop words out too: every word of a query must match in some field, and a stop word
     # that only the name fields indexed would make "the film" match nothing.
-    chain = WordTokenizer(STOP_WORDS) | LowercaseFilter() | CharsetFilter(accent_map)
+    chain = WordTokenizer(stop_list(stoplist)) | LowercaseFilter() | CharsetFilter(accent_map)
     if stem:
         chain = chain | StemFilter(cachesize=50000)
     return chain
@@ -193,10 +230,13 @@ class FacetValues(fields.FieldType):
         self.unique = False
 
 
-def build_schema() -> fields.Schema:
-    """The schema for one passage per document (see the module docstring for the analysis)."""
-    text = text_analyzer(stem=True)
-    names = text_analyzer(stem=False)
+def build_schema(stop_words: str = DEFAULT_STOP_WORDS) -> fields.Schema:
+    """The schema for one passage per document (see the module docstring for the analysis).
+
+    ``stop_words`` names the stop list (:data:`STOP_LISTS`, default ``short``) of every text field.
+    """
+    text = text_analyzer(stem=True, stoplist=stop_words)
+    names = text_analyzer(stem=False, stoplist=stop_words)
     schema = fields.Schema(
         docid=fields.ID(stored=True, unique=True),  # "<article id>#<passage number>"
         # Columns (sortable) give the query side per-document arrays without loading stored fields.

@@ -162,17 +162,21 @@ def _run_writer(label: str, work):
 @click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), default=None,
               help="Index pre-split articles from this JSONL file (one Article.to_dict() per line) "
                    "instead of the corpus.")
+@click.option("--stop-words", "stop_words", type=click.Choice(["short", "long"]), default="short",
+              show_default=True,
+              help="Stop list of this index: short (34 words) or long (318, the Glasgow IR list; better "
+                   "on IR test collections, but drops words such as 'first', 'show', 'top').")
 @CORPUS_OPTION
 @INDEX_OPTION
-def build(if_missing: bool, jsonl: str | None, corpus_dir: str, index_dir: str) -> None:
+def build(if_missing: bool, jsonl: str | None, stop_words: str, corpus_dir: str, index_dir: str) -> None:
     """Index every article into a new generation, switched in atomically when complete."""
     from index import build as builder
 
     if if_missing and builder.index_exists(index_dir):
         click.echo(f"index exists in {index_dir}; nothing to do")
         return
-    _run_writer("indexing",
-                lambda progress: builder.build(corpus_dir, index_dir, jsonl=jsonl, progress=progress))
+    _run_writer("indexing", lambda progress: builder.build(corpus_dir, index_dir, jsonl=jsonl,
+                                                           progress=progress, stop_words=stop_words))
 
 
 @main.command()
@@ -233,9 +237,11 @@ def _terminal_html(fragment: str) -> str:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
 @click.option("--sort", default="relevance", show_default=True,
               type=click.Choice(["relevance", "newest", "interviewee"]), help="Order of hits.")
+@click.option("--any", "any_word", is_flag=True,
+              help="Find passages with any of the words (a repeated word weighs more), not all of them.")
 @INDEX_OPTION
 def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page: int, sort: str,
-           index_dir: str) -> None:
+           any_word: bool, index_dir: str) -> None:
     """Search passages: words, OR, NOT/-word, "phrases", field:value, prefix*, fuzzy~."""
     import json
 
@@ -246,7 +252,8 @@ def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page
     except IndexNotFound as exc:
         raise click.ClickException(str(exc)) from exc
     with engine:
-        result = engine.search(query, filters=_parse_filters(filters), page=page, per_page=limit, sort=sort)
+        result = engine.search(query, filters=_parse_filters(filters), page=page, per_page=limit, sort=sort,
+                               match="any" if any_word else "all")
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

@@ -181,7 +181,7 @@ class SearchEngine:
 
     def search(self, query: str, filters: dict[str, list[str]] | None = None, page: int = 1,
                per_page: int = 10, sort: str = "relevance", facet_limit: int | None = 10,
-               expand: Collection[str] = ()) -> SearchResult:
+               expand: Collection[str] = (), match: str = "all") -> SearchResult:
         """Search passages.
 
         ``filters`` maps facet names to values: a passage must have one of each facet's values (OR within
@@ -191,7 +191,9 @@ class SearchEngine:
         facets' filters applied but not its own, so the values you could add to a selection keep their
         counts. Each facet lists its top ``facet_limit`` values (all when None, or for facets named in
         ``expand``) plus every selected value, even at count 0; ``Facet.more`` says how many were cut.
-        An empty query matches every passage. Never raises on user input; problems go to ``warnings``.
+        An empty query matches every passage. ``match``: "all" (default: every word must match) or "any"
+        (any word; a word repeated in the query weighs that many times; ``search.query.MATCHES``).
+        Never raises on user input; problems go to ``warnings``.
         """
         started = time.perf_counter()
         warnings: list[str] = []
@@ -203,7 +205,7 @@ class SearchEngine:
         with self._lock:
             state = self._current()
             searcher, table = state.searcher, state.table
-            parsed = parse(query, searcher.schema)
+            parsed = parse(query, searcher.schema, match)
             parsed.query, expand_warnings = expand_words(parsed.query, searcher.reader())
             warnings[:0] = parsed.warnings + expand_warnings
             masks = {name: table.mask_for(name, values) for name, values in selected.items()}
@@ -220,7 +222,7 @@ class SearchEngine:
                 except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
                     warnings.append(f"searched as plain words because the query failed "
                                     f"({type(exc).__name__})")
-                    parsed = plain_words(query, searcher.schema)
+                    parsed = plain_words(query, searcher.schema, match)
                     found = state.evaluator.evaluate(parsed.query)
                 matched = np.zeros(table.size, dtype=bool)
                 matched[found.ids] = True

@@ -1,10 +1,11 @@
 """User query syntax → a Whoosh query, with friendly fallbacks and bounded cost.
 
-Syntax: words (all must match), ``OR``, ``NOT`` / ``-word``, ``"phrases"``, ``field:value``
-(``question:``, ``answer:``, ``title:``, ``interviewee:``, ``topic:``, ``place:``, ``work:``,
-``organization:``, ``role:``, ``year:``, ``category:``, ``publication:``), ``prefix*`` and ``fuzzy~``
-(``fuzzy~2`` for two edits). Nothing here raises on user input: a query Whoosh cannot make sense of is
-searched as plain words, and every change to what the user typed is explained in ``warnings``.
+Syntax: words (all must match, or any of them with ``match="any"``), ``OR``, ``NOT`` / ``-word``,
+``"phrases"``, ``field:value`` (``question:``, ``answer:``, ``title:``, ``interviewee:``, ``topic:``,
+``place:``, ``work:``, ``organization:``, ``role:``, ``year:``, ``category:``, ``publication:``),
+``prefix*`` and ``fuzzy~`` (``fuzzy~2`` for two edits). Nothing here raises on user input: a query
+Whoosh cannot make sense of is searched as plain words, and every change to what the user typed is
+explained in ``warnings``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from whoosh import qparser, query
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query.terms import MultiTerm
 
-from index.schema import FACET_SOURCES, FIELD_BOOSTS, TEXT_FIELDS
+from index.schema import FACET_SOURCES, FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are cut to this many characters."""
 MAX_TERMS = 64
-"""Queries with more words than this keep the first ``MAX_TERMS``."""
+"""Queries with more words than this keep the first ``MAX_TERMS`` (with ``match="any"``, words that are
+not the index's stop words, and not the operators AND/OR/NOT)."""
+MATCHES = ("all", "any")
+"""``all``: every word must match (the default). ``any``: a passage matching any word is found, ranked by
+how many of the words it has and how rare they are; a word repeated in the query counts that many times
+(query-term frequency)."""
 MIN_PREFIX = 2
 """``a*`` would expand to thousands of words; a prefix needs at least this many characters."""
 MAX_FUZZY = 2
@@ -58,9 +64,9 @@ class ParsedQuery:
     warnings: list[str] = field(default_factory=list)
 
 
-def _parser(schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS),
-                                      group=qparser.AndGroup)
+def _parser(schema, match: str = "all") -> qparser.QueryParser:
+    group = qparser.OrGroup if match == "any" else qparser.AndGroup
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS), group=group)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     # "-word" excludes only at the start of a word, so "Covid-19" stays one (hyphenated) word.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
@@ -71,20 +77,29 @@ def _parser(schema) -> qparser.QueryParser:
     return parser
 
 
-def parse(text: str, schema) -> ParsedQuery:
-    """Parse the user's ``text`` against ``schema``; never raises."""
+def parse(text: str, schema, match: str = "all") -> ParsedQuery:
+    """Parse the user's ``text`` against ``schema``; never raises.
+
+    ``match``: "all" (default) joins words with AND, "any" with OR and weights each word by how often
+    it is repeated (see :data:`MATCHES`); explicit ``OR``, ``-word``, phrases and fields work in both.
+    """
     warnings: list[str] = []
     text = text or ""
+    if match not in MATCHES:
+        warnings.append(f"unknown match {match!r}; all words must match (matches: {', '.join(MATCHES)})")
+        match = "all"
     if len(text) > MAX_QUERY_CHARS:
         warnings.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
         text = text[:MAX_QUERY_CHARS]
-    cleaned = _clean(text, warnings)
+    # "Any" queries are often pasted prose: the word limit then counts only words the index keeps.
+    cleaned = _clean(text, warnings, schema_stop_words(schema) if match == "any" else None)
     if not _WORDS_RE.search(cleaned):
         return ParsedQuery(text, query.Every(), cleaned=cleaned, match_all=True, warnings=warnings)
     problem = _syntax_problem(cleaned)
     if problem is None:
         try:
-            q = _parser(schema).parse(cleaned)
+            q = _parser(schema, match).parse(cleaned, normalize=False)
+            q = _weight_repeats(q) if match == "any" else q.normalize()
             if q is query.NullQuery and _only_negative(cleaned):
                 # "-covid" alone: everything except covid.
                 positive = _parser(schema).parse(re.sub(r"(?<![^\s(])(-|NOT\s+)", " ", cleaned))
@@ -101,12 +116,41 @@ def parse(text: str, schema) -> ParsedQuery:
         except Exception as exc:  # noqa: BLE001 - any parser failure falls back to plain words
             problem = f"it could not be parsed ({type(exc).__name__})"
     warnings.append(f"searched as plain words because {problem}")
-    q, joined = _plain_words(cleaned, schema)
+    q, joined = _plain_words(cleaned, schema, match)
     return ParsedQuery(text, q, cleaned=joined, fallback=True, warnings=warnings)
 
 
-def _clean(text: str, warnings: list[str]) -> str:
-    """Rewrite the parts we refuse (unknown fields, leading wildcards, short prefixes, long queries)."""
+def _weight_repeats(q: query.Query) -> query.Query:
+    """Normalise an "any" query, adding up the boosts of repeated terms instead of dropping the repeats.
+
+    Whoosh's normalize() keeps one of several equal terms; here a term's boost is the sum over its
+    occurrences, so a word typed three times weighs three times (query-term frequency, as probabilistic
+    rankers weight it). Counted per field term after analysis, so "flow flows" weighs ``flow`` twice in
+    the stemmed fields.
+    """
+    if not isinstance(q, query.Or):
+        return q.normalize()
+    weights: dict[query.Query, float] = {}
+    for sub in q.subqueries:
+        sub = sub.normalize()
+        # A word searched in several fields is an Or of one term per field: count each term.
+        parts = [p.with_boost(p.boost * sub.boost) for p in sub.subqueries] if isinstance(sub, query.Or) \
+            else [sub]
+        for part in parts:
+            if part is not query.NullQuery:
+                key = part.with_boost(1.0)
+                weights[key] = weights.get(key, 0.0) + part.boost
+    return query.Or([key.with_boost(w) for key, w in weights.items()], boost=q.boost).normalize()
+
+
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+
+
+def _clean(text: str, warnings: list[str], stoplist: frozenset[str] | None = None) -> str:
+    """Rewrite the parts we refuse (unknown fields, leading wildcards, short prefixes, long queries).
+
+    With ``stoplist`` (``match="any"``), the word limit skips those words and the operators.
+    """
 
     def field_name(match: re.Match) -> str:
         name = match.group(1)
@@ -157,10 +201,12 @@ def _clean(text: str, warnings: list[str]) -> str:
     # A word is everything since the last space or "~" (so "-~8" is capped too), matched from its start
     # only, which keeps the scan linear.
     text = re.sub(r"(?<![^\s~])([^\s~]+)~(\d+)?(?![\w.])", fuzzy, text)
-    words = _WORDS_RE.findall(text)
-    if len(words) > MAX_TERMS:
+    found = list(_WORDS_RE.finditer(text))
+    if stoplist is not None:
+        found = [m for m in found if m.group(0) not in _OPERATORS and m.group(0).lower() not in stoplist]
+    if len(found) > MAX_TERMS:
         warnings.append(f"query cut to its first {MAX_TERMS} words")
-        cut = list(_WORDS_RE.finditer(text))[MAX_TERMS - 1].end()
+        cut = found[MAX_TERMS - 1].end()
         # The cut may fall after an operator or inside brackets; close it so the OR of a long
         # "a OR b OR …" query stays an OR instead of falling back to plain words (an AND).
         text = re.sub(r"(\s+(AND|OR|NOT))+\s*$", "", text[:cut])
@@ -202,16 +248,19 @@ def _has_positive(q: query.Query) -> bool:
     return any(_has_positive(child) for child in q.children())
 
 
-def _plain_words(text: str, schema) -> tuple[query.Query, str]:
-    """The words of ``text`` as an all-words query, and the text it parsed (term offsets point into it)."""
+def _plain_words(text: str, schema, match: str = "all") -> tuple[query.Query, str]:
+    """The words of ``text`` as an all-words (or any-word) query, and the text it parsed (term offsets
+    point into it)."""
     words = [w.lower() for w in _WORDS_RE.findall(text)][:MAX_TERMS]
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS),
-                                      group=qparser.AndGroup)
+    group = qparser.OrGroup if match == "any" else qparser.AndGroup
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS), group=group)
     for plugin in (qparser.WildcardPlugin, qparser.PhrasePlugin, qparser.FieldsPlugin, qparser.GroupPlugin,
                    qparser.OperatorsPlugin, qparser.BoostPlugin, qparser.RangePlugin,
                    qparser.SingleQuotePlugin, qparser.EveryPlugin):
         parser.remove_plugin_class(plugin)
     joined = " ".join(words)
+    if match == "any":
+        return _weight_repeats(parser.parse(joined, normalize=False)), joined
     return parser.parse(joined), joined
 
 
@@ -332,7 +381,7 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
     return expanded, list(dict.fromkeys(warnings))
 
 
-def plain_words(text: str, schema) -> ParsedQuery:
-    """``text`` searched as plain words only (all must match), with no syntax at all."""
-    q, joined = _plain_words((text or "")[:MAX_QUERY_CHARS], schema)
+def plain_words(text: str, schema, match: str = "all") -> ParsedQuery:
+    """``text`` searched as plain words only (all, or with ``match="any"`` any, must match), no syntax."""
+    q, joined = _plain_words((text or "")[:MAX_QUERY_CHARS], schema, match)
     return ParsedQuery(text, q, cleaned=joined, fallback=True)

@@ -54,6 +54,15 @@ def test_facet_values_carry_selected_flags_and_toggle_urls_that_agree_with_count
     assert back["total"] == data["total"] and back["filters"] == {}
 
 
+def test_match_any_finds_either_word_and_its_links_keep_the_mode(client):
+    both = get_json(client, "/api/search?q=software+zzqnotaword")
+    assert both["total"] == 0
+    either = get_json(client, "/api/search?q=software+zzqnotaword&match=any&per_page=3")
+    assert either["total"] == get_json(client, "/api/search?q=software")["total"] > 3
+    assert "match=any" in either["next_url"]
+    assert get_json(client, either["next_url"])["total"] == either["total"]
+
+
 def test_api_pages_link_to_each_other(client):
     first = get_json(client, "/api/search?q=software&per_page=3")
     assert first["previous_url"] is None and first["next_url"]
@@ -65,7 +74,7 @@ def test_api_pages_link_to_each_other(client):
 @pytest.mark.parametrize(
     "query, names",
     [("page=abc", "page"), ("page=0", "page"), ("per_page=101", "per_page"), ("sort=random", "sort"),
-     ("topc=x", "topc"), ("q=a&q=b", "q"), ("more=colour", "more")],
+     ("topc=x", "topc"), ("q=a&q=b", "q"), ("more=colour", "more"), ("match=some", "match")],
 )
 def test_bad_parameters_get_a_json_400_naming_them(client, query, names):
     error = get_json(client, f"/api/search?{query}", status=400)["error"]
@@ -105,8 +114,9 @@ def test_openapi_document_describes_the_parameters_the_api_accepts(client):
     params = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
     assert set(FACETS) <= params
     # Every documented parameter is accepted.
-    for name in params - {"page", "per_page", "more", "sort"}:
+    for name in params - {"page", "per_page", "more", "sort", "match"}:
         get_json(client, f"/api/search?{name}=software")
+    get_json(client, "/api/search?q=software&match=any")
 
 
 def test_csv_export_has_the_current_results(client):

@@ -12,6 +12,7 @@ from webui import present
 from webui.app import EngineHolder, IndexUnavailable, get_engine
 from webui.pages import run_search
 from webui.urls import (
+    MATCHES,
     MAX_CSV_ROWS,
     MAX_PAGE,
     MAX_PER_PAGE,
@@ -109,6 +110,9 @@ def openapi_document(server: str) -> dict:
     search_params = [
         {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
          "description": 'Query text: words (AND), OR, NOT, -word, "phrases", field:value, prefix*, fuzzy~.'},
+        {"name": "match", "in": "query",
+         "schema": {"type": "string", "enum": list(MATCHES), "default": MATCHES[0]},
+         "description": "all: every word must match; any: any word (a repeated word weighs more)."},
         {"name": "sort", "in": "query",
          "schema": {"type": "string", "enum": list(SORTS), "default": SORTS[0]}},
         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,

@@ -36,6 +36,7 @@ def run_search(state: SearchState):
         per_page=state.per_page,
         sort=state.sort,
         facet_limit=FACET_LIMIT,
+        match=state.match,
         expand=(state.more,) if state.more else (),
     )
 

@@ -19,6 +19,8 @@ from urllib.parse import quote, urlencode
 from search.results import FACETS
 
 SORTS = ("relevance", "newest", "interviewee")
+MATCHES = ("all", "any")
+"""``match=any``: passages with any of the words (repeated words weigh more); ``all`` is the default."""
 """Sort orders the page offers, the first being the default."""
 
 PER_PAGE = 10
@@ -42,7 +44,7 @@ MAX_VALUES_PER_FACET = 50
 FACET_LIMIT = 10
 """Facet values listed per facet; ``more=<facet>`` lists every value of that one."""
 
-CONTROL_PARAMS = ("q", "sort", "page", "per_page", "more")
+CONTROL_PARAMS = ("q", "match", "sort", "page", "per_page", "more")
 
 FACET_LABELS = {
     "interviewee": "Interviewee",
@@ -68,6 +70,7 @@ class SearchState:
     q: str = ""
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str = SORTS[0]
+    match: str = MATCHES[0]
     page: int = 1
     per_page: int = PER_PAGE
     more: str = ""
@@ -95,6 +98,8 @@ class SearchState:
             pairs.append(("q", self.q))
         for name in FACETS:
             pairs.extend((name, value) for value in self.filters.get(name, ()))
+        if self.match != MATCHES[0]:
+            pairs.append(("match", self.match))
         if self.sort != SORTS[0]:
             pairs.append(("sort", self.sort))
         if self.page != 1:
@@ -168,6 +173,9 @@ def parse_state(args: Mapping, strict: bool = False, max_per_page: int = MAX_PER
     sort = sort or SORTS[0]
     if sort not in SORTS:
         raise ParamError(f"parameter 'sort' must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
+    match = (_one(args, "match").strip() if "match" in args else "") or MATCHES[0]
+    if match not in MATCHES:
+        raise ParamError(f"parameter 'match' must be one of {', '.join(MATCHES)}, not {match[:40]!r}")
     page = _int(args, "page", 1, 1, MAX_PAGE)
     per_page = _int(args, "per_page", PER_PAGE, 1, max_per_page)
     more = _one(args, "more").strip() if "more" in args else ""
@@ -193,7 +201,8 @@ def parse_state(args: Mapping, strict: bool = False, max_per_page: int = MAX_PER
             f"known: {', '.join(CONTROL_PARAMS)} and the facets {', '.join(FACETS)}"
         )
     return SearchState(
-        q=q, filters=filters, sort=sort, page=page, per_page=per_page, more=more, ignored=unknown
+        q=q, filters=filters, sort=sort, match=match, page=page, per_page=per_page, more=more,
+        ignored=unknown,
     )
 
 
