@@ -112,9 +112,10 @@ def test_web_load_client_against_the_real_server(tmp_path):
 @pytest.mark.skipif(not (DEFAULT_ROOT / "cisi").is_dir(), reason="../shared/ir is not beside the repository")
 def test_relevance_tiny_subset(tmp_path):
     out = tmp_path / "relevance.json"
-    _run("-m", "bench.relevance", "--collections", "cisi", "--queries", "3", "--documents", "150",
+    _run("-m", "bench.relevance", "--collections", "cisi,npl", "--queries", "3", "--documents", "150",
          "--no-tune", "--no-docs", "--quiet", "--work", str(tmp_path / "work"), "--out", str(out))
     data = json.loads(out.read_text())
     assert data["cisi"]["queries"] == 3
+    assert 0 < data["npl"]["at_reference_parameters"]["map"] <= 1
     assert 0 < data["cisi"]["map"] <= 1 and 0 <= data["cisi"]["ndcg_10"] <= 1
     assert set(data["baselines"]) == {"whoosh_plain", "fts5"}
