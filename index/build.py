@@ -34,6 +34,7 @@ from whoosh import index as whoosh_index
 
 from index.model import Article, ArticleError
 from index.schema import FACET_PREFIX, FACET_SOURCES, SCHEMA_VERSION, VALUE_SEPARATOR, build_schema
+from index.writer import BuildWriter
 
 CURRENT = "CURRENT"
 LOCK_NAME = ".writer.lock"
@@ -450,7 +451,7 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
         gen = _new_generation(root)
         report.generation = gen.name
         ix = whoosh_index.create_in(gen, build_schema())
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        writer = BuildWriter(ix, limitmb=WRITER_LIMIT_MB)
         files: dict[str, dict] = {}
         ids: dict[str, str] = {}
         try:
@@ -555,7 +556,7 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
             todo.append((rel, path, digest))
 
         ix = whoosh_index.open_dir(gen)
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        writer = BuildWriter(ix, limitmb=WRITER_LIMIT_MB)
         try:
             for rel in gone:
                 old = files.pop(rel)
