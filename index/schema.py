@@ -167,12 +167,13 @@ VALUE_CACHE_SIZE = 1_000
 class _WordAnalysis:
     """What the field's analyser makes of one source word, independent of the words around it."""
 
-    __slots__ = ("tokens", "advance", "spelling")
+    __slots__ = ("tokens", "advance", "spelling", "spelled")
 
     def __init__(self, tokens: tuple[tuple[bytes, int], ...], advance: int, spelling: tuple[str, ...]):
         self.tokens = tokens  # (term bytes, position relative to the word's first position), in order
         self.advance = advance  # positions the word takes (0 when all of it is stop words)
         self.spelling = spelling  # unstemmed words for the "did you mean" list
+        self.spelled = not spelling  # whether the spelling words were given to the writer already
 
 
 class AnalysedText(fields.TEXT):
@@ -199,12 +200,14 @@ class AnalysedText(fields.TEXT):
         if values is not None:
             hit = values.get(value)
             if hit is not None:
+                state["_fresh"] = None
                 return iter(hit)
         words = state.get("_words")
         if words is None:
             words = state["_words"] = {}
         analyse = self._analyse_word
         poses: dict[bytes, list[int]] = {}
+        fresh: list[_WordAnalysis] = []  # words whose spelling forms were not given yet
         pos = 0
         for word in _WORD.findall(value):
             found = words.get(word)
@@ -212,6 +215,8 @@ class AnalysedText(fields.TEXT):
                 if len(words) >= WORD_CACHE_SIZE:
                     words.clear()
                 found = words[word] = analyse(word)
+            if not found.spelled:
+                fresh.append(found)
             for term, rel in found.tokens:
                 at = poses.get(term)
                 if at is None:
@@ -219,9 +224,19 @@ class AnalysedText(fields.TEXT):
                 else:
                     at.append(pos + rel)
             pos += found.advance
+        # A passage's spellable_words(value) follows its index(value) in Writer.add_document.
+        state["_fresh"] = (value, fresh)
         fb = self.format.field_boost
-        encode = self._encode_positions
-        items = [(term, len(at), float(len(at)) * fb, encode(at)) for term, at in poses.items()]
+        encode = self.format.encode
+        # Most terms occur once in a passage: their encoding depends only on that position.
+        singles = state.get("_singles")
+        if singles is None:
+            singles = state["_singles"] = []
+        if len(singles) < pos:
+            singles.extend(encode([p]) for p in range(len(singles), pos))
+        once = 1.0 * fb
+        items = [(term, 1, once, singles[at[0]]) if len(at) == 1 else
+                 (term, len(at), float(len(at)) * fb, encode(at)) for term, at in poses.items()]
         if values is None:
             values = state["_values"] = {}
         elif len(values) >= VALUE_CACHE_SIZE:
@@ -249,16 +264,6 @@ class AnalysedText(fields.TEXT):
             spelling = tuple(t.text for t in self.analyzer(word, no_morph=True) if not t.stopped)
         return _WordAnalysis(tuple(tokens), last + 1, spelling)
 
-    def _encode_positions(self, poslist: list[int]) -> bytes:
-        # Most terms occur once in a passage: their encoding depends only on that position.
-        if len(poslist) == 1:
-            singles = self.__dict__.setdefault("_singles", {})
-            found = singles.get(poslist[0])
-            if found is None:
-                found = singles[poslist[0]] = self.format.encode(poslist)
-            return found
-        return self.format.encode(poslist)
-
     def spelling_words_of(self, value: str) -> set[str]:
         """The unstemmed words of ``value`` (what ``analyzer(value, no_morph=True)`` yields), as a set."""
         if not self._fast_ok(value):
@@ -277,7 +282,7 @@ class AnalysedText(fields.TEXT):
     def __getstate__(self):
         # The schema is pickled into the table of contents at commit; a writer's caches must not be.
         state = self.__dict__.copy()
-        for name in ("_words", "_values", "_singles", "_fast", "_spelled"):
+        for name in ("_words", "_values", "_singles", "_fast", "_spelled", "_fresh"):
             state.pop(name, None)
         return state
 
@@ -294,7 +299,16 @@ class SpelledText(AnalysedText):
 
     def spellable_words(self, value):
         given = self.__dict__.setdefault("_spelled", set())
-        words = self.spelling_words_of(value) - given
+        fresh = self.__dict__.pop("_fresh", None)
+        if fresh is not None and fresh[0] is value:
+            # Only words index() met for the first time (or first since its word cache was cleared).
+            words: set[str] = set()
+            for found in fresh[1]:
+                words.update(found.spelling)
+                found.spelled = True
+            words -= given
+        else:
+            words = self.spelling_words_of(value) - given
         given |= words
         return iter(sorted(words))
 

@@ -8,6 +8,7 @@ field as Whoosh would have written them.
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,31 @@ def test_build_writer_merges_segments_like_the_whoosh_writer(tmp_path, monkeypat
     theirs = _write(tmp_path / "theirs", batches, lambda ix: ix.writer(), optimize=True)
     assert ours["segments"] == 1
     assert ours == theirs
+
+
+def test_spelling_words_in_the_index_are_every_unstemmed_word_once(tmp_path):
+    docs = _documents(tmp_path)
+    _write(tmp_path / "ours", [docs[:10], docs[10:]], _small_build_writer)
+    ix = whoosh_index.open_dir(tmp_path / "ours")
+    schema = build_schema()
+    with ix.reader() as r:
+        for name in ("question", "answer"):
+            expected: Counter[str] = Counter()
+            for doc in docs:
+                expected.update({t.text for t in schema[name].analyzer(doc[name], no_morph=True)})
+            indexed = [text.decode() for field, text in r.all_terms() if field == "spell_" + name]
+            assert sorted(indexed) == sorted(expected)
+            common, passages = expected.most_common(1)[0]
+            assert passages > 5
+            # Once per segment written (two commits here), not once per passage.
+            assert 1 <= r.doc_frequency("spell_" + name, common) <= 2
+
+
+def test_article_metadata_rides_on_the_first_passage_whole(tmp_path):
+    corpus = copy_seeds(tmp_path / "corpus")
+    article = parse_file(sorted(iter_article_files(corpus))[0], corpus_root=corpus)
+    docs = article_documents(article)
+    expected = article.to_dict()
+    del expected["passages"]
+    assert docs[0]["meta"] == expected and list(docs[0]["meta"]) == list(expected)
+    assert all("meta" not in doc for doc in docs[1:])
