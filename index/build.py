@@ -19,6 +19,7 @@ contents atomically, and readers refresh. On disk stay the current generation an
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -43,6 +44,7 @@ from index.schema import (
     build_schema,
     stop_list,
 )
+from index.writer import BuildWriter
 
 CURRENT = "CURRENT"
 LOCK_NAME = ".writer.lock"
@@ -197,7 +199,9 @@ def writer_lock(index_dir: str | os.PathLike) -> Iterator[None]:
 
 def article_documents(article: Article) -> list[dict]:
     """One Whoosh document per passage; the first also carries the article's metadata for page views."""
-    meta = article.to_dict()
+    # Passages and dropped text are not part of the metadata: converting them just to drop them cost
+    # more than the rest of the document building.
+    meta = dataclasses.replace(article, passages=[], dropped=[]).to_dict()
     meta.pop("passages", None)
     docs = []
     seen: set[int] = set()
@@ -463,7 +467,7 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
         gen = _new_generation(root)
         report.generation = gen.name
         ix = whoosh_index.create_in(gen, build_schema(stop_words))
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        writer = BuildWriter(ix, limitmb=WRITER_LIMIT_MB)
         files: dict[str, dict] = {}
         ids: dict[str, str] = {}
         try:
@@ -569,7 +573,7 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
             todo.append((rel, path, digest))
 
         ix = whoosh_index.open_dir(gen)
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        writer = BuildWriter(ix, limitmb=WRITER_LIMIT_MB)
         try:
             for rel in gone:
                 old = files.pop(rel)

@@ -6,8 +6,8 @@ A passage is tokenised once (:class:`TextView`); each extractor then walks the s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 # A word: letters/digits with inner apostrophes, hyphens, ampersands or a trailing plus ("Apple TV+").
 _TOKEN = re.compile(r"[^\W_](?:[\w’'&-]*[^\W_])?\+?")
@@ -16,11 +16,12 @@ _SENTENCE_END = re.compile(r"(?:^|[.!?:;…\n])[\s\"“”‘’'(\[*#>-]*$")
 APOSTROPHES = "’'"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of a text: ``start``/``end`` are character offsets; ``text`` has any possessive removed.
 
-    ``sentence_start`` is only worked out for capitalised tokens (False for the others).
+    ``sentence_start`` is only worked out for capitalised tokens (False for the others). A named tuple,
+    not a frozen dataclass: a passage makes hundreds, and the dataclass's checked ``__init__`` made
+    tokenising a third slower.
     """
 
     text: str

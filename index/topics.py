@@ -15,7 +15,7 @@ A question may get several topics; "other" is given only when no topic matched.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from whoosh.lang.porter import stem
 
@@ -170,8 +170,15 @@ def _contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
 
 def classify_question(question: str) -> list[str]:
     """Topics of ``question`` in taxonomy order; ``["other"]`` when none matched, ``[]`` when empty."""
+    return list(_classify(question))
+
+
+@lru_cache(maxsize=4096)
+def _classify(question: str) -> tuple[str, ...]:
+    # Interview series ask the same questions again and again (VoyageLA's dozen, usesthis's four):
+    # a build classifies each distinct question once per worker.
     if not question.strip():
-        return []
+        return ()
     words = _all_stems(question)
     content = frozenset(content_stems(question))
     topics = []
@@ -186,4 +193,4 @@ def classify_question(question: str) -> list[str]:
             if shared >= min(2, len(example)) and shared / len(example) >= MIN_SHARE:
                 topics.append(topic)
                 break
-    return topics or [OTHER]
+    return tuple(topics) or (OTHER,)
