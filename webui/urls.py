@@ -16,11 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode
 
+from search.query import MATCHES  # "all" (the default) or "any" of the words
 from search.results import FACETS
 
 SORTS = ("relevance", "newest", "interviewee")
-MATCHES = ("all", "any")
-"""``match=any``: passages with any of the words (repeated words weigh more); ``all`` is the default."""
 """Sort orders the page offers, the first being the default."""
 
 PER_PAGE = 10
