@@ -84,11 +84,11 @@ class Evaluator:
         """Every live document ``q`` matches, with its BM25F score."""
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        if isinstance(q, type(wq.NullQuery)):
             return self._empty()
         texts = getattr(q, "texts", None)  # search.query.TermSet: prefix* and fuzzy~, one constant score
         if texts is not None and hasattr(q, "fieldname"):
-            parts = [self._term(q.fieldname, text, 1.0) for text in texts]
+            parts = [self._term(q.fieldname, text, 1.0, scored=False) for text in texts]
             found = self._union(parts)
             return Matches(found.ids, np.full(len(found), float(q.boost)))
         if isinstance(q, wq.Phrase):
@@ -119,7 +119,9 @@ class Evaluator:
 
     # --- leaves ------------------------------------------------------------------------------------
 
-    def _term(self, fieldname: str, text, boost: float) -> Matches:
+    def _term(self, fieldname: str, text, boost: float, scored: bool = True) -> Matches:
+        """One word's live postings in ``fieldname``, with BM25F scores (frequencies × boost if not
+        ``scored``, or if the field is not scorable)."""
         if fieldname not in self.schema:
             return self._empty()
         field = self.schema[fieldname]
@@ -138,7 +140,7 @@ class Evaluator:
         if not live.all():
             ids, weights = ids[live], weights[live]
         tf = weights.astype(np.float64)
-        if not field.scorable:
+        if not (scored and field.scorable):
             return Matches(ids, tf * boost)
         stats = self.searcher  # whole-index statistics, as Whoosh's scorer takes them from its parent
         idf = robertson_idf(stats.doc_count_all(), stats.doc_frequency(fieldname, btext))
