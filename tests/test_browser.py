@@ -105,6 +105,18 @@ def test_remove_a_filter_chip_and_change_sort(page):
     assert page.locator(".hit").count() > 0
 
 
+def test_match_menu_finds_any_of_the_words_and_back(page):
+    page.goto(page.base + "/?q=covid+software")
+    both = page.locator("#results-heading").inner_text()
+    with page.expect_navigation():
+        page.select_option("#match", "any")
+    assert params(page) == {"q": ["covid software"], "match": ["any"]}
+    assert page.locator("#results-heading").inner_text() != both
+    with page.expect_navigation():
+        page.select_option("#match", "all")
+    assert params(page) == {"q": ["covid software"]}, "the default adds nothing to the address"
+
+
 def test_page_through_results(page):
     page.goto(page.base + "/?q=software")
     first = hit_keys(page)

@@ -129,6 +129,30 @@ def test_did_you_mean_links_to_the_corrected_query(client):
     assert parse_qs(urlsplit(unescape(link)).query)["q"] == [data["suggestion"]]
 
 
+def test_the_match_menu_switches_between_all_and_any_of_the_words(client):
+    html = html_of(client, "/?q=covid+software")
+    assert re.search(r'<option value="all"\s+selected>All words<', html)
+    assert 'name="match" value' not in html, "the menu carries the match; no hidden copy"
+    html = html_of(client, "/?q=covid+software&match=any")
+    assert re.search(r'<option value="any"\s+selected>Any word<', html)
+    both = api(client, "/api/search?q=covid+software")["total"]
+    either = api(client, "/api/search?q=covid+software&match=any")["total"]
+    assert either > both
+    # Links built from the page keep the match.
+    nxt = re.search(r'<a rel="next" href="([^"]*)"', html).group(1)
+    assert parse_qs(urlsplit(unescape(nxt)).query)["match"] == ["any"]
+
+
+def test_an_all_words_query_that_finds_nothing_offers_any_of_the_words(client):
+    html = html_of(client, "/?q=covid+zzqxjwvk")
+    assert "No passages" in html
+    link = hrefs(html, r"match=any")
+    assert len(link) == 1
+    found = html_of(client, link[0])
+    assert "Nothing matched" not in found and 'class="hits"' in found
+    assert not hrefs(html_of(client, "/?q=zzqxjwvk"), r"match=any"), "one word: nothing to offer"
+
+
 def test_no_match_shows_the_empty_state_with_tips(client):
     html = html_of(client, "/?q=zzqxjwvk")
     assert "No passages" in html and "Nothing matched" in html and "/help" in html

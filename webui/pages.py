@@ -9,7 +9,16 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from webui import present, sanitize
 from webui.app import get_engine
-from webui.urls import FACET_LABELS, FACET_LIMIT, SORTS, ParamError, SearchState, article_url, parse_state
+from webui.urls import (
+    FACET_LABELS,
+    FACET_LIMIT,
+    MATCH_LABELS,
+    SORTS,
+    ParamError,
+    SearchState,
+    article_url,
+    parse_state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +77,8 @@ def search_page():
         past_last_page=bool(result and result.total and state.page > last),
         last_page=last,
         sorts=SORTS,
+        matches=MATCH_LABELS,
+        any_words_url=state.with_match("any").url() if _several_words(state) else "",
         stats=stats,
         browse=[g for g in present.stats_facets(stats.get("facets", {})) if g.name in BROWSE_FACETS],
         suggestion_url=state.with_query(result.suggestion).url() if result and result.suggestion else "",
@@ -76,9 +87,15 @@ def search_page():
     )
 
 
+def _several_words(state: SearchState) -> bool:
+    """Whether "any of these words" could find more than the query did: all words, two or more."""
+    return state.match == "all" and len(state.q.split()) > 1
+
+
 @bp.route("/help")
 def help_page():
-    return render_template("help.html", facet_labels=FACET_LABELS, sorts=SORTS, limits=_limits())
+    return render_template("help.html", facet_labels=FACET_LABELS, sorts=SORTS, matches=MATCH_LABELS,
+                           limits=_limits())
 
 
 def _limits() -> dict[str, int]:

@@ -45,6 +45,9 @@ FACET_LIMIT = 10
 
 CONTROL_PARAMS = ("q", "match", "sort", "page", "per_page", "more")
 
+MATCH_LABELS = {"all": "All words", "any": "Any word"}
+"""What the results page's match menu calls each of :data:`MATCHES`."""
+
 FACET_LABELS = {
     "interviewee": "Interviewee",
     "publication": "Publication",
@@ -129,6 +132,9 @@ class SearchState:
 
     def with_sort(self, sort: str) -> SearchState:
         return replace(self, sort=sort, page=1)
+
+    def with_match(self, match: str) -> SearchState:
+        return replace(self, match=match, page=1)
 
     def with_more(self, facet: str) -> SearchState:
         return replace(self, more=facet)

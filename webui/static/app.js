@@ -13,6 +13,17 @@
     }
   });
 
+  // Menus left at their default add nothing to the address, as the server's own links do.
+  document.addEventListener("formdata", function (event) {
+    var form = event.target;
+    if (!form.querySelectorAll) return;
+    var menus = document.querySelectorAll("select[data-default]");
+    for (var i = 0; i < menus.length; i++) {
+      var menu = menus[i];
+      if (menu.form === form && menu.value === menu.getAttribute("data-default")) event.formData.delete(menu.name);
+    }
+  });
+
   // "/" jumps to the search box, unless the user is already typing somewhere.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
