@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode
 
-from search.query import MATCHES  # "all" (the default) or "any" of the words
+from search.request import MATCHES  # "all" (the default) or "any" of the words
 from search.results import FACETS
 
 SORTS = ("relevance", "newest", "interviewee")
