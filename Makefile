@@ -8,7 +8,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test install index lint clean bench relevance reliability
+.PHONY: serve test install index lint clean bench relevance reliability solr solr-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,5 +70,13 @@ reliability: $(BENCH_STAMP) $(AXE)
 	$(BIN)/python -m bench.crash_test --kills $(CRASH_KILLS) --json $(RELIABILITY)/crash.json
 	$(BIN)/python -m bench.load_test --seconds $(LOAD_SECONDS) --json $(RELIABILITY)/load.json
 
+# A local SolrCloud (3 nodes, collection `passages`, 2 shards x 2 replicas) from Maven artifacts, in the
+# background; prints the collection URL last and writes it to var/solr/url (docs/solr.md).
+solr:
+	@solr/cluster.sh start
+
+solr-stop:
+	@solr/cluster.sh stop
+
 clean:
-	rm -rf $(VENV) var test-artifacts .pytest_cache
+	rm -rf $(VENV) var test-artifacts .pytest_cache solr/devcluster/target
