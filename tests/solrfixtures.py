@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -53,7 +54,18 @@ class Cluster:
         return self._node(index, "stop")
 
     def start_node(self, index: int) -> list[dict]:
-        return self._node(index, "start")
+        """Start a stopped node and wait (at most two minutes) until every replica is active again."""
+        nodes = self._node(index, "start")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            status = self.client("any").admin("collections", {"action": "CLUSTERSTATUS"})
+            replicas = [replica for coll in status["cluster"].get("collections", {}).values()
+                        for shard in coll.get("shards", {}).values()
+                        for replica in shard.get("replicas", {}).values()]
+            if all(r.get("state") == "active" for r in replicas):
+                return nodes
+            time.sleep(0.5)
+        raise TimeoutError("replicas not active two minutes after the node started")
 
     def new_collection(self, stop_words: str = "short", shards: int = 2, replicas: int = 2) -> str:
         """Create a fresh collection from the repository's configset; its URL."""
