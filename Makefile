@@ -44,14 +44,16 @@ test: $(STAMP) $(AXE)
 
 # Benchmarks (docs/benchmarks.md): speed at BENCH_ARTICLES articles (~10 passages each) against plain
 # Whoosh and SQLite FTS5, and ranking quality on ../shared/ir. Web load uses wrk when installed.
+# BENCH_ENGINE=solr: the same corpus and query classes on the `make solr` cluster beside Whoosh (docs/solr.md).
 BENCH_ARTICLES ?= 10000
 BENCH_STAMP    := $(VENV)/.bench-installed
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
+BENCH_ENGINE   ?= whoosh
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m bench.speed --articles $(BENCH_ARTICLES)
+	$(BIN)/python -m bench.speed --articles $(BENCH_ARTICLES) --engine $(BENCH_ENGINE)
 
 relevance: $(BENCH_STAMP)
 	$(BIN)/python -m bench.relevance

@@ -256,13 +256,14 @@ class SolrEngine:
         try:
             answer = self.client.form("select", [
                 ("q", "{!mlt qf=question,answer mintf=1 mindf=1 maxqt=12 minwl=2 v=$doc}"),
-                ("doc", passage_id(article_id, passage_number)), ("fq", "doc:passage"),
+                ("doc", passage_id(article_id, passage_number)), ("defType", "lucene"), ("fq", "doc:passage"),
                 ("fq", "-{!term f=article v=$article}"), ("article", article_id),
                 ("fl", _FL), ("rows", limit), ("debug", "query")])
         except SolrError as exc:
             if exc.status in (400, 404):  # no such passage
                 return []
             raise
+        # The words {!mlt} chose (one parsed query per shard), for the highlights.
         parsed = str((answer.get("debug") or {}).get("parsedquery", ""))
         keys = set(re.findall(r"(?:question|answer):([^\s()^]+)", parsed))
         schema = self._schema()
@@ -272,8 +273,9 @@ class SolrEngine:
     def stats(self, top: int = 5) -> dict:
         """Passages, articles, build times and each facet's top values (see ``SearchEngine.stats``)."""
         meta, _ = self._settings()
-        facets = {name: {"type": "terms", "field": f"facet_{name}", "limit": max(0, int(top)),
-                         "mincount": 1} for name in FACETS}
+        # Every value, so that ties at the cut are broken A–Z as the embedded engine breaks them.
+        facets = {name: {"type": "terms", "field": f"facet_{name}", "limit": -1, "mincount": 1}
+                  for name in FACETS}
         facets["articles"] = {"type": "query", "q": "doc:article", "domain": {"query": "*:*"}}
         answer = self.client.form("select", [("q", "doc:passage"), ("defType", "lucene"), ("rows", 0),
                                              ("json.facet", json.dumps(facets))])
@@ -288,8 +290,9 @@ class SolrEngine:
             "updated": meta.get("updated", ""),
             "source": meta.get("source", {}),
             "opened": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "facets": {name: [{"value": b["val"], "count": int(b["count"])}
-                              for b in (counts.get(name) or {}).get("buckets", [])] for name in FACETS},
+            "facets": {name: [{"value": v.value, "count": v.count} for v in facet_from_counts(
+                name, {b["val"]: int(b["count"]) for b in (counts.get(name) or {}).get("buckets", [])}, [],
+                max(0, int(top))).values] for name in FACETS},
         }
 
     def close(self) -> None:

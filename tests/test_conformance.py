@@ -10,28 +10,34 @@ middle of a run and checks that searches still answer, from the replicas.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from searchkit import ACCENTS_ARTICLE, CORPUS, COVID, STOP_MOTION, copy_seeds
+from searchkit import ACCENTS_ARTICLE, CORPUS, COVID, STOP_MOTION, all_passages, copy_seeds
 
 from index.build import build, update
 from search.engine import open_index
 
 USESTHIS = 40
-"""Interviews of The Setup added to the three seed articles (about 250 passages in all)."""
+"""Interviews of The Setup added to the three seed articles (about 180 passages in all)."""
 ENGINES = ("whoosh", "solr")
 
 QUERIES = [
     "covid", "Covid-19", "covid19", "stop motion", '"stop motion"', "camera", "camera lenses",
     "camera OR keyboard", "question:advice -money", "-covid", "Thérèse", "Therese", "we'd", "film",
     "interviewee:song", "topic:advice", "publication:VoyageLA", "editor", "music production", "macbook",
-    "animat*", "photo*", "animaton~", "keybord~", "",
+    "photo*", "keybord~", "",
 ]
 """Queries covering words, phrases, hyphenated words, operators, fields, accents, prefix and fuzzy
 words, and the empty query (everything)."""
-BAD_QUERIES = ['"unclosed phrase', "camera AND", "(((film", "*mera", "film~9", "title:", "a" * 3000,
+EXPANDED = [("animat*", r"animat\w*"), ("photo*", r"photo\w*"), ("animaton~", r"animation"),
+            ("keybord~", r"keyboards?"), ("edtor~", r"editors?")]
+"""Prefix and fuzzy words, and a pattern of the words they must find. Their totals are not compared:
+both engines expand them to the index's stems, and Whoosh's Porter stemmer makes other stems than
+Lucene's for some words (animated: ``animat`` / ``anim``; see tests/test_solr_analysis.py)."""
+BAD_QUERIES = ['"unclosed phrase', "camera AND", "(((film", "*mera", "film~9x", "title:", "a" * 3000,
                "OR OR OR", "-", "\x00\x1f camera", "unknownfield:x"]
 
 
@@ -54,7 +60,7 @@ def built(tmp_path_factory, solr_cluster):
     url = solr_cluster.new_collection()
     locations = {"whoosh": str(root / "index"), "solr": url}
     reports = {name: build(corpus, location) for name, location in locations.items()}
-    assert reports["whoosh"].passages == reports["solr"].passages > 200
+    assert reports["whoosh"].passages == reports["solr"].passages > 150
     engines = {name: open_index(location) for name, location in locations.items()}
     yield engines
     for engine in engines.values():
@@ -79,6 +85,21 @@ def test_totals_and_facet_counts_equal(built, query):
     assert solr.total == whoosh.total
     assert _facets(solr) == _facets(whoosh)
     assert solr.warnings == whoosh.warnings
+
+
+@pytest.mark.parametrize(("query", "pattern"), EXPANDED)
+def test_prefix_and_fuzzy_words_find_every_passage_with_the_word(built, query, pattern):
+    word = re.compile(rf"\b{pattern}\b", re.IGNORECASE)
+    wanted = set()
+    for page in range(1, 10):
+        for hit in built["whoosh"].search("", per_page=100, page=page).hits:
+            if word.search(hit.question + " " + hit.answer):
+                wanted.add((hit.article, hit.passage))
+    assert wanted
+    for name in ENGINES:
+        found = set(all_passages(built[name], query))
+        assert wanted <= found, name
+        assert not built[name].search(query).warnings
 
 
 @pytest.mark.parametrize("match", ["all", "any"])

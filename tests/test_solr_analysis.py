@@ -190,4 +190,8 @@ def test_schema_and_config_load(solr):
     assert "spellcheck" in config["searchComponent"]
     # Global term statistics: a word's idf is the collection's, whichever shard a passage is on.
     assert config["statsCache"]["class"] == "org.apache.solr.search.stats.ExactStatsCache"
-    assert config["updateHandler"]["autoSoftCommit"]["maxTime"] > 0
+    # An update log; hard commits flush without opening searchers, and no automatic soft commit: the
+    # writer's own commit makes a whole update searchable at once.
+    assert "updateHandlerupdateLog" in config
+    assert config["updateHandler"]["autoCommit"]["openSearcher"] is False
+    assert config["updateHandler"]["autoSoftCommit"]["maxTime"] == -1
