@@ -74,11 +74,12 @@ def _utcnow() -> str:
 
 def _facets(record: dict) -> dict[str, list[str]]:
     """Facet name → values of one ``index.build.article_documents`` record."""
-    from index.schema import FACET_PREFIX, FACET_SOURCES, VALUE_SEPARATOR
+    from index.facets import FACET_NAMES
+    from index.schema import FACET_PREFIX, VALUE_SEPARATOR
 
     if "facets" in record:
-        return {name: list(record["facets"].get(name, [])) for name in FACET_SOURCES}
-    joined = {name: record.get(FACET_PREFIX + name, "") for name in FACET_SOURCES}
+        return {name: list(record["facets"].get(name, [])) for name in FACET_NAMES}
+    joined = {name: record.get(FACET_PREFIX + name, "") for name in FACET_NAMES}
     return {name: [v for v in value.split(VALUE_SEPARATOR) if v] for name, value in joined.items()}
 
 

@@ -23,6 +23,7 @@ import time
 
 from whoosh import query as wq
 
+from index.facets import FACET_NAMES as FACETS
 from index.model import Article, Passage
 from index.schema import TEXT_FIELDS, build_schema
 from index.solr_store import META_ID, SolrStore, article_key, passage_id
@@ -36,7 +37,7 @@ from search.query import (
     plain_words,
     positive_leaves,
 )
-from search.results import FACETS, Facet, FacetValue, Hit, SearchResult
+from search.results import Facet, FacetValue, Hit, SearchResult
 from search.solrclient import SolrClient, SolrError
 
 SNIPPET_CHARS = highlight.SNIPPET_CHARS
