@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.facets import FACETS, PASSAGE_FACETS
 from index.model import Article, ArticleError
-from index.schema import FACET_SOURCES
 from index.store import IndexBusy, IndexMissing, StoreWriter, cancelled_on_error, open_store
 
 __all__ = ["IndexBusy", "IndexMissing", "BuildReport", "Progress", "add", "article_documents", "build",
@@ -97,36 +97,14 @@ def article_documents(article: Article) -> list[dict]:
             "url": article.url or "",
             "data": {
                 "answerers": list(passage.answerers),
-                **{attr: list(getattr(passage, attr)) for attr in
-                   ("topics", "places", "works", "organizations", "roles", "years")},
+                **{f.passage_attribute: list(getattr(passage, f.passage_attribute)) for f in PASSAGE_FACETS},
             },
         }
-        doc["facets"] = _facet_values(article, passage)
+        doc["facets"] = {spec.name: spec.values(article, passage) for spec in FACETS}
         if not docs:
             doc["meta"] = meta
         docs.append(doc)
     return docs
-
-
-def _facet_values(article: Article, passage) -> dict[str, list[str]]:
-    values = {}
-    for name, attr in FACET_SOURCES.items():
-        if name == "interviewee":
-            raw = passage.answerers or article.interviewees
-        elif name == "publication":
-            raw = [article.publication] if article.publication else []
-        elif name == "category":
-            raw = article.categories
-        else:
-            raw = getattr(passage, attr, [])
-        cleaned = []
-        for value in raw:
-            # The separator and newlines would split one value into two.
-            value = re.sub(r"[\s\x1f]+", " ", str(value)).strip()
-            if value and value not in cleaned:
-                cleaned.append(value)
-        values[name] = cleaned
-    return values
 
 
 # --- sources ----------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ corpus, hashing files, parsing them, comparing with the manifest, reporting — 
 - a :class:`StoreWriter` adds, replaces and deletes whole articles, and :meth:`StoreWriter.commit` makes
   them visible to readers at once, together with the new manifest.
 
-:func:`open_store` picks the store for a location: a Solr collection URL (``http://``, ``https://``) or an
-index folder (:class:`index.whoosh_store.WhooshStore`). Nothing here knows an engine's library.
+:func:`open_store` picks the store for a location: a Solr collection URL (``http://``, ``https://``),
+:class:`index.solr_store.SolrStore`, or else an index folder, :class:`index.whoosh_store.WhooshStore`.
+Nothing here knows an engine's library.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def is_solr_url(location: str | os.PathLike) -> bool:
 def open_store(location: str | os.PathLike) -> IndexStore:
     """The store for ``location``: a Solr collection URL, or else an index folder."""
     if is_solr_url(location):
-        raise IndexMissing(f"{location}: a Solr collection URL, but this version of Interview Search "
-                           f"has no Solr writer yet; give an index folder")
+        from index.solr_store import SolrStore
+
+        return SolrStore(location)
     from index.whoosh_store import WhooshStore
 
     return WhooshStore(location)

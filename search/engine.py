@@ -17,8 +17,9 @@ engine's library. Every engine answers the same protocol:
 
 The writer side (build, update, add) is ``index.build`` over an ``index.store.IndexStore``.
 
-Engines: :class:`search.whoosh_engine.WhooshEngine` for an index folder (the embedded default) and a Solr
-engine for a collection URL (a location starting with ``http://`` or ``https://``).
+Engines: :class:`search.whoosh_engine.WhooshEngine` for an index folder (the embedded default) and
+:class:`search.solr_engine.SolrEngine` for a SolrCloud collection URL (a location starting with
+``http://`` or ``https://``).
 """
 
 from __future__ import annotations
@@ -44,13 +45,15 @@ class IndexNotFound(Exception):
 def open_index(location: str | os.PathLike = "var/index", **options) -> SearchEngine:
     """The engine for ``location``: a Solr collection URL, or else an index folder.
 
-    Raises :class:`IndexNotFound` when there is nothing to search there yet. ``options`` go to the
-    engine; the Whoosh engine takes ``cache_mb`` (decoded postings kept in memory, megabytes, default
+    Raises :class:`IndexNotFound` when there is nothing to search in a folder yet (a collection that
+    cannot be reached raises ``search.solrclient.SolrError``). ``options`` go to the engine; the Whoosh
+    engine takes ``cache_mb`` (decoded postings kept in memory, megabytes, default
     256, shared by the engines of a process that ask for the same size).
     """
     if is_solr_url(location):
-        raise IndexNotFound(f"{location}: a Solr collection URL, but this version of Interview Search "
-                            f"has no Solr engine yet; give an index folder")
+        from search.solr_engine import SolrEngine
+
+        return SolrEngine(location, **options)
     from search.whoosh_engine import WhooshEngine
 
     return WhooshEngine(location, **options)

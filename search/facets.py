@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.schema import FACET_PREFIX, FACET_SOURCES
+from index.facets import FACET_NAMES
+from index.schema import FACET_PREFIX
 from index.whoosh_internals import posting_ids, read_column, segment_key
 from search.results import Facet, FacetValue
-
-FACET_NAMES = tuple(FACET_SOURCES)
 
 
 @dataclass

@@ -8,11 +8,10 @@ Nothing here knows an engine.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-from search.results import FACETS
+from index.facets import FACET_NAMES, clean_value
 
 SORTS = ("relevance", "newest", "interviewee")
 """``relevance`` (BM25F), ``newest`` (article date, then article and passage order), ``interviewee`` (A–Z)."""
@@ -24,8 +23,6 @@ MAX_PER_PAGE = 100
 """Largest page size; bigger requests are cut (with a warning)."""
 MAX_RESULTS_DEPTH = 10_000
 """Deepest result reachable by paging (page × per_page); deeper pages are cut (with a warning)."""
-FACET_NAMES = FACETS
-"""Facets a request may filter on and that a result counts."""
 
 
 @dataclass(frozen=True)
@@ -78,11 +75,6 @@ class SearchRequest:
     def limit_for(self, facet: str) -> int | None:
         """How many values ``facet`` lists (None: all of them)."""
         return None if facet in self.expand else self.facet_limit
-
-
-def clean_value(value) -> str:
-    """A facet value as filters compare it: runs of white space (and the value separator) made one space."""
-    return re.sub(r"[\s\x1f]+", " ", str(value)).strip()
 
 
 def _clamp_paging(page, per_page, warnings: list[str]) -> tuple[int, int]:

@@ -19,8 +19,10 @@ from searchkit import copy_seeds
 
 from index import whoosh_internals
 from index.build import build
-from index.store import IndexMissing
+from index.solr_store import SolrStore
+from index.store import open_store
 from search.engine import IndexNotFound, SearchEngine, open_index
+from search.solrclient import SolrError
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = "interviews" if importlib.util.find_spec("interviews") else "search.cli"
@@ -107,11 +109,12 @@ def test_a_folder_opens_the_whoosh_engine_behind_the_protocol(tmp_path):
         assert len(result.warnings) == 3, result.warnings  # per_page, sort and the unknown facet, each said
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:1/solr/passages", "HTTPS://example.org/solr/x"])
-def test_a_solr_url_is_never_taken_for_a_folder(tmp_path, url, monkeypatch):
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/solr/passages", "HTTPS://127.0.0.1:9/solr/x"])
+def test_a_url_goes_to_the_solr_engine_and_is_never_taken_for_a_folder(tmp_path, url, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(IndexNotFound, match="Solr collection URL"):
-        open_index(url)
-    with pytest.raises(IndexMissing, match="Solr collection URL"):
+    assert isinstance(open_store(url), SolrStore)
+    with pytest.raises(SolrError, match="no Solr node answered"):
+        open_index(url)  # nothing listens on port 9 (discard)
+    with pytest.raises(SolrError, match="no Solr node answered"):
         build(tmp_path, url)
     assert list(tmp_path.iterdir()) == [], "nothing was written for a URL"
