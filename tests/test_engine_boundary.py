@@ -9,7 +9,6 @@ internals (codec, writer, private names) or patches it, and only when :func:`ins
 from __future__ import annotations
 
 import ast
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +24,7 @@ from search.engine import IndexNotFound, SearchEngine, open_index
 from search.solrclient import SolrError
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = "interviews" if importlib.util.find_spec("interviews") else "search.cli"
+CLI = "interviews"
 ABOVE = [CLI, "webui.app", "webui.pages", "webui.api", "webui.urls", "webui.present", "search.engine",
          "search.request", "search.results", "index.store", "index.model"]
 INTERNALS = ROOT / "index" / "whoosh_internals.py"
