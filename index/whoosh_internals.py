@@ -8,11 +8,12 @@ its ``W3LeafMatcher`` and per-document reader, the order in which ``Writer.add_d
 they return stale or duplicated hits after ``Searcher.refresh()``) must fail loudly, not misread an index.
 
 * :func:`install` — call before using Whoosh for reading or writing (the Whoosh engine and the Whoosh
-  store do): checks the version (:class:`WhooshVersionError` otherwise) and applies :func:`_skip_to` to
-  ``W3LeafMatcher``. Idempotent; importing this module changes nothing.
+  store do): checks the version (:class:`WhooshVersionError` otherwise) and applies the two patches,
+  :func:`_skip_to` to ``W3LeafMatcher`` and :func:`_buffer_file_init` to ``BufferFile``. Idempotent;
+  importing this module changes nothing.
 * Reading: :func:`decode` / :func:`decode_positions` (a term's posting blocks → numpy arrays),
-  :func:`field_lengths` (a segment's field lengths as one array), :func:`posting_ids`, :func:`read_column`,
-  :func:`segment_key`.
+  :func:`length_bytes` (a segment's field lengths, one byte each), :func:`posting_ids`,
+  :func:`read_column`, :func:`deleted_docs`, :func:`segment_key`.
 * Writing: :class:`BuildWriter` (a ``SegmentWriter`` with a cheaper posting pool) and the field types
   :class:`AnalysedText` / :class:`SpelledText` (analyse each distinct word once per writer).
 
@@ -35,6 +36,7 @@ import numpy as np
 import whoosh
 from whoosh import fields, formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb.structfile import BufferFile
 from whoosh.matching import ReadTooFar
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
@@ -75,6 +77,7 @@ def install() -> None:
             return
         check_version()
         W3LeafMatcher.skip_to = _skip_to
+        BufferFile.__init__ = _buffer_file_init
         _installed = True
 
 
@@ -105,6 +108,71 @@ def _skip_to(self, targetid):
         self.next()
 
 
+class _ViewFile:
+    """A read-only file over a ``memoryview``: reading, seeking and ``readline`` (for pickle) without
+    copying the view."""
+
+    __slots__ = ("_view", "_pos")
+
+    def __init__(self, view):
+        self._view = view
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._pos
+        end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
+        self._pos = max(start, end)
+        return bytes(self._view[start:end])
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def readline(self, size: int = -1) -> bytes:
+        view, start = self._view, self._pos
+        end = len(view) if size is None or size < 0 else min(start + size, len(view))
+        # Pickles read lines only for their short text opcodes: look a little ahead at a time.
+        stop = start
+        while stop < end:
+            chunk = bytes(view[stop:min(stop + 256, end)])
+            found = chunk.find(b"\n")
+            if found >= 0:
+                stop += found + 1
+                break
+            stop += len(chunk)
+        self._pos = stop
+        return bytes(view[start:stop])
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = 0 if whence == 0 else self._pos if whence == 1 else len(self._view)
+        self._pos = base + offset
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        pass
+
+
+def _buffer_file_init(self, buf, name=None, onclose=None):
+    """``BufferFile.__init__`` whose file reads ``buf`` in place.
+
+    Whoosh opens each file of a memory-mapped compound segment as a ``BufferFile``, which wrapped the
+    view in ``BytesIO(buf)``: a copy of the whole file in every process that opens the index, the
+    postings (about half the index) included. That was most of a search process's memory (116 MB of
+    copied postings at 100k passages, growing with the index); reading the mapping shares the page
+    cache between processes instead.
+    """
+    self._buf = buf
+    self._name = name
+    self.file = _ViewFile(buf)
+    self.onclose = onclose
+    self.is_real = False
+    self.is_closed = False
+
+
 # --- segments and columns ---------------------------------------------------------------------------
 
 def segment_key(leaf) -> str | None:
@@ -114,6 +182,16 @@ def segment_key(leaf) -> str | None:
         return None
     seg = segment()
     return seg.segment_id() if hasattr(seg, "segment_id") else None
+
+
+def deleted_docs(leaf) -> list[int]:
+    """A segment reader's deleted document numbers (segment-local), without walking its live ones."""
+    if not leaf.has_deletions():
+        return []
+    perdoc = getattr(leaf, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "deleted_docs"):
+        return list(perdoc.deleted_docs())
+    return [d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)]
 
 
 def posting_ids(matcher) -> list[int]:
@@ -287,41 +365,39 @@ def _walk(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
 
 
-_lengths_lock = threading.Lock()
-_lengths: dict[tuple[str, str], np.ndarray] = {}
-"""(segment id, field) → every document's field length in that segment."""
+LENGTH_TABLE = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
+"""Whoosh's one-byte field length → the length it stands for (``byte_to_length``; 0 for none)."""
 
 
-def field_lengths(leaf, fieldname: str) -> np.ndarray | None:
-    """One segment's field length per document, as Whoosh decodes it (0 without the field); cached.
-
-    The same values ``reader.doc_field_length`` returns, read as one block of bytes; None when the reader
-    is not a Whoosh 2.7 segment reader.
-    """
+def length_bytes(leaf, fieldname: str) -> np.ndarray | None:
+    """One segment's field length per document as Whoosh stores it: one byte each (decode with
+    :data:`LENGTH_TABLE`; 0 where a document lacks the field). None when the reader is not a Whoosh 2.7
+    segment reader."""
     perdoc = getattr(leaf, "_perdoc", None)
-    seg = segment_key(leaf)
-    if perdoc is None or seg is None or not hasattr(perdoc, "_cached_reader"):
+    if perdoc is None or segment_key(leaf) is None or not hasattr(perdoc, "_cached_reader"):
         return None
-    key = (seg, fieldname)
-    found = _lengths.get(key)
-    if found is not None:
-        return found
-    with _lengths_lock:
-        count = leaf.doc_count_all()
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:  # no document has the field
-            found = np.zeros(count, np.float64)
-        elif not hasattr(column, "_dbfile") or getattr(column, "_fixedlen", 0) != 1:
-            return None
-        else:
-            raw = bytes(column._dbfile.get(column._basepos, column._count)) if column._count else b""
-            table = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
-            found = np.zeros(count, np.float64)
-            found[:len(raw)] = table[np.frombuffer(raw, dtype=np.uint8)[:count]]
-        if len(_lengths) > 256:  # segments of closed generations; rebuilt on demand
-            _lengths.clear()
-        _lengths[key] = found
+    count = leaf.doc_count_all()
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:  # no document has the field
+        return np.zeros(count, np.uint8)
+    if not hasattr(column, "_dbfile") or getattr(column, "_fixedlen", 0) != 1:
+        return None
+    raw = bytes(column._dbfile.get(column._basepos, column._count)) if column._count else b""
+    found = np.zeros(count, np.uint8)
+    found[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)[:count]
     return found
+
+
+class LengthLookup:
+    """``doc → field length`` over one segment's bytes, as ``reader.doc_field_length`` answers it."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: np.ndarray):
+        self.raw = raw
+
+    def __call__(self, docnum: int) -> float:
+        return float(LENGTH_TABLE[self.raw[docnum]])
 
 
 # --- the build's segment writer ----------------------------------------------------------------------

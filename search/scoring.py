@@ -21,7 +21,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from index.whoosh_internals import field_lengths
+from index.whoosh_internals import LENGTH_TABLE, LengthLookup, length_bytes
 from search.postings import PostingsCache
 
 
@@ -37,10 +37,10 @@ class _RobertsonScorer(scoring.BM25FScorer):
         self.avgfl = parent.avg_field_length(fieldname) or 1
         self.B, self.K1, self.qf = B, K1, qf
         self.setup(searcher, fieldname, text)  # block-quality bounds use the idf above
-        lengths = field_lengths(searcher.reader(), fieldname)
+        lengths = length_bytes(searcher.reader(), fieldname)
         if lengths is not None:
             # Whoosh looks each document's length up through three method calls and a struct unpack.
-            self.dfl = lengths.item
+            self.dfl = LengthLookup(lengths)
 
 
 class BM25(scoring.BM25F):
@@ -70,7 +70,8 @@ class Matches:
 class Evaluator:
     """Evaluates queries against one searcher (its segments, deletions and statistics)."""
 
-    def __init__(self, searcher, live: np.ndarray, cache: PostingsCache, k1: float, b: float):
+    def __init__(self, searcher, live: np.ndarray, cache: PostingsCache, k1: float, b: float,
+                 lengths: dict[str, np.ndarray | None] | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = self.reader.schema
@@ -79,7 +80,8 @@ class Evaluator:
         self.size = len(live)
         self.cache = cache
         self.k1, self.b = k1, b
-        self._lengths: dict[str, np.ndarray | None] = {}
+        # Field → every document's length byte (search.facets.FacetTable.lengths: memory-mapped columns).
+        self._lengths = lengths if lengths is not None else {}
 
     def evaluate(self, q) -> Matches:
         """Every live document ``q`` matches, with its BM25F score."""
@@ -151,7 +153,7 @@ class Evaluator:
         if dl is None:
             dl_ids = np.array([self.reader.doc_field_length(int(d), fieldname, 1) for d in ids], np.float64)
         else:
-            dl_ids = dl[ids]
+            dl_ids = LENGTH_TABLE[dl[ids]]
         scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * dl_ids / avgdl)))
         return Matches(ids, scores * boost if boost != 1 else scores)
 
@@ -195,7 +197,7 @@ class Evaluator:
 
     def _field_lengths(self, fieldname: str) -> np.ndarray | None:
         if fieldname not in self._lengths:
-            parts = [field_lengths(leaf, fieldname) for leaf, _ in self.leaves]
+            parts = [length_bytes(leaf, fieldname) for leaf, _ in self.leaves]
             self._lengths[fieldname] = None if any(p is None for p in parts) else \
                 (np.concatenate(parts) if len(parts) != 1 else parts[0])
         return self._lengths[fieldname]

@@ -92,7 +92,7 @@ class WhooshEngine(SearchEngine):
 
     def _state_for(self, gen: Path, ix, searcher) -> _State:
         table = FacetTable(searcher.reader(), str(gen))
-        evaluator = Evaluator(searcher, table.live, self.postings, BM25_K1, BM25_B)
+        evaluator = Evaluator(searcher, table.live, self.postings, BM25_K1, BM25_B, lengths=table.lengths)
         return _State(gen, ix, searcher, table, evaluator, time.time())
 
     def _current(self) -> _State:
@@ -166,12 +166,18 @@ class WhooshEngine(SearchEngine):
                 matched[found.ids] = True
             final = matched if allowed is None else matched & allowed
             total = int(final.sum())
+            # Each facet is counted under the other facets' filters, over the matching passages only.
+            ids = np.flatnonzero(table.live) if found is None else found.ids
+            every = table.scope(ids)
             facets = {}
             for name in FACET_NAMES:
-                scope = matched
-                for other, mask in masks.items():
-                    if other != name:
-                        scope = scope & mask
+                others = [mask for other, mask in masks.items() if other != name]
+                scope = every
+                if others:
+                    keep = np.ones(len(ids), dtype=bool)
+                    for mask in others:
+                        keep &= mask[ids]
+                    scope = table.scope(ids[keep])
                 facets[name] = table.facet(name, scope, list(selected.get(name, ())), request.limit_for(name))
 
             if found is not None and sort == "relevance":
