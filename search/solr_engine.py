@@ -105,6 +105,36 @@ class SolrEngine:
         schema = self._schema()
         parsed = parse(request.query, schema, request.match)
         warnings = list(parsed.warnings)
+        try:
+            answer, parsed, expansions, spell_words = self._select(request, parsed, schema, warnings)
+        except SolrError as exc:
+            if exc.status != 400:
+                raise
+            # Solr refused the query we wrote (a case the translation gets wrong): plain words instead.
+            warnings.append("searched as plain words because the query failed (Solr: "
+                            f"{str(exc).splitlines()[0][:120]})")
+            parsed = plain_words(request.query, schema, request.match)
+            answer, parsed, expansions, spell_words = self._select(request, parsed, schema, warnings)
+        response = answer["response"]
+        counts = answer.get("facets", {})
+        result_facets = {}
+        for name in FACETS:
+            buckets = {b["val"]: int(b["count"]) for b in counts.get(name, {}).get("buckets", [])}
+            for i, value in enumerate(request.filters.get(name, ())):
+                buckets.setdefault(value, int((counts.get(f"{name}__{i}") or {}).get("count", 0)))
+            result_facets[name] = facet_from_counts(name, buckets, list(request.filters.get(name, ())),
+                                                    request.limit_for(name))
+        terms = _highlight_terms(parsed.query, expansions) if not parsed.match_all else {}
+        analyzer = schema["answer"].analyzer
+        hits = [_hit(doc, terms, analyzer) for doc in response["docs"]]
+        suggestion = self._suggest(answer, parsed, spell_words, schema) if spell_words else None
+        return SearchResult(query=request.query, total=int(response["numFound"]), page=request.page,
+                            per_page=request.per_page, hits=hits, facets=result_facets,
+                            suggestion=suggestion, warnings=warnings, sort=request.sort)
+
+    def _select(self, request, parsed, schema, warnings: list[str]):
+        """One /select for the page, the facets and the spelling candidates; (answer, the parsed query
+        searched, its expansions, the words a correction could replace)."""
         expansions = _Expansions(self.client)
         if parsed.match_all:
             q = "*:*"
@@ -143,23 +173,7 @@ class SolrEngine:
                        ("spellcheck.q", " ".join(dict.fromkeys(spell_words.values()))),
                        ("spellcheck.extendedResults", "true"), ("spellcheck.count", 20),
                        ("spellcheck.collate", "false")]
-        answer = self.client.form("select", params)
-        response = answer["response"]
-        counts = answer.get("facets", {})
-        result_facets = {}
-        for name in FACETS:
-            buckets = {b["val"]: int(b["count"]) for b in counts.get(name, {}).get("buckets", [])}
-            for i, value in enumerate(request.filters.get(name, ())):
-                buckets.setdefault(value, int((counts.get(f"{name}__{i}") or {}).get("count", 0)))
-            result_facets[name] = facet_from_counts(name, buckets, list(request.filters.get(name, ())),
-                                                    request.limit_for(name))
-        terms = _highlight_terms(parsed.query, expansions) if not parsed.match_all else {}
-        analyzer = schema["answer"].analyzer
-        hits = [_hit(doc, terms, analyzer) for doc in response["docs"]]
-        suggestion = self._suggest(answer, parsed, spell_words, schema) if spell_words else None
-        return SearchResult(query=request.query, total=int(response["numFound"]), page=request.page,
-                            per_page=request.per_page, hits=hits, facets=result_facets,
-                            suggestion=suggestion, warnings=warnings, sort=request.sort)
+        return self.client.form("select", params), parsed, expansions, spell_words
 
     # --- did you mean ------------------------------------------------------------------------------
 
