@@ -288,9 +288,11 @@ class SolrEngine:
     def stats(self, top: int = 5) -> dict:
         """Passages, articles, build times and each facet's top values (see ``SearchEngine.stats``)."""
         meta, _ = self._settings()
-        # Every value, so that ties at the cut are broken A–Z as the embedded engine breaks them.
+        # Every value, so that ties at the cut are broken A–Z as the embedded engine breaks them; none
+        # for top=0 (what /healthz asks, often).
+        top = max(0, int(top))
         facets = {name: {"type": "terms", "field": f"facet_{name}", "limit": -1, "mincount": 1}
-                  for name in FACETS}
+                  for name in FACETS} if top else {}
         facets["articles"] = {"type": "query", "q": "doc:article", "domain": {"query": "*:*"}}
         answer = self.client.form("select", [("q", "doc:passage"), ("defType", "lucene"), ("rows", 0),
                                              ("json.facet", json.dumps(facets))])
@@ -307,7 +309,7 @@ class SolrEngine:
             "opened": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "facets": {name: [{"value": v.value, "count": v.count} for v in facet_from_counts(
                 name, {b["val"]: int(b["count"]) for b in (counts.get(name) or {}).get("buckets", [])}, [],
-                max(0, int(top))).values] for name in FACETS},
+                top).values] for name in FACETS},
         }
 
     def close(self) -> None:
