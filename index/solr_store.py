@@ -37,7 +37,7 @@ from index.model import Article
 from index.schema import DEFAULT_STOP_WORDS, SCHEMA_VERSION, STOP_LISTS, stop_list
 from search.solrclient import SolrClient, SolrError
 
-BATCH_DOCS = 2000
+BATCH_DOCS = 1000
 """Documents sent in one update request (whole article blocks: a block is never split)."""
 LOCK_ID = "_lock"
 META_ID = "_meta"
