@@ -8,7 +8,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test install index lint clean bench relevance reliability solr solr-stop
+.PHONY: serve test install index lint clean bench relevance reliability split-quality solr solr-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ bench: $(BENCH_STAMP)
 
 relevance: $(BENCH_STAMP)
 	$(BIN)/python -m bench.relevance
+
+# Splitter quality (docs/parsing.md): question precision/recall/F1, interviewees, publication and intro on
+# the annotated dev set (../shared/corpora/interviews-dev, when present) and the held-out set
+# (tests/fixtures/realworld), with the worst files' missed and extra questions.
+split-quality: $(STAMP)
+	$(BIN)/python -m bench.split_quality --worst 8
 
 # Reliability (docs/reliability.md): the fault tests, 1,000,000 fuzz inputs, 50 SIGKILLed builds and
 # updates, and 10 minutes of load through `interviews serve`. About an hour; figures in var/reliability/.
