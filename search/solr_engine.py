@@ -28,7 +28,7 @@ from index.model import Article, Passage
 from index.schema import TEXT_FIELDS, build_schema
 from index.solr_store import META_ID, SolrStore, article_key, passage_id
 from search import highlight
-from search.engine import SearchEngine
+from search.engine import IndexNotFound, SearchEngine
 from search.query import (
     MAX_EXPANSIONS,
     MAX_FUZZY,
@@ -40,6 +40,7 @@ from search.query import (
 )
 from search.results import Facet, FacetValue, Hit, SearchResult
 from search.solrclient import SolrClient, SolrError
+from search.spelling import best_correction
 
 SNIPPET_CHARS = highlight.SNIPPET_CHARS
 MAX_PER_PAGE = 100
@@ -52,8 +53,6 @@ _SORTS = {
     "newest": "date desc,article asc,number asc",
     "interviewee": "sort_interviewee asc,article asc,number asc",
 }
-MAX_EDITS = 2
-"""Largest edit distance a "did you mean" correction may be from the typed word."""
 STATE_TTL = 5.0
 """Seconds the collection's settings (stop list, build times) are trusted before being read again."""
 
@@ -80,7 +79,14 @@ class SolrEngine(SearchEngine):
         self.store = SolrStore(self.url, self.client)
         self._lock = threading.Lock()
         self._state: tuple[float, dict, str] | None = None
-        self._settings()  # fails here, not at the first search, if the collection cannot be reached
+        # Fails here, not at the first search, as the embedded engine does for a folder without an index.
+        try:
+            meta, _ = self._settings()
+        except SolrError as exc:
+            raise IndexNotFound(f"{self.url}: cannot search this Solr collection: {exc}") from exc
+        if not meta:
+            raise IndexNotFound(f"{self.url}: nothing built into this collection yet; "
+                                f"run `interviews build --index {self.url}` first")
 
     # --- the collection's settings -----------------------------------------------------------------
 
@@ -209,9 +215,10 @@ class SolrEngine(SearchEngine):
             typed = word.lower()
             if typed not in unknown or not candidates.get(typed):
                 continue
-            best = min(candidates[typed], key=lambda c: (_edits(typed, c[0]), -c[1], c[0]))
-            if _edits(typed, best[0]) <= MAX_EDITS and best[0] != typed:
-                fixes[span] = best[0]
+            used = dict(candidates[typed])
+            best = best_correction(typed, used, used.__getitem__)
+            if best is not None:
+                fixes[span] = best
         if not fixes:
             return None
         out = parsed.cleaned
@@ -563,13 +570,6 @@ def _levenshtein(a: str, b: str) -> int:
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
         prev = cur
     return prev[-1]
-
-
-def _edits(a: str, b: str) -> int:
-    """Optimal string alignment distance (the embedded engine's measure for corrections)."""
-    from search.engine import _edits as edits
-
-    return edits(a, b)
 
 
 @functools.lru_cache(maxsize=4)

@@ -28,8 +28,10 @@ NODES_TTL = 30.0
 """Seconds before the list of live nodes is asked for again."""
 
 
-class SolrError(Exception):
-    """Solr answered with an error (``status`` is the HTTP status; 0 when no node could be reached)."""
+class SolrError(OSError):
+    """Solr answered with an error (``status`` is the HTTP status; 0 when no node could be reached).
+
+    An ``OSError``: to a caller it is input/output with the index gone wrong, as a full disk is."""
 
     def __init__(self, message: str, status: int = 0):
         super().__init__(message)
