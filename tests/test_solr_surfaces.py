@@ -98,3 +98,12 @@ def test_readme_python_example_runs_on_the_cluster(site, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "voyagela/000_713f14fa217934a6 4 Jinsui Song" in result.stdout
     assert "did you mean: animation" in result.stdout
+
+
+def test_bench_runs_on_the_cluster(site, tmp_path):
+    """`make bench BENCH_ENGINE=solr`, tiny: both engines built from one corpus, every query class timed."""
+    out = subprocess.run([sys.executable, "-m", "bench.speed", "--engine", "solr", "--solr", site["url"],
+                          "--articles", "20", "--quick", "--quiet", "--work", str(tmp_path)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert "| common_word |" in out.stdout and "passages/s" in out.stdout
