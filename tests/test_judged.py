@@ -1,0 +1,63 @@
+"""The judged interview set (bench/judged): its files are well-formed and its harness runs end to end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bench import judged
+from index.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+def test_queries_and_qrels_are_well_formed():
+    queries = judged.load_queries()
+    qrels = judged.load_qrels()
+    assert len(queries) >= 40
+    assert judged.problems(queries, qrels) == []
+    assert {q.persona for q in queries} >= {"editor", "journalist", "researcher", "festival programmer"}
+    graded = [q for q in queries if q.id in qrels]
+    assert graded, "no query is judged"
+    for q in graded:
+        assert 2 in qrels[q.id].values(), f"{q.id} has no highly relevant passage"
+
+
+def test_judged_passages_exist_in_the_corpus():
+    files = {p.relative_to(CORPUS).with_suffix("").as_posix() for p in CORPUS.rglob("*.*")}
+    missing = {pid for per in judged.load_qrels().values() for pid in per if pid.split("#")[0] not in files}
+    assert not missing, sorted(missing)[:5]
+
+
+def _mini_corpus(tmp_path: Path, qids: list[str]) -> Path:
+    """The corpus files of every passage judged for ``qids`` (plus their publication.yml)."""
+    qrels = judged.load_qrels()
+    corpus = tmp_path / "corpus"
+    for article in {pid.split("#")[0] for q in qids for pid in qrels[q]}:
+        src = next(CORPUS.glob(article + ".*"))
+        dst = corpus / src.relative_to(CORPUS)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, dst)
+        meta = src.parent / "publication.yml"
+        if meta.exists() and not (dst.parent / "publication.yml").exists():
+            shutil.copy(meta, dst.parent / "publication.yml")
+    return corpus
+
+
+def test_harness_scores_every_engine_and_pools_unjudged(tmp_path):
+    queries = [q for q in judged.load_queries() if q.id in judged.load_qrels()][:3]
+    corpus = _mini_corpus(tmp_path, [q.id for q in queries])
+    build(corpus, tmp_path / "index")
+    data = judged.report(tmp_path / "index", corpus, tmp_path, queries=queries)
+    assert data["queries"] == 3
+    assert set(data["engines"]) == set(judged.ENGINES)
+    for scores in data["engines"].values():
+        assert 0 <= scores["ndcg_10"] <= 1 and 0 <= scores["mrr"] <= 1
+        # The corpus holds the judged passages' articles, so every engine finds judged passages.
+        assert scores["judged_10"] > 0 and scores["ndcg_10"] > 0
+    assert "| bm25s |" in judged.render(data)
+
+    # A passage nobody judged shows up in the pool as soon as an engine returns it.
+    ranked = {"ours": {queries[0].id: ["usesthis/nobody#1", *judged.load_qrels()[queries[0].id]]}}
+    assert judged.unjudged(ranked, judged.load_qrels()) == {queries[0].id: ["usesthis/nobody#1"]}
