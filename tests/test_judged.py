@@ -61,3 +61,15 @@ def test_harness_scores_every_engine_and_pools_unjudged(tmp_path):
     # A passage nobody judged shows up in the pool as soon as an engine returns it.
     ranked = {"ours": {queries[0].id: ["usesthis/nobody#1", *judged.load_qrels()[queries[0].id]]}}
     assert judged.unjudged(ranked, judged.load_qrels()) == {queries[0].id: ["usesthis/nobody#1"]}
+
+
+def test_graded_sheet_merges_and_ungraded_is_refused(tmp_path):
+    queries = judged.load_queries()[:1]
+    sheet = judged.grading_sheet({queries[0].id: ["usesthis/nobody#1", "usesthis/somebody#2"]}, queries, [])
+    assert sheet.count(" ?") == 2 and queries[0].narrative in sheet
+    grades, left = judged.read_sheet(sheet)
+    assert grades == {} and len(left) == 2
+    graded = sheet.replace("usesthis/nobody#1 ?", "usesthis/nobody#1 2").replace(
+        "usesthis/somebody#2 ?", "usesthis/somebody#2 0")
+    assert judged.read_sheet(graded) == (
+        {queries[0].id: {"usesthis/nobody#1": 2, "usesthis/somebody#2": 0}}, [])

@@ -3,6 +3,7 @@
     python -m bench.judged evaluate                 # nDCG@10 and MRR for ours and the baselines
     python -m bench.judged pool                     # passages in any engine's top 20 not judged yet
     python -m bench.judged pool --sheet FILE        # the same, shuffled, with their text, for grading
+    python -m bench.judged merge FILE               # add the grades filled into a sheet to qrels.txt
     python -m bench.judged check                    # the files are well-formed
 
 Files beside this module: ``queries.yml`` (id, persona, text, narrative), ``qrels.txt`` (TREC:
@@ -293,6 +294,22 @@ def grading_sheet(missing: dict[str, list[str]], queries: list[Query], articles:
     return "\n".join(out)
 
 
+SHEET_LINE = re.compile(r"^\[\d+\] GRADE (\S+) (\S+) (\S+)\s*$", re.M)
+
+
+def read_sheet(text: str) -> tuple[dict[str, dict[str, int]], list[str]]:
+    """The grades filled into a :func:`grading_sheet` (``?`` replaced by 0, 1 or 2):
+    (query id → {passage id: grade}, passages still ungraded as ``query passage``)."""
+    grades: dict[str, dict[str, int]] = {}
+    left = []
+    for qid, pid, grade in SHEET_LINE.findall(text):
+        if grade.isdigit() and int(grade) in GRADES:
+            grades.setdefault(qid, {})[pid] = int(grade)
+        else:
+            left.append(f"{qid} {pid}")
+    return grades, left
+
+
 def _shorten(text: str, query: str, max_chars: int, around: int = 160) -> str:
     """``text`` if short; else its first ``max_chars`` characters and, from the rest, the stretches
     around words that start like a query word (first five letters), so a long hardware list still shows
@@ -301,6 +318,7 @@ def _shorten(text: str, query: str, max_chars: int, around: int = 160) -> str:
         return text
     head, rest = text[:max_chars], text[max_chars:]
     stems = {w[:5] for w in re.findall(r"\w+", query.lower()) if len(w) > 2}
+    stems |= {w.lower() for w in re.findall(r"\b[A-Z]{2}\b", query)}  # acronyms: LA, UK, TV
     spans: list[list[int]] = []
     for m in re.finditer(r"\w+", rest):
         if m.group().lower()[:5] in stems or (len(m.group()) <= 2 and m.group().lower() in stems):

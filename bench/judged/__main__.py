@@ -12,7 +12,8 @@ from bench import judged
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.judged", description=judged.__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("pool", "evaluate", "check"))
+    parser.add_argument("command", choices=("pool", "merge", "evaluate", "check"))
+    parser.add_argument("sheet_file", nargs="?", type=Path, help="merge: a graded sheet from pool --sheet")
     parser.add_argument("--index", type=Path, default=Path("var/index"),
                         help="our index, built from --corpus as shipped (default var/index: `make index`)")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
@@ -42,6 +43,19 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(problems) or f"ok: {len(queries)} queries ({graded} judged), "
               f"{sum(map(len, qrels.values()))} judgments")
         return 1 if problems else 0
+    if args.command == "merge":
+        if args.sheet_file is None:
+            parser.error("merge needs the graded sheet: python -m bench.judged merge FILE")
+        grades, left = judged.read_sheet(args.sheet_file.read_text(encoding="utf-8"))
+        if left:
+            print(f"bench.judged: {len(left)} passages in {args.sheet_file} have no grade yet "
+                  f"(e.g. {left[0]}); nothing merged", file=sys.stderr)
+            return 1
+        for qid, per in grades.items():
+            qrels.setdefault(qid, {}).update(per)
+        judged.write_qrels(qrels, order=[q.id for q in judged.load_queries()])
+        print(f"merged {sum(map(len, grades.values()))} grades for {len(grades)} queries into {judged.QRELS}")
+        return 0
     if args.command == "pool":
         articles = judged.parse_corpus(args.corpus)
         ranked = judged.runs(queries, args.index, args.corpus, args.work, args.depth, engines, articles)
