@@ -92,16 +92,9 @@ Ranker = Callable[[str, int], list[str]]
 
 def parse_corpus(corpus: Path) -> list:
     """Every article of ``corpus`` through our read → split → enrich pipeline (bad files skipped)."""
-    from index.corpus import iter_article_files, parse_file
-    from index.model import ArticleError
+    from bench.speed import parse_corpus as parse
 
-    articles = []
-    for path in sorted(iter_article_files(corpus)):
-        try:
-            articles.append(parse_file(path, corpus_root=corpus))
-        except ArticleError:
-            continue  # the build reports these; the baselines skip them too
-    return articles
+    return parse(corpus)[0]
 
 
 def ours(index_dir: Path, match: str = "all") -> tuple[Ranker, Callable[[], None]]:
