@@ -5,11 +5,21 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+from searchkit import FIXTURE_CORPUS, SEED_FOLDERS, USESTHIS
+
 from bench import judged
 from index.build import build
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus"
+needs_usesthis = pytest.mark.skipif(not USESTHIS.is_dir(), reason="../shared/corpora/usesthis is missing")
+
+
+def _source(article_id: str) -> Path | None:
+    """Where a test finds an article of ``corpus/`` without reading the live folder: the seeds' copies in
+    ``tests/fixtures/corpus``, The Setup's in ``../shared/corpora/usesthis``."""
+    folder, _, name = article_id.partition("/")
+    base = FIXTURE_CORPUS / folder if folder in SEED_FOLDERS else USESTHIS if folder == "usesthis" else None
+    return next(base.glob(name + ".*"), None) if base else None
 
 
 def test_queries_and_qrels_are_well_formed():
@@ -24,27 +34,28 @@ def test_queries_and_qrels_are_well_formed():
         assert 2 in qrels[q.id].values(), f"{q.id} has no highly relevant passage"
 
 
+@needs_usesthis
 def test_judged_passages_exist_in_the_corpus():
-    files = {p.relative_to(CORPUS).with_suffix("").as_posix() for p in CORPUS.rglob("*.*")}
-    missing = {pid for per in judged.load_qrels().values() for pid in per if pid.split("#")[0] not in files}
+    articles = {pid.split("#")[0] for per in judged.load_qrels().values() for pid in per}
+    missing = {a for a in articles if _source(a) is None}
     assert not missing, sorted(missing)[:5]
 
 
 def _mini_corpus(tmp_path: Path, qids: list[str]) -> Path:
-    """The corpus files of every passage judged for ``qids`` (plus their publication.yml)."""
+    """The articles of every passage judged for ``qids``, each folder with its publication.yml."""
     qrels = judged.load_qrels()
     corpus = tmp_path / "corpus"
     for article in {pid.split("#")[0] for q in qids for pid in qrels[q]}:
-        src = next(CORPUS.glob(article + ".*"))
-        dst = corpus / src.relative_to(CORPUS)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(src, dst)
-        meta = src.parent / "publication.yml"
-        if meta.exists() and not (dst.parent / "publication.yml").exists():
-            shutil.copy(meta, dst.parent / "publication.yml")
+        folder = corpus / article.split("/")[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(_source(article), folder)
+        meta = FIXTURE_CORPUS / "usesthis.yml" if folder.name == "usesthis" else \
+            FIXTURE_CORPUS / folder.name / "publication.yml"
+        shutil.copy(meta, folder / "publication.yml")
     return corpus
 
 
+@needs_usesthis
 def test_harness_scores_every_engine_and_pools_unjudged(tmp_path):
     queries = [q for q in judged.load_queries() if q.id in judged.load_qrels()][:3]
     corpus = _mini_corpus(tmp_path, [q.id for q in queries])
