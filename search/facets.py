@@ -102,6 +102,7 @@ class FacetTable:
         self._index: dict[str, dict[str, int]] = {}
         self._live_counts: dict[str, np.ndarray] = {}
         self._interviewee_rank: np.ndarray | None = None
+        self._latest: dict[str, np.ndarray] = {}
 
         # Sort keys and lengths: the mapped arrays themselves for one segment.
         if single:
@@ -110,7 +111,6 @@ class FacetTable:
             self.article_rank = columns.article
             self.date_rank = columns.date
             self.lengths: dict[str, np.ndarray | None] = dict(columns.lengths)
-            self.latest = {name: columns.facets[name].latest for name in FACET_NAMES}
         else:
             self.numbers = self._concat([c.number for c, _ in self._segments], np.int64)
             self.article_rank = self._ranks([(c.articles, c.article) for c, _ in self._segments])
@@ -120,14 +120,7 @@ class FacetTable:
             fields = set.intersection(*(set(c.lengths) for c, _ in self._segments))
             self.lengths = {f: self._concat([c.lengths[f] for c, _ in self._segments], np.uint8)
                             for f in fields}
-            self.latest = {}
-            for name in FACET_NAMES:
-                latest = np.full(len(self.values[name]), -1, dtype=np.int64)
-                for remap, dates, (c, _) in zip(self._remap[name], date_maps, self._segments, strict=True):
-                    seg_latest = np.asarray(c.facets[name].latest, dtype=np.int64)
-                    has = seg_latest >= 0
-                    np.maximum.at(latest, remap[has], dates[seg_latest[has]])
-                self.latest[name] = latest
+            self._date_maps = date_maps
 
     @staticmethod
     def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
@@ -165,6 +158,21 @@ class FacetTable:
                 ranks[has + offset] = np.minimum.reduceat(local, offsets[has])
             self._interviewee_rank = ranks
         return self._interviewee_rank
+
+    def latest(self, name: str) -> np.ndarray:
+        """Per value number of facet ``name``, the date rank of its newest passage (-1: undated)."""
+        found = self._latest.get(name)
+        if found is None:
+            if len(self._segments) == 1:
+                found = np.asarray(self._segments[0][0].facets[name].latest, dtype=np.int64)
+            else:
+                found = np.full(len(self.values[name]), -1, dtype=np.int64)
+                for i, (columns, _) in enumerate(self._segments):
+                    seg_latest = np.asarray(columns.facets[name].latest, dtype=np.int64)
+                    has = seg_latest >= 0
+                    np.maximum.at(found, self._remap[name][i][has], self._date_maps[i][seg_latest[has]])
+            self._latest[name] = found
+        return found
 
     def _global(self, name: str, segment: int, local: np.ndarray) -> np.ndarray:
         """Segment ``segment``'s value numbers of facet ``name`` → the table's."""
@@ -239,8 +247,7 @@ class FacetTable:
     def facet(self, name: str, scope: Scope | np.ndarray, selected: list[str], limit: int | None) -> Facet:
         """The top ``limit`` values by count (all when None) plus every selected value, even at 0.
 
-        Among equal counts the value of the newest passage comes first, then A-Z. ``scope`` as for
-        :meth:`counts`.
+        Equal counts are listed A-Z. ``scope`` as for :meth:`counts`.
         """
         counts = self.counts(name, scope)
         nonzero = np.flatnonzero(counts)
@@ -252,10 +259,9 @@ class FacetTable:
             candidates = nonzero[counts[nonzero] >= threshold]
         else:
             candidates = nonzero
-        names, latest = self.values[name], self.latest[name]
-        # Most passages first; among equal counts the value of the newest article first (ten interviewees
-        # with four passages each say more as "the latest" than as "the first ten from A"), then A-Z.
-        order = sorted(candidates.tolist(), key=lambda i: (-counts[i], -latest[i], names[i].casefold()))
+        names = self.values[name]
+        # Most frequent first, then alphabetical: stable and readable.
+        order = sorted(candidates.tolist(), key=lambda i: (-counts[i], names[i].casefold()))
         shown = order if limit is None else order[:limit]
         chosen = set(selected)
         values = [FacetValue(names[i], int(counts[i]), names[i] in chosen) for i in shown]

@@ -123,6 +123,11 @@ def test_filters_and_sort_keys_match_whoosh(index_dir):
         ranks = table.article_rank[live]
         # Ranks order passages as their article ids sort.
         assert [a for _, a in sorted(zip(ranks.tolist(), articles, strict=True))] == sorted(articles)
+        dates = np.asarray(table.date_rank)
+        for name in ("publication", "topic"):
+            for vid, value in enumerate(table.values[name]):
+                docs = list(reader.postings(FACET_PREFIX + name, value).all_ids())
+                assert table.latest(name)[vid] == max(dates[docs]), (name, value)
         numbers = [searcher.stored_fields(d)["number"] for d in live]
         order = np.argsort(np.asarray(table.numbers)[live], kind="stable")
         assert [numbers[i] for i in order] == sorted(numbers)
