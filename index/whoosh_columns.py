@@ -14,7 +14,6 @@ once, beside the segment, as plain ``.npy`` files::
         facet.<name>.offsets.npy   int32, passages + 1: passage d has values[offsets[d]:offsets[d + 1]]
         facet.<name>.values.npy    int32 value numbers (indexes into the facet's values in meta.json)
         facet.<name>.docs.npy      int32, the passage of each entry of values (one pass counts them all)
-        facet.<name>.latest.npy    int32 per value: the newest date (index into meta's dates) it occurs at
         article.npy, date.npy      int32 per passage: index into meta's articles / dates
         number.npy                 int64 per passage: the passage number (Whoosh's sortable form)
         length.<field>.npy         uint8 per passage: Whoosh's one-byte field length (0: none)
@@ -55,7 +54,6 @@ class FacetColumn:
     offsets: np.ndarray
     values: np.ndarray
     docs: np.ndarray
-    latest: np.ndarray
 
 
 @dataclass
@@ -106,9 +104,7 @@ def compute_columns(leaf) -> SegmentColumns:
         docs, values = docs[order], values[order]
         offsets = np.zeros(size + 1, np.int32)
         np.cumsum(np.bincount(docs, minlength=size), out=offsets[1:])
-        latest = np.full(len(names), -1, np.int32)
-        np.maximum.at(latest, values, date[docs])
-        facets[name] = FacetColumn(names, offsets, values, docs, latest)
+        facets[name] = FacetColumn(names, offsets, values, docs)
     lengths = {}
     for field, spec in leaf.schema.items():
         if spec.scorable:
@@ -132,7 +128,7 @@ def _save(columns: SegmentColumns, folder: Path) -> None:
     try:
         arrays = {"article": columns.article, "date": columns.date, "number": columns.number}
         for name, facet in columns.facets.items():
-            for part in ("offsets", "values", "docs", "latest"):
+            for part in ("offsets", "values", "docs"):
                 arrays[f"facet.{name}.{part}"] = getattr(facet, part)
         for field, raw in columns.lengths.items():
             arrays[f"length.{field}"] = raw
@@ -162,7 +158,7 @@ def _load(folder: Path) -> SegmentColumns | None:
         def load(key: str) -> np.ndarray:
             return np.load(folder / f"{key}.npy", mmap_mode="r")
 
-        parts = ("offsets", "values", "docs", "latest")
+        parts = ("offsets", "values", "docs")
         facets = {name: FacetColumn(meta["facets"][name], *(load(f"facet.{name}.{part}") for part in parts))
                   for name in FACET_NAMES}
         return SegmentColumns(meta["size"], facets, meta["articles"], load("article"), meta["dates"],

@@ -429,7 +429,7 @@ RUN_TERMS = 4_096
 class _TermPool(PostingPool):
     """``PostingPool`` that groups postings by (field, term) in arrays instead of pooling tuples.
 
-    ``_terms[(field, term)]`` is ``(document numbers, weights, values)``. Past :attr:`max_items`
+    ``_fields[field][term]`` is ``(document numbers, weights, values)``. Past :attr:`max_items`
     postings the pool is written to disk as one run of whole terms in sorted order (batches of
     :data:`RUN_TERMS`); :meth:`terms` merges the runs and what is still in memory term by term.
     """
@@ -437,18 +437,21 @@ class _TermPool(PostingPool):
     def __init__(self, tempstore, segment, limitmb: int = 128):
         super().__init__(tempstore, segment, limitmb=limitmb)
         self.max_items = max(1, limitmb * 1024 * 1024 // POSTING_BYTES)
-        self._terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
+        # A dict per field keyed by the term's bytes: no tuple to build and hash per posting.
+        self._fields: dict[str, dict[bytes, tuple[array, array, list]]] = {}
         self._unordered: set[tuple[str, bytes]] = set()
         self._count = 0
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
-        key = (fieldname, tbytes)
-        postings = self._terms.get(key)
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        postings = terms.get(tbytes)
         if postings is None:
-            postings = self._terms[key] = (array("I"), array("d"), [])
+            postings = terms[tbytes] = (array("I"), array("d"), [])
         elif docnum <= postings[0][-1]:
-            self._unordered.add(key)  # e.g. segments merged out of order: sort this term fully
+            self._unordered.add((fieldname, tbytes))  # e.g. segments merged out of order: sort it fully
         postings[0].append(docnum)
         postings[1].append(weight)
         postings[2].append(vbytes)
@@ -459,15 +462,16 @@ class _TermPool(PostingPool):
         ``SegmentWriter.add_document`` does with :meth:`add` but without a tuple and a call per posting.
         Returns the sum of their frequencies (the field's length) and the last posting's value
         (``vbytes`` when there is none: Whoosh reuses that variable for the spelling postings)."""
-        terms, unordered = self._terms, self._unordered
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
         length = count = 0
         for tbytes, freq, weight, vbytes in items:
-            key = (fieldname, tbytes)
-            postings = terms.get(key)
+            postings = terms.get(tbytes)
             if postings is None:
-                postings = terms[key] = (array("I"), array("d"), [])
+                postings = terms[tbytes] = (array("I"), array("d"), [])
             elif docnum <= postings[0][-1]:
-                unordered.add(key)
+                self._unordered.add((fieldname, tbytes))
             postings[0].append(docnum)
             postings[1].append(weight * fieldboost)
             postings[2].append(vbytes)
@@ -489,16 +493,19 @@ class _TermPool(PostingPool):
 
     def _take(self):
         """The pooled terms in sorted order as (key, docs, weights, values), emptying the pool."""
-        terms, unordered = self._terms, self._unordered
-        self._terms, self._unordered, self._count = {}, set(), 0
-        for key in sorted(terms):
-            docs, weights, values = terms.pop(key)
-            if key in unordered:
-                docs, weights, values = _sorted_postings(docs, weights, values)
-            yield key, docs, weights, values
+        fields, unordered = self._fields, self._unordered
+        self._fields, self._unordered, self._count = {}, set(), 0
+        for fieldname in sorted(fields):
+            terms = fields.pop(fieldname)
+            for tbytes in sorted(terms):
+                docs, weights, values = terms.pop(tbytes)
+                key = (fieldname, tbytes)
+                if key in unordered:
+                    docs, weights, values = _sorted_postings(docs, weights, values)
+                yield key, docs, weights, values
 
     def save(self) -> None:
-        if self._terms:
+        if self._fields:
             path, f = self._new_run()
             with f:
                 terms = self._take()

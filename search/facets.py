@@ -102,7 +102,6 @@ class FacetTable:
         self._index: dict[str, dict[str, int]] = {}
         self._live_counts: dict[str, np.ndarray] = {}
         self._interviewee_rank: np.ndarray | None = None
-        self._latest: dict[str, np.ndarray] = {}
 
         # Sort keys and lengths: the mapped arrays themselves for one segment.
         if single:
@@ -114,13 +113,10 @@ class FacetTable:
         else:
             self.numbers = self._concat([c.number for c, _ in self._segments], np.int64)
             self.article_rank = self._ranks([(c.articles, c.article) for c, _ in self._segments])
-            date_maps = self._rank_maps([c.dates for c, _ in self._segments])
-            self.date_rank = self._concat([m[c.date] for m, (c, _) in
-                                           zip(date_maps, self._segments, strict=True)], np.int64)
+            self.date_rank = self._ranks([(c.dates, c.date) for c, _ in self._segments])
             fields = set.intersection(*(set(c.lengths) for c, _ in self._segments))
             self.lengths = {f: self._concat([c.lengths[f] for c, _ in self._segments], np.uint8)
                             for f in fields}
-            self._date_maps = date_maps
 
     @staticmethod
     def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
@@ -158,21 +154,6 @@ class FacetTable:
                 ranks[has + offset] = np.minimum.reduceat(local, offsets[has])
             self._interviewee_rank = ranks
         return self._interviewee_rank
-
-    def latest(self, name: str) -> np.ndarray:
-        """Per value number of facet ``name``, the date rank of its newest passage (-1: undated)."""
-        found = self._latest.get(name)
-        if found is None:
-            if len(self._segments) == 1:
-                found = np.asarray(self._segments[0][0].facets[name].latest, dtype=np.int64)
-            else:
-                found = np.full(len(self.values[name]), -1, dtype=np.int64)
-                for i, (columns, _) in enumerate(self._segments):
-                    seg_latest = np.asarray(columns.facets[name].latest, dtype=np.int64)
-                    has = seg_latest >= 0
-                    np.maximum.at(found, self._remap[name][i][has], self._date_maps[i][seg_latest[has]])
-            self._latest[name] = found
-        return found
 
     def _global(self, name: str, segment: int, local: np.ndarray) -> np.ndarray:
         """Segment ``segment``'s value numbers of facet ``name`` → the table's."""
