@@ -1,6 +1,6 @@
 """Speed benchmark: build, cold open, memory of a search process, add-one-article, query latency per class
 and web throughput, with tantivy, SQLite FTS5 and plain Whoosh measured in the same run on the same parsed
-passages (plain Whoosh only up to ``--plain-max-articles``: it needs hours at a million passages).
+passages (plain Whoosh only up to ``--plain-max-articles``, 10,000 by default: it needs hours at a million passages).
 
     python -m bench.speed --articles 10000            # what `make bench` runs
     python -m bench.speed --articles 30 --quick       # the smoke test: tiny, no web, no files in docs/
@@ -728,8 +728,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plain-queries", type=int, default=3,
                         help="queries per class for plain Whoosh, one round, no warm-up (default 3: "
                              "it takes tens of seconds per common word at 100k passages)")
-    parser.add_argument("--plain-max-articles", type=int, default=30000,
-                        help="build and query plain Whoosh only up to this many articles (default 30000: "
+    parser.add_argument("--plain-max-articles", type=int, default=10000,
+                        help="build and query plain Whoosh only up to this many articles (default 10000: "
                              "its build and common-word queries take hours at a million passages)")
     parser.add_argument("--memory-searches", type=int, default=200,
                         help="searches a fresh process answers before its memory is read (default 200)")
