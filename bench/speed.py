@@ -1,6 +1,7 @@
 """Speed benchmark: build, cold open, memory of a search process, add-one-article, query latency per class
 and web throughput, with tantivy, SQLite FTS5 and plain Whoosh measured in the same run on the same parsed
-passages (plain Whoosh only up to ``--plain-max-articles``, 10,000 by default: it needs hours at a million passages).
+passages (plain Whoosh only up to ``--plain-max-articles``, 10,000 by default: it needs hours at a
+million passages).
 
     python -m bench.speed --articles 10000            # what `make bench` runs
     python -m bench.speed --articles 30 --quick       # the smoke test: tiny, no web, no files in docs/
