@@ -107,7 +107,15 @@ def mark(text: str, terms: set[str], analyzer, maxchars: int | None = None) -> s
             # The window holding the most distinct matched words; the earliest on ties.
             best, best_score = 0, -1
             for i, (s, _e, _t) in enumerate(spans):
-                within = {t for (s2, e2, t) in spans[i:] if e2 <= s + maxchars - CONTEXT_CHARS}
+                limit = s + maxchars - CONTEXT_CHARS
+                within = set()
+                # Spans come in text order: once one starts past the window, none after it fits (this
+                # kept a 64-prefix query's snippets linear in the matches, not quadratic).
+                for s2, e2, t in spans[i:]:
+                    if s2 >= limit:
+                        break
+                    if e2 <= limit:
+                        within.add(t)
                 if len(within) > best_score:
                     best, best_score = i, len(within)
             start = _snap_start(text, max(0, spans[best][0] - CONTEXT_CHARS))

@@ -17,8 +17,10 @@ from whoosh import qparser, query
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query.terms import MultiTerm
 
+from index import whoosh_internals
 from index.facets import FACET_NAMES, canonical_name
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
+from search.budget import Budget
 from search.request import MATCHES
 
 MAX_QUERY_CHARS = 1000
@@ -35,7 +37,18 @@ MAX_FUZZY_CHARS = 20
 MAX_FUZZY_WORDS = 4
 """Fuzzy words allowed in one query; later ones are searched exactly."""
 MAX_EXPANSIONS = 200
-"""A prefix or fuzzy word matches at most this many different indexed words."""
+"""A prefix or fuzzy word matches at most this many different indexed words per field (the most frequent)."""
+MAX_QUERY_EXPANSIONS = 1000
+"""All the prefix and fuzzy words of one query share about this many indexed words per field: each keeps
+its most frequent ``MAX_QUERY_EXPANSIONS // words`` (at most ``MAX_EXPANSIONS``, at least
+``MIN_EXPANSIONS``), so up to five such words keep ``MAX_EXPANSIONS`` each. Reading and adding up the
+postings of the words a prefix stands for costs time in proportion to their number."""
+MIN_EXPANSIONS = 10
+"""However many prefix and fuzzy words a query has, each keeps at least this many indexed words."""
+EXPANSION_SHARE = 0.5
+"""Share of a search's deadline that expanding its prefix and fuzzy words may take; matching gets the rest."""
+STEMS_MEMO_SIZE = 200_000
+"""Words whose analysis :func:`expand_words` may remember between searches (forgotten all at once)."""
 
 SEARCHABLE_FIELDS = TEXT_FIELDS + tuple(name for name in FACET_NAMES if name not in TEXT_FIELDS)
 TEXT_FIELD_ALIASES = {"q": "question", "questions": "question", "a": "answer", "answers": "answer"}
@@ -321,14 +334,54 @@ class TermSet(MultiTerm):
         return ListMatcher(sorted(ids), all_weights=self.boost)
 
 
-def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
+def expand_words(q: query.Query, reader, budget: Budget | None = None,
+                 stems: dict | None = None) -> tuple[query.Query, list[str]]:
     """Turn ``prefix*`` and ``fuzzy~`` words into :class:`TermSet` queries that work on stemmed fields.
 
     The index holds stems ("animation" → ``anim``), so ``animati*`` or ``animaton~`` would find nothing
     by themselves. Such words are also matched against the unstemmed spelling words of the field, and
-    the stems of the words found are searched. At most :data:`MAX_EXPANSIONS` terms, the most frequent.
+    the stems of the words found are searched. Each keeps at most :data:`MAX_EXPANSIONS` terms per field,
+    the most frequent, and all of a query's together about :data:`MAX_QUERY_EXPANSIONS` (each its share,
+    at least :data:`MIN_EXPANSIONS`). With a ``budget`` whose deadline passes, the words not expanded yet
+    match nothing (under a NOT: everything, so that nothing that should be excluded is shown).
+    ``stems`` may keep (field, word) → its terms across calls on the same index (at most
+    :data:`STEMS_MEMO_SIZE` entries): what a word analyses to never changes for an index.
     """
     warnings: list[str] = []
+    budget = budget if budget is not None else Budget(None)
+    # A word searched in several fields is one word here: each of its fields gets the word's share.
+    words = {(type(leaf), leaf.text) for leaf in q.leaves()
+             if isinstance(leaf, (query.Prefix, query.FuzzyTerm))}
+    if not words:
+        return q, warnings
+    share = max(MIN_EXPANSIONS, min(MAX_EXPANSIONS, MAX_QUERY_EXPANSIONS // len(words)))
+    negative = {id(leaf) for leaf in _negative_leaves(q)}
+    walks: dict[tuple, dict[str, int | None]] = {}  # one walk per field and word, shared by fields
+    dfas: dict[tuple, object] = {}
+    stems = stems if stems is not None else {}
+
+    def walk(fieldname: str, text: str, fuzzy: bool, maxdist: int, prefix: int) -> dict[str, int | None]:
+        """The field's terms matching the word, with their document counts when the walk gave them."""
+        key = (fieldname, text, fuzzy, maxdist, prefix)
+        if key not in walks:
+            if fuzzy:
+                dfa = dfas.get((text, maxdist, prefix))
+                if dfa is None:
+                    dfa = whoosh_internals.levenshtein_dfa(text, maxdist, prefix)
+                    dfas[(text, maxdist, prefix)] = dfa
+                walks[key] = dict.fromkeys(whoosh_internals.words_within(reader, fieldname, dfa))
+            else:
+                walks[key] = whoosh_internals.prefix_terms(reader, fieldname, text)
+        return walks[key]
+
+    def stems_of(field: str, analyzer, word: str) -> tuple[str, ...]:
+        key = (field, word)
+        found = stems.get(key)
+        if found is None:
+            if len(stems) >= STEMS_MEMO_SIZE:
+                stems.clear()
+            found = stems[key] = tuple(token.text for token in analyzer(word, mode="query"))
+        return found
 
     def expand(leaf: query.Query) -> query.Query:
         if not isinstance(leaf, (query.Prefix, query.FuzzyTerm)):
@@ -336,6 +389,8 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
         field = leaf.fieldname
         if field not in reader.schema:
             return leaf
+        if budget.stop(EXPANSION_SHARE):
+            return query.Every() if id(leaf) in negative else query.NullQuery
         fuzzy = isinstance(leaf, query.FuzzyTerm)
         # "word~1/5" asks for a 5-letter exact prefix; longer than the word, Whoosh's automaton raised
         # IndexError (found by bench/fuzz_long.py).
@@ -345,23 +400,25 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
         maxdist = min(leaf.maxdist, MAX_FUZZY) if fuzzy else 0
         if fuzzy and len(leaf.text) > MAX_FUZZY_CHARS:
             return query.Term(field, leaf.text, boost=leaf.boost)
-        # The field's own terms (stems), as Whoosh would expand them ...
-        found = (reader.terms_within(field, leaf.text, maxdist, prefix=prefix) if fuzzy
-                 else reader.expand_prefix(field, leaf.text))
-        terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in found}
+        # The field's own terms, as Whoosh would expand them (for a fuzzy word Whoosh walks the field's
+        # spelling twin when it has one) ...
+        fieldobj = reader.schema[field]
+        own = walk(fieldobj.spelling_fieldname(field) if fuzzy else field, leaf.text, fuzzy, maxdist, prefix)
+        terms = set(own)
         # ... plus the stems of the unstemmed words that match, where the field has a spelling twin.
         spell = f"spell_{field}"
         if spell in reader.schema:
-            words = (reader.terms_within(spell, leaf.text, maxdist, prefix=prefix) if fuzzy
-                     else reader.expand_prefix(spell, leaf.text))
-            analyzer = reader.schema[field].analyzer
-            for word in words:
-                word = word.decode("utf-8") if isinstance(word, bytes) else word
-                terms.update(token.text for token in analyzer(word, mode="query"))
-        if len(terms) > MAX_EXPANSIONS:
-            warnings.append(f"{leaf.text!r} matches {len(terms)} words; searched the {MAX_EXPANSIONS} "
-                            f"most frequent")
-            terms = set(sorted(terms, key=lambda t: (-reader.doc_frequency(field, t), t))[:MAX_EXPANSIONS])
+            for word in walk(spell, leaf.text, fuzzy, maxdist, prefix):
+                terms.update(stems_of(field, fieldobj.analyzer, word))
+        if len(terms) > share:
+            warnings.append(f"{leaf.text!r} matches {len(terms)} words; searched the {share} most frequent")
+            counts = own if not fuzzy else {}
+
+            def frequency(term: str) -> int:
+                count = counts.get(term)
+                return count if count is not None else reader.doc_frequency(field, term)
+
+            terms = set(sorted(terms, key=lambda t: (-frequency(t), t))[:share])
         texts = sorted(terms)
         if not texts:
             return query.NullQuery
@@ -372,6 +429,21 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
 
     expanded = q.accept(expand).normalize()
     return expanded, list(dict.fromkeys(warnings))
+
+
+def _negative_leaves(q: query.Query):
+    """Leaf queries under a NOT (what a match must *not* have)."""
+    if isinstance(q, query.Not):
+        yield from q.leaves()
+        return
+    if isinstance(q, query.AndNot):
+        yield from _negative_leaves(q.a)
+        yield from q.b.leaves()
+        return
+    if q.is_leaf():
+        return
+    for child in q.children():
+        yield from _negative_leaves(child)
 
 
 def plain_words(text: str, schema, match: str = "all") -> ParsedQuery:
