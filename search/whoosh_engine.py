@@ -11,7 +11,8 @@ the old one's searchers close once the searches using them end.
 Each search has a cost budget (:mod:`search.budget`): a deadline (``deadline_s``, default
 ``DEADLINE_S``) after which it stops and returns what it has found, with a warning; prefix and fuzzy
 words expand to a bounded number of indexed words (``search.query.MAX_QUERY_EXPANSIONS``); "did you
-mean" corrects at most ``MAX_SUGGEST_WORDS`` words, and only when a correction can change the answer.
+mean" corrects at most ``search.spelling.MAX_SUGGEST_WORDS`` words, only where a correction can change
+the answer.
 
 Its parts: :mod:`search.query` (user syntax → Whoosh query), :mod:`search.scoring` (matching and BM25F
 over numpy arrays), :mod:`search.postings` (decoded postings, cached), :mod:`search.facets` (per-document
@@ -47,6 +48,7 @@ from search.query import MAX_FUZZY_CHARS, expand_words, parse, plain_words, posi
 from search.request import MAX_PER_PAGE, SearchRequest
 from search.results import Hit, SearchResult
 from search.scoring import BM25, Evaluator, Matches, top
+from search.spelling import MAX_EDITS, best_correction, words_to_correct
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +56,6 @@ SNIPPET_CHARS = highlight.SNIPPET_CHARS
 _HIGHLIGHT_FIELDS = ("question", "answer", "title")
 
 
-MAX_SUGGEST_WORDS = 4
-"""Unknown words "did you mean" corrects in one query. When every word must match and more are unknown,
-no correction of that many can find anything, so none is offered."""
 MAX_IDLE_SEARCHERS = 8
 """Searchers a commit keeps open between searches (more are opened while more searches run at once)."""
 
@@ -423,10 +422,9 @@ def _highlight_terms(q, reader) -> dict[str, set[str]]:
 def _suggest(searcher, parsed, match: str, budget: Budget) -> str | None:
     """The query with each word that the index does not know replaced by its closest known word.
 
-    Only when a correction can change the answer: words the index knows are left alone, at most
-    :data:`MAX_SUGGEST_WORDS` unknown words are corrected, and when every word must match (``match``
-    "all") and more than that are unknown, no correction could find anything, so there is none. Stops
-    (without a suggestion) when the search's deadline passes.
+    Only when a correction can change the answer: words the index knows are left alone, and which
+    unknown ones are tried is :func:`search.spelling.words_to_correct`'s choice. Stops (without a
+    suggestion) when the search's deadline passes.
     """
     reader = searcher.reader()
     text = parsed.cleaned
@@ -441,10 +439,8 @@ def _suggest(searcher, parsed, match: str, budget: Budget) -> str | None:
         spans.append((start, end))
         if not any((field, leaf.text) in reader for field in TEXT_FIELDS):
             unknown.append((start, end))
-    if not unknown or (match == "all" and len(unknown) > MAX_SUGGEST_WORDS):
-        return None
     changed: dict[tuple[int, int], str] = {}
-    for start, end in unknown[:MAX_SUGGEST_WORDS]:
+    for start, end in words_to_correct(unknown, match):
         if budget.expired():
             return None  # a suggestion is a nicety: not worth the user's wait
         new = _closest_word(reader, text[start:end])
@@ -459,8 +455,6 @@ def _suggest(searcher, parsed, match: str, budget: Budget) -> str | None:
 
 
 _SPELL_FIELDS = ("spell_answer", "spell_question")
-MAX_EDITS = 2
-"""Largest edit distance a "did you mean" suggestion may be from the typed word."""
 
 
 def _closest_word(reader, word: str) -> str:
@@ -481,26 +475,10 @@ def _closest_word(reader, word: str) -> str:
             candidates.update(c for c in whoosh_internals.words_within(reader, field, dfa) if c != typed)
     if not candidates:
         return word
-    edits = {c: _edits(typed, c) for c in candidates}
-    fewest = min(edits.values())
     analyzer = reader.schema["answer"].analyzer
 
     def used(candidate: str) -> int:
         stems = [t.text for t in analyzer(candidate, mode="query")]
         return sum(reader.doc_frequency(field, stem) for stem in stems for field in ("answer", "question"))
 
-    # How much a word is used is looked up only for the closest ones.
-    return min((c for c, n in edits.items() if n == fewest), key=lambda c: (-used(c), c))
-
-
-def _edits(a: str, b: str) -> int:
-    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
-    prev2, prev = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
+    return best_correction(typed, candidates, used) or word

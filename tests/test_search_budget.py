@@ -19,7 +19,7 @@ from index.build import build, update
 from search.budget import Budget
 from search.engine import open_index
 from search.query import MAX_EXPANSIONS, MAX_QUERY_EXPANSIONS, MIN_EXPANSIONS, TermSet, expand_words, parse
-from search.whoosh_engine import MAX_SUGGEST_WORDS
+from search.spelling import MAX_SUGGEST_WORDS
 
 
 @pytest.fixture(scope="module")
