@@ -83,7 +83,6 @@ class _Commit:
         self.stems: dict = {}  # (field, word) → its terms, for prefix and fuzzy expansion
         self.opened = time.time()
         self._idle = [first]
-        self._busy = 0
         self._retired = False
         self._lock = threading.Lock()
 
@@ -91,19 +90,12 @@ class _Commit:
         """A searcher for this commit that no other thread uses until :meth:`release` (OSError when the
         commit's files have gone: a later commit merged them away)."""
         with self._lock:
-            self._busy += 1
             if self._idle:
                 return self._idle.pop()
-        try:
-            return whoosh_internals.open_searcher(self.ix, self.commit, self.weighting)
-        except BaseException:
-            with self._lock:
-                self._busy -= 1
-            raise
+        return whoosh_internals.open_searcher(self.ix, self.commit, self.weighting)
 
     def release(self, searcher) -> None:
         with self._lock:
-            self._busy -= 1
             if not self._retired and len(self._idle) < MAX_IDLE_SEARCHERS:
                 self._idle.append(searcher)
                 return
