@@ -259,6 +259,51 @@ def fresh(samples: list[Path] | None = None) -> dict:
     return out
 
 
+def duplicate_names(folder: Path, facet: str = "organizations") -> list[list[str]]:
+    """Groups of distinct ``facet`` values over every article under ``folder`` that look like one thing
+    under several names: the same letters once case, "the", possessives, punctuation, spacing and a legal
+    form are set aside; an acronym and a name it is the initials of; "X University" and "University of X";
+    a name and the same name with a head word after it ("Carnegie Mellon" / "Carnegie Mellon University").
+    """
+    values: set[str] = set()
+    for path in iter_article_files(folder):
+        try:
+            article = parse_file(Path(path), corpus_root=folder.parent)
+        except Exception:  # unreadable files have no values to compare
+            continue
+        for passage in article.passages:
+            values.update(getattr(passage, facet))
+    return duplicate_groups(values)
+
+
+def duplicate_groups(values: set[str]) -> list[list[str]]:
+    """The groups of :func:`duplicate_names` among ``values``."""
+    from index.institutions import initials
+
+    def fold(value: str) -> str:
+        value = re.sub(r"^the\s+|['’]s$|[,.]?\s+(inc|llc|ltd|gmbh)\.?$", "", value.casefold())
+        return re.sub(r"[^\w]+", "", value)
+
+    groups: dict[str, set[str]] = {}
+    for value in values:
+        keys = {fold(value)}
+        words = value.split()
+        if len(words) >= 2 and words[-1] == "University":
+            keys.add(fold("University of " + " ".join(words[:-1])))
+        if len(words) >= 3 and words[:2] == ["University", "of"]:
+            keys.add(fold(" ".join(words[2:])))
+        if len(words) >= 2 and words[-1] in ("University", "College", "Institute", "Festival", "Foundation"):
+            keys.add(fold(" ".join(words[:-1])))
+        for key in keys:
+            groups.setdefault(key, set()).add(value)
+    acronyms = {v for v in values if v.isupper() and " " not in v}
+    for value in values:
+        if " " in value and initials(value) in acronyms:
+            groups.setdefault(initials(value), {initials(value)}).add(value)
+    found = {tuple(sorted(g)) for g in groups.values() if len(g) > 1}
+    return sorted(list(g) for g in found)
+
+
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
@@ -273,7 +318,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="random seed of --draw (default 1)")
     parser.add_argument("--per-facet", type=int, default=60, help="values per facet for --draw (default 60)")
     parser.add_argument("--show", metavar="FILE", type=Path, help="print a sample with context, to annotate")
+    parser.add_argument("--duplicates", metavar="DIR", type=Path,
+                        help="list organisations that appear under two names among the articles under DIR")
     args = parser.parse_args(argv)
+    if args.duplicates:
+        groups = duplicate_names(args.duplicates)
+        for group in groups:
+            print(" | ".join(group))
+        print(f"{len(groups)} organisations under more than one name")
+        return 0
     if args.draw:
         rows = draw(args.draw, args.seed, args.per_facet)
         print(f"{len(rows)} values written to {args.draw}")

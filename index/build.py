@@ -228,7 +228,7 @@ def article_documents(article: Article) -> list[dict]:
         for spec in FACETS:
             values = spec.values(article, passage)
             if values:
-                doc[spec.name] = "\n".join(values)
+                doc[spec.name] = "\n".join(spec.searchable(values))
                 doc[FACET_PREFIX + spec.name] = VALUE_SEPARATOR.join(values)
         if not docs:
             doc["meta"] = meta

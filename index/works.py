@@ -72,7 +72,6 @@ WORK_CUES = frozenset(
         "ep",
         "play",
         "game",
-        "titled",
         "project",
         "episode",
         "podcast",
@@ -93,19 +92,18 @@ WORK_CUES = frozenset(
     ]
 )
 # Cues of two words ("latest work, THE COIN"); "work" alone is too common ("my work IMAP e-mail").
-# Two-word cues before a quoted title ("known for “Kong: Skull Island”", "work on ‘The Paper Tigers’").
 WORK_CUE_PAIRS = frozenset(
     {
         ("known", "for"),
-        ("work", "on"),
-        ("worked", "on"),
-        ("working", "on"),
         ("latest", "work"),
         ("new", "work"),
         ("recent", "work"),
         ("first", "work"),
     }
 )
+# Before a quoted title only ("work on ‘The Paper Tigers’"): before capitals they name software as often
+# ("I primarily work on REAPER").
+QUOTE_CUE_PAIRS = frozenset({("work", "on"), ("worked", "on"), ("working", "on")})
 # Words that introduce a title only after a cue ("a song called “Still Alive”").
 _NAMING = frozenset({"called", "named", "titled"})
 _QUOTED = re.compile(
@@ -175,13 +173,16 @@ def _shouting(view: TextView, run: list[Token]) -> bool:
     return not any(c.islower() for c in around)
 
 
-def _cue_before(words: list[str]) -> bool:
-    """True when the words right before a title end with a work cue."""
+def _cue_before(words: list[str], quoted: bool = False) -> bool:
+    """True when the words right before a title end with a work cue (``quoted``: the title is in quotes,
+    which a few more cues may introduce)."""
     if not words:
         return False
-    if words[-1] in WORK_CUES or (len(words) >= 2 and (words[-2], words[-1]) in WORK_CUE_PAIRS):
+    pairs = WORK_CUE_PAIRS | QUOTE_CUE_PAIRS if quoted else WORK_CUE_PAIRS
+    if words[-1] in WORK_CUES or (len(words) >= 2 and (words[-2], words[-1]) in pairs):
         return True
-    return words[-1] in _NAMING and any(w in WORK_CUES for w in words[-4:-1])
+    # "a song called X"; not "a side project called X" (projects so named are mostly software or gear)
+    return words[-1] in _NAMING and any(w in WORK_CUES and w != "project" for w in words[-4:-1])
 
 
 def _has_cue(view: TextView, token: Token) -> bool:
@@ -248,7 +249,7 @@ def _quote_has_cue(view: TextView, offset: int) -> bool:
     """True when the words before the quote opening at ``offset`` end with a work cue."""
     tail = view.text[max(0, offset - 50) : offset]
     tail = re.split(r"[.!?;:\n]", tail)[-1]
-    return _cue_before(_CUE_WORDS.findall(tail.lower())[-4:])
+    return _cue_before(_CUE_WORDS.findall(tail.lower())[-4:], quoted=True)
 
 
 def _is_quoted_title(inner: str, boilerplate: frozenset[str]) -> bool:
