@@ -112,7 +112,9 @@ def enrichment_rate(paths: list[Path], repeat: int = 3) -> dict:
 # --- fresh samples of real articles -------------------------------------------------------------------
 #
 # A sample file (JSON lines) holds facet values the extractors gave, drawn at random (seeded) from The Setup
-# (corpus/usesthis) and the dev set (../shared/corpora/interviews-dev, read in place, never copied), minus
+# (corpus/usesthis), the held-out real interviews of tests/fixtures/realworld (15 articles from 13 other
+# publications, added for sample 2) and the dev set (../shared/corpora/interviews-dev, read in place, never
+# copied), minus
 # the articles of tests/fixtures/annotations (the extractors were written against those) and of earlier
 # samples. Each row: {"facet", "value", "passage", "ok"}; "ok" is filled in by a person who read the value
 # in its passage (true: a right value of that facet; false: not). A recall file maps passage ids to every
@@ -121,7 +123,11 @@ def enrichment_rate(paths: list[Path], repeat: int = 3) -> dict:
 
 def _sources() -> list[tuple[str, Path, Path]]:
     """(id prefix, folder of articles, corpus root for ids) of the real articles samples come from."""
-    sources = [("", ROOT / "corpus" / "usesthis", ROOT / "corpus")]
+    realworld = ROOT / "tests" / "fixtures" / "realworld"
+    sources = [
+        ("", ROOT / "corpus" / "usesthis", ROOT / "corpus"),
+        ("realworld/", realworld / "articles", realworld),
+    ]
     if (DEV_SET / "articles").is_dir():
         sources.append(("interviews-dev/", DEV_SET / "articles", DEV_SET))
     else:

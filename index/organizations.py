@@ -36,6 +36,7 @@ import re
 from functools import cache, lru_cache
 
 from index import institutions, vocab
+from index.places import gazetteer
 from index.spans import TextView, Token
 
 _CONNECTORS = frozenset({"of", "the", "and", "for", "de", "la", "du", "der", "des", "y", "on"})
@@ -112,6 +113,26 @@ _ORG_NOUNS = frozenset(
 # "X, LLC" / "X, Inc": a legal form after a comma.
 _LEGAL_SUFFIXES = frozenset(["LLC", "Inc", "Ltd", "GmbH", "AB", "BV", "SA", "PLC"])
 _ORG_CONTEXT = frozenset(["at", "for", "joined", "join", "joining", "by", "from", "founded", "co-founded"])
+# Before a brand-like name (Google, Slack), only these say the company is meant ("I work at Google",
+# "discontinued by Apple"), and "for"/"from" only after a verb of working or hiring ("worked for
+# Google"): "Shift as a wrapper for Slack" and "accounts from Google" are the products.
+_BRAND_CONTEXT = frozenset(
+    ["at", "by", "joined", "join", "joining", "founded", "co-founded", "cofounded", "left"]
+)
+_BRAND_VERBS = frozenset(
+    ["work", "works", "worked", "working", "employed", "hired", "acquired", "bought", "funded", "intern",
+     "interned", "freelance", "freelanced", "contracted", "consulted"]
+)
+# A name followed by one of these nouns is a brand on a product ("the MIT license", "the Topaz Labs
+# software suite", "iWork for Microsoft formats").
+_PRODUCT_NOUNS = frozenset(
+    ["license", "licence", "software", "suite", "app", "apps", "application", "applications", "format",
+     "formats", "product", "products", "package", "packages", "account", "accounts", "subscription",
+     "headphones", "keyboard", "keyboards", "mouse", "laptop", "laptops", "tablet", "phone", "camera",
+     "cameras", "lens", "lenses", "font", "fonts", "plugin", "plugins", "extension", "extensions",
+     "library", "libraries", "toolkit", "sdk", "api", "ecosystem", "stack", "platform", "device",
+     "devices", "hardware", "gear", "tools", "editor", "browser", "monitor", "speakers", "drive"]
+)
 # Words right before a weak-headed name that say an organisation follows ("worked at X Studio").
 _WEAK_CONTEXT = frozenset(
     ["at", "joined", "join", "joining", "founded", "co-founded", "cofounded", "started", "launched", "run",
@@ -221,11 +242,41 @@ def _known_names(view: TextView, run: list[Token], add, brands: bool) -> None:
             candidate = " ".join(words[i : i + size])
             if candidate not in known or (candidate in need_context) != brands:
                 continue
-            if brands:
-                before = view.before(run[i], 1)
-                if len(words) != size or not before or before[-1] not in _ORG_CONTEXT:
-                    continue
+            if brands and (len(words) != size or not _brand_context(view, run[i])):
+                continue
+            if _brand_on_product(view, run[i], run[i + size - 1]):
+                continue
             add(run[i].start, candidate)
+
+
+def _brand_context(view: TextView, token: Token) -> bool:
+    """True when the words before ``token`` say a brand-like name means the company (see _BRAND_CONTEXT)."""
+    before = view.before(token, 2)
+    if not before:
+        return False
+    if before[-1] in _BRAND_CONTEXT:
+        return True
+    return before[-1] in ("for", "from") and len(before) == 2 and before[0] in _BRAND_VERBS
+
+
+def _brand_on_product(view: TextView, first: Token, last: Token) -> bool:
+    """True when the name ending at ``last`` qualifies a product: a product noun follows ("the MIT
+    license"), or it is possessive before a capitalised name that is no organisation ("YoYo Games' Game
+    Maker"; not "NASA's Jet Propulsion Lab", nor "I work for Riot Games' Forge division")."""
+    nxt = view.after(last)
+    if nxt is None or view.gap(last, nxt) not in (" ", "’ ", "' "):
+        return False
+    if nxt.text.lower() in _PRODUCT_NOUNS and not nxt.capitalised:
+        return True
+    possessive = last.possessive or view.gap(last, nxt) != " "
+    if not (possessive and nxt.capitalised):
+        return False
+    cue_words = _data()[0]
+    following = next((r for r in view.runs(_CONNECTORS) if r[0].start == nxt.start), [nxt])
+    # "NASA's Jet Propulsion Lab", "Awesome Foundation's New York chapter": a part of it, or a place
+    if any(t.text in cue_words for t in following) or view.span_text(following) in gazetteer().names:
+        return False
+    return not (_org_context(view, [first]) or _brand_context(view, first))
 
 
 def _product_context(view: TextView, run: list[Token]) -> bool:
@@ -271,7 +322,11 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
             run = _after_title(run)
             name = view.span_text(run)
             words = [t.text for t in run]
-            if _is_cue_name(view, run) and not _product_context(view, run):
+            if (
+                _is_cue_name(view, run)
+                and not _product_context(view, run)
+                and not _brand_on_product(view, run[0], run[-1])
+            ):
                 add(run[0].start, name)
             _known_names(view, run, add, brands=True)
             # "RISD": a university's acronym, after words about studying or teaching there

@@ -70,7 +70,6 @@ WORK_CUES = frozenset(
         "songs",
         "record",
         "ep",
-        "play",
         "game",
         "project",
         "episode",
@@ -226,6 +225,8 @@ def extract_works(
             continue
         if not (_has_cue(view, run[0]) or name.casefold() in known):
             continue
+        if _cut_short(view, run[-1]):
+            continue
         found.append((run[0].start, title_case(name, from_caps=True)))
     previous_end = -1
     for match in _QUOTED.finditer(view.text):
@@ -243,6 +244,21 @@ def extract_works(
     for _, title in found:
         seen.setdefault(title.casefold(), title)
     return list(seen.values())
+
+
+def _cut_short(view: TextView, last: Token) -> bool:
+    """True when a capitals title goes on past ``last`` through a lower-case word ("ROVE x JBG"): the run
+    is only part of the title."""
+    nxt = view.after(last)
+    after = view.after(nxt) if nxt is not None else None
+    return (
+        after is not None
+        and view.gap(last, nxt) == " "
+        and view.gap(nxt, after) == " "
+        and not nxt.capitalised
+        and len(nxt.text) <= 3
+        and after.all_caps
+    )
 
 
 def _quote_has_cue(view: TextView, offset: int) -> bool:

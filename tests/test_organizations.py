@@ -83,3 +83,13 @@ def test_a_school_acronym_counts_only_where_someone_studies_or_teaches():
     assert orgs("I did my PhD at RMIT in Melbourne.") == ["Royal Melbourne Institute of Technology"]
     assert orgs("the waste was by CVS and Walgreens") == []
     assert orgs("I have a BFA from Yale.") == ["Yale University"]  # BFA is a degree, not a school
+
+
+def test_a_brand_on_a_product_is_not_an_organisation():
+    assert orgs("I release everything under the MIT license.") == []
+    assert orgs("My hot tip is the Topaz Labs software suite.") == []
+    assert orgs("The game was created with YoYo Games' Game Maker.") == []
+    assert orgs("I use Shift as a wrapper for Slack and Trello.") == []
+    assert orgs("I work at NASA's Jet Propulsion Lab.") == ["NASA", "Jet Propulsion Lab"]
+    assert orgs("I worked for Google for years, then left.") == ["Google"]
+    assert orgs("this model has been discontinued by Apple") == ["Apple"]
