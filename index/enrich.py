@@ -71,7 +71,7 @@ def enrich_passage(
     view = TextView(text)
     passage.topics = [INTRO_TOPIC] if passage.kind == "intro" else classify_question(passage.question)
     passage.places = extract_places(view, exclude)
-    organizations = extract_organizations(view, exclude)
+    organizations = extract_organizations(view, exclude, tools_talk="tools and setup" in passage.topics)
     org_keys = {o.casefold() for o in organizations}
     passage.organizations = organizations
     passage.works = [w for w in extract_works(view, exclude, known_titles) if w.casefold() not in org_keys]

@@ -268,6 +268,8 @@ def _brand_on_product(view: TextView, first: Token, last: Token) -> bool:
         return False
     if nxt.text.lower() in _PRODUCT_NOUNS and not nxt.capitalised:
         return True
+    if any(c.isdigit() for c in nxt.text):  # a model number: "Martin Yale 1501 paper folder"
+        return True
     possessive = last.possessive or view.gap(last, nxt) != " "
     if not (possessive and nxt.capitalised):
         return False
@@ -277,6 +279,23 @@ def _brand_on_product(view: TextView, first: Token, last: Token) -> bool:
     if any(t.text in cue_words for t in following) or view.span_text(following) in gazetteer().names:
         return False
     return not (_org_context(view, [first]) or _brand_context(view, first))
+
+
+# Capitalised small words inside a name mark a title ("Orang-U: An Ape Goes To College").
+_TITLE_WORDS = frozenset(["To", "A", "An", "In", "On", "With", "At", "By", "From", "Is", "Are", "Be", "Use"])
+
+
+def _is_title(view: TextView, run: list[Token]) -> bool:
+    """True when ``run`` reads as the title of a work: a capitalised small word inside it, or a work
+    cue before it ("a game called Pixel Art Academy")."""
+    if any(t.text in _TITLE_WORDS for t in run[1:]):
+        return True
+    from index.works import WORK_CUES  # here: works imports this module's names
+
+    before = view.before(run[0], 4)
+    return len(before) >= 2 and before[-1] in ("called", "named", "titled") and any(
+        w in WORK_CUES for w in before[:-1]
+    )
 
 
 def _product_context(view: TextView, run: list[Token]) -> bool:
@@ -298,10 +317,14 @@ def _org_context(view: TextView, run: list[Token]) -> bool:
     return before[-1] == "for" and len(before) >= 2 and before[-2] in _WORK_VERBS
 
 
-def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset()) -> list[str]:
+def extract_organizations(
+    view: TextView, exclude: frozenset[str] = frozenset(), tools_talk: bool = False
+) -> list[str]:
     """Names of the organisations ``view`` names, in order of first mention, without duplicates.
 
-    ``exclude`` holds names that are never organisations here (the interviewee's).
+    ``exclude`` holds names that are never organisations here (the interviewee's). ``tools_talk``: the
+    passage is about the speaker's hardware and software, where "Elgato Control Center" and "X Studio"
+    are products: there any head-word name needs an organisation context ("I work at ...").
     """
     _, lower_cues, known, need_context, never, _ = _data()
     boilerplate = vocab.word_set("entities", "boilerplate")
@@ -326,6 +349,8 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
                 _is_cue_name(view, run)
                 and not _product_context(view, run)
                 and not _brand_on_product(view, run[0], run[-1])
+                and not _is_title(view, run)
+                and (not tools_talk or _org_context(view, run))
             ):
                 add(run[0].start, name)
             _known_names(view, run, add, brands=True)
@@ -345,6 +370,7 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
                 and not _after_possessive(view, run[0])
                 and words[0] not in need_context
                 and not _product_context(view, run)
+                and view.before(run[0], 1) == ["the"]  # "the TED Fellows program", not "a local ... program"
             ):
                 add(run[0].start, f"{name} {nxt.text}")
             # "a design studio called Dirty Bandits"

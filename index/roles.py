@@ -21,7 +21,7 @@ from index import vocab
 _INTRO = re.compile(
     r"\b(?:i[’']m|i am|i was|i[’']ve been|i have been|i work(?:ed|ing)? (?:mostly |mainly )?as|"
     r"work(?:ed|ing)? as|(?<!such )as|journey to become|decision to become|became|being|"
-    r"(?:i )?(?:also |sometimes |mostly )?do)"
+    r"(?:i )?(?:also|sometimes|mostly) do)"
     r"\s+(?:(?:also|now|currently|mostly|mainly|primarily|still|just|basically) )*(?:a |an |the )?",
     re.IGNORECASE,
 )
@@ -32,6 +32,10 @@ _STOP = re.compile(
     r"would|can|could|been|who|whose|my|our|too|as well)\b",
     re.IGNORECASE,
 )
+# "I'm neither an audio designer nor an artist", "I don't think of myself as a designer": not roles.
+_NEGATION = re.compile(r"\b(?:not|never|neither|nor|no longer)\b|n[’']t\b", re.IGNORECASE)
+# "I use emacs as an editor": a thing used as a tool, not the speaker's role.
+_USED_AS = re.compile(r"\b(?:use|uses|used|using)\b[^.;:!?]{0,40}$", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b|\ba\b|\ban\b)\s*", re.IGNORECASE)
 _MAX_ITEM_WORDS = 4
 
@@ -86,6 +90,11 @@ def extract_roles(text: str, subjects: tuple[str, ...] | None = None) -> list[st
         rest = text[match.end() : match.end() + 160]
         stop = _STOP.search(rest)
         span = rest[: stop.start()] if stop else rest
+        lead = text[max(0, match.start() - 40) : match.end()]
+        if _NEGATION.search(lead) or _NEGATION.search(span):
+            continue
+        if match.group().strip().lower().startswith("as") and _USED_AS.search(text[: match.start()]):
+            continue
         for item in _ITEM_SPLIT.split(span):
             role = _role_of(item.strip(" ,\"“”'"))
             if role is not None:

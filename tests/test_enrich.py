@@ -202,3 +202,10 @@ def test_work_cues_before_capitals_and_quotes():
     assert works("a simple Google Doc titled \"To Do\" that I rewrite") == []
     assert works("My keyboard side project is called MVKB, clever") == []
     assert works("My second-year project TEQUILA SUNSET was shut down") == ["Tequila Sunset"]
+
+
+def test_roles_not_negated_nor_tools_used_as_something():
+    assert extract_roles("While I'm neither an audio designer nor an artist/animator, I can cope.") == []
+    assert extract_roles("I don't really think of myself as a designer or a programmer.") == []
+    assert extract_roles("I use emacs exclusively as an editor, not as an all-in-one thing.") == []
+    assert extract_roles("but I do use Photoshop and Illustrator from time to time") == []

@@ -93,3 +93,18 @@ def test_a_brand_on_a_product_is_not_an_organisation():
     assert orgs("I work at NASA's Jet Propulsion Lab.") == ["NASA", "Jet Propulsion Lab"]
     assert orgs("I worked for Google for years, then left.") == ["Google"]
     assert orgs("this model has been discontinued by Apple") == ["Apple"]
+
+
+def test_titles_model_numbers_and_tool_lists_are_not_organisations():
+    assert orgs("My first feature film, Orang-U: An Ape Goes To College came out in July.") == []
+    assert orgs("I'm developing a game called Pixel Art Academy, an adventure game.") == []
+    assert orgs("I just got a Martin Yale 1501 paper folder.") == []
+    assert (
+        extract_organizations(TextView("iTerm2, Magnet, Elgato Control Center, Clockwise."), tools_talk=True)
+        == []
+    )
+    assert extract_organizations(TextView("I work at the Recurse Center hub."), tools_talk=True) == [
+        "Recurse Center"
+    ]
+    assert "Farm School program" not in orgs("I’m attending a local Farm School program.")
+    assert "Mellon Fellows program" in orgs("before I joined the Mellon Fellows program")
