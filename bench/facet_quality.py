@@ -35,6 +35,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "annotations"
 SAMPLES = ROOT / "bench" / "facet_samples"
 DEV_SET = ROOT.parent / "shared" / "corpora" / "interviews-dev"
 FACET_FIELDS = tuple(spec.passage_attribute for spec in PASSAGE_FACETS)
+_NORMALISERS = {spec.passage_attribute: spec.normalise for spec in PASSAGE_FACETS}
 """The passage lists measured (annotations name them as the Passage attributes: "places", "works"...)."""
 
 
@@ -238,9 +239,10 @@ def fresh(samples: list[Path] | None = None) -> dict:
         result = {"rows": len(rows), "facets": {}}
         for facet in FACET_FIELDS:
             kept, dropped = [], []
+            normalise = _NORMALISERS[facet]  # a value annotated under an older spelling still counts
             for row in (r for r in rows if r["facet"] == facet):
                 now = {_key(v) for v in getattr(_passage(articles, row["passage"]), facet)}
-                (kept if _key(row["value"]) in now else dropped).append(row)
+                (kept if _key(normalise(row["value"])) in now else dropped).append(row)
             good = sum(1 for r in kept if r["ok"])
             result["facets"][facet] = {
                 "annotated": len(kept) + len(dropped),
@@ -303,9 +305,12 @@ def duplicate_groups(values: set[str]) -> list[list[str]]:
         for key in keys:
             groups.setdefault(key, set()).add(value)
     acronyms = {v for v in values if v.isupper() and " " not in v}
+    # "RMIT University" and "Royal Melbourne Institute of Technology"
+    named = {v.split()[0]: v for v in values if len(v.split()) == 2 and v.split()[0].isupper()}
     for value in values:
-        if " " in value and initials(value) in acronyms:
-            groups.setdefault(initials(value), {initials(value)}).add(value)
+        if " " in value and initials(value) in acronyms | named.keys():
+            acronym = initials(value)
+            groups.setdefault(acronym, {named.get(acronym, acronym)}).add(value)
     found = {tuple(sorted(g)) for g in groups.values() if len(g) > 1}
     return sorted(list(g) for g in found)
 

@@ -237,6 +237,8 @@ def _known_names(view: TextView, run: list[Token], add, brands: bool) -> None:
     otherwise only the others."""
     _, _, known, need_context, _, _ = _data()
     words = [t.text for t in run]
+    if not _known_first_words().intersection(words):  # most runs hold no known name: skip the windows
+        return
     for size in range(min(len(words), 4), 0, -1):
         for i in range(len(words) - size + 1):
             candidate = " ".join(words[i : i + size])
@@ -247,6 +249,11 @@ def _known_names(view: TextView, run: list[Token], add, brands: bool) -> None:
             if _brand_on_product(view, run[i], run[i + size - 1]):
                 continue
             add(run[i].start, candidate)
+
+
+@cache
+def _known_first_words() -> frozenset[str]:
+    return frozenset(name.split()[0] for name in _data()[2])
 
 
 def _brand_context(view: TextView, token: Token) -> bool:
@@ -427,7 +434,13 @@ def canonical_name(name: str) -> str:
     alias = _aliases().get(_fold(name))
     if alias is not None:
         return alias
-    long = institutions.acronym_name(name) if name.isupper() else institutions.official_name(name)
+    words = name.split()
+    if len(words) == 2 and words[0].isupper() and words[1] in ("University", "College"):
+        long = institutions.acronym_name(words[0]) or institutions.official_name(name)  # RMIT University
+    elif name.isupper():
+        long = institutions.acronym_name(name)
+    else:
+        long = institutions.official_name(name)
     if long is not None:
         acronym = institutions.initials(long)
         if acronym in _data()[2] and institutions.acronym_name(acronym) == long:

@@ -93,7 +93,8 @@ def extract_roles(text: str, subjects: tuple[str, ...] | None = None) -> list[st
         lead = text[max(0, match.start() - 40) : match.end()]
         if _NEGATION.search(lead) or _NEGATION.search(span):
             continue
-        if match.group().strip().lower().startswith("as") and _USED_AS.search(text[: match.start()]):
+        before = text[max(0, match.start() - 60) : match.start()]
+        if match.group().strip().lower().startswith("as") and _USED_AS.search(before):
             continue
         for item in _ITEM_SPLIT.split(span):
             role = _role_of(item.strip(" ,\"“”'"))
