@@ -33,10 +33,13 @@ import socket
 import time
 from collections.abc import Iterator
 
+from index.facets import FACETS
 from index.model import Article
 from index.schema import DEFAULT_STOP_WORDS, SCHEMA_VERSION, STOP_LISTS, stop_list
+from index.store import IndexBusy, IndexMissing, IndexStore, StoreWriter
 from search.solrclient import SolrClient, SolrError
 
+_SPECS = {spec.name: spec for spec in FACETS}
 BATCH_DOCS = 2000
 """Documents sent in one update request (whole article blocks: a block is never split)."""
 LOCK_ID = "_lock"
@@ -45,14 +48,6 @@ LOCK_STALE_SECONDS = 600
 """A writer lock not refreshed for this long belongs to a writer that died; the next one takes it."""
 MANIFEST_PAGE = 5000
 """Manifest entries read per request."""
-
-
-class IndexBusy(Exception):
-    """Another process holds the writer lock."""
-
-
-class IndexMissing(Exception):
-    """Nothing has been built into the collection yet (or it was built by another schema version)."""
 
 
 def article_key(article_id: str) -> str:
@@ -107,7 +102,8 @@ def solr_block(article: Article) -> tuple[dict, list[int]]:
         }
         for name, values in _facets(record).items():
             if values:
-                doc[f"names_{name}"] = values
+                # searchable text also holds the values' other names ("New York University" beside NYU)
+                doc[f"names_{name}"] = _SPECS[name].searchable(values)
                 doc[f"facet_{name}"] = values
         interviewees = doc.get("facet_interviewee")
         if interviewees:
@@ -119,7 +115,7 @@ def solr_block(article: Article) -> tuple[dict, list[int]]:
     return parent, [c["number"] for c in children]
 
 
-class SolrStore:
+class SolrStore(IndexStore):
     """A Solr collection as an index (see the module docstring); ``location`` is its URL."""
 
     def __init__(self, url: str, client: SolrClient | None = None):
@@ -241,7 +237,7 @@ class SolrStore:
         return SolrWriter(self, meta, new=False)
 
 
-class SolrWriter:
+class SolrWriter(StoreWriter):
     """Changes to the collection, sent in batches of whole article blocks, searchable at :meth:`commit`."""
 
     def __init__(self, store: SolrStore, meta: dict, new: bool):
