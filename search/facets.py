@@ -106,15 +106,7 @@ class FacetTable:
         _, self.date_rank = np.unique(np.asarray(dates, dtype=object), return_inverse=True) \
             if dates else (None, np.zeros(0, np.int64))
         self.alpha_rank = {name: self._alphabetical(name) for name in FACET_NAMES}
-        self.latest = {name: self._latest(name) for name in FACET_NAMES}
         self.interviewee_rank = self._first_value_rank("interviewee")
-
-    def _latest(self, name: str) -> np.ndarray:
-        """Value id → the date rank of its newest passage: ties in count list recent values first."""
-        latest = np.full(len(self.values[name]), -1, dtype=np.int64)
-        if len(self.docs[name]):
-            np.maximum.at(latest, self.vals[name], self.date_rank[self.docs[name]])
-        return latest
 
     def _alphabetical(self, name: str) -> np.ndarray:
         """Value id → its rank in case-insensitive alphabetical order."""
@@ -160,10 +152,8 @@ class FacetTable:
             candidates = nonzero[counts[nonzero] >= threshold]
         else:
             candidates = nonzero
-        # Most passages first; among equal counts the value of the newest article first (ten interviewees
-        # with four passages each say more as "the latest" than as "the first ten from A"), then A-Z.
-        keys = (self.alpha_rank[name][candidates], -self.latest[name][candidates], -counts[candidates])
-        order = candidates[np.lexsort(keys)].tolist()
+        # Most frequent first, then alphabetical: stable and readable.
+        order = candidates[np.lexsort((self.alpha_rank[name][candidates], -counts[candidates]))].tolist()
         shown = order if limit is None else order[:limit]
         chosen = set(selected)
         values = [FacetValue(self.values[name][i], int(counts[i]), self.values[name][i] in chosen)
