@@ -13,7 +13,7 @@ import logging
 import os
 
 from flask import Flask, current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge, RequestURITooLarge
 
 from webui import api, engine, pages
 from webui.engine import IndexUnavailable
@@ -34,6 +34,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 """Everything is served by us; no inline script or style is allowed, so injected markup cannot run."""
+
+MAX_URL_BYTES = 8 * 1024
+"""Longest request target (path and query string) answered, in bytes; longer gets 414."""
+
+MAX_HEADER_BYTES = 16 * 1024
+"""Most bytes of request header names and values answered; more gets 431."""
 
 
 def wants_json() -> bool:
@@ -59,8 +65,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     _register_errors(app)
+    app.before_request(_refuse_oversized_requests)
     app.after_request(_security_headers)
     return app
+
+
+def _refuse_oversized_requests() -> None:
+    """414 / 431 before any view runs (the server itself refuses heads over ``serve.MAX_HEAD_BYTES``)."""
+    if len(request.path.encode()) + len(request.query_string) + 1 > MAX_URL_BYTES:
+        raise RequestURITooLarge(f"The request URL is over {MAX_URL_BYTES:,} bytes.")
+    if sum(len(name) + len(value) for name, value in request.headers.items()) > MAX_HEADER_BYTES:
+        raise RequestHeaderFieldsTooLarge(f"The request headers are over {MAX_HEADER_BYTES:,} bytes.")
 
 
 def _security_headers(response):
@@ -90,7 +105,10 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return render(exc.code or 500, exc.name, exc.description or "")
+        body, status = render(exc.code or 500, exc.name, exc.description or "")
+        # Werkzeug's own headers for the error (405's Allow, 401's WWW-Authenticate) go out with our page.
+        extra = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        return body, status, extra
 
     @app.errorhandler(Exception)
     def crash(exc: Exception):
