@@ -2,7 +2,10 @@
 
 Configuration comes from defaults (the ``INTERVIEWS_INDEX`` / ``INTERVIEWS_CORPUS`` environment variables,
 else ``var/index`` and ``corpus``), then the file named by ``INTERVIEWS_WEB_SETTINGS`` if set, then the
-``test_config`` mapping. Keys: ``INDEX_DIR``, ``CORPUS_DIR``.
+``test_config`` mapping. Keys: ``INDEX_DIR``, ``CORPUS_DIR``, ``PUBLIC_URL`` (``INTERVIEWS_PUBLIC_URL``:
+the address visitors use, such as ``https://search.example.org``, for the few absolute links we must
+give, in ``/opensearch.xml``, the CSV and the OpenAPI document; empty means relative links. Links are
+never built from the request's Host header, which any client can set).
 
 The engine each process keeps open is :mod:`webui.engine`'s (the blueprints import it from there).
 """
@@ -17,7 +20,7 @@ from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge, Requ
 
 from webui import api, engine, pages
 from webui.engine import IndexUnavailable
-from webui.urls import ParamError
+from webui.urls import MAX_HEADER_BYTES, MAX_URL_BYTES, ParamError
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +38,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 """Everything is served by us; no inline script or style is allowed, so injected markup cannot run."""
 
-MAX_URL_BYTES = 8 * 1024
-"""Longest request target (path and query string) answered, in bytes; longer gets 414."""
-
-MAX_HEADER_BYTES = 16 * 1024
-"""Most bytes of request header names and values answered; more gets 431."""
-
 
 def wants_json() -> bool:
     """Errors under ``/api/`` (and ``/healthz``) are answered as JSON, everything else as an HTML page."""
@@ -54,12 +51,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=os.environ.get("INTERVIEWS_INDEX", "var/index"),
         CORPUS_DIR=os.environ.get("INTERVIEWS_CORPUS", "corpus"),
         MAX_CONTENT_LENGTH=64 * 1024,  # bytes; nothing we serve takes a request body
+        PUBLIC_URL=os.environ.get("INTERVIEWS_PUBLIC_URL", ""),
     )
     if test_config is None:
         app.config.from_envvar("INTERVIEWS_WEB_SETTINGS", silent=True)
     else:
         app.config.from_mapping(test_config)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a bug answers a plain 500 page, never a traceback
+    app.json.ensure_ascii = False  # UTF-8 JSON: an emoji is 4 bytes, not a 12-character \ud83d\ude00
 
     engine.init_app(app)
     app.register_blueprint(pages.bp)

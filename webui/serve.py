@@ -139,6 +139,7 @@ def serve(
     port: int = 8000,
     workers: int = DEFAULT_WORKERS,
     debug: bool = False,
+    public_url: str = "",
 ) -> None:
     """Serve the site on ``host:port`` until interrupted.
 
@@ -149,7 +150,7 @@ def serve(
     # The reloader re-runs this in a child while the parent holds the port: only the parent checks.
     if not os.environ.get("WERKZEUG_RUN_MAIN"):
         _check_port(host, port)
-    config = {"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir}
+    config = {"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir, "PUBLIC_URL": public_url}
     if debug:
         create_app(config).run(host=host, port=port, debug=True)
         return
