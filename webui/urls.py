@@ -255,7 +255,7 @@ def article_url(article_id: str, passage: int | None = None, q: str = "") -> str
 def similar_args(args: Mapping) -> tuple[str, int, int]:
     """The ``article``, ``passage`` and ``limit`` (default :data:`SIMILAR_DEFAULT`, at most
     :data:`SIMILAR_PAGE`) of a "more like this" request; ParamError if one is malformed."""
-    article_id = _one(args, "article").strip() if "article" in args else ""
+    article_id = _one(args, "article") if "article" in args else ""  # as given: an odd id is just a 404
     if not article_id:
         raise ParamError("parameter 'article' is required (an id such as voyagela/000_713f14fa217934a6)")
     passage = _int(args, "passage", None, 0, MAX_PASSAGE)
