@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench.baselines import Fts5, QuerySpec, WhooshPlain, query_terms
 from bench.ir import DEFAULT_ROOT, LOADERS, Collection, evaluate
-from index.schema import WordTokenizer
+from index.analysis import WordTokenizer
 
 TERRIER_BM25_NPL_MAP = 0.2992
 TERRIER_K1, TERRIER_B = 1.2, 0.4
@@ -47,7 +47,7 @@ MIN_GAIN = 0.001
 """A trial replaces the current choice only if it raises the mean MAP of Cranfield and CISI by more than
 this: smaller differences are noise on 301 queries, and each change alters what interview users get."""
 BASE_VARIANT = {"stop_words": "short", "query_mode": "or", "qtf": "linear", "join_hyphens": True,
-                "stemmer": "porter", "idf": "rsj_plus1"}
+                "stemmer": "forms", "idf": "rsj_plus1"}
 """The earlier harness and library: Whoosh's 34 stop words, distinct words joined by OR, the hyphenated
 parts' joined form indexed, Whoosh's Porter stemmer, idf = log(1 + (N - n + 0.5) / (n + 0.5))."""
 STAGE1 = [{"stop_words": "short", "query_mode": "any"}, {"stop_words": "long", "query_mode": "or"},
@@ -74,28 +74,35 @@ class _NoJoinTokenizer(WordTokenizer):
         return super().__call__(value, mode="" if mode == "index" else mode, **kwargs)
 
 
+STEMMERS = ("forms", "porter", "porter2")
+"""Word-form steps for trials: ``forms`` (the shipping word-form dictionary and plural stemmer,
+docs/analysis.md), Whoosh's ``porter`` (the earlier default) and Snowball's ``porter2``."""
+
+
 @contextlib.contextmanager
-def _analysis(join_hyphens: bool = True, stemmer: str = "porter"):
+def _analysis(join_hyphens: bool = True, stemmer: str = "forms"):
     """Index-time analysis variants for trials: patches ``index.schema.text_analyzer`` while building.
 
     The analyser is pickled into the index, so searches of that index use the variant too.
     """
-    from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter
+    from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter
     from whoosh.lang.porter2 import stem as porter2
 
-    from index import schema
+    from index import analysis, schema
 
     original = schema.text_analyzer
 
-    def text_analyzer(stem: bool = True, stoplist: str = schema.DEFAULT_STOP_WORDS):
-        tokenizer = (WordTokenizer if join_hyphens else _NoJoinTokenizer)(schema.stop_list(stoplist))
-        chain = tokenizer | LowercaseFilter() | CharsetFilter(schema.accent_map)
+    def text_analyzer(stem: bool = True, stoplist: str = analysis.DEFAULT_STOP_WORDS):
+        tokenizer = WordTokenizer() if join_hyphens else _NoJoinTokenizer()
+        chain = (tokenizer | analysis.AcronymFilter() | LowercaseFilter()
+                 | StopFilter(stoplist=analysis.stop_list(stoplist), minsize=1, renumber=False))
         if stem:
-            chain = chain | (StemFilter(cachesize=50000) if stemmer == "porter" else
+            chain = chain | (analysis.WordFormFilter() if stemmer == "forms" else
+                             StemFilter(cachesize=50000) if stemmer == "porter" else
                              StemFilter(stemfn=porter2, cachesize=50000))
         return chain
 
-    if join_hyphens and stemmer == "porter":
+    if join_hyphens and stemmer == "forms":
         yield
         return
     schema.text_analyzer = text_analyzer
@@ -139,7 +146,7 @@ def _ranking_variant(qtf: str = "linear", idf: str = "rsj_plus1"):
 
 
 def build_index(collection: Collection, work: Path, stop_words: str = "short", join_hyphens: bool = True,
-                stemmer: str = "porter") -> Path:
+                stemmer: str = "forms") -> Path:
     """Index the collection through the JSONL path with stop list ``stop_words`` (and, for trials, the
     analysis variants of :func:`_analysis`); returns the index folder."""
     from index.build import build
@@ -147,7 +154,7 @@ def build_index(collection: Collection, work: Path, stop_words: str = "short", j
     jsonl = work / f"{collection.name}.jsonl"
     if not jsonl.exists():
         write_jsonl(collection, jsonl)
-    tag = f"{stop_words}{'' if join_hyphens else '-nojoin'}{'' if stemmer == 'porter' else '-' + stemmer}"
+    tag = f"{stop_words}{'' if join_hyphens else '-nojoin'}{'' if stemmer == 'forms' else '-' + stemmer}"
     index_dir = work / f"index-{collection.name}-{tag}"
     if index_dir.exists():
         shutil.rmtree(index_dir)

@@ -34,16 +34,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from index.analysis import DEFAULT_STOP_WORDS, fingerprint, stop_list
 from index.model import Article, ArticleError
-from index.schema import (
-    DEFAULT_STOP_WORDS,
-    FACET_PREFIX,
-    FACET_SOURCES,
-    SCHEMA_VERSION,
-    VALUE_SEPARATOR,
-    build_schema,
-    stop_list,
-)
+from index.schema import FACET_PREFIX, FACET_SOURCES, SCHEMA_VERSION, VALUE_SEPARATOR, build_schema
 from index.writer import BuildWriter
 
 CURRENT = "CURRENT"
@@ -115,8 +108,15 @@ def current_generation(index_dir: str | os.PathLike) -> Path | None:
 
 
 def index_exists(index_dir: str | os.PathLike) -> bool:
-    """True when the folder holds a usable current generation."""
+    """True when the folder holds a current generation (see :func:`outdated` for whether it is usable)."""
     return current_generation(index_dir) is not None
+
+
+def index_outdated(index_dir: str | os.PathLike) -> str | None:
+    """Why the current generation must be rebuilt before use (:func:`outdated`); None if it is fine or
+    there is none."""
+    gen = current_generation(index_dir)
+    return outdated(read_meta(gen)) if gen is not None else None
 
 
 def _generations(root: Path) -> list[Path]:
@@ -409,6 +409,27 @@ def read_meta(gen: str | os.PathLike) -> dict:
     return _read_json(Path(gen) / META, {})
 
 
+def outdated(meta: dict) -> str | None:
+    """Why an index with this ``meta.json`` cannot be searched or updated by this code, or None.
+
+    Its schema version, or the analysis that made its terms (:func:`index.analysis.fingerprint`: the
+    chain and its data files, such as the word forms), differs from ours: searching it would mix terms
+    analysed two ways, so it must be rebuilt.
+    """
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        return "it was built by another version of the index schema; run `interviews build` to rebuild it"
+    analysis = meta.get("analysis") or {}
+    stop_words = analysis.get("stop_words", DEFAULT_STOP_WORDS)
+    try:
+        ours = fingerprint(stop_words)
+    except (ValueError, OSError):
+        ours = None
+    if analysis.get("fingerprint") != ours:
+        return ("it was built with another text analysis (word forms, acronyms, stop words or folding); "
+                "run `interviews build` to rebuild it")
+    return None
+
+
 def read_manifest(gen: str | os.PathLike) -> dict:
     """A generation's ``manifest.json``: ``{"files": {path: {"hash", "article", "passages" | "error"}}}``."""
     return _read_json(Path(gen) / MANIFEST, {"files": {}})
@@ -453,7 +474,7 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
 
     The new generation becomes current only once fully committed. Bad articles are skipped and listed
     in the report; raises :class:`IndexBusy` if another writer runs. ``stop_words`` names the stop list
-    (``index.schema.STOP_LISTS``, default ``short``); it is kept in the index, so searches and later
+    (``index.analysis.STOP_LISTS``, default ``short``); it is kept in the index, so searches and later
     updates of this generation use it too, and recorded in ``meta.json`` as ``analysis.stop_words``.
     """
     stop_list(stop_words)  # an unknown name fails here, before any folder is created
@@ -489,8 +510,9 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
         previous = current_generation(root)
         source = {"kind": "jsonl", "path": str(jsonl)} if jsonl is not None else {"kind": "corpus"}
         _write_json(gen / MANIFEST, {"files": files})
+        analysis = {"stop_words": stop_words, "fingerprint": fingerprint(stop_words)}
         _write_json(gen / META, {"schema_version": SCHEMA_VERSION, "source": source, "created": now,
-                                 "updated": now, "analysis": {"stop_words": stop_words},
+                                 "updated": now, "analysis": analysis,
                                  "corpus": str(corpus.resolve()),
                                  "previous": previous.name if previous else ""})
         _switch_to(root, gen)
@@ -545,8 +567,9 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
         report.generation = gen.name
         _clean_generations(root)  # what a killed build left behind
         meta = read_meta(gen)
-        if meta.get("schema_version") != SCHEMA_VERSION:
-            raise IndexMissing(f"{gen}: index written by another schema version; run `interviews build`")
+        why = outdated(meta)
+        if why:
+            raise IndexMissing(f"{gen}: cannot update this index: {why}")
         if not corpus.is_dir():
             raise FileNotFoundError(f"{corpus}: corpus folder not found")
         manifest = read_manifest(gen)

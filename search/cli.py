@@ -158,7 +158,8 @@ def _run_writer(label: str, work):
 
 
 @main.command()
-@click.option("--if-missing", is_flag=True, help="Do nothing if an index already exists.")
+@click.option("--if-missing", is_flag=True,
+              help="Do nothing if an index already exists (unless it must be rebuilt for this version).")
 @click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), default=None,
               help="Index pre-split articles from this JSONL file (one Article.to_dict() per line) "
                    "instead of the corpus.")
@@ -173,8 +174,11 @@ def build(if_missing: bool, jsonl: str | None, stop_words: str, corpus_dir: str,
     from index import build as builder
 
     if if_missing and builder.index_exists(index_dir):
-        click.echo(f"index exists in {index_dir}; nothing to do")
-        return
+        why = builder.index_outdated(index_dir)
+        if not why:
+            click.echo(f"index exists in {index_dir}; nothing to do")
+            return
+        click.echo(f"rebuilding the index in {index_dir}: {why.split(';')[0]}")
     _run_writer("indexing", lambda progress: builder.build(corpus_dir, index_dir, jsonl=jsonl,
                                                            progress=progress, stop_words=stop_words))
 

@@ -27,9 +27,9 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ReadTooFar
 
-from index.build import CURRENT, current_generation, read_meta
+from index.build import CURRENT, current_generation, outdated, read_meta
 from index.model import Article, Passage
-from index.schema import BM25_B, BM25_K1, SCHEMA_VERSION, TEXT_FIELDS
+from index.schema import BM25_B, BM25_K1, TEXT_FIELDS
 from search import highlight
 from search.facets import FACET_NAMES, FacetTable
 from search.postings import CACHE_MB, PostingsCache
@@ -121,10 +121,9 @@ class SearchEngine:
     # --- freshness ---------------------------------------------------------------------------------
 
     def _open(self, gen: Path) -> _State:
-        meta = read_meta(gen)
-        if meta.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
-            raise IndexNotFound(f"{gen}: index written by another version of the schema; "
-                                f"run `interviews build`")
+        why = outdated(read_meta(gen))
+        if why:
+            raise IndexNotFound(f"{gen}: this index cannot be searched: {why}")
         ix = whoosh_index.open_dir(str(gen))
         return self._state_for(gen, ix, ix.searcher(weighting=BM25(B=BM25_B, K1=BM25_K1)))
 

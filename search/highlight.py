@@ -8,14 +8,14 @@ also passed through bleach allowing only ``mark``, so the output is what bleach 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
 
 import bleach
-from whoosh.support.charset import accent_map
 
-from index.schema import WORD_PATTERN
+from index.analysis import WORD_PATTERN, folding, word_forms
 
 SNIPPET_CHARS = 240
 """Longest snippet, in characters of source text (ellipses not counted)."""
@@ -51,13 +51,25 @@ def _word_terms(analyzer, word: str) -> tuple[tuple[str, int, int], ...]:
     return found
 
 
+@functools.cache
+def _sources_by_term() -> dict[str, frozenset[str]]:
+    """Each word form's source words whose first letter differs from its own (``went`` → ``go``)."""
+    found: dict[str, set[str]] = {}
+    for word, form in word_forms().items():
+        if word[:1] != form[:1]:
+            found.setdefault(form, set()).add(word[:1])
+    return {form: frozenset(firsts) for form, firsts in found.items()}
+
+
 def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]:
     if not terms or not text:
         return []
     found = []
-    firsts = {term[:1] for term in terms}
-    # Analysis keeps a word's first letter (lower-cased, accents folded) as its term's first letter, so
-    # a word whose first letter starts no term cannot match; decided once per first character.
+    sources = _sources_by_term()
+    firsts = {term[:1] for term in terms}.union(*(sources.get(term, ()) for term in terms))
+    # A word's term starts with the word's first letter (lower-cased, accents folded) unless the
+    # word-form dictionary says otherwise (``went`` → ``go``), so a word whose first letter starts no
+    # term and no such source cannot match; decided once per first character.
     possible: dict[str, bool] = {}
     # Word by word with a cache: the same words recur across passages, and running the whole analyser
     # chain over every long answer shown would cost more than the search itself.
@@ -67,7 +79,7 @@ def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]
             first = word[0]
             ok = possible.get(first)
             if ok is None:
-                folded = first.lower().translate(accent_map)[:1]
+                folded = first.translate(folding()).lower()[:1]
                 ok = possible[first] = not folded or folded in firsts
             if not ok:
                 continue

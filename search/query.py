@@ -64,9 +64,84 @@ class ParsedQuery:
     warnings: list[str] = field(default_factory=list)
 
 
+class GapPhrase(query.Phrase):
+    """A phrase whose words sit at given relative ``positions``: a removed stop word leaves a gap.
+
+    ``"rock and roll"`` is ``rock`` at 0 and ``roll`` at 2, as the index holds "rock and roll" (the
+    analysis removes stop words the way Lucene's StopFilter does, keeping their positions).
+    """
+
+    def __init__(self, fieldname, words, slop=1, boost=1.0, char_ranges=None, positions=None):
+        super().__init__(fieldname, words, slop=slop, boost=boost, char_ranges=char_ranges)
+        self.positions = list(positions) if positions is not None else list(range(len(words)))
+
+    def __eq__(self, other):
+        return super().__eq__(other) and self.positions == getattr(other, "positions", None)
+
+    def __hash__(self):
+        return super().__hash__() ^ hash(tuple(self.positions))
+
+    def normalize(self):
+        if len(self.words) < 2:
+            return super().normalize()
+        return self
+
+
+def _positions(field, text: str) -> tuple[list[str], list[int]]:
+    """The terms of ``text`` in ``field`` (query analysis) and their positions relative to the first."""
+    words, positions = [], []
+    for token in field.tokenize(text, mode="query", positions=True):
+        words.append(token.text)
+        positions.append(token.pos)
+    base = positions[0] if positions else 0
+    return words, [p - base for p in positions]
+
+
+class _Parser(qparser.QueryParser):
+    """Whoosh's parser, with a word that analyses into several terms (``state-of-the-art``) searched as a
+    :class:`GapPhrase` that keeps the gaps of its stop words."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if field is None or field.self_parsing() or not tokenize or not field.format \
+                or not field.format.supports("positions"):
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        words, positions = _positions(field, text)
+        if len(words) > 1:
+            return GapPhrase(fieldname, words, boost=boost, positions=positions)
+        return termclass(fieldname, words[0], boost=boost) if words else None
+
+
+def _multifield(schema, group) -> _Parser:
+    """:class:`_Parser` searching :data:`TEXT_FIELDS` with their boosts (as Whoosh's MultifieldParser)."""
+    parser = _Parser(None, schema, group=group)
+    parser.add_plugin(qparser.MultifieldPlugin(list(TEXT_FIELDS), fieldboosts=dict(FIELD_BOOSTS)))
+    return parser
+
+
+def _with_gaps(q: query.Query, cleaned: str, schema) -> query.Query:
+    """Quoted phrases as :class:`GapPhrase`: their positions re-read from the text they came from."""
+
+    def fix(leaf: query.Query) -> query.Query:
+        if type(leaf) is not query.Phrase or not leaf.char_ranges or leaf.fieldname not in schema:
+            return leaf
+        start, end = leaf.char_ranges[0][0], leaf.char_ranges[-1][1]
+        if start is None or end is None:
+            return leaf
+        words, positions = _positions(schema[leaf.fieldname], cleaned[start:end])
+        if words != list(leaf.words):
+            return leaf
+        fixed = GapPhrase(leaf.fieldname, words, slop=leaf.slop, boost=leaf.boost,
+                          char_ranges=leaf.char_ranges, positions=positions)
+        fixed.startchar, fixed.endchar = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        return fixed
+
+    return q.accept(fix)
+
+
 def _parser(schema, match: str = "all") -> qparser.QueryParser:
     group = qparser.OrGroup if match == "any" else qparser.AndGroup
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS), group=group)
+    parser = _multifield(schema, group)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     # "-word" excludes only at the start of a word, so "Covid-19" stays one (hyphenated) word.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
@@ -98,7 +173,7 @@ def parse(text: str, schema, match: str = "all") -> ParsedQuery:
     problem = _syntax_problem(cleaned)
     if problem is None:
         try:
-            q = _parser(schema, match).parse(cleaned, normalize=False)
+            q = _with_gaps(_parser(schema, match).parse(cleaned, normalize=False), cleaned, schema)
             q = _weight_repeats(q) if match == "any" else q.normalize()
             if q is query.NullQuery and _only_negative(cleaned):
                 # "-covid" alone: everything except covid.
@@ -253,7 +328,7 @@ def _plain_words(text: str, schema, match: str = "all") -> tuple[query.Query, st
     point into it)."""
     words = [w.lower() for w in _WORDS_RE.findall(text)][:MAX_TERMS]
     group = qparser.OrGroup if match == "any" else qparser.AndGroup
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS), group=group)
+    parser = _multifield(schema, group)
     for plugin in (qparser.WildcardPlugin, qparser.PhrasePlugin, qparser.FieldsPlugin, qparser.GroupPlugin,
                    qparser.OperatorsPlugin, qparser.BoostPlugin, qparser.RangePlugin,
                    qparser.SingleQuotePlugin, qparser.EveryPlugin):

@@ -162,6 +162,8 @@ class Evaluator:
                 or len(q.words) < 2:
             return self._whoosh(q)  # sloppy phrases and odd fields: Whoosh's matcher (or its error)
         btexts = [field.to_bytes(word) for word in q.words]
+        # Where each word sits relative to the first (search.query.GapPhrase: stop words leave gaps).
+        offsets = getattr(q, "positions", None) or list(range(len(btexts)))
         if any((q.fieldname, btext) not in self.reader for btext in btexts):
             return self._empty()
         words = self._intersection([wq.Term(q.fieldname, btext) for btext in btexts])
@@ -169,9 +171,9 @@ class Evaluator:
             return words
         candidate = np.zeros(self.size, dtype=bool)
         candidate[words.ids] = True
-        shift = len(btexts)  # keeps "position − index in the phrase" non-negative
+        shift = max(offsets) + 1  # keeps "position − offset in the phrase" non-negative
         common = None  # (document, start position) keys found for every word so far
-        for index, btext in enumerate(btexts):
+        for index, btext in zip(offsets, btexts, strict=True):
             keys = []
             for leaf, offset in self.leaves:
                 ids, bounds, positions = self.cache.positions(leaf, q.fieldname, btext)

@@ -22,7 +22,7 @@ QUERIES = [
     "software", "use", "mac OR windows", "work -music", "app* editor", '"text editor"', "question:hardware",
     "interviewee:smith", "photoshop~", "use NOT (mac OR linux)", "dream setup", "camera lens",
     '"mac os x"', '"command line" OR "text editor"', '"my dream setup"',
-    '"e-mail"', '"use a"', '"mac mac"',
+    '"e-mail"', '"use a"', '"really really"',
 ]
 
 
