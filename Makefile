@@ -8,7 +8,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test install index lint clean bench relevance reliability
+.PHONY: serve test install index lint clean bench relevance reliability split-quality solr solr-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,17 +44,25 @@ test: $(STAMP) $(AXE)
 
 # Benchmarks (docs/benchmarks.md): speed at BENCH_ARTICLES articles (~10 passages each) against plain
 # Whoosh and SQLite FTS5, and ranking quality on ../shared/ir. Web load uses wrk when installed.
+# BENCH_ENGINE=solr: the same corpus and query classes on the `make solr` cluster beside Whoosh (docs/solr.md).
 BENCH_ARTICLES ?= 10000
 BENCH_STAMP    := $(VENV)/.bench-installed
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(BENCH_STAMP)
 
+BENCH_ENGINE   ?= whoosh
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m bench.speed --articles $(BENCH_ARTICLES)
+	$(BIN)/python -m bench.speed --articles $(BENCH_ARTICLES) --engine $(BENCH_ENGINE)
 
 relevance: $(BENCH_STAMP)
 	$(BIN)/python -m bench.relevance
+
+# Splitter quality (docs/parsing.md): question precision/recall/F1, interviewees, publication and intro on
+# the annotated dev set (../shared/corpora/interviews-dev, when present) and the held-out set
+# (tests/fixtures/realworld), with the worst files' missed and extra questions.
+split-quality: $(STAMP)
+	$(BIN)/python -m bench.split_quality --worst 8
 
 # Reliability (docs/reliability.md): the fault tests, 1,000,000 fuzz inputs, 50 SIGKILLed builds and
 # updates, and 10 minutes of load through `interviews serve`. About an hour; figures in var/reliability/.
@@ -70,5 +78,13 @@ reliability: $(BENCH_STAMP) $(AXE)
 	$(BIN)/python -m bench.crash_test --kills $(CRASH_KILLS) --json $(RELIABILITY)/crash.json
 	$(BIN)/python -m bench.load_test --seconds $(LOAD_SECONDS) --json $(RELIABILITY)/load.json
 
+# A local SolrCloud (3 nodes, collection `passages`, 2 shards x 2 replicas) from Maven artifacts, in the
+# background; prints the collection URL last and writes it to var/solr/url (docs/solr.md).
+solr:
+	@solr/cluster.sh start
+
+solr-stop:
+	@solr/cluster.sh stop
+
 clean:
-	rm -rf $(VENV) var test-artifacts .pytest_cache
+	rm -rf $(VENV) var test-artifacts .pytest_cache solr/devcluster/target

@@ -20,14 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.facets import FACET_NAMES, FACETS
 from index.model import Article
-
-FACET_NAMES = ("interviewee", "publication", "topic", "place", "work", "organization", "role", "year",
-               "category")
-"""Same facet names as ``search.results.FACETS``."""
-
-_PASSAGE_FACETS = {"topic": "topics", "place": "places", "work": "works", "organization": "organizations",
-                   "role": "roles", "year": "years"}
 
 
 @dataclass(frozen=True)
@@ -77,14 +71,7 @@ class BaselineResult:
 
 def facet_values(article: Article, passage) -> dict[str, list[str]]:
     """Every facet's values for one passage, the way our schema sees them."""
-    values = {
-        "interviewee": list(passage.answerers or article.interviewees),
-        "publication": [article.publication] if article.publication else [],
-        "category": list(article.categories),
-    }
-    for name, attr in _PASSAGE_FACETS.items():
-        values[name] = list(getattr(passage, attr))
-    return values
+    return {spec.name: spec.values(article, passage) for spec in FACETS}
 
 
 def _top(counter: Counter, limit: int) -> list[tuple[str, int]]:

@@ -23,9 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from index.corpus import parse_file  # noqa: E402
 from index.enrich import enrich_article  # noqa: E402
-from index.model import FACET_FIELDS  # noqa: E402
+from index.facets import PASSAGE_FACETS  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "annotations"
+FACET_FIELDS = tuple(spec.passage_attribute for spec in PASSAGE_FACETS)
+"""The passage lists measured (annotations name them as the Passage attributes: "places", "works"...)."""
 
 
 def _key(value: str) -> str:

@@ -153,10 +153,10 @@ def _engine(index_dir: Path):
 def _query_target(index_dir: Path):
     import atheris
 
-    from search.results import FACETS
+    from index.facets import FACET_NAMES
 
     engine = _engine(index_dir)
-    facets = list(FACETS) + ["colour"]
+    facets = list(FACET_NAMES) + ["colour"]
 
     def one(data: bytes) -> None:
         fdp = atheris.FuzzedDataProvider(data)

@@ -656,7 +656,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--render", metavar="JSON",
                         help="only regenerate the doc section and plot from an earlier results file")
+    parser.add_argument("--engine", choices=("whoosh", "solr"), default="whoosh",
+                        help="solr: our engine on SolrCloud beside the embedded one, same corpus and "
+                             "query classes (bench/solr_speed.py; needs `make solr`)")
+    parser.add_argument("--solr", help="with --engine solr: a collection URL of the cluster "
+                                       "(default: var/solr/url)")
     args = parser.parse_args(argv)
+    if args.engine == "solr":
+        from bench.solr_speed import run_and_report
+
+        return run_and_report(args)
     if args.render:
         data = json.loads(Path(args.render).read_text(encoding="utf-8"))
         _write_docs(data, Path(args.doc))

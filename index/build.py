@@ -35,8 +35,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from index.analysis import DEFAULT_STOP_WORDS, fingerprint, stop_list
+from index.facets import FACETS, PASSAGE_FACETS
 from index.model import Article, ArticleError
-from index.schema import FACET_PREFIX, FACET_SOURCES, SCHEMA_VERSION, VALUE_SEPARATOR, build_schema
+from index.schema import FACET_PREFIX, SCHEMA_VERSION, VALUE_SEPARATOR, build_schema
 from index.writer import BuildWriter
 
 CURRENT = "CURRENT"
@@ -222,39 +223,18 @@ def article_documents(article: Article) -> list[dict]:
             "url": article.url or "",
             "data": {
                 "answerers": list(passage.answerers),
-                **{attr: list(getattr(passage, attr)) for attr in
-                   ("topics", "places", "works", "organizations", "roles", "years")},
+                **{f.passage_attribute: list(getattr(passage, f.passage_attribute)) for f in PASSAGE_FACETS},
             },
         }
-        for name, values in _facet_values(article, passage).items():
+        for spec in FACETS:
+            values = spec.values(article, passage)
             if values:
-                doc[name] = "\n".join(values)
-                doc[FACET_PREFIX + name] = VALUE_SEPARATOR.join(values)
+                doc[spec.name] = "\n".join(values)
+                doc[FACET_PREFIX + spec.name] = VALUE_SEPARATOR.join(values)
         if not docs:
             doc["meta"] = meta
         docs.append(doc)
     return docs
-
-
-def _facet_values(article: Article, passage) -> dict[str, list[str]]:
-    values = {}
-    for name, attr in FACET_SOURCES.items():
-        if name == "interviewee":
-            raw = passage.answerers or article.interviewees
-        elif name == "publication":
-            raw = [article.publication] if article.publication else []
-        elif name == "category":
-            raw = article.categories
-        else:
-            raw = getattr(passage, attr, [])
-        cleaned = []
-        for value in raw:
-            # The separator and newlines would split one value into two.
-            value = re.sub(r"[\s\x1f]+", " ", str(value)).strip()
-            if value and value not in cleaned:
-                cleaned.append(value)
-        values[name] = cleaned
-    return values
 
 
 # --- sources ----------------------------------------------------------------------------------------

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-FACET_FIELDS = ("topics", "places", "works", "organizations", "roles", "years")
-"""Per-passage facet lists that ``enrich`` fills in, in display order."""
-
 
 @dataclass
 class Link:

@@ -14,6 +14,7 @@ from whoosh import fields, formats
 from whoosh.analysis import RegexTokenizer
 
 from index.analysis import DEFAULT_STOP_WORDS, WORD_PATTERN, WordTokenizer, analyzer_stop_words, text_analyzer
+from index.facets import FACETS
 
 # --- Ranking (BM25F) -------------------------------------------------------------------------------
 BM25_B = 0.75
@@ -31,18 +32,6 @@ INTERVIEWEE_BOOST = 1.5
 SCHEMA_VERSION = 2
 """Bumped when the schema changes; an index written with another version needs a ``build``."""
 
-# Facet name (as in ``search.results.FACETS``) → the Passage/Article attribute it comes from.
-FACET_SOURCES = {
-    "interviewee": "interviewees",
-    "publication": "publication",
-    "topic": "topics",
-    "place": "places",
-    "work": "works",
-    "organization": "organizations",
-    "role": "roles",
-    "year": "years",
-    "category": "categories",
-}
 FACET_PREFIX = "facet_"
 """Exact facet values live in ``facet_<name>`` (untokenised); ``<name>`` itself is searchable text."""
 TEXT_FIELDS = ("question", "answer", "title", "interviewee")
@@ -262,8 +251,7 @@ def build_schema(stop_words: str = DEFAULT_STOP_WORDS) -> fields.Schema:
         data=fields.STORED(),  # JSON: the passage's facet lists and answerers, for hits
         meta=fields.STORED(),  # JSON: the article without passages, on its first passage only
     )
-    for name in FACET_SOURCES:
-        stored = name in ("interviewee", "publication")
-        schema.add(name, AnalysedText(analyzer=names, stored=stored, multitoken_query="phrase"))
-        schema.add(FACET_PREFIX + name, FacetValues())
+    for spec in FACETS:  # the registry, index/facets.py
+        schema.add(spec.name, AnalysedText(analyzer=names, stored=spec.stored, multitoken_query="phrase"))
+        schema.add(FACET_PREFIX + spec.name, FacetValues())
     return schema

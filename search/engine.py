@@ -28,10 +28,11 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ReadTooFar
 
 from index.build import CURRENT, current_generation, outdated, read_meta
+from index.facets import FACET_NAMES, PASSAGE_FACETS
 from index.model import Article, Passage
 from index.schema import BM25_B, BM25_K1, TEXT_FIELDS
 from search import highlight
-from search.facets import FACET_NAMES, FacetTable
+from search.facets import FacetTable
 from search.postings import CACHE_MB, PostingsCache
 from search.query import MAX_FUZZY_CHARS, expand_words, parse, plain_words, positive_leaves
 from search.results import Hit, SearchResult
@@ -303,8 +304,7 @@ class SearchEngine:
                 number=int(doc.get("number", 0)), kind=doc.get("kind", "qa"),
                 question=doc.get("question", ""), answer=doc.get("answer", ""),
                 answerers=list(data.get("answerers", [])),
-                **{k: list(data.get(k, [])) for k in
-                   ("topics", "places", "works", "organizations", "roles", "years")}))
+                **{f.passage_attribute: list(data.get(f.passage_attribute, [])) for f in PASSAGE_FACETS}))
         return article
 
     def more_like_this(self, article_id: str, passage_number: int, limit: int = 5) -> list[Hit]:

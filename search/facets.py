@@ -14,10 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from index.schema import FACET_PREFIX, FACET_SOURCES
+from index.facets import FACET_NAMES
+from index.schema import FACET_PREFIX
 from search.results import Facet, FacetValue
-
-FACET_NAMES = tuple(FACET_SOURCES)
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """User query syntax → a Whoosh query, with friendly fallbacks and bounded cost.
 
 Syntax: words (all must match, or any of them with ``match="any"``), ``OR``, ``NOT`` / ``-word``,
-``"phrases"``, ``field:value`` (``question:``, ``answer:``, ``title:``, ``interviewee:``, ``topic:``,
-``place:``, ``work:``, ``organization:``, ``role:``, ``year:``, ``category:``, ``publication:``),
+``"phrases"``, ``field:value`` (``question:``, ``answer:``, ``title:``, and every facet of the registry in
+``index/facets.py`` by its name or an alias: ``interviewee:``, ``topic:``, ``place:``, ``org:``...),
 ``prefix*`` and ``fuzzy~`` (``fuzzy~2`` for two edits). Nothing here raises on user input: a query
 Whoosh cannot make sense of is searched as plain words, and every change to what the user typed is
 explained in ``warnings``.
@@ -17,7 +17,8 @@ from whoosh import qparser, query
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query.terms import MultiTerm
 
-from index.schema import FACET_SOURCES, FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
+from index.facets import FACET_NAMES, canonical_name
+from index.schema import FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are cut to this many characters."""
@@ -39,14 +40,9 @@ MAX_FUZZY_WORDS = 4
 MAX_EXPANSIONS = 200
 """A prefix or fuzzy word matches at most this many different indexed words."""
 
-SEARCHABLE_FIELDS = TEXT_FIELDS + tuple(name for name in FACET_SOURCES if name not in TEXT_FIELDS)
-FIELD_ALIASES = {
-    "q": "question", "questions": "question", "a": "answer", "answers": "answer",
-    "topics": "topic", "places": "place", "works": "work", "organisation": "organization",
-    "organisations": "organization", "organizations": "organization", "org": "organization",
-    "roles": "role", "years": "year", "categories": "category", "person": "interviewee",
-    "interviewees": "interviewee", "who": "interviewee", "pub": "publication",
-}
+SEARCHABLE_FIELDS = TEXT_FIELDS + tuple(name for name in FACET_NAMES if name not in TEXT_FIELDS)
+TEXT_FIELD_ALIASES = {"q": "question", "questions": "question", "a": "answer", "answers": "answer"}
+"""Other names for the text fields; the facets' aliases are in the registry (``index/facets.py``)."""
 
 _FIELD_RE = re.compile(r'(?<![\w"])([A-Za-z_][\w-]*):(?=\S)')
 _WORDS_RE = re.compile(r"\w+(?:['\u2019-]\w+)*")
@@ -229,7 +225,7 @@ def _clean(text: str, warnings: list[str], stoplist: frozenset[str] | None = Non
 
     def field_name(match: re.Match) -> str:
         name = match.group(1)
-        canonical = FIELD_ALIASES.get(name.lower(), name.lower())
+        canonical = TEXT_FIELD_ALIASES.get(name.lower()) or canonical_name(name) or name.lower()
         if canonical in SEARCHABLE_FIELDS:
             return canonical + ":"
         warnings.append(f"unknown field {name!r} searched as a word (fields: {', '.join(SEARCHABLE_FIELDS)})")

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-FACETS = ("interviewee", "publication", "topic", "place", "work", "organization", "role", "year", "category")
-"""Facet names, in the order a sidebar shows them."""
-
 
 @dataclass
 class FacetValue:

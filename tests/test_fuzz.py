@@ -16,13 +16,13 @@ from searchkit import copy_seeds
 
 from index.build import build
 from index.corpus import parse_file
+from index.facets import FACET_NAMES
 from index.model import Article, ArticleError
 from index.read import source_from_bytes
 from index.schema import build_schema
 from index.split import split_source
 from search.engine import MAX_PER_PAGE, open_index
 from search.query import parse
-from search.results import FACETS
 from webui.app import create_app
 
 EXTENSIONS = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
@@ -98,7 +98,7 @@ QUERY_PIECES = st.sampled_from([
 ])
 QUERIES = st.one_of(st.text(max_size=60), st.lists(QUERY_PIECES, max_size=12).map(" ".join))
 FILTERS = st.dictionaries(
-    st.one_of(st.sampled_from(FACETS), st.text(max_size=10)),
+    st.one_of(st.sampled_from(FACET_NAMES), st.text(max_size=10)),
     st.one_of(st.text(max_size=20), st.lists(st.text(max_size=20), max_size=4)),
     max_size=4,
 )
@@ -145,7 +145,7 @@ def web(index_dir):
 
 
 CONTROLS = ("q", "sort", "page", "per_page", "more")
-PARAM_NAMES = st.one_of(st.sampled_from(CONTROLS + FACETS), st.text(max_size=8))
+PARAM_NAMES = st.one_of(st.sampled_from(CONTROLS + FACET_NAMES), st.text(max_size=8))
 PARAM_VALUES = st.one_of(st.text(max_size=30), st.integers().map(str), QUERIES)
 
 

@@ -7,7 +7,7 @@ import io
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from search.results import FACETS
+from index.facets import FACET_NAMES
 from webui import present
 from webui.app import EngineHolder, IndexUnavailable, get_engine
 from webui.pages import run_search
@@ -119,13 +119,13 @@ def openapi_document(server: str) -> dict:
                                                    "default": 1}},
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                        "maximum": MAX_PER_PAGE, "default": PER_PAGE}},
-        {"name": "more", "in": "query", "schema": {"type": "string", "enum": list(FACETS)},
+        {"name": "more", "in": "query", "schema": {"type": "string", "enum": list(FACET_NAMES)},
          "description": "List every value of this facet instead of the top 10."},
     ] + [
         {"name": name, "in": "query", "style": "form", "explode": True,
          "schema": {"type": "array", "items": {"type": "string"}},
          "description": f"Keep passages whose {name} is any of these values (OR); facets combine with AND."}
-        for name in FACETS
+        for name in FACET_NAMES
     ]
     error = {"description": "Bad parameter, unknown article or no index",
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}

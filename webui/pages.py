@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from index.facets import FACETS
 from webui import present, sanitize
 from webui.app import get_engine
 from webui.urls import (
-    FACET_LABELS,
     FACET_LIMIT,
     MATCH_LABELS,
     SORTS,
@@ -94,7 +94,7 @@ def _several_words(state: SearchState) -> bool:
 
 @bp.route("/help")
 def help_page():
-    return render_template("help.html", facet_labels=FACET_LABELS, sorts=SORTS, matches=MATCH_LABELS,
+    return render_template("help.html", facets=FACETS, sorts=SORTS, matches=MATCH_LABELS,
                            limits=_limits())
 
 
@@ -123,6 +123,7 @@ def article_page(article_id: str):
     return render_template(
         "article.html",
         article=article,
+        facet_lists=present.facet_lists,
         q=q,
         similar_url=similar_url,
         text_html=sanitize.text_html,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from search.results import FACETS, SearchResult
-from webui.urls import FACET_LABELS, FACET_LIMIT, MAX_PAGE, SearchState
+from index.facets import ARTICLE_FACETS, FACETS, PASSAGE_FACETS
+from search.results import SearchResult
+from webui.urls import FACET_LIMIT, MAX_PAGE, SearchState
 
 
 @dataclass
@@ -53,7 +54,8 @@ class PageLink:
 def facet_groups(result: SearchResult, state: SearchState, path: str = "/") -> list[FacetGroup]:
     """One group per facet in sidebar order; facets with nothing to show are left out."""
     groups = []
-    for name in FACETS:
+    for spec in FACETS:
+        name = spec.name
         facet = result.facets.get(name)
         counted = {v.value: v.count for v in facet.values} if facet else {}
         chosen = state.filters.get(name, ())
@@ -65,7 +67,7 @@ def facet_groups(result: SearchResult, state: SearchState, path: str = "/") -> l
         hidden = (facet.more if facet else 0) + len(others) - len(shown)
         if not items:
             continue
-        group = FacetGroup(name=name, label=FACET_LABELS.get(name, name.title()), items=items, hidden=hidden)
+        group = FacetGroup(name=name, label=spec.label, items=items, hidden=hidden)
         if hidden and state.more != name:
             group.more_url = state.with_more(name).url(path) + f"#facet-{name}"
         if state.more == name:
@@ -78,20 +80,31 @@ def stats_facets(top: dict[str, list[dict]]) -> list[FacetGroup]:
     """The stats page's largest values per facet (``SearchEngine.stats()["facets"]``), each a filter link."""
     blank = SearchState()
     return [
-        FacetGroup(name, FACET_LABELS.get(name, name), [
-            FacetItem(v["value"], v["count"], False, blank.toggle(name, v["value"]).url()) for v in top[name]
+        FacetGroup(spec.name, spec.label, [
+            FacetItem(v["value"], v["count"], False, blank.toggle(spec.name, v["value"]).url())
+            for v in top[spec.name]
         ])
-        for name in FACETS
-        if top.get(name)
+        for spec in FACETS
+        if top.get(spec.name)
     ]
+
+
+def facet_lists(article, passage=None) -> list[tuple[str, list[str]]]:
+    """(label, values) of the article's own facets (its page's header), or of ``passage``'s enriched
+    ones (under it), in registry order; empty ones left out. A single value takes the singular label."""
+    if passage is None:
+        lists = [(spec, spec.article_values(article)) for spec in ARTICLE_FACETS]
+    else:
+        lists = [(spec, spec.values(article, passage)) for spec in PASSAGE_FACETS]
+    return [(spec.label if len(values) == 1 else spec.plural, values) for spec, values in lists if values]
 
 
 def chips(state: SearchState, path: str = "/") -> list[Chip]:
     """The active filters, each with the URL that removes it."""
     return [
-        Chip(name, FACET_LABELS.get(name, name), value, state.toggle(name, value).url(path))
-        for name in FACETS
-        for value in state.filters.get(name, ())
+        Chip(spec.name, spec.label, value, state.toggle(spec.name, value).url(path))
+        for spec in FACETS
+        for value in state.filters.get(spec.name, ())
     ]
 
 

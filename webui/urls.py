@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode
 
+from index.facets import FACET_NAMES
 from search.query import MATCHES  # "all" (the default) or "any" of the words
-from search.results import FACETS
 
 SORTS = ("relevance", "newest", "interviewee")
 """Sort orders the page offers, the first being the default."""
@@ -48,17 +48,6 @@ CONTROL_PARAMS = ("q", "match", "sort", "page", "per_page", "more")
 MATCH_LABELS = {"all": "All words", "any": "Any word"}
 """What the results page's match menu calls each of :data:`MATCHES`."""
 
-FACET_LABELS = {
-    "interviewee": "Interviewee",
-    "publication": "Publication",
-    "topic": "Topic",
-    "place": "Place",
-    "work": "Work",
-    "organization": "Organization",
-    "role": "Role",
-    "year": "Year",
-    "category": "Category",
-}
 
 
 class ParamError(ValueError):
@@ -98,7 +87,7 @@ class SearchState:
         pairs: list[tuple[str, str]] = []
         if self.q:
             pairs.append(("q", self.q))
-        for name in FACETS:
+        for name in FACET_NAMES:
             pairs.extend((name, value) for value in self.filters.get(name, ()))
         if self.match != MATCHES[0]:
             pairs.append(("match", self.match))
@@ -184,11 +173,11 @@ def parse_state(args: Mapping, strict: bool = False, max_per_page: int = MAX_PER
     page = _int(args, "page", 1, 1, MAX_PAGE)
     per_page = _int(args, "per_page", PER_PAGE, 1, max_per_page)
     more = _one(args, "more").strip() if "more" in args else ""
-    if more and more not in FACETS:
-        raise ParamError(f"parameter 'more' must name a facet ({', '.join(FACETS)}), not {more[:40]!r}")
+    if more and more not in FACET_NAMES:
+        raise ParamError(f"parameter 'more' must name a facet ({', '.join(FACET_NAMES)}), not {more[:40]!r}")
 
     filters: dict[str, tuple[str, ...]] = {}
-    for name in FACETS:
+    for name in FACET_NAMES:
         values = args.getlist(name) if hasattr(args, "getlist") else ([args[name]] if name in args else [])
         # Blank values come from empty form fields; duplicates from re-ticking: neither is a filter.
         kept = tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
@@ -199,11 +188,11 @@ def parse_state(args: Mapping, strict: bool = False, max_per_page: int = MAX_PER
         if kept:
             filters[name] = kept
 
-    unknown = tuple(sorted(k for k in args if k not in CONTROL_PARAMS and k not in FACETS))
+    unknown = tuple(sorted(k for k in args if k not in CONTROL_PARAMS and k not in FACET_NAMES))
     if unknown and strict:
         raise ParamError(
             f"unknown parameter {', '.join(repr(k[:40]) for k in unknown)}; "
-            f"known: {', '.join(CONTROL_PARAMS)} and the facets {', '.join(FACETS)}"
+            f"known: {', '.join(CONTROL_PARAMS)} and the facets {', '.join(FACET_NAMES)}"
         )
     return SearchState(
         q=q, filters=filters, sort=sort, match=match, page=page, per_page=per_page, more=more,

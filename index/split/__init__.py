@@ -1,0 +1,108 @@
+"""Split a :class:`index.read.Source` into an :class:`index.model.Article`: metadata, intro, Q/A passages.
+
+How (see docs/parsing.md for the long form):
+
+1. :mod:`index.blocks` turns the text into blocks (lines / HTML block elements) with structural signals.
+2. Site furniture is set aside, each piece with a reason: navigation, share buttons, comment forms,
+   related-story lists, photo captions (→ ``captions``), the image-credit block (→ ``image_credits``),
+   the contact block (→ ``links``), lead-in formulas that name the interviewee (→ ``interviewees``).
+   The patterns live in ``index/data/boilerplate.yml``.
+3. Questions are found by one general mechanism. The strongest structural signal the document has
+   decides: ``class="question"`` → speaker labels (``Q:``/``A:``, initials, names) → headings → bold
+   paragraphs. When one of them marks questions, only it does, so a "?" inside an answer never starts a
+   question. Without structure, every block is scored on textual signals (ends with "?", interviewer
+   prompt pattern, interrogative opening, "you", paragraph start, short line before a longer one, no
+   first person) and the blocks over a threshold are questions. Text whose line breaks were lost is cut
+   into sentences first.
+4. Text before the first question becomes the intro passage (number 0) when it is substantive.
+"""
+
+from __future__ import annotations
+
+import os
+
+from index.blocks import Block, build_document
+from index.model import Article, ArticleError, Dropped, Passage
+from index.read import Source
+from index.split.furniture import State, set_aside_furniture
+from index.split.metadata import as_list, as_text, front_matter_metadata, normalise_date, title_from_blocks
+from index.split.patterns import load_patterns
+from index.split.people import interviewees, resolve_answerers
+from index.split.questions import TEXT_QUESTION_THRESHOLD, find_passages
+from index.split.text import dedupe, dedupe_links
+
+__all__ = [
+    "MIN_INTRO_WORDS",
+    "TEXT_QUESTION_THRESHOLD",
+    "load_patterns",
+    "normalise_date",
+    "split_source",
+]
+
+MIN_INTRO_WORDS = 12
+"""Fewer words than this before the first question are not an intro passage (they are dropped)."""
+
+
+def split_source(source: Source, article_id: str = "", publication: str = "") -> Article:
+    """Split ``source`` into an :class:`Article` with id ``article_id`` (default: the file stem).
+
+    ``publication`` is used when the front matter names none. Raises :class:`ArticleError` when no
+    question can be found (the file is not an interview, or its questions are not recognisable).
+    """
+    pats = load_patterns()
+    front = source.front_matter
+    doc = build_document(source.text, source.format)
+    state = State(dropped=list(doc.dropped), warnings=list(source.warnings))
+    set_aside_furniture(doc.blocks, state, pats, html=source.format == "html")
+
+    article = Article(
+        id=article_id or os.path.splitext(os.path.basename(source.path))[0],
+        path=source.path,
+        format=source.format,
+    )
+    front_matter_metadata(article, front, doc.meta, state.warnings)
+    article.publication = as_text(front.get("publication")) or publication
+    blocks = state.content
+    if not article.title:
+        article.title, blocks = title_from_blocks(blocks, doc.meta)
+
+    known = as_list(front.get("interviewees")) + as_list(front.get("interviewee")) + state.lead_in_names
+    known += [as_text(front.get("title"))]
+    passages, answer_labels = find_passages(blocks, pats, state, known_names=[n for n in known if n])
+    if not passages:
+        raise ArticleError(source.path, _no_question_reason(blocks))
+
+    article.interviewees = interviewees(front, article, passages, answer_labels, state)
+    resolve_answerers(passages, article.interviewees)
+    intro_blocks = passages.pop(0) if passages and passages[0].kind == "pre" else None
+    if intro_blocks is not None:
+        intro_text = intro_blocks.answer
+        if len(intro_text.split()) >= MIN_INTRO_WORDS:
+            article.passages.append(Passage(number=0, kind="intro", question="", answer=intro_text))
+        elif intro_text:
+            state.dropped.append(
+                Dropped(intro_text, f"text before the first question, under {MIN_INTRO_WORDS} words")
+            )
+    for number, passage in enumerate(passages, start=1):
+        passage.number = number
+        if not passage.answer:
+            state.warnings.append(f"question {number} has no answer: {passage.question[:80]}")
+        article.passages.append(passage)
+
+    article.links = dedupe_links(state.links)
+    article.image_credits = dedupe(state.credits + article.image_credits)
+    article.captions = dedupe(state.captions)
+    article.dropped = state.dropped
+    article.warnings = dedupe(state.warnings)
+    if not article.title:
+        article.warnings.append("no title found")
+    if not article.interviewees:
+        article.warnings.append("no interviewee found")
+    return article
+
+
+def _no_question_reason(blocks: list[Block]) -> str:
+    words = sum(len(b.text.split()) for b in blocks)
+    if not blocks or words < 5:
+        return "no text left after removing site furniture (not an interview)"
+    return f"no questions found among {len(blocks)} text blocks ({words} words); not an interview?"

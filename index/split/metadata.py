@@ -1,0 +1,103 @@
+"""Article metadata from front matter, HTML meta tags and the first blocks: title, date, url, summary."""
+
+from __future__ import annotations
+
+import re
+
+from index.blocks import Block, clean_inline
+from index.model import Article
+from index.split.text import dedupe
+
+
+def as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(as_text(v) for v in value if v is not None)
+    if isinstance(value, dict):
+        return as_text(value.get("name") or value.get("title") or "")
+    return clean_inline(str(value))
+
+
+def as_list(value) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in as_list(v)]
+    if isinstance(value, dict):
+        name = value.get("name") or value.get("title")
+        return [clean_inline(str(name))] if name else []
+    return [clean_inline(part) for part in re.split(r"\s*[,;]\s*", str(value)) if part.strip()]
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
+
+
+def normalise_date(value: str) -> str:
+    """An ISO ``YYYY-MM-DD`` for ``value`` (ISO, ISO datetime, "March 3, 2023", "3 March 2023"), or ""."""
+    value = clean_inline(value)
+    match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if match:
+        y, m, d = (int(g) for g in match.groups())
+    else:
+        match = re.match(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})$", value) or None
+        if match:
+            m, d, y = _MONTHS.get(match.group(1).lower(), 0), int(match.group(2)), int(match.group(3))
+        else:
+            match = re.match(r"^(\d{1,2}) ([A-Za-z]{3})[a-z]*\.? (\d{4})$", value)
+            if not match:
+                return ""
+            d, m, y = int(match.group(1)), _MONTHS.get(match.group(2).lower(), 0), int(match.group(3))
+    if not (1 <= m <= 12 and 1 <= d <= 31 and 1000 <= y <= 9999):
+        return ""
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def front_matter_metadata(article: Article, front: dict, meta: dict, warnings: list[str]) -> None:
+    article.title = as_text(front.get("title")) or as_text(meta.get("title"))
+    raw_date = as_text(front.get("date")) or as_text(meta.get("date"))
+    article.date = normalise_date(raw_date) if raw_date else ""
+    if raw_date and not article.date:
+        warnings.append(f"date {raw_date!r} is not a recognisable date; left empty")
+    article.url = as_text(front.get("url") or front.get("link") or front.get("canonical")) or as_text(
+        meta.get("url")
+    )
+    article.summary = as_text(
+        front.get("summary") or front.get("description") or front.get("subtitle")
+    ) or as_text(meta.get("summary"))
+    article.categories = dedupe(as_list(front.get("categories")) + as_list(front.get("tags")))
+    for key in ("credits", "image_credits", "photo_credits", "credit"):
+        article.image_credits.extend(as_list(front.get(key)))
+
+
+_TITLE_END = (".", "?", "!", ":", ";", ",")
+
+
+def title_from_blocks(blocks: list[Block], meta: dict) -> tuple[str, list[Block]]:
+    """Title from a leading level-1 heading or a short first line; else the HTML <title>."""
+    if blocks:
+        first = blocks[0]
+        nxt = blocks[1] if len(blocks) > 1 else None
+        if first.heading == 1:
+            return first.text, blocks[1:]
+        is_short = len(first.text) <= 200 and len(first.text.split()) <= 25
+        stands_alone = nxt is None or nxt.gap
+        if (
+            is_short
+            and stands_alone
+            and not first.heading
+            and not first.text.rstrip("”\"')").endswith(_TITLE_END)
+            and not first.code
+            and not first.list_item
+        ):
+            return first.text, blocks[1:]
+    html_title = as_text(meta.get("html_title"))
+    if html_title:
+        # "Interview title | Site name": keep the part before the site name.
+        return re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]{1,40}$)", html_title)[0], blocks
+    return "", blocks

@@ -1,0 +1,53 @@
+"""Drafts of passages and how marked blocks become them: a marked block starts a question, the rest is
+its answer (or the text before the first question)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.blocks import Block, clean_inline
+from index.model import Passage
+
+
+@dataclass
+class Draft:
+    """A passage being assembled (``kind`` "pre" holds text before the first question)."""
+
+    kind: str
+    question_parts: list[str] = field(default_factory=list)
+    answer_parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, starts a paragraph)
+    answerers: list[str] = field(default_factory=list)
+
+
+def assemble(blocks: list[Block], marks: list[bool]) -> list[Draft]:
+    """Group blocks into drafts: a marked block starts a question; consecutive marked blocks with no
+    paragraph break between them are one question; the rest is answer (or pre-question text)."""
+    drafts: list[Draft] = [Draft("pre")]
+    for i, block in enumerate(blocks):
+        current = drafts[-1]
+        if marks[i]:
+            continues = current.kind == "qa" and not current.answer_parts and (not block.gap or block.qclass)
+            if not continues:
+                current = Draft("qa")
+                drafts.append(current)
+            current.question_parts.append(block.text)
+        else:
+            current.answer_parts.append((block.text, block.gap or block.heading > 0))
+    if not drafts[0].answer_parts:
+        drafts.pop(0)
+    return drafts
+
+
+def finish(draft: Draft) -> Passage:
+    answer = ""
+    for text, new_paragraph in draft.answer_parts:
+        if answer:
+            answer += "\n\n" if new_paragraph else "\n"
+        answer += text
+    return Passage(
+        number=0,
+        kind=draft.kind,
+        question=clean_inline(" ".join(draft.question_parts)),
+        answer=answer.strip(),
+        answerers=list(draft.answerers),
+    )

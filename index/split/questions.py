@@ -1,0 +1,200 @@
+"""Find the questions: the strongest structural signal the document has decides (``class="question"`` →
+headings → speaker labels → bold paragraphs), else every block is scored on its wording. Text whose line
+breaks were lost is cut into sentences (or before inline ``Q:``/``A:``) first."""
+
+from __future__ import annotations
+
+import re
+
+from index.blocks import Block
+from index.model import Passage
+from index.split.furniture import State
+from index.split.labels import by_speaker_labels, label_answerers
+from index.split.passages import assemble, finish
+from index.split.patterns import Patterns, match_key
+from index.split.wording import (
+    FIRST_PERSON,
+    GREETING,
+    INTERROGATIVE,
+    QUESTION_END,
+    SECOND_PERSON,
+    greets,
+    is_prompt,
+    is_question_like,
+)
+
+TEXT_QUESTION_THRESHOLD = 5
+"""Score a block needs, on textual signals alone, to count as a question (see :func:`_text_score`)."""
+
+
+def find_passages(
+    blocks: list[Block], pats: Patterns, state: State, known_names: list[str] = ()
+) -> tuple[list[Passage], list[str]]:
+    """Passages (the first may be kind "pre": text before the first question) and the answer labels.
+
+    ``known_names`` (interviewees named by front matter, lead-in or title) help tell speaker labels
+    from section labels."""
+    if not blocks:
+        return [], []
+    for finder in (_by_class, _by_headings, by_speaker_labels, _by_strong):
+        result = finder(blocks, pats)
+        if result is not None:
+            drafts, labels = result
+            if finder is not by_speaker_labels:
+                labels = label_answerers(drafts, known_names)
+            return [finish(d) for d in drafts], labels
+    marks = _textual_marks(blocks, pats)
+    if sum(marks) < 2:
+        # Maybe the line breaks were lost: cut long blocks into sentences and look again.
+        sentences = _sentence_blocks(blocks)
+        if len(sentences) > len(blocks):
+            labelled = by_speaker_labels(_inline_label_blocks(blocks), pats)
+            if labelled is not None:
+                state.warnings.append("line breaks seem lost; split on Q:/A: labels")
+                drafts, labels = labelled
+                return [finish(d) for d in drafts], labels
+            sentence_marks = _textual_marks(sentences, pats, sentences=True)
+            if sum(sentence_marks) >= 2:
+                state.warnings.append("line breaks seem lost; questions recovered from sentence patterns")
+                return [finish(d) for d in assemble(sentences, sentence_marks)], []
+    if sum(marks) < 2:
+        return [], []
+    drafts = assemble(blocks, marks)
+    labels = label_answerers(drafts, known_names)
+    return [finish(d) for d in drafts], labels
+
+
+def _by_class(blocks: list[Block], pats: Patterns):
+    """Questions are the blocks inside ``class="question"`` elements, and any sub-heading (level 2 or
+    deeper) that reads like a question: pages that mark most questions by class sometimes set one
+    (often the last, "What's next?") as a plain heading."""
+    if not any(b.qclass for b in blocks):
+        return None
+    marks = [b.qclass or (b.heading >= 2 and is_question_like(b.text, pats)) for b in blocks]
+    return assemble(blocks, marks), []
+
+
+def _by_headings(blocks: list[Block], pats: Patterns):
+    """When question-like headings exist: every heading at the level most of them use is a question, and
+    so is any other heading that reads like one; the rest ("#### Coding/Design:") are sub-headings
+    inside answers."""
+    by_level: dict[int, list[int]] = {}
+    for b in blocks:
+        if b.heading:
+            counts = by_level.setdefault(b.heading, [0, 0])
+            counts[0] += 1
+            counts[1] += is_question_like(b.text, pats)
+    if not by_level:
+        return None
+    level = max(by_level, key=lambda lv: (by_level[lv][1], -lv))
+    total, questions = by_level[level]
+    if questions == 0 or (questions < 2 and total > 2) or questions * 3 < total:
+        return None
+    marks = [bool(b.heading) and (b.heading == level or is_question_like(b.text, pats)) for b in blocks]
+    return assemble(blocks, marks), []
+
+
+def _by_strong(blocks: list[Block], pats: Patterns):
+    """Whole-bold paragraphs that read like questions (ends with "?" or a prompt) are the questions."""
+    marks = [b.strong and not b.code and is_question_like(b.text, pats) for b in blocks]
+    if sum(marks) < 2:
+        return None
+    return assemble(blocks, marks), []
+
+
+def _textual_marks(blocks: list[Block], pats: Patterns, sentences: bool = False) -> list[bool]:
+    """Mark blocks whose textual score reaches :data:`TEXT_QUESTION_THRESHOLD`."""
+    scores = [
+        _text_score(b, blocks[i + 1] if i + 1 < len(blocks) else None, pats, sentences)
+        for i, b in enumerate(blocks)
+    ]
+    marks = [s >= TEXT_QUESTION_THRESHOLD for s in scores]
+    # A greeting line just before a question, in the same paragraph, belongs to it
+    # ("Hi Zhe, thanks for joining us today." / "Are you happy …?").
+    for i in range(len(blocks) - 1, 0, -1):
+        lead = blocks[i - 1]
+        if marks[i] and not marks[i - 1] and not blocks[i].gap and lead.gap and greets(lead):
+            marks[i - 1] = True
+    return marks
+
+
+def _text_score(block: Block, nxt: Block | None, pats: Patterns, sentence: bool) -> int:
+    """Textual evidence that ``block`` is an interviewer's question (higher is stronger).
+
+    +3 ends with "?" or is an interviewer prompt; +1 a "?" elsewhere; +1 starts a paragraph (−1 if it
+    continues one); +1 short (≤ 350 chars), −3 long (> 600); +1 followed by a longer block; +1 opens
+    with an interrogative; +1 says "you"; −2 speaks in the first person singular; −2 nothing follows;
+    −6 a list item, code or heading.
+    """
+    text = block.text
+    if block.code or block.list_item or block.heading or len(text) > 2000:
+        return -6
+    key = match_key(text)
+    score = 0
+    if QUESTION_END.search(key) or is_prompt(key, pats):
+        score += 3
+    elif "?" in key:
+        score += 1
+    if not sentence:
+        score += 1 if block.gap else -1
+    score += 1 if len(text) <= 350 else 0
+    score -= 3 if len(text) > 600 else 0
+    if nxt is None:
+        score -= 2
+    elif len(nxt.text) > len(text) and not QUESTION_END.search(nxt.text):
+        score += 1
+    body = GREETING.sub("", key, count=1)
+    if INTERROGATIVE.match(body) or INTERROGATIVE.match(key):
+        score += 1
+    if SECOND_PERSON.search(key):
+        score += 1
+    if FIRST_PERSON.search(key):
+        score -= 2
+    return score
+
+
+# The lookbehind lets a run of punctuation be tried once, from its start: linear on a line of "????".
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def _split_sentences(text: str) -> list[str]:
+    out, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        out.append(text[start : match.end()].strip())
+        start = match.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def _sentence_blocks(blocks: list[Block]) -> list[Block]:
+    """Long blocks cut into one block per sentence (for text whose line breaks were lost)."""
+    out: list[Block] = []
+    for block in blocks:
+        if len(block.text) < 600 or block.code:
+            out.append(block)
+            continue
+        for i, sentence in enumerate(_split_sentences(block.text)):
+            out.append(Block(sentence, gap=block.gap if i == 0 else False))
+    return out
+
+
+_INLINE_QA = re.compile(r"(?:(?<=[.!?\"”])|^)\s*\b(Q|A)([:.])\s+")
+
+
+def _inline_label_blocks(blocks: list[Block]) -> list[Block]:
+    """Long blocks cut before inline ``Q:`` / ``A:`` labels (text whose line breaks were lost)."""
+    out: list[Block] = []
+    for block in blocks:
+        if len(block.text) < 300 or block.code:
+            out.append(block)
+            continue
+        starts = [m.start(1) for m in _INLINE_QA.finditer(block.text)]
+        if len(starts) < 2:
+            out.append(block)
+            continue
+        cuts = [0, *starts, len(block.text)]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            piece = block.text[a:b].strip()
+            if piece:
+                out.append(Block(piece, gap=True))
+    return out
