@@ -17,6 +17,7 @@ from whoosh import qparser, query
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query.terms import MultiTerm
 
+from index.analysis import WORD_PATTERN, synonyms, terms
 from index.facets import FACET_NAMES, canonical_name
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
 
@@ -169,7 +170,11 @@ def parse(text: str, schema, match: str = "all") -> ParsedQuery:
     problem = _syntax_problem(cleaned)
     if problem is None:
         try:
-            q = _with_gaps(_parser(schema, match).parse(cleaned, normalize=False), cleaned, schema)
+            expanded, spans, also = _with_synonyms(cleaned)
+            q = _with_gaps(_parser(schema, match).parse(expanded, normalize=False), expanded, schema)
+            _typed_offsets(q, spans)
+            if also:
+                warnings.append("also searched: " + "; ".join(also))
             q = _weight_repeats(q) if match == "any" else q.normalize()
             if q is query.NullQuery and _only_negative(cleaned):
                 # "-covid" alone: everything except covid.
@@ -189,6 +194,96 @@ def parse(text: str, schema, match: str = "all") -> ParsedQuery:
     warnings.append(f"searched as plain words because {problem}")
     q, joined = _plain_words(cleaned, schema, match)
     return ParsedQuery(text, q, cleaned=joined, fallback=True, warnings=warnings)
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _with_synonyms(text: str) -> tuple[str, list[tuple[int, int, int]], list[str]]:
+    """``text`` with every word (or run of words) listed in ``index/data/synonyms.txt`` searched together
+    with its synonyms: ``covid`` → ``(covid OR coronavirus OR pandemic OR covid-19)``, ``Los Angeles`` →
+    ``(Los Angeles OR LA OR "l.a.")``; a multi-word synonym is a phrase.
+
+    Words inside quotes, glued to ``*``/``~``/``^`` or used as operators are left alone; ``-word`` and
+    ``field:word`` keep their sign or field for the whole group. Returns the new text, the spans copied
+    from ``text`` unchanged as (start in the new text, end, start in ``text``), and one note per
+    expanded word for the result's warnings.
+    """
+    found = synonyms()
+    if not found.groups:
+        return text, [(0, len(text), 0)], []
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    words = [m for m in WORD_PATTERN.finditer(text) if not any(a <= m.start() < b for a, b in quoted)]
+    out: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    notes: list[str] = []
+    copied = size = 0  # end of the part of text copied so far; length of the new text so far
+
+    def copy(start: int, end: int) -> None:
+        nonlocal size
+        spans.append((size, size + end - start, start))
+        out.append(text[start:end])
+        size += end - start
+
+    def add(piece: str) -> None:
+        nonlocal size
+        out.append(piece)
+        size += len(piece)
+
+    i = 0
+    while i < len(words):
+        match = None
+        for n in range(min(found.longest, len(words) - i), 0, -1):
+            run = words[i:i + n]
+            start, end = run[0].start(), run[-1].end()
+            if any(text[a.end():b.start()].strip() for a, b in zip(run, run[1:], strict=False)) \
+                    or any(m.group(0) in _OPERATORS for m in run) \
+                    or text[start - 1:start] not in ("", " ", "\t", "\n", "(", "-", "+", ":") \
+                    or text[end:end + 1] not in ("", " ", "\t", "\n", ")"):
+                continue
+            key = found.key([m.group(0) for m in run])
+            if key in found.groups:
+                match = (n, start, end, found.groups[key])
+                break
+        if match is None:
+            i += 1
+            continue
+        n, start, end, alternatives = match
+        # Alternatives that analyse as the typed words or as an earlier alternative add nothing.
+        seen = {tuple(terms(text[start:end]))}
+        kept = []
+        for alt in alternatives:
+            analysed = tuple(terms(" ".join(alt)))
+            if analysed and analysed not in seen:
+                seen.add(analysed)
+                kept.append(" ".join(alt))
+        if not kept:
+            i += n
+            continue
+        copy(copied, start)
+        add('("' if n > 1 else "(")
+        copy(start, end)
+        add(('"' if n > 1 else "") + "".join(f' OR "{a}"' if " " in a else f" OR {a}" for a in kept) + ")")
+        notes.append(f"{text[start:end]} → {', '.join(kept)}")
+        copied = end
+        i += n
+    copy(copied, len(text))
+    return "".join(out), spans, notes
+
+
+def _typed_offsets(q: query.Query, spans: list[tuple[int, int, int]]) -> None:
+    """Point the leaves' start/end characters back into the text the user typed (see
+    :func:`_with_synonyms`); leaves that came from a synonym get None."""
+    for leaf in q.leaves() if not q.is_leaf() else [q]:
+        start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        if start is None or end is None:
+            continue
+        for new_start, new_end, old_start in spans:
+            if new_start <= start and end <= new_end:
+                leaf.startchar, leaf.endchar = old_start + start - new_start, old_start + end - new_start
+                break
+        else:
+            leaf.startchar = leaf.endchar = None
 
 
 def _weight_repeats(q: query.Query) -> query.Query:
