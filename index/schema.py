@@ -26,8 +26,8 @@ CISI, see docs/benchmarks.md)."""
 QUESTION_BOOST = 2.0
 """A word in the question counts this many times a word in the answer."""
 ANSWER_BOOST = 1.0
-TITLE_BOOST = 1.5
-INTERVIEWEE_BOOST = 1.5
+TITLE_BOOST = 0.3
+INTERVIEWEE_BOOST = 0.3
 
 SCHEMA_VERSION = 2
 """Bumped when the schema changes; an index written with another version needs a ``build``."""

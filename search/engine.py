@@ -46,6 +46,9 @@ MAX_PER_PAGE = 100
 MAX_RESULTS_DEPTH = 10_000
 """Deepest result reachable by paging (page × per_page); deeper pages are cut (with a warning)."""
 SNIPPET_CHARS = highlight.SNIPPET_CHARS
+MOST_FEW = 20
+"""With ``match="most"``, passages with most (not all) of the words are added when fewer than this many
+have them all (``search.scoring.Evaluator.most``)."""
 _HIGHLIGHT_FIELDS = ("question", "answer", "title")
 
 
@@ -181,7 +184,7 @@ class SearchEngine:
 
     def search(self, query: str, filters: dict[str, list[str]] | None = None, page: int = 1,
                per_page: int = 10, sort: str = "relevance", facet_limit: int | None = 10,
-               expand: Collection[str] = (), match: str = "all") -> SearchResult:
+               expand: Collection[str] = (), match: str = "most") -> SearchResult:
         """Search passages.
 
         ``filters`` maps facet names to values: a passage must have one of each facet's values (OR within
@@ -191,8 +194,10 @@ class SearchEngine:
         facets' filters applied but not its own, so the values you could add to a selection keep their
         counts. Each facet lists its top ``facet_limit`` values (all when None, or for facets named in
         ``expand``) plus every selected value, even at count 0; ``Facet.more`` says how many were cut.
-        An empty query matches every passage. ``match``: "all" (default: every word must match) or "any"
-        (any word; a word repeated in the query weighs that many times; ``search.query.MATCHES``).
+        An empty query matches every passage. ``match`` (``search.query.MATCHES``): "most" (default:
+        passages with every word; when fewer than ``MOST_FEW``, then those with most of the words, ranked
+        below them, counted in ``SearchResult.partial`` and flagged ``Hit.partial``), "all" (strictly every
+        word) or "any" (any word; a word repeated in the query weighs that many times).
         Never raises on user input; problems go to ``warnings``.
         """
         started = time.perf_counter()
@@ -218,7 +223,8 @@ class SearchEngine:
                 matched = table.live.copy()
             else:
                 try:
-                    found = state.evaluator.evaluate(parsed.query)
+                    found = state.evaluator.most(parsed.query, MOST_FEW, allowed) if match == "most" \
+                        else state.evaluator.evaluate(parsed.query)
                 except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
                     warnings.append(f"searched as plain words because the query failed "
                                     f"({type(exc).__name__})")
@@ -228,6 +234,10 @@ class SearchEngine:
                 matched[found.ids] = True
             final = matched if allowed is None else matched & allowed
             total = int(final.sum())
+            partial = set()  # documents with most, not all, of the words (match="most")
+            if found is not None and found.tiers is not None:
+                partial_ids = found.ids[found.tiers == 1]
+                partial = set(partial_ids[final[partial_ids]].tolist())
             facets = {}
             for name in FACET_NAMES:
                 scope = matched
@@ -242,10 +252,11 @@ class SearchEngine:
             else:
                 page_docs = self._page(table, found, final, sort, offset, per_page)
             terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
-            hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page_docs]
+            hits = [self._hit(searcher, docnum, score, terms, docnum in partial)
+                    for docnum, score in page_docs]
             suggestion = _suggest(searcher, parsed, parsed.cleaned) if not parsed.match_all else None
         return SearchResult(query=query, total=total, page=page, per_page=per_page, hits=hits, facets=facets,
-                            suggestion=suggestion, warnings=warnings, sort=sort,
+                            suggestion=suggestion, warnings=warnings, sort=sort, partial=len(partial),
                             elapsed_ms=(time.perf_counter() - started) * 1000)
 
     def _page(self, table, found: Matches | None, final, sort, offset, per_page):
@@ -257,13 +268,16 @@ class SearchEngine:
             keys = (table.numbers[docs], table.article_rank[docs], table.interviewee_rank[docs])
         else:  # newest, and relevance of an empty query
             keys = (table.numbers[docs], table.article_rank[docs], -table.date_rank[docs])
+        if found is not None and found.tiers is not None:  # passages with every word first
+            keys = (*keys, found.tiers[np.searchsorted(found.ids, docs)])
         chosen = docs[np.lexsort(keys)][offset:offset + per_page]
         if found is None or not len(chosen):
             return [(int(d), 0.0) for d in chosen]
         scores = found.scores[np.searchsorted(found.ids, chosen)]  # every chosen document matched
         return [(int(d), float(s)) for d, s in zip(chosen, scores, strict=True)]
 
-    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set[str]],
+             partial: bool = False) -> Hit:
         doc = searcher.stored_fields(docnum)
         analyzer = searcher.schema["answer"].analyzer
         data = doc.get("data") or {}
@@ -285,6 +299,7 @@ class SearchEngine:
             date=doc.get("date", ""),
             topics=list(data.get("topics", [])),
             question_html=highlight.mark(question, words, analyzer),
+            partial=partial,
         )
 
     # --- articles ----------------------------------------------------------------------------------
@@ -409,18 +424,9 @@ def _lines(value: str) -> str:
     return ", ".join(v for v in (value or "").split("\n") if v)
 
 
-def _highlight_terms(q, reader) -> dict[str, set[str]]:
-    """Index terms (expanded for prefix and fuzzy words) per field that the query matches *for*."""
-    terms: dict[str, set[str]] = {}
-    for leaf in positive_leaves(q):
-        try:
-            found = leaf.existing_terms(reader, expand=True)
-        except Exception:  # noqa: BLE001 - highlighting is a nicety; never fail a search on it
-            continue
-        for field, text in found:
-            if field in _HIGHLIGHT_FIELDS:
-                terms.setdefault(field, set()).add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return terms
+def _highlight_terms(q, reader) -> dict[str, set]:
+    """What to mark per field (terms and phrases; see :func:`search.highlight.query_terms`)."""
+    return highlight.query_terms(q, reader, _HIGHLIGHT_FIELDS)
 
 
 def _suggest(searcher, parsed, text: str) -> str | None:

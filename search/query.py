@@ -26,10 +26,11 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 64
 """Queries with more words than this keep the first ``MAX_TERMS`` (with ``match="any"``, words that are
 not the index's stop words, and not the operators AND/OR/NOT)."""
-MATCHES = ("all", "any")
-"""``all``: every word must match (the default). ``any``: a passage matching any word is found, ranked by
-how many of the words it has and how rare they are; a word repeated in the query counts that many times
-(query-term frequency)."""
+MATCHES = ("most", "all", "any")
+"""``most`` (the default): passages with every word first and, when those are few, then passages with most
+of the words (``search.scoring.minimum_should_match``), marked as partial. ``all``: strictly every word.
+``any``: a passage matching any word is found, ranked by how many of the words it has and how rare they
+are; a word repeated in the query counts that many times (query-term frequency)."""
 MIN_PREFIX = 2
 """``a*`` would expand to thousands of words; a prefix needs at least this many characters."""
 MAX_FUZZY = 2
@@ -149,11 +150,12 @@ def _parser(schema, match: str = "all") -> qparser.QueryParser:
     return parser
 
 
-def parse(text: str, schema, match: str = "all") -> ParsedQuery:
+def parse(text: str, schema, match: str = "most") -> ParsedQuery:
     """Parse the user's ``text`` against ``schema``; never raises.
 
-    ``match``: "all" (default) joins words with AND, "any" with OR and weights each word by how often
-    it is repeated (see :data:`MATCHES`); explicit ``OR``, ``-word``, phrases and fields work in both.
+    ``match``: "most" (default) and "all" join words with AND (the engine adds partial matches for
+    "most"), "any" with OR and weights each word by how often it is repeated (see :data:`MATCHES`);
+    explicit ``OR``, ``-word``, phrases and fields work in all three.
     """
     warnings: list[str] = []
     text = text or ""
@@ -170,8 +172,9 @@ def parse(text: str, schema, match: str = "all") -> ParsedQuery:
     problem = _syntax_problem(cleaned)
     if problem is None:
         try:
-            expanded, spans, also = _with_synonyms(cleaned)
+            expanded, spans, groups, also = _with_synonyms(cleaned)
             q = _with_gaps(_parser(schema, match).parse(expanded, normalize=False), expanded, schema)
+            q = _as_one_word(q, groups)
             _typed_offsets(q, spans)
             if also:
                 warnings.append("also searched: " + "; ".join(also))
@@ -199,23 +202,33 @@ def parse(text: str, schema, match: str = "all") -> ParsedQuery:
 _QUOTED = re.compile(r'"[^"]*"')
 
 
-def _with_synonyms(text: str) -> tuple[str, list[tuple[int, int, int]], list[str]]:
+SYNONYM_TIEBREAK = 0.1
+"""A group of synonyms scores as its best-scoring alternative plus this share of the others' scores
+(Lucene's ``DisjunctionMaxQuery`` tie-breaker), so a passage is not lifted for using several of them."""
+
+
+Spans = list[tuple[int, int]]
+
+
+def _with_synonyms(text: str) -> tuple[str, list[tuple[int, int, int]], list[Spans], list[str]]:
     """``text`` with every word (or run of words) listed in ``index/data/synonyms.txt`` searched together
     with its synonyms: ``covid`` → ``(covid OR coronavirus OR pandemic OR covid-19)``, ``Los Angeles`` →
     ``(Los Angeles OR LA OR "l.a.")``; a multi-word synonym is a phrase.
 
     Words inside quotes, glued to ``*``/``~``/``^`` or used as operators are left alone; ``-word`` and
     ``field:word`` keep their sign or field for the whole group. Returns the new text, the spans copied
-    from ``text`` unchanged as (start in the new text, end, start in ``text``), and one note per
-    expanded word for the result's warnings.
+    from ``text`` unchanged as (start in the new text, end, start in ``text``), each group's
+    alternatives as character spans of the new text, and one note per expanded word for the result's
+    warnings.
     """
     found = synonyms()
     if not found.groups:
-        return text, [(0, len(text), 0)], []
+        return text, [(0, len(text), 0)], [], []
     quoted = [m.span() for m in _QUOTED.finditer(text)]
     words = [m for m in WORD_PATTERN.finditer(text) if not any(a <= m.start() < b for a, b in quoted)]
     out: list[str] = []
     spans: list[tuple[int, int, int]] = []
+    groups: list[Spans] = []
     notes: list[str] = []
     copied = size = 0  # end of the part of text copied so far; length of the new text so far
 
@@ -262,13 +275,64 @@ def _with_synonyms(text: str) -> tuple[str, list[tuple[int, int, int]], list[str
             continue
         copy(copied, start)
         add('("' if n > 1 else "(")
+        quote = 1 if n > 1 else 0  # a phrase's leaves start at its opening quote
+        group = [(size - quote, size + end - start + quote)]
         copy(start, end)
-        add(('"' if n > 1 else "") + "".join(f' OR "{a}"' if " " in a else f" OR {a}" for a in kept) + ")")
+        add('"' if n > 1 else "")
+        for alt in kept:
+            add(" OR ")
+            group.append((size, size + len(alt) + (2 if " " in alt else 0)))
+            add(f'"{alt}"' if " " in alt else alt)
+        add(")")
+        groups.append(group)
         notes.append(f"{text[start:end]} → {', '.join(kept)}")
         copied = end
         i += n
     copy(copied, len(text))
-    return "".join(out), spans, notes
+    return "".join(out), spans, groups, notes
+
+
+def _as_one_word(q: query.Query, groups: list[Spans]) -> query.Query:
+    """Each synonym group of :func:`_with_synonyms` as a ``DisjunctionMax`` (see :data:`SYNONYM_TIEBREAK`):
+    the OR whose leaves come from two or more alternatives of one group."""
+    if not groups:
+        return q
+
+    def alternative(start) -> tuple[int, int] | None:
+        for number, group in enumerate(groups):
+            for index, (a, b) in enumerate(group):
+                if a <= start < b:
+                    return number, index
+        return None
+
+    def where(node: query.Query) -> tuple[int, int] | None:
+        """(group, alternative) all of ``node``'s leaves come from, else None."""
+        found = {alternative(getattr(leaf, "startchar", None) or -1) for leaf in
+                 (node.leaves() if not node.is_leaf() else [node])}
+        return found.pop() if len(found) == 1 else None
+
+    def fix(node: query.Query) -> query.Query:
+        if type(node) is not query.Or:
+            return node
+        by_group: dict[int, dict[int, list[query.Query]]] = {}
+        others: list[query.Query] = []
+        for child in node.subqueries:
+            at = where(child)
+            if at is None:
+                others.append(child)
+            else:
+                by_group.setdefault(at[0], {}).setdefault(at[1], []).append(child)
+        if not any(len(alts) > 1 for alts in by_group.values()):
+            return node
+        children = list(others)
+        for alts in by_group.values():
+            options = [parts[0] if len(parts) == 1 else query.Or(parts) for _, parts in sorted(alts.items())]
+            children.append(options[0] if len(options) == 1 else
+                             query.DisjunctionMax(options, tiebreak=SYNONYM_TIEBREAK))
+        return children[0].with_boost(children[0].boost * node.boost) if len(children) == 1 else \
+            query.Or(children, boost=node.boost)
+
+    return q.accept(fix)
 
 
 def _typed_offsets(q: query.Query, spans: list[tuple[int, int, int]]) -> None:

@@ -57,13 +57,26 @@ class BM25(scoring.BM25F):
 
 @dataclass
 class Matches:
-    """Matching documents (ascending, live only) and their scores, as parallel arrays."""
+    """Matching documents (ascending, live only) and their scores, as parallel arrays.
+
+    ``tiers`` (``match="most"``, :meth:`Evaluator.most`): 0 for a passage with every word of the query,
+    1 for one with most of them; tier 0 ranks above tier 1 whatever the scores. None: all tier 0.
+    """
 
     ids: np.ndarray
     scores: np.ndarray
+    tiers: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def minimum_should_match(words: int) -> int:
+    """How many of a query's ``words`` a partial match needs: all but one up to four words, then 60%
+    (rounded up), and at least one (Lucene's ``minimum_should_match`` "4<60%" with a floor of n − 1)."""
+    if words <= 4:
+        return max(1, words - 1)
+    return math.ceil(0.6 * words)
 
 
 class Evaluator:
@@ -99,6 +112,8 @@ class Evaluator:
         if isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax) and not getattr(q, "minmatch", 0) \
                 and getattr(q, "scale", None) is None:
             return self._boosted(self._union([self.evaluate(c) for c in q.subqueries]), q.boost)
+        if isinstance(q, wq.DisjunctionMax):
+            return self._boosted(self._dismax([self.evaluate(c) for c in q.subqueries], q.tiebreak), q.boost)
         if isinstance(q, wq.And):
             return self._boosted(self._intersection(q.subqueries), q.boost)
         if isinstance(q, wq.AndNot):
@@ -116,6 +131,32 @@ class Evaluator:
             both = self._union([found, maybe])
             return self._boosted(self._keep(both, found, keep=True), q.boost)
         return self._whoosh(q)
+
+    def most(self, q, few: int, allowed: np.ndarray | None = None) -> Matches:
+        """``q`` with every word required, plus — when those are fewer than ``few`` among ``allowed``
+        documents — the passages with most of its words (:func:`minimum_should_match`), ranked below them.
+
+        A "word" is a clause of the query's top-level AND (a word in every field, a phrase, a group of
+        synonyms); NOT clauses exclude in both tiers. A query with fewer than two words is just ``q``.
+        """
+        clauses, excluded = _clauses(q)
+        if len(clauses) < 2:
+            return self.evaluate(q)
+        count = np.zeros(self.size, dtype=np.int16)
+        total = np.zeros(self.size, dtype=np.float64)
+        for clause in clauses:
+            part = self.evaluate(clause)
+            count[part.ids] += 1
+            total[part.ids] += part.scores
+        for clause in excluded:
+            count[self.evaluate(clause).ids] = 0
+        full = np.flatnonzero(count == len(clauses))
+        shown = full if allowed is None or not len(full) else full[allowed[full]]
+        if len(shown) >= few:
+            return Matches(full, total[full])
+        ids = np.flatnonzero(count >= minimum_should_match(len(clauses)))
+        tiers = (count[ids] < len(clauses)).astype(np.int8)
+        return Matches(ids, total[ids], tiers)
 
     # --- leaves ------------------------------------------------------------------------------------
 
@@ -242,6 +283,21 @@ class Evaluator:
         ids = np.flatnonzero(seen)
         return Matches(ids, total[ids])
 
+    def _dismax(self, parts: list[Matches], tiebreak: float) -> Matches:
+        """The union of ``parts``, each document scored by its best part plus ``tiebreak`` × the others."""
+        parts = [p for p in parts if len(p)]
+        if len(parts) <= 1:
+            return parts[0] if parts else self._empty()
+        seen = np.zeros(self.size, dtype=bool)
+        best = np.zeros(self.size, dtype=np.float64)
+        total = np.zeros(self.size, dtype=np.float64)
+        for part in parts:
+            seen[part.ids] = True
+            best[part.ids] = np.maximum(best[part.ids], part.scores)
+            total[part.ids] += part.scores
+        ids = np.flatnonzero(seen)
+        return Matches(ids, best[ids] + tiebreak * (total[ids] - best[ids]))
+
     def _intersection(self, subqueries) -> Matches:
         found: Matches | None = None
         for child in subqueries:
@@ -265,15 +321,36 @@ class Evaluator:
         return Matches(ids, scores)
 
 
+def _clauses(q) -> tuple[list, list]:
+    """The positive clauses of a query's top-level AND and the clauses it excludes (NOT / ANDNOT)."""
+    excluded = []
+    while isinstance(q, wq.AndNot):
+        excluded.append(q.b)
+        q = q.a
+    if not isinstance(q, wq.And) or q.boost != 1:
+        return [q], excluded
+    clauses = []
+    for child in q.subqueries:
+        if isinstance(child, wq.Not):
+            excluded.append(child.query)
+        else:
+            clauses.append(child)
+    return clauses, excluded
+
+
 def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[int, float]]:
-    """The ``count`` best (docnum, score) pairs among ``allowed`` documents: score high to low, then
-    lower document numbers first, as Whoosh orders ties."""
-    ids, scores = found.ids, found.scores
+    """The ``count`` best (docnum, score) pairs among ``allowed`` documents: tier (see :class:`Matches`),
+    then score high to low, then lower document numbers first, as Whoosh orders ties."""
+    ids, scores, tiers = found.ids, found.scores, found.tiers
     if allowed is not None and len(ids):
         keep = allowed[ids]
         ids, scores = ids[keep], scores[keep]
+        tiers = tiers[keep] if tiers is not None else None
     if count <= 0 or not len(ids):
         return []
+    if tiers is not None and tiers.any():
+        order = np.lexsort((ids, -scores, tiers))[:count]
+        return [(int(ids[i]), float(scores[i])) for i in order]
     if len(ids) > count:
         # Everything scoring at least the count-th best, so ties at the cut are ordered by number too.
         threshold = np.partition(scores, len(scores) - count)[len(scores) - count]

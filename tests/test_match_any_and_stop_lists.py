@@ -43,7 +43,7 @@ def _meta(index_dir) -> dict:
 
 def test_any_finds_passages_with_either_word(indexes):
     with open_index(indexes / "short") as engine:
-        assert engine.search("covid motion").total == 0  # no passage has both
+        assert engine.search("covid motion", match="all").total == 0  # no passage has both
         result = engine.search("covid motion", match="any", per_page=100)
         articles = {hit.article for hit in result.hits}
         assert {COVID, STOP_MOTION} <= articles

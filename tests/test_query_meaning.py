@@ -28,7 +28,15 @@ PASSAGES = {
     "animator": "Every animator I admire started with flip books.",
     "rockroll": "Rock and roll saved my life.",
     "rockroll2": "Rock music and roll cages are my two hobbies.",
+    "rockroll3": "Rock and roll is my life; I also collect rock samples.",
+    "sidekick": "Every cartoon animator loves an animal sidekick.",
+    "ceramics": "I took a ceramics class and it changed how I see objects.",
 }
+NAMESAKE = [  # an interview whose title and interviewee name have "ceramics", its answers do not
+    "I grew up in Ohio and moved to Chicago for college.",
+    "My favourite tool is a wooden rib my grandmother gave me.",
+    "Follow me on Instagram.",
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +48,19 @@ def engine(tmp_path_factory):
             article = Article(id=f"t/{key}", path=f"t/{key}.txt", title=f"Interview {len(text)}",
                               publication="Test", passages=[Passage(1, "qa", "Tell us more?", text)])
             fh.write(json.dumps(article.to_dict()) + "\n")
+        namesake = Article(id="t/namesake", path="t/namesake.txt", title="Ceramics Jones on ceramics",
+                           interviewees=["Ceramics Jones"], publication="Test",
+                           passages=[Passage(n, "qa", "What else?", text, answerers=["Ceramics Jones"])
+                                     for n, text in enumerate(NAMESAKE, 1)])
+        fh.write(json.dumps(namesake.to_dict()) + "\n")
     build(root / "corpus", root / "index", jsonl=jsonl)
     with open_index(root / "index") as engine:
         yield engine
+
+
+def ranked(engine, query: str, **kwargs) -> list[tuple[str, bool]]:
+    result = engine.search(query, per_page=50, **kwargs)
+    return [(hit.article.removeprefix("t/"), hit.partial) for hit in result.hits]
 
 
 def found(engine, query: str, **kwargs) -> set[str]:
@@ -68,17 +86,48 @@ def test_word_forms(engine):
     assert found(engine, "woman") == {"women"}
     assert found(engine, "knit") == {"knitting"}
     assert found(engine, "nomination") == {"nominated"}
-    assert found(engine, "animator") == {"animator", "losangeles"}  # "animators"
-    assert found(engine, "animals") == {"animals"}
+    assert found(engine, "animator") == {"animator", "losangeles", "sidekick"}  # "animators"
+    assert found(engine, "animals") == {"animals", "sidekick"}
     assert found(engine, "animator -animal") == {"animator", "losangeles"}
+    assert found(engine, "animal") == {"animals", "sidekick"}
 
 
 def test_a_phrase_keeps_its_stop_words_gap(engine):
-    assert found(engine, '"rock and roll"') == {"rockroll"}
+    assert found(engine, '"rock and roll"') == {"rockroll", "rockroll3"}
     assert found(engine, '"rock roll"') == set()
-    assert found(engine, "rock roll") == {"rockroll", "rockroll2"}
+    assert found(engine, "rock roll", match="all") == {"rockroll", "rockroll2", "rockroll3"}
 
 
 def test_suggestions_ignore_the_synonyms_added(engine):
     result = engine.search("covid shoto")
     assert result.suggestion in (None, "covid shoot")
+
+
+def test_most_words_follow_all_words_flagged_and_counted(engine):
+    result = engine.search("rock roll saved")
+    assert [(h.article, h.partial) for h in result.hits][0] == ("t/rockroll", False)
+    assert {(h.article, h.partial) for h in result.hits[1:]} == {("t/rockroll2", True), ("t/rockroll3", True)}
+    assert result.total == 3 and result.partial == 2
+    strict = engine.search("rock roll saved", match="all")
+    assert [h.article for h in strict.hits] == ["t/rockroll"] and strict.partial == 0
+    # NOT excludes partial matches too; a one-word query has nothing partial to add.
+    assert ("rockroll2", True) not in ranked(engine, "rock roll saved -cages")
+    assert engine.search("knitting").partial == 0
+    # Two of three words are needed: a passage with only "rock" is not a partial match.
+    assert found(engine, "rock sundance award") == {"nominated"}
+
+
+def test_a_name_or_title_match_does_not_outrank_an_answer_about_the_word(engine):
+    order = [article for article, _ in ranked(engine, "ceramics")]
+    assert order[0] == "ceramics"
+    assert set(order[1:]) == {"namesake"}  # the name still finds that interview's passages, below
+
+
+def test_highlighting_follows_the_query(engine):
+    snippet = engine.search('"rock and roll"', match="all").hits
+    marked = {h.article: h.snippet for h in snippet}["t/rockroll3"]
+    assert marked.startswith("<mark>Rock</mark> and <mark>roll</mark>")
+    assert "collect rock samples" in marked  # the word outside the phrase is not marked
+    hit = engine.search("animator -title:animal", match="all").hits
+    sidekick = {h.article: h.snippet for h in hit}["t/sidekick"]
+    assert "<mark>animator</mark>" in sidekick and "<mark>animal" not in sidekick
