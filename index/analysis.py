@@ -156,6 +156,9 @@ class WordTokenizer(Tokenizer):
     its first part at the same position.
     """
 
+    word_pattern = WORD_PATTERN
+    """Each match is analysed on its own, which lets ``AnalysedText`` analyse a distinct word once."""
+
     def __eq__(self, other):
         return self.__class__ is other.__class__
 

@@ -20,17 +20,13 @@ from whoosh.query.terms import MultiTerm
 from index.analysis import WORD_PATTERN, synonyms, terms
 from index.facets import FACET_NAMES, canonical_name
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
+from search.request import MATCHES
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are cut to this many characters."""
 MAX_TERMS = 64
 """Queries with more words than this keep the first ``MAX_TERMS`` (with ``match="any"``, words that are
 not the index's stop words, and not the operators AND/OR/NOT)."""
-MATCHES = ("most", "all", "any")
-"""``most`` (the default): passages with every word first and, when those are few, then passages with most
-of the words (``search.scoring.minimum_should_match``), marked as partial. ``all``: strictly every word.
-``any``: a passage matching any word is found, ranked by how many of the words it has and how rare they
-are; a word repeated in the query counts that many times (query-term frequency)."""
 MIN_PREFIX = 2
 """``a*`` would expand to thousands of words; a prefix needs at least this many characters."""
 MAX_FUZZY = 2

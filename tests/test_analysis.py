@@ -11,7 +11,8 @@ from searchkit import copy_seeds
 from bench.word_families import read_pairs, score
 from index import analysis
 from index.analysis import acronyms, minimal_stem, synonyms, terms, text_analyzer, word_forms
-from index.build import build, outdated, read_meta, update
+from index.build import build, update
+from index.whoosh_store import outdated, read_meta
 from search.engine import IndexNotFound, open_index
 
 
