@@ -25,7 +25,7 @@ INDEX_OPTION = click.option(
     default="var/index",
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Folder of index generations (env INTERVIEWS_INDEX).",
+    help="Folder of index generations, or a Solr collection URL http(s)://… (env INTERVIEWS_INDEX).",
 )
 
 

@@ -353,6 +353,11 @@ def render_markdown(data: dict) -> str:
                   "stage-2 choice); best three: " + "; ".join(
                       f"k1={t['k1']} b={t['b']} boost={t['question_boost']}: {t['mean_map']}" for t in top)
                   + f"; worst: {min(t['mean_map'] for t in grid)}."]
+    if "judged" in data:
+        from bench.judged import render
+
+        lines += ["", render(data["judged"]) + " Command: `python -m bench.judged evaluate` (README in "
+                  "`bench/judged/`)."]
     lines += ["", RELEVANCE_END]
     return "\n".join(lines)
 
@@ -374,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trials-from", type=Path,
                         help="with --no-tune: copy the tuning trials of an earlier results file (provenance)")
     parser.add_argument("--no-baselines", action="store_true", help="skip plain Whoosh and FTS5")
+    parser.add_argument("--no-judged", action="store_true",
+                        help="skip the judged interview set (bench/judged: ours vs bm25s and tantivy)")
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="the judged set's corpus")
     parser.add_argument("--work", type=Path, default=Path("var/relevance"), help="scratch folder")
     parser.add_argument("--out", type=Path, default=Path("bench/results/relevance.json"))
     parser.add_argument("--doc", type=Path, default=Path("docs/benchmarks.md"))
@@ -407,6 +415,12 @@ def main(argv: list[str] | None = None) -> int:
     trials: list[dict] = []
     if args.trials_from:
         trials = json.loads(args.trials_from.read_text(encoding="utf-8")).get("tuning_trials", [])
+    judged_set = None
+    if not args.no_judged:
+        # Before any tuning trial changes the library's settings: the judged set scores what ships.
+        from bench import judged
+
+        judged_set = judged.relevance_hook(args.work, args.corpus, log)
     tuning = [n for n in names if n in ("cranfield", "cisi")]
     if not args.no_tune and tuning:
         setting, trials = tune({n: collections[n] for n in tuning}, args.work, log)
@@ -414,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
     set_ranking(setting["k1"], setting["b"], setting["question_boost"])
 
     data: dict = {"setting": setting}
+    if judged_set is not None:
+        data["judged"] = judged_set
     for name, collection in collections.items():
         log(f"indexing {name} ({len(collection.documents)} documents) through JSONL")
         index_dir = build_index(collection, args.work, setting["stop_words"], setting["join_hyphens"],

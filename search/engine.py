@@ -45,10 +45,10 @@ class IndexNotFound(Exception):
 def open_index(location: str | os.PathLike = "var/index", **options) -> SearchEngine:
     """The engine for ``location``: a Solr collection URL, or else an index folder.
 
-    Raises :class:`IndexNotFound` when there is nothing to search in a folder yet (a collection that
-    cannot be reached raises ``search.solrclient.SolrError``). ``options`` go to the engine; the Whoosh
-    engine takes ``cache_mb`` (decoded postings kept in memory, megabytes, default
-    256, shared by the engines of a process that ask for the same size).
+    Raises :class:`IndexNotFound` when there is nothing to search there yet (no index built in the
+    folder or the collection, or a collection that cannot be reached). ``options`` go to the engine;
+    the Whoosh engine takes ``cache_mb`` (decoded postings kept in memory, megabytes, default 256,
+    shared by the engines of a process that ask for the same size).
     """
     if is_solr_url(location):
         from search.solr_engine import SolrEngine

@@ -35,6 +35,7 @@ from search.query import MAX_FUZZY_CHARS, expand_words, parse, plain_words, posi
 from search.request import MAX_PER_PAGE, SearchRequest
 from search.results import Hit, SearchResult
 from search.scoring import BM25, Evaluator, Matches, top
+from search.spelling import MAX_EDITS, best_correction
 
 log = logging.getLogger(__name__)
 
@@ -335,8 +336,6 @@ def _suggest(searcher, parsed, text: str) -> str | None:
 
 
 _SPELL_FIELDS = ("spell_answer", "spell_question")
-MAX_EDITS = 2
-"""Largest edit distance a "did you mean" suggestion may be from the typed word."""
 
 
 def _closest_word(reader, word: str) -> str:
@@ -363,17 +362,4 @@ def _closest_word(reader, word: str) -> str:
         stems = [t.text for t in analyzer(candidate, mode="query")]
         return sum(reader.doc_frequency(field, stem) for stem in stems for field in ("answer", "question"))
 
-    return min(candidates, key=lambda c: (_edits(typed, c), -used(c), c))
-
-
-def _edits(a: str, b: str) -> int:
-    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
-    prev2, prev = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
+    return best_correction(typed, candidates, used) or word

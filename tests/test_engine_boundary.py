@@ -113,7 +113,7 @@ def test_a_folder_opens_the_whoosh_engine_behind_the_protocol(tmp_path):
 def test_a_url_goes_to_the_solr_engine_and_is_never_taken_for_a_folder(tmp_path, url, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert isinstance(open_store(url), SolrStore)
-    with pytest.raises(SolrError, match="no Solr node answered"):
+    with pytest.raises(IndexNotFound, match="no Solr node answered"):
         open_index(url)  # nothing listens on port 9 (discard)
     with pytest.raises(SolrError, match="no Solr node answered"):
         build(tmp_path, url)
