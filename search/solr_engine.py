@@ -112,6 +112,8 @@ class SolrEngine(SearchEngine):
         schema = self._schema()
         parsed = parse(request.query, schema, request.match)
         warnings = list(parsed.warnings)
+        # match="most" needs a second, minimum-should-match search for the passages with most of the
+        # words; not written for Solr yet, so every word must match here (see docs/solr.md).
         try:
             answer, parsed, expansions, spell_words = self._select(request, parsed, schema, warnings)
         except SolrError as exc:
@@ -439,7 +441,9 @@ class _Translator:
         if isinstance(q, wq.And):
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join("+" + p for p in parts) + ")", boost)
-        if isinstance(q, wq.Or):
+        if isinstance(q, (wq.Or, wq.DisjunctionMax)):
+            # A DisjunctionMax (a group of synonyms) matches what its OR matches; Lucene scores the OR
+            # as the sum of its parts, not their best one (a difference in ranking, not in matching).
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join(parts) + ")", boost)
         raise TypeError(f"no Solr form for {type(q).__name__}")
