@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import threading
 import time
@@ -53,6 +54,9 @@ _SORTS = {
     "newest": "date desc,article asc,number asc",
     "interviewee": "sort_interviewee asc,article asc,number asc",
 }
+MOST_FEW = 20
+"""With ``match="most"``, passages with most (not all) of the words are added when fewer than this many
+have them all (as the embedded engine does)."""
 STATE_TTL = 5.0
 """Seconds the collection's settings (stop list, build times) are trusted before being read again."""
 
@@ -115,7 +119,7 @@ class SolrEngine(SearchEngine):
         # match="most" needs a second, minimum-should-match search for the passages with most of the
         # words; not written for Solr yet, so every word must match here (see docs/solr.md).
         try:
-            answer, parsed, expansions, spell_words = self._select(request, parsed, schema, warnings)
+            answer, parsed, expansions, spell_words, params = self._select(request, parsed, schema, warnings)
         except SolrError as exc:
             if exc.status != 400:
                 raise
@@ -123,7 +127,14 @@ class SolrEngine(SearchEngine):
             warnings.append("searched as plain words because the query failed (Solr: "
                             f"{str(exc).splitlines()[0][:120]})")
             parsed = plain_words(request.query, schema, request.match)
-            answer, parsed, expansions, spell_words = self._select(request, parsed, schema, warnings)
+            answer, parsed, expansions, spell_words, params = self._select(request, parsed, schema, warnings)
+        full = int(answer["response"]["numFound"])
+        if request.match == "most" and not parsed.match_all and full < MOST_FEW:
+            clauses, excluded = _clauses(parsed.query)
+            if len(clauses) >= 2:
+                # Few passages have every word: add those with most of them, ranked below (one more
+                # request; the Whoosh engine's Evaluator.most, tier for tier).
+                answer = self._most(request, parsed, schema, expansions, params, clauses, excluded, warnings)
         response = answer["response"]
         counts = answer.get("facets", {})
         result_facets = {}
@@ -137,13 +148,16 @@ class SolrEngine(SearchEngine):
         analyzer = schema["answer"].analyzer
         hits = [_hit(doc, terms, analyzer) for doc in response["docs"]]
         suggestion = self._suggest(answer, parsed, spell_words, schema) if spell_words else None
-        return SearchResult(query=request.query, total=int(response["numFound"]), page=request.page,
-                            per_page=request.per_page, hits=hits, facets=result_facets,
-                            suggestion=suggestion, warnings=warnings, sort=request.sort)
+        result = SearchResult(query=request.query, total=int(response["numFound"]), page=request.page,
+                              per_page=request.per_page, hits=hits, facets=result_facets,
+                              suggestion=suggestion, warnings=warnings, sort=request.sort)
+        if result.total > full:
+            result.partial = result.total - full
+        return result
 
     def _select(self, request, parsed, schema, warnings: list[str]):
         """One /select for the page, the facets and the spelling candidates; (answer, the parsed query
-        searched, its expansions, the words a correction could replace)."""
+        searched, its expansions, the words a correction could replace, the request's parameters)."""
         expansions = _Expansions(self.client)
         if parsed.match_all:
             q = "*:*"
@@ -182,7 +196,29 @@ class SolrEngine(SearchEngine):
                        ("spellcheck.q", " ".join(dict.fromkeys(spell_words.values()))),
                        ("spellcheck.extendedResults", "true"), ("spellcheck.count", 20),
                        ("spellcheck.collate", "false")]
-        return self.client.form("select", params), parsed, expansions, spell_words
+        return self.client.form("select", params), parsed, expansions, spell_words, params
+
+    def _most(self, request, parsed, schema, expansions, first: list, clauses, excluded,
+              warnings: list[str]) -> dict:
+        """The /select of ``match="most"`` when few passages have every word: passages with at least
+        :func:`minimum_should_match` of the query's clauses (none of its excluded ones), those with every
+        clause first (``tier`` 0) whatever the sort, each marked with its tier."""
+        translator = _Translator(parsed.cleaned, schema, expansions, warnings)
+        params = [(k, v) for k, v in first if k not in ("q", "sort", "fl")]
+        parts = []
+        for i, clause in enumerate(clauses):
+            params.append((f"most{i}", translator.query(clause)))
+            parts.append(f"should=$most{i}")
+        for i, clause in enumerate(excluded):
+            params.append((f"not{i}", translator.query(clause)))
+            parts.append(f"must_not=$not{i}")
+        params += [p for p in expansions.params if p not in params]
+        every = dict(first)["q"]
+        sort = _SORTS[request.sort]
+        params += [("q", f"{{!bool {' '.join(parts)} mm={minimum_should_match(len(clauses))}}}"),
+                   ("every", every), ("sort", f"if(exists(query($every)),0,1) asc,{sort}"),
+                   ("fl", f"{_FL},tier:if(exists(query($every)),0,1)")]
+        return self.client.form("select", params)
 
     # --- did you mean ------------------------------------------------------------------------------
 
@@ -356,6 +392,13 @@ def facet_from_counts(name: str, counts: dict[str, int], selected: list[str], li
 # --- hits --------------------------------------------------------------------------------------------
 
 def _hit(doc: dict, terms: dict[str, set[str]], analyzer) -> Hit:
+    hit = _plain_hit(doc, terms, analyzer)
+    if doc.get("tier"):
+        hit.partial = True  # has most, not all, of the words (match="most")
+    return hit
+
+
+def _plain_hit(doc: dict, terms: dict[str, set[str]], analyzer) -> Hit:
     data = json.loads(doc.get("data") or "{}")
     answer, question = doc.get("answer", ""), doc.get("question", "")
     words = terms.get("question", set()) | terms.get("answer", set())
@@ -552,11 +595,30 @@ class _Expansions:
         return terms
 
 
-def _pairs(listed) -> list[tuple[str, int]]:
-    """A /terms field answer (a JSON object, or Solr's flat [term, count, …] list) as pairs."""
-    if isinstance(listed, dict):
-        return list(listed.items())
-    return list(zip(listed[::2], listed[1::2], strict=False))
+def _clauses(q) -> tuple[list, list]:
+    """The positive clauses of a query's top-level AND and the clauses it excludes (NOT / ANDNOT): what
+    ``match="most"`` counts, as the embedded engine counts them."""
+    excluded = []
+    while isinstance(q, wq.AndNot):
+        excluded.append(q.b)
+        q = q.a
+    if not isinstance(q, wq.And) or q.boost != 1:
+        return [q], excluded
+    clauses = []
+    for child in q.subqueries:
+        if isinstance(child, wq.Not):
+            excluded.append(child.query)
+        else:
+            clauses.append(child)
+    return clauses, excluded
+
+
+def minimum_should_match(words: int) -> int:
+    """How many of a query's ``words`` a partial match needs: all but one up to four words, then 60%
+    (rounded up), and at least one (Lucene's ``minimum_should_match`` "4<60%" with a floor of n − 1)."""
+    if words <= 4:
+        return max(1, words - 1)
+    return math.ceil(0.6 * words)
 
 
 def _pairs(listed) -> list[tuple[str, int]]:
