@@ -73,12 +73,17 @@ class Matches:
 
 
 def minimum_should_match(words: int) -> int:
-    """How many of a query's ``words`` a partial match needs: all but one up to four words, then 60%
-    (rounded up), and at least one (Lucene's ``minimum_should_match`` "4<60%" with a floor of n − 1)."""
-    if words <= 4:
-        return max(1, words - 1)
-    return math.ceil(0.6 * words)
+    """How many of a query's ``words`` a partial match needs: half of them, rounded up (Lucene's
+    ``minimum_should_match`` "50%"): 1 of 2, 2 of 3 or 4, 3 of 5 or 6.
 
+    On the judged interview set (bench/judged) this found more than requiring all but one word up to
+    four words and 60% beyond (nDCG@10 0.753 against 0.742), and as much as any one word (0.755)."""
+    return max(1, math.ceil(words / 2))
+
+
+MOST_FEW = 20
+"""With ``match="most"``, passages with most (not all) of the words are added when fewer than this many
+have them all (:meth:`Evaluator.most`)."""
 
 class Evaluator:
     """Evaluates queries against one searcher (its segments, deletions and statistics)."""
@@ -140,24 +145,29 @@ class Evaluator:
         A "word" is a clause of the query's top-level AND (a word in every field, a phrase, a group of
         synonyms); NOT clauses exclude in both tiers. A query with fewer than two words is just ``q``.
         """
-        clauses, excluded = _clauses(q)
-        if len(clauses) < 2:
+        parts, excluded = clauses(q)
+        if len(parts) < 2:
             return self.evaluate(q)
         count = np.zeros(self.size, dtype=np.int16)
         total = np.zeros(self.size, dtype=np.float64)
-        for clause in clauses:
+        for clause in parts:
             part = self.evaluate(clause)
             count[part.ids] += 1
             total[part.ids] += part.scores
         for clause in excluded:
             count[self.evaluate(clause).ids] = 0
-        full = np.flatnonzero(count == len(clauses))
+        full = np.flatnonzero(count == len(parts))
         shown = full if allowed is None or not len(full) else full[allowed[full]]
         if len(shown) >= few:
             return Matches(full, total[full])
-        ids = np.flatnonzero(count >= minimum_should_match(len(clauses)))
-        tiers = (count[ids] < len(clauses)).astype(np.int8)
+        ids = np.flatnonzero(count >= minimum_should_match(len(parts)))
+        tiers = (count[ids] < len(parts)).astype(np.int8)
         return Matches(ids, total[ids], tiers)
+
+    def rank(self, q, match: str = "most", allowed: np.ndarray | None = None) -> Matches:
+        """Every passage ``q`` finds, scored as a search ranks them: :meth:`most` for ``match="most"``
+        (read from :data:`MOST_FEW` at the call), else :meth:`evaluate`."""
+        return self.most(q, MOST_FEW, allowed) if match == "most" else self.evaluate(q)
 
     # --- leaves ------------------------------------------------------------------------------------
 
@@ -322,21 +332,22 @@ class Evaluator:
         return Matches(ids, scores)
 
 
-def _clauses(q) -> tuple[list, list]:
-    """The positive clauses of a query's top-level AND and the clauses it excludes (NOT / ANDNOT)."""
+def clauses(q) -> tuple[list, list]:
+    """The positive clauses of a query's top-level AND and the clauses it excludes (NOT / ANDNOT): what
+    ``match="most"`` counts (both engines)."""
     excluded = []
     while isinstance(q, wq.AndNot):
         excluded.append(q.b)
         q = q.a
     if not isinstance(q, wq.And) or q.boost != 1:
         return [q], excluded
-    clauses = []
+    positive = []
     for child in q.subqueries:
         if isinstance(child, wq.Not):
             excluded.append(child.query)
         else:
-            clauses.append(child)
-    return clauses, excluded
+            positive.append(child)
+    return positive, excluded
 
 
 def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[int, float]]:

@@ -40,9 +40,7 @@ from search.spelling import MAX_EDITS, best_correction
 log = logging.getLogger(__name__)
 
 SNIPPET_CHARS = highlight.SNIPPET_CHARS
-MOST_FEW = 20
-"""With ``match="most"``, passages with most (not all) of the words are added when fewer than this many
-have them all (``search.scoring.Evaluator.most``)."""
+
 _HIGHLIGHT_FIELDS = ("question", "answer", "title")
 
 
@@ -159,8 +157,7 @@ class WhooshEngine(SearchEngine):
                 matched = table.live.copy()
             else:
                 try:
-                    found = state.evaluator.most(parsed.query, MOST_FEW, allowed) if match == "most" \
-                        else state.evaluator.evaluate(parsed.query)
+                    found = state.evaluator.rank(parsed.query, match, allowed)
                 except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
                     warnings.append(f"searched as plain words because the query failed "
                                     f"({type(exc).__name__})")

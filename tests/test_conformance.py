@@ -255,8 +255,6 @@ def test_searches_answer_while_a_node_is_down(built, solr_cluster):
         solr_cluster.start_node(other)
 
 
-@pytest.mark.xfail(strict=True, reason="match=most (passages with most of the words after those with all, "
-                   "issue 12) is not written for the Solr engine yet: it searches every word")
 def test_most_of_the_words_follow_all_of_them(built):
     whoosh, solr = (built[name].search("stop motion zzqxjwvk") for name in ENGINES)
     assert whoosh.partial == whoosh.total > 0

@@ -113,7 +113,7 @@ def test_most_words_follow_all_words_flagged_and_counted(engine):
     # NOT excludes partial matches too; a one-word query has nothing partial to add.
     assert ("rockroll2", True) not in ranked(engine, "rock roll saved -cages")
     assert engine.search("knitting").partial == 0
-    # Two of three words are needed: a passage with only "rock" is not a partial match.
+    # Half the words (two of three) are needed: a passage with only "rock" is not a partial match.
     assert found(engine, "rock sundance award") == {"nominated"}
 
 
