@@ -84,34 +84,59 @@ def parse(
     help="Worker processes (gunicorn); each keeps its own open index.",
 )
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader and debugger instead.")
+@click.option("--public-url", envvar="INTERVIEWS_PUBLIC_URL", default=None, metavar="URL",
+              help="Address visitors use (https://search.example.org), for the absolute links of "
+                   "/opensearch.xml, the CSV and the OpenAPI document (env INTERVIEWS_PUBLIC_URL); "
+                   "default http://HOST:PORT, or relative links when listening on all addresses.")
 @CORPUS_OPTION
 @INDEX_OPTION
-def serve(host: str, port: int, workers: int, debug: bool, corpus_dir: str, index_dir: str) -> None:
+def serve(host: str, port: int, workers: int, debug: bool, public_url: str | None, corpus_dir: str,
+          index_dir: str) -> None:
     """Serve the search page and JSON API; a rebuilt index is picked up without a restart."""
     from webui.serve import ServeError
     from webui.serve import serve as run_server
 
+    if public_url is None:
+        everywhere = host in ("0.0.0.0", "::", "")
+        public_url = "" if everywhere else f"http://{f'[{host}]' if ':' in host else host}:{port}"
     count = 1 if debug else workers
     click.echo(f"Serving http://{host}:{port}/ (index {index_dir}, {count} worker(s))", err=True)
     try:
-        run_server(index_dir, corpus_dir, host=host, port=port, workers=workers, debug=debug)
+        run_server(index_dir, corpus_dir, host=host, port=port, workers=workers, debug=debug,
+                   public_url=public_url)
     except ServeError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
 # --- index and search (library: index.build, search.engine) ----------------------------------------
 
+PROGRESS_EVERY = 10.0
+"""Seconds between progress lines when stderr is not a terminal (``make serve`` in a log, CI)."""
+
+
 def _progress(label: str):
-    """A ``progress(done, total, name)`` callback: a bar with rate and ETA on a terminal, else nothing.
+    """A ``progress(done, total, name)`` callback: a bar with rate and ETA on a terminal; elsewhere a
+    line at the start and every :data:`PROGRESS_EVERY` seconds, so a long build is never silent.
 
     Returns ``(callback, finish)``; ``finish()`` closes the bar.
     """
     import sys
     import time
 
-    if not sys.stderr.isatty():
-        return None, lambda: None
     state: dict = {}
+    if not sys.stderr.isatty():
+        def lines(done: int, total: int, name: str) -> None:
+            now = time.monotonic()
+            if "start" not in state:
+                state["start"] = state["shown"] = now
+                click.echo(f"{label}: {total:,} files", err=True)
+            elif now - state["shown"] >= PROGRESS_EVERY or done == total:
+                state["shown"] = now
+                rate = done / (now - state["start"]) if now > state["start"] else 0.0
+                left = f", about {(total - done) / rate:.0f} s left" if rate and done < total else ""
+                click.echo(f"{label}: {done:,} of {total:,} files ({rate:.0f}/s{left})", err=True)
+
+        return lines, lambda: None
 
     def callback(done: int, total: int, name: str) -> None:
         bar = state.get("bar")
@@ -223,11 +248,12 @@ def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
 
 
 def _terminal_html(fragment: str) -> str:
-    """Snippet HTML for a terminal: <mark> becomes bold (plain text when piped), entities unescaped."""
+    """Snippet HTML for a terminal, on one line: <mark> becomes bold (plain text when piped), entities
+    unescaped, line breaks and runs of white space one space."""
     import html
     import re
 
-    parts = re.split(r"<mark>(.*?)</mark>", fragment)
+    parts = re.split(r"<mark>(.*?)</mark>", re.sub(r"\s+", " ", fragment).strip())
     return "".join(click.style(html.unescape(p), bold=True, fg="yellow") if i % 2 else html.unescape(p)
                    for i, p in enumerate(parts))
 
@@ -267,8 +293,12 @@ def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     pages = max(1, -(-result.total // result.per_page))
-    partial = f", {result.partial} with most of the words" if result.partial else ""
-    click.echo(f"{result.total} passages for {query!r}{partial} "
+    noun = "passage" if result.total == 1 else "passages"
+    if result.total and page > pages:
+        raise click.ClickException(f"page {page} is past the last page ({pages}) of the {result.total:,} "
+                                   f"{noun} for {query!r}; try --page {pages}")
+    partial = f", {result.partial:,} with most of the words" if result.partial else ""
+    click.echo(f"{result.total:,} {noun} for {query!r}{partial} "
                f"(page {result.page} of {pages}, {result.sort})")
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")

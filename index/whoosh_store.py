@@ -206,15 +206,18 @@ def _utcnow() -> str:
 
 def whoosh_documents(article: Article) -> list[dict]:
     """The Whoosh documents of an article: ``index.build.article_documents`` with each facet's values as
-    searchable text (``<name>``, one value a line) and exact values (``facet_<name>``)."""
+    searchable text (``<name>``, one value a line, with the values' other names from the registry:
+    "New York University" beside NYU) and exact values (``facet_<name>``)."""
     from index.build import article_documents
+    from index.facets import FACETS
 
+    specs = {spec.name: spec for spec in FACETS}
     docs = []
     for record in article_documents(article):
         facets = record.pop("facets")
         for name, values in facets.items():
             if values:
-                record[name] = "\n".join(values)
+                record[name] = "\n".join(specs[name].searchable(values))
                 record[FACET_PREFIX + name] = VALUE_SEPARATOR.join(values)
         docs.append(record)
     return docs

@@ -164,6 +164,11 @@ def parse(text: str, schema, match: str = "most") -> ParsedQuery:
     # "Any" queries are often pasted prose: the word limit then counts only words the index keeps.
     cleaned = _clean(text, warnings, schema_stop_words(schema) if match == "any" else None)
     if not _WORDS_RE.search(cleaned):
+        if text.strip() and text.strip() != "*":
+            # Only emoji, punctuation or control characters: nothing to search for, so nothing matches
+            # (browsing everything here turned a query of 250 emoji into every passage and its facets).
+            warnings.append("the query has no letters or digits to search for")
+            return ParsedQuery(text, query.NullQuery, cleaned=cleaned, warnings=warnings)
         return ParsedQuery(text, query.Every(), cleaned=cleaned, match_all=True, warnings=warnings)
     problem = _syntax_problem(cleaned)
     if problem is None:

@@ -213,18 +213,32 @@ def test_opensearch_description_points_at_the_search_page(client):
     response = client.get("/opensearch.xml")
     assert response.status_code == 200
     assert response.mimetype == "application/opensearchdescription+xml"
-    assert "http://localhost/?q={searchTerms}" in response.get_data(as_text=True)
+    # No PUBLIC_URL configured here: relative, never the Host header (tests/test_api_contract.py).
+    assert 'template="/?q={searchTerms}"' in response.get_data(as_text=True)
     assert 'rel="search"' in html_of(client, "/help")
 
 
 @pytest.mark.parametrize(
     "url, reason",
     [("/?q=x&page=abc", "page"), ("/?q=x&page=0", "page"), ("/?q=x&sort=sideways", "sort"),
-     ("/?q=x&per_page=100000", "per_page"), ("/?q=a&q=b", "q"), ("/?q=" + "a" * 1001, "1000")],
+     ("/?q=x&per_page=100000", "per_page"), ("/?q=a&q=b", "q"), ("/?q=x&page=1_0", "page")],
 )
 def test_bad_parameters_get_a_clear_400_page(client, url, reason):
     html = html_of(client, url, status=400)
     assert reason in html and "Traceback" not in html
+
+
+def test_a_pasted_paragraph_is_searched_by_its_first_1000_characters_with_a_notice(client):
+    html = html_of(client, "/?q=" + "software " * 150)
+    assert "Your query was 1,350 characters long; only its first 1,000 were searched." in html
+    assert 'class="hits"' in html
+
+
+def test_help_has_a_limits_anchor_and_states_the_csv_limit_and_the_slash_key(client):
+    html = html_of(client, "/help")
+    assert 'id="limits"' in html
+    assert "all its results up to the first\n    1,000" in html
+    assert "types a slash" in html
 
 
 def test_unknown_parameters_are_ignored_and_named(client):

@@ -55,6 +55,14 @@ def test_field_queries_search_only_that_field(engine):
     assert {a for a, _ in hits(engine, 'interviewee:"Siqi Song"')} == {STOP_MOTION}
 
 
+def test_an_organisation_is_found_by_its_other_names_but_counted_once(engine):
+    by_acronym = set(hits(engine, "org:UCLA"))
+    assert by_acronym and {a for a, _ in by_acronym} == {COVID}
+    assert set(hits(engine, 'organization:"University of California, Los Angeles"')) == by_acronym
+    values = [v.value for v in engine.search("", facet_limit=None).facets["organization"].values]
+    assert "UCLA" in values and "University of California, Los Angeles" not in values
+
+
 def test_unknown_field_is_a_warning_not_an_error(engine):
     result = engine.search("colour:blue covid", match="all")
     assert any("unknown field 'colour'" in w for w in result.warnings)
