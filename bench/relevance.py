@@ -385,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --no-tune: the query-time question (title) boost (default: the library's)")
     parser.add_argument("--stop-words", choices=("short", "long"), default="short",
                         help="the stop list of the indexes (default: short, what `interviews build` uses)")
+    parser.add_argument("--word-forms", choices=STEMMERS, default="forms",
+                        help="for comparison only: index with another word-form step than the shipped "
+                             "dictionary (porter: Whoosh's; porter2: Snowball's); not what users get")
     parser.add_argument("--query-mode", choices=QUERY_MODES, default="any",
                         help="with --no-tune: how topics are sent (default: any, the tuned choice)")
     parser.add_argument("--trials-from", type=Path,
@@ -421,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     from index import schema
 
     setting = {**BASE_VARIANT, "stop_words": args.stop_words, "query_mode": args.query_mode,
+               "stemmer": args.word_forms,
                "k1": schema.BM25_K1, "b": schema.BM25_B,
                "question_boost": args.question_boost or schema.QUESTION_BOOST}
     trials: list[dict] = []
