@@ -183,7 +183,8 @@ def _run_writer(label: str, work):
 
 
 @main.command()
-@click.option("--if-missing", is_flag=True, help="Do nothing if an index already exists.")
+@click.option("--if-missing", is_flag=True,
+              help="Do nothing if an index already exists (unless it must be rebuilt for this version).")
 @click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), default=None,
               help="Index pre-split articles from this JSONL file (one Article.to_dict() per line) "
                    "instead of the corpus.")
@@ -198,8 +199,11 @@ def build(if_missing: bool, jsonl: str | None, stop_words: str, corpus_dir: str,
     from index import build as builder
 
     if if_missing and builder.index_exists(index_dir):
-        click.echo(f"index exists in {index_dir}; nothing to do")
-        return
+        why = builder.index_outdated(index_dir)
+        if not why:
+            click.echo(f"index exists in {index_dir}; nothing to do")
+            return
+        click.echo(f"rebuilding the index in {index_dir}: {why.split(';')[0]}")
     _run_writer("indexing", lambda progress: builder.build(corpus_dir, index_dir, jsonl=jsonl,
                                                            progress=progress, stop_words=stop_words))
 
@@ -263,11 +267,14 @@ def _terminal_html(fragment: str) -> str:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
 @click.option("--sort", default="relevance", show_default=True,
               type=click.Choice(["relevance", "newest", "interviewee"]), help="Order of hits.")
-@click.option("--any", "any_word", is_flag=True,
-              help="Find passages with any of the words (a repeated word weighs more), not all of them.")
+@click.option("--match", "match", type=click.Choice(["most", "all", "any"]), default="most",
+              show_default=True,
+              help="most: passages with every word, then (when few) those with most of them, marked; "
+                   "all: strictly every word; any: any of the words (a repeated word weighs more).")
+@click.option("--any", "any_word", is_flag=True, help="The same as --match any.")
 @INDEX_OPTION
 def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page: int, sort: str,
-           any_word: bool, index_dir: str) -> None:
+           match: str, any_word: bool, index_dir: str) -> None:
     """Search passages: words, OR, NOT/-word, "phrases", field:value, prefix*, fuzzy~."""
     import json
 
@@ -279,7 +286,7 @@ def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page
         raise click.ClickException(str(exc)) from exc
     with engine:
         result = engine.search(query, filters=_parse_filters(filters), page=page, per_page=limit, sort=sort,
-                               match="any" if any_word else "all")
+                               match="any" if any_word else match)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
@@ -290,10 +297,16 @@ def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page
     if result.total and page > pages:
         raise click.ClickException(f"page {page} is past the last page ({pages}) of the {result.total:,} "
                                    f"{noun} for {query!r}; try --page {pages}")
-    click.echo(f"{result.total:,} {noun} for {query!r} (page {result.page} of {pages}, {result.sort})")
+    partial = f", {result.partial:,} with most of the words" if result.partial else ""
+    click.echo(f"{result.total:,} {noun} for {query!r}{partial} "
+               f"(page {result.page} of {pages}, {result.sort})")
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
+    previous = None
     for rank, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
+        if hit.partial and not (previous and previous.partial):
+            click.echo("\n--- passages with most of the words ---")
+        previous = hit
         who = " · ".join(x for x in (hit.interviewee, hit.publication, hit.date) if x)
         click.echo(f"\n{rank:>3}. {hit.article} #{hit.passage}  {who}  (score {hit.score:.2f})")
         if hit.question:

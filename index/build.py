@@ -30,7 +30,7 @@ from index.model import Article, ArticleError
 from index.store import IndexBusy, IndexMissing, StoreWriter, cancelled_on_error, open_store
 
 __all__ = ["IndexBusy", "IndexMissing", "BuildReport", "Progress", "add", "article_documents", "build",
-           "index_exists", "update"]
+           "index_exists", "index_outdated", "update"]
 
 NOT_AN_ARTICLE = "not an article file (.txt, .md, .markdown, .html or .htm)"
 
@@ -415,8 +415,15 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
 
 
 def index_exists(index_dir: str | os.PathLike) -> bool:
-    """True when ``index_dir`` (a folder or a Solr collection URL) holds a usable index."""
+    """True when ``index_dir`` (a folder or a Solr collection URL) holds an index (see
+    :func:`index_outdated` for whether this version can use it)."""
     return open_store(index_dir).exists()
+
+
+def index_outdated(index_dir: str | os.PathLike) -> str | None:
+    """Why the index at ``index_dir`` must be rebuilt before use (another schema or text analysis), or
+    None if it is fine or there is none."""
+    return open_store(index_dir).outdated()
 
 
 def is_article_file(path) -> bool:

@@ -56,7 +56,7 @@ def test_facet_values_carry_selected_flags_and_toggle_urls_that_agree_with_count
 
 
 def test_match_any_finds_either_word_and_its_links_keep_the_mode(client):
-    both = get_json(client, "/api/search?q=software+zzqnotaword")
+    both = get_json(client, "/api/search?q=software+zzqnotaword&match=all")
     assert both["total"] == 0
     either = get_json(client, "/api/search?q=software+zzqnotaword&match=any&per_page=3")
     assert either["total"] == get_json(client, "/api/search?q=software")["total"] > 3

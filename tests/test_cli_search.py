@@ -61,7 +61,8 @@ def test_search_json_has_the_documented_shape(dirs):
         assert isinstance(name, str)
         for value in values:
             assert set(value) == {"value", "count", "selected"}
-    assert data["suggestion"] is None and data["warnings"] == []
+    assert data["suggestion"] is None
+    assert data["warnings"] == ["also searched: covid → covid-19, coronavirus, pandemic"]
 
 
 def test_search_filters_paging_and_suggestion(dirs):
@@ -77,8 +78,11 @@ def test_search_readable_output(dirs):
     _, index_dir, _ = dirs
     result = invoke("search", "stop motion", "--index", index_dir)
     assert result.exit_code == 0
-    assert result.output.splitlines()[0].startswith("3 passages for 'stop motion'")
+    assert result.output.splitlines()[0].startswith("4 passages for 'stop motion', 1 with most of the words")
+    assert "--- passages with most of the words ---" in result.output
     assert STOP_MOTION in result.output and "<mark>" not in result.output
+    strict = invoke("search", "stop motion", "--match", "all", "--index", index_dir)
+    assert strict.output.splitlines()[0].startswith("3 passages for 'stop motion' (")
     assert "publication: litang.zone" in result.output.lower()
 
 

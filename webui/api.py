@@ -118,7 +118,8 @@ def openapi_document(server: str = "/") -> dict:
          "description": 'Query text: words (AND), OR, NOT, -word, "phrases", field:value, prefix*, fuzzy~.'},
         {"name": "match", "in": "query",
          "schema": {"type": "string", "enum": list(MATCHES), "default": MATCHES[0]},
-         "description": "all: every word must match; any: any word (a repeated word weighs more)."},
+         "description": "most: every word, then (when few) passages with most of them, flagged partial; "
+                        "all: strictly every word; any: any word (a repeated word weighs more)."},
         {"name": "sort", "in": "query",
          "schema": {"type": "string", "enum": list(SORTS), "default": SORTS[0]}},
         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,

@@ -73,7 +73,7 @@ def search_page():
 
 def _several_words(state: SearchState) -> bool:
     """Whether "any of these words" could find more than the query did: all words, two or more."""
-    return state.match == "all" and len(state.q.split()) > 1
+    return state.match in ("most", "all") and len(state.q.split()) > 1
 
 
 @bp.route("/help")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode
 
 from index.facets import FACET_NAMES
-from search.request import MATCHES  # "all" (the default) or "any" of the words
+from search.request import MATCHES  # "most" (the default), "all" or "any" of the words
 
 SORTS = ("relevance", "newest", "interviewee")
 """Sort orders the page offers, the first being the default."""
@@ -60,7 +60,7 @@ FACET_LIMIT = 10
 
 CONTROL_PARAMS = ("q", "match", "sort", "page", "per_page", "more")
 
-MATCH_LABELS = {"all": "All words", "any": "Any word"}
+MATCH_LABELS = {"most": "All words, then most", "all": "All words only", "any": "Any word"}
 """What the results page's match menu calls each of :data:`MATCHES`."""
 
 
