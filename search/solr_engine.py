@@ -248,7 +248,7 @@ class SolrEngine(SearchEngine):
         unknown = self._unknown_words(list(words.values()), schema)
         fixes = {}
         unknown_spans = [span for span, word in words.items() if word.lower() in unknown]
-        for span in words_to_correct(unknown_spans, match):
+        for span in words_to_correct(unknown_spans, match, len(words)):
             typed = words[span].lower()
             if not candidates.get(typed):
                 continue

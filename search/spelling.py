@@ -8,20 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from search.scoring import minimum_should_match
+
 MAX_EDITS = 2
 """Largest edit distance a "did you mean" suggestion may be from the typed word."""
 MAX_SUGGEST_WORDS = 4
 """Unknown words "did you mean" corrects in one query (see :func:`words_to_correct`)."""
 
 
-def words_to_correct(unknown: list, match: str) -> list:
+def words_to_correct(unknown: list, match: str, words: int | None = None) -> list:
     """Which of a query's unknown words (in query order) "did you mean" tries to correct: only where a
-    correction can change the answer. When every word must match (``match`` "all") and more than
-    :data:`MAX_SUGGEST_WORDS` are unknown, correcting that many still finds nothing: none. Otherwise the
-    first :data:`MAX_SUGGEST_WORDS` (each costs a walk of the word list)."""
-    if match == "all" and len(unknown) > MAX_SUGGEST_WORDS:
+    correction can change the answer. A passage must hold every one of the query's ``words`` (default:
+    as many as ``unknown``) for ``match`` "all", half of them for "most" (the partial tier's
+    :func:`search.scoring.minimum_should_match`), one for "any". When correcting
+    :data:`MAX_SUGGEST_WORDS` of them still leaves too few known words for that, none: no correction
+    could find anything. Otherwise the first :data:`MAX_SUGGEST_WORDS` (each costs a walk of the word
+    list)."""
+    total = len(unknown) if words is None else words
+    needed = {"all": total, "most": minimum_should_match(total)}.get(match, 1)
+    tried = unknown[:MAX_SUGGEST_WORDS]
+    if total - len(unknown) + len(tried) < needed:
         return []
-    return unknown[:MAX_SUGGEST_WORDS]
+    return tried
 
 
 def edits(a: str, b: str) -> int:

@@ -425,7 +425,7 @@ def _suggest(searcher, parsed, match: str, budget: Budget) -> str | None:
         if not any((field, leaf.text) in reader for field in TEXT_FIELDS):
             unknown.append((start, end))
     changed: dict[tuple[int, int], str] = {}
-    for start, end in words_to_correct(unknown, match):
+    for start, end in words_to_correct(unknown, match, len(spans)):
         if budget.expired():
             return None  # a suggestion is a nicety: not worth the user's wait
         new = _closest_word(reader, text[start:end])

@@ -138,9 +138,16 @@ def test_did_you_mean_only_where_a_correction_can_change_the_answer(engine):
     assert engine.search("animation").suggestion is None, "every word is known"
     few = " ".join(["softwre", *_unknown_words(MAX_SUGGEST_WORDS - 1)])
     assert engine.search(few).suggestion.startswith("software ")
-    # All words must match: with more unknown words than are corrected, a correction still finds nothing.
+    # With more unknown words than are corrected, a correction still finds nothing where every word
+    # must match, or (by default) half of them.
     many = " ".join(["softwre", *_unknown_words(MAX_SUGGEST_WORDS)])
-    assert engine.search(many).total == 0 and engine.search(many).suggestion is None
+    assert engine.search(many, match="all").total == 0
+    assert engine.search(many, match="all").suggestion is None
+    more = " ".join(["softwre", *_unknown_words(2 * MAX_SUGGEST_WORDS)])  # half is one more than corrected
+    assert engine.search(more).total == 0 and engine.search(more).suggestion is None
+    # Half of them: one known word beside the corrected one is enough for a partial match.
+    half = " ".join(["software", "softwre", *_unknown_words(MAX_SUGGEST_WORDS)])
+    assert engine.search(half).suggestion is not None
     # Any word may match: the first unknown words are corrected, the rest left as typed.
     words = _unknown_words(63)
     late = " ".join([*words[:MAX_SUGGEST_WORDS], "softwre", *words[MAX_SUGGEST_WORDS:]])
