@@ -306,6 +306,15 @@ def _with_synonyms(text: str) -> tuple[str, list[tuple[int, int, int]], list[Spa
     return "".join(out), spans, groups, notes
 
 
+class SynonymGroup(query.DisjunctionMax):
+    """A ``DisjunctionMax`` that keeps its tie-breaker when a query is rebuilt (``accept``/``apply``, as
+    :func:`expand_words` does): Whoosh 2.7.4's ``CompoundQuery.apply`` makes the copy with the default
+    tie-breaker 0, which silently scored synonym groups by their best alternative alone."""
+
+    def apply(self, fn):
+        return self.__class__([fn(q) for q in self.subqueries], boost=self.boost, tiebreak=self.tiebreak)
+
+
 def _as_one_word(q: query.Query, groups: list[Spans]) -> query.Query:
     """Each synonym group of :func:`_with_synonyms` as a ``DisjunctionMax`` (see :data:`SYNONYM_TIEBREAK`):
     the OR whose leaves come from two or more alternatives of one group."""
@@ -342,7 +351,7 @@ def _as_one_word(q: query.Query, groups: list[Spans]) -> query.Query:
         for alts in by_group.values():
             options = [parts[0] if len(parts) == 1 else query.Or(parts) for _, parts in sorted(alts.items())]
             children.append(options[0] if len(options) == 1 else
-                             query.DisjunctionMax(options, tiebreak=SYNONYM_TIEBREAK))
+                             SynonymGroup(options, tiebreak=SYNONYM_TIEBREAK))
         return children[0].with_boost(children[0].boost * node.boost) if len(children) == 1 else \
             query.Or(children, boost=node.boost)
 
