@@ -33,11 +33,14 @@ import socket
 import time
 from collections.abc import Iterator
 
+from index.analysis import DEFAULT_STOP_WORDS, STOP_LISTS, stop_list
+from index.facets import FACETS
 from index.model import Article
-from index.schema import DEFAULT_STOP_WORDS, SCHEMA_VERSION, STOP_LISTS, stop_list
+from index.schema import SCHEMA_VERSION
 from index.store import IndexBusy, IndexMissing, IndexStore, StoreWriter
 from search.solrclient import SolrClient, SolrError
 
+_SPECS = {spec.name: spec for spec in FACETS}
 BATCH_DOCS = 1000
 """Documents sent in one update request (whole article blocks: a block is never split)."""
 LOCK_ID = "_lock"
@@ -100,7 +103,8 @@ def solr_block(article: Article) -> tuple[dict, list[int]]:
         }
         for name, values in _facets(record).items():
             if values:
-                doc[f"names_{name}"] = values
+                # searchable text also holds the values' other names ("New York University" beside NYU)
+                doc[f"names_{name}"] = _SPECS[name].searchable(values)
                 doc[f"facet_{name}"] = values
         interviewees = doc.get("facet_interviewee")
         if interviewees:

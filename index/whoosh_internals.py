@@ -11,21 +11,26 @@ they return stale or duplicated hits after ``Searcher.refresh()``) must fail lou
   store do): checks the version (:class:`WhooshVersionError` otherwise) and applies the two patches,
   :func:`_skip_to` to ``W3LeafMatcher`` and :func:`_buffer_file_init` to ``BufferFile``. Idempotent;
   importing this module changes nothing.
-* Reading: :func:`decode` / :func:`decode_positions` (a term's posting blocks → numpy arrays),
+* Reading: :func:`read_commit` / :func:`open_searcher` (searchers for one thread each, all over the
+  same commit), :func:`decode` / :func:`decode_positions` (a term's posting blocks → numpy arrays),
   :func:`length_bytes` (a segment's field lengths, one byte each), :func:`posting_ids`,
-  :func:`read_column`, :func:`deleted_docs`, :func:`segment_key`.
+  :func:`read_column`, :func:`deleted_docs`, :func:`segment_key`, :func:`prefix_terms` (a prefix's terms
+  with their counts in one walk), :func:`levenshtein_dfa` / :func:`words_within` (fuzzy words, one
+  automaton for every field and segment).
 * Writing: :class:`BuildWriter` (a ``SegmentWriter`` with a cheaper posting pool) and the field types
   :class:`AnalysedText` / :class:`SpelledText` (analyse each distinct word once per writer).
 
 **Pickled names are part of the index format.** An index's table of contents pickles its schema, so
 the field types and analysers it holds are stored by module and class name: ``index.whoosh_internals.
-AnalysedText`` and ``SpelledText`` (and ``index.schema.WordTokenizer``, ``FacetValues``). Renaming or
+AnalysedText`` and ``SpelledText`` (and ``index.analysis.WordTokenizer`` and its filters,
+``index.schema.FacetValues``). Renaming or
 moving one means an alias at the old name or a ``SCHEMA_VERSION`` bump (``index.schema``).
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import heapq
 import itertools
 import pickle
@@ -36,9 +41,13 @@ from array import array
 import numpy as np
 import whoosh
 from whoosh import fields, formats
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb.structfile import BufferFile
+from whoosh.index import FileIndex
 from whoosh.matching import ReadTooFar
+from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -223,6 +232,67 @@ def read_column(leaf, fieldname: str, default) -> list:
     if count == 0 or not leaf.has_column(fieldname):
         return [default] * count
     return [value if value else default for value in leaf.column_reader(fieldname, translate=False)]
+
+
+# --- commits: searchers that all see one commit -----------------------------------------------------
+
+def read_commit(ix):
+    """The table of contents of ``ix``'s latest commit (its generation, segments and schema)."""
+    return ix._read_toc()
+
+
+def commit_generation(commit) -> int:
+    """The generation number of a commit read by :func:`read_commit`."""
+    return commit.generation
+
+
+def open_searcher(ix, commit, weighting):
+    """A new searcher over exactly ``commit`` (not whatever is latest when it opens), for one thread.
+
+    Whoosh readers and searchers are not thread-safe, so each search in flight gets its own; they must
+    all number documents alike, which only readers of the same commit do. Each gets its own copy of the
+    schema: analysers may keep caches (Whoosh's stemming filter does) that two threads must not share.
+    Raises OSError when the commit's files are gone (a later commit merged them away).
+    """
+    schema = copy.deepcopy(commit.schema)
+    reader = FileIndex._reader(ix.storage, schema, commit.segments, commit.generation)
+    return Searcher(reader, weighting=weighting, fromindex=ix)
+
+
+# --- term dictionary walks --------------------------------------------------------------------------
+
+def levenshtein_dfa(text: str, maxdist: int, prefix: int = 0):
+    """Whoosh's automaton for the words within ``maxdist`` edits of ``text`` sharing its first ``prefix``
+    letters; building it costs more than walking a field with it, so callers reuse it."""
+    return levenshtein_automaton(text, maxdist, prefix).to_dfa()
+
+
+def prefix_terms(reader, fieldname: str, prefix: str) -> dict[str, int]:
+    """The terms of ``fieldname`` starting with ``prefix``, each with the number of documents holding
+    it (deleted ones included, as ``reader.doc_frequency`` counts), read in one walk of each segment's
+    term list instead of one look-up per term."""
+    found: dict[str, int] = {}
+    for leaf, _ in reader.leaf_readers():
+        if fieldname not in leaf.schema:
+            continue
+        for btext, info in leaf.iter_prefix(fieldname, prefix):
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            found[text] = found.get(text, 0) + info.doc_frequency()
+    return found
+
+
+def words_within(reader, fieldname: str, dfa) -> set[str]:
+    """The terms of ``fieldname`` itself (not its spelling twin) that ``dfa`` accepts, in every segment.
+
+    What ``reader.terms_within`` finds, without building the automaton again for every field and segment.
+    """
+    found: set[str] = set()
+    for leaf, _ in reader.leaf_readers():
+        if fieldname not in leaf.schema or not leaf.indexed_field_names() or \
+                fieldname not in leaf.indexed_field_names():
+            continue
+        found.update(Automata.find_matches(dfa, leaf.cursor(fieldname)))
+    return found
 
 
 # --- postings as numpy arrays -----------------------------------------------------------------------
@@ -740,7 +810,7 @@ class _WordAnalysis:
 
     def __init__(self, tokens: tuple[tuple[bytes, int], ...], advance: int, spelling: tuple[str, ...]):
         self.tokens = tokens  # (term bytes, position relative to the word's first position), in order
-        self.advance = advance  # positions the word takes (0 when all of it is stop words)
+        self.advance = advance  # positions the word takes, stop words included (they leave a gap)
         self.spelling = spelling  # unstemmed words for the "did you mean" list
         self.spelled = not spelling  # whether the spelling words were given to the writer already
 
@@ -748,7 +818,7 @@ class _WordAnalysis:
 class AnalysedText(fields.TEXT):
     """``TEXT`` whose indexing analyses each distinct source word once per writer, not per occurrence.
 
-    A tokenizer with a ``word_pattern`` attribute (``index.schema.WordTokenizer``) promises to treat every
+    A tokenizer with a ``word_pattern`` attribute (``index.analysis.WordTokenizer``) promises to treat every
     match of that pattern on its own (no state crosses from one word to the next except the position
     counter), and the filters after it (lower-case, accent folding, stemming) are per token. So the
     postings of a text are the concatenation of each word's analysis, shifted by the running position:
@@ -825,10 +895,11 @@ class AnalysedText(fields.TEXT):
 
     def _analyse_word(self, word: str) -> _WordAnalysis:
         tokens, last = [], -1
-        for t in self.analyzer(word, positions=True, boosts=True, mode="index"):
+        # Stop words are kept here (marked) only to count the positions they leave empty.
+        for t in self.analyzer(word, positions=True, boosts=True, mode="index", removestops=False):
+            last = max(last, t.pos)
             if not t.stopped:
                 tokens.append((t.text.encode("utf-8"), t.pos))
-                last = max(last, t.pos)
         spelling = ()
         if self.separate_spelling():
             spelling = tuple(t.text for t in self.analyzer(word, no_morph=True) if not t.stopped)

@@ -17,8 +17,11 @@ from whoosh import qparser, query
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query.terms import MultiTerm
 
+from index import whoosh_internals
+from index.analysis import WORD_PATTERN, synonyms, terms
 from index.facets import FACET_NAMES, canonical_name
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
+from search.budget import Budget
 from search.request import MATCHES
 
 MAX_QUERY_CHARS = 1000
@@ -35,7 +38,18 @@ MAX_FUZZY_CHARS = 20
 MAX_FUZZY_WORDS = 4
 """Fuzzy words allowed in one query; later ones are searched exactly."""
 MAX_EXPANSIONS = 200
-"""A prefix or fuzzy word matches at most this many different indexed words."""
+"""A prefix or fuzzy word matches at most this many different indexed words per field (the most frequent)."""
+MAX_QUERY_EXPANSIONS = 1000
+"""All the prefix and fuzzy words of one query share about this many indexed words per field: each keeps
+its most frequent ``MAX_QUERY_EXPANSIONS // words`` (at most ``MAX_EXPANSIONS``, at least
+``MIN_EXPANSIONS``), so up to five such words keep ``MAX_EXPANSIONS`` each. Reading and adding up the
+postings of the words a prefix stands for costs time in proportion to their number."""
+MIN_EXPANSIONS = 10
+"""However many prefix and fuzzy words a query has, each keeps at least this many indexed words."""
+EXPANSION_SHARE = 0.5
+"""Share of a search's deadline that expanding its prefix and fuzzy words may take; matching gets the rest."""
+STEMS_MEMO_SIZE = 200_000
+"""Words whose analysis :func:`expand_words` may remember between searches (forgotten all at once)."""
 
 SEARCHABLE_FIELDS = TEXT_FIELDS + tuple(name for name in FACET_NAMES if name not in TEXT_FIELDS)
 TEXT_FIELD_ALIASES = {"q": "question", "questions": "question", "a": "answer", "answers": "answer"}
@@ -57,9 +71,84 @@ class ParsedQuery:
     warnings: list[str] = field(default_factory=list)
 
 
+class GapPhrase(query.Phrase):
+    """A phrase whose words sit at given relative ``positions``: a removed stop word leaves a gap.
+
+    ``"rock and roll"`` is ``rock`` at 0 and ``roll`` at 2, as the index holds "rock and roll" (the
+    analysis removes stop words the way Lucene's StopFilter does, keeping their positions).
+    """
+
+    def __init__(self, fieldname, words, slop=1, boost=1.0, char_ranges=None, positions=None):
+        super().__init__(fieldname, words, slop=slop, boost=boost, char_ranges=char_ranges)
+        self.positions = list(positions) if positions is not None else list(range(len(words)))
+
+    def __eq__(self, other):
+        return super().__eq__(other) and self.positions == getattr(other, "positions", None)
+
+    def __hash__(self):
+        return super().__hash__() ^ hash(tuple(self.positions))
+
+    def normalize(self):
+        if len(self.words) < 2:
+            return super().normalize()
+        return self
+
+
+def _positions(field, text: str) -> tuple[list[str], list[int]]:
+    """The terms of ``text`` in ``field`` (query analysis) and their positions relative to the first."""
+    words, positions = [], []
+    for token in field.tokenize(text, mode="query", positions=True):
+        words.append(token.text)
+        positions.append(token.pos)
+    base = positions[0] if positions else 0
+    return words, [p - base for p in positions]
+
+
+class _Parser(qparser.QueryParser):
+    """Whoosh's parser, with a word that analyses into several terms (``state-of-the-art``) searched as a
+    :class:`GapPhrase` that keeps the gaps of its stop words."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if field is None or field.self_parsing() or not tokenize or not field.format \
+                or not field.format.supports("positions"):
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        words, positions = _positions(field, text)
+        if len(words) > 1:
+            return GapPhrase(fieldname, words, boost=boost, positions=positions)
+        return termclass(fieldname, words[0], boost=boost) if words else None
+
+
+def _multifield(schema, group) -> _Parser:
+    """:class:`_Parser` searching :data:`TEXT_FIELDS` with their boosts (as Whoosh's MultifieldParser)."""
+    parser = _Parser(None, schema, group=group)
+    parser.add_plugin(qparser.MultifieldPlugin(list(TEXT_FIELDS), fieldboosts=dict(FIELD_BOOSTS)))
+    return parser
+
+
+def _with_gaps(q: query.Query, cleaned: str, schema) -> query.Query:
+    """Quoted phrases as :class:`GapPhrase`: their positions re-read from the text they came from."""
+
+    def fix(leaf: query.Query) -> query.Query:
+        if type(leaf) is not query.Phrase or not leaf.char_ranges or leaf.fieldname not in schema:
+            return leaf
+        start, end = leaf.char_ranges[0][0], leaf.char_ranges[-1][1]
+        if start is None or end is None:
+            return leaf
+        words, positions = _positions(schema[leaf.fieldname], cleaned[start:end])
+        if words != list(leaf.words):
+            return leaf
+        fixed = GapPhrase(leaf.fieldname, words, slop=leaf.slop, boost=leaf.boost,
+                          char_ranges=leaf.char_ranges, positions=positions)
+        fixed.startchar, fixed.endchar = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        return fixed
+
+    return q.accept(fix)
+
+
 def _parser(schema, match: str = "all") -> qparser.QueryParser:
     group = qparser.OrGroup if match == "any" else qparser.AndGroup
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS), group=group)
+    parser = _multifield(schema, group)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     # "-word" excludes only at the start of a word, so "Covid-19" stays one (hyphenated) word.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
@@ -70,11 +159,12 @@ def _parser(schema, match: str = "all") -> qparser.QueryParser:
     return parser
 
 
-def parse(text: str, schema, match: str = "all") -> ParsedQuery:
+def parse(text: str, schema, match: str = "most") -> ParsedQuery:
     """Parse the user's ``text`` against ``schema``; never raises.
 
-    ``match``: "all" (default) joins words with AND, "any" with OR and weights each word by how often
-    it is repeated (see :data:`MATCHES`); explicit ``OR``, ``-word``, phrases and fields work in both.
+    ``match``: "most" (default) and "all" join words with AND (the engine adds partial matches for
+    "most"), "any" with OR and weights each word by how often it is repeated (see :data:`MATCHES`);
+    explicit ``OR``, ``-word``, phrases and fields work in all three.
     """
     warnings: list[str] = []
     text = text or ""
@@ -87,11 +177,21 @@ def parse(text: str, schema, match: str = "all") -> ParsedQuery:
     # "Any" queries are often pasted prose: the word limit then counts only words the index keeps.
     cleaned = _clean(text, warnings, schema_stop_words(schema) if match == "any" else None)
     if not _WORDS_RE.search(cleaned):
+        if text.strip() and text.strip() != "*":
+            # Only emoji, punctuation or control characters: nothing to search for, so nothing matches
+            # (browsing everything here turned a query of 250 emoji into every passage and its facets).
+            warnings.append("the query has no letters or digits to search for")
+            return ParsedQuery(text, query.NullQuery, cleaned=cleaned, warnings=warnings)
         return ParsedQuery(text, query.Every(), cleaned=cleaned, match_all=True, warnings=warnings)
     problem = _syntax_problem(cleaned)
     if problem is None:
         try:
-            q = _parser(schema, match).parse(cleaned, normalize=False)
+            expanded, spans, groups, also = _with_synonyms(cleaned)
+            q = _with_gaps(_parser(schema, match).parse(expanded, normalize=False), expanded, schema)
+            q = _as_one_word(q, groups)
+            _typed_offsets(q, spans)
+            if also:
+                warnings.append("also searched: " + "; ".join(also))
             q = _weight_repeats(q) if match == "any" else q.normalize()
             if q is query.NullQuery and _only_negative(cleaned):
                 # "-covid" alone: everything except covid.
@@ -111,6 +211,166 @@ def parse(text: str, schema, match: str = "all") -> ParsedQuery:
     warnings.append(f"searched as plain words because {problem}")
     q, joined = _plain_words(cleaned, schema, match)
     return ParsedQuery(text, q, cleaned=joined, fallback=True, warnings=warnings)
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+SYNONYM_TIEBREAK = 0.1
+"""A group of synonyms scores as its best-scoring alternative plus this share of the others' scores
+(Lucene's ``DisjunctionMaxQuery`` tie-breaker), so a passage is not lifted for using several of them."""
+
+
+Spans = list[tuple[int, int]]
+
+
+def _with_synonyms(text: str) -> tuple[str, list[tuple[int, int, int]], list[Spans], list[str]]:
+    """``text`` with every word (or run of words) listed in ``index/data/synonyms.txt`` searched together
+    with its synonyms: ``covid`` → ``(covid OR coronavirus OR pandemic OR covid-19)``, ``Los Angeles`` →
+    ``(Los Angeles OR LA OR "l.a.")``; a multi-word synonym is a phrase.
+
+    Words inside quotes, glued to ``*``/``~``/``^`` or used as operators are left alone; ``-word`` and
+    ``field:word`` keep their sign or field for the whole group. Returns the new text, the spans copied
+    from ``text`` unchanged as (start in the new text, end, start in ``text``), each group's
+    alternatives as character spans of the new text, and one note per expanded word for the result's
+    warnings.
+    """
+    found = synonyms()
+    if not found.groups:
+        return text, [(0, len(text), 0)], [], []
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    words = [m for m in WORD_PATTERN.finditer(text) if not any(a <= m.start() < b for a, b in quoted)]
+    out: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    groups: list[Spans] = []
+    notes: list[str] = []
+    copied = size = 0  # end of the part of text copied so far; length of the new text so far
+
+    def copy(start: int, end: int) -> None:
+        nonlocal size
+        spans.append((size, size + end - start, start))
+        out.append(text[start:end])
+        size += end - start
+
+    def add(piece: str) -> None:
+        nonlocal size
+        out.append(piece)
+        size += len(piece)
+
+    i = 0
+    while i < len(words):
+        match = None
+        for n in range(min(found.longest, len(words) - i), 0, -1):
+            run = words[i:i + n]
+            start, end = run[0].start(), run[-1].end()
+            if any(text[a.end():b.start()].strip() for a, b in zip(run, run[1:], strict=False)) \
+                    or any(m.group(0) in _OPERATORS for m in run) \
+                    or text[start - 1:start] not in ("", " ", "\t", "\n", "(", "-", "+", ":") \
+                    or text[end:end + 1] not in ("", " ", "\t", "\n", ")"):
+                continue
+            key = found.key([m.group(0) for m in run])
+            if key in found.groups:
+                match = (n, start, end, found.groups[key])
+                break
+        if match is None:
+            i += 1
+            continue
+        n, start, end, alternatives = match
+        # Alternatives that analyse as the typed words or as an earlier alternative add nothing.
+        seen = {tuple(terms(text[start:end]))}
+        kept = []
+        for alt in alternatives:
+            analysed = tuple(terms(" ".join(alt)))
+            if analysed and analysed not in seen:
+                seen.add(analysed)
+                kept.append(" ".join(alt))
+        if not kept:
+            i += n
+            continue
+        copy(copied, start)
+        add('("' if n > 1 else "(")
+        quote = 1 if n > 1 else 0  # a phrase's leaves start at its opening quote
+        group = [(size - quote, size + end - start + quote)]
+        copy(start, end)
+        add('"' if n > 1 else "")
+        for alt in kept:
+            add(" OR ")
+            group.append((size, size + len(alt) + (2 if " " in alt else 0)))
+            add(f'"{alt}"' if " " in alt else alt)
+        add(")")
+        groups.append(group)
+        notes.append(f"{text[start:end]} → {', '.join(kept)}")
+        copied = end
+        i += n
+    copy(copied, len(text))
+    return "".join(out), spans, groups, notes
+
+
+class SynonymGroup(query.DisjunctionMax):
+    """A ``DisjunctionMax`` that keeps its tie-breaker when a query is rebuilt (``accept``/``apply``, as
+    :func:`expand_words` does): Whoosh 2.7.4's ``CompoundQuery.apply`` makes the copy with the default
+    tie-breaker 0, which silently scored synonym groups by their best alternative alone."""
+
+    def apply(self, fn):
+        return self.__class__([fn(q) for q in self.subqueries], boost=self.boost, tiebreak=self.tiebreak)
+
+
+def _as_one_word(q: query.Query, groups: list[Spans]) -> query.Query:
+    """Each synonym group of :func:`_with_synonyms` as a ``DisjunctionMax`` (see :data:`SYNONYM_TIEBREAK`):
+    the OR whose leaves come from two or more alternatives of one group."""
+    if not groups:
+        return q
+
+    def alternative(start) -> tuple[int, int] | None:
+        for number, group in enumerate(groups):
+            for index, (a, b) in enumerate(group):
+                if a <= start < b:
+                    return number, index
+        return None
+
+    def where(node: query.Query) -> tuple[int, int] | None:
+        """(group, alternative) all of ``node``'s leaves come from, else None."""
+        found = {alternative(getattr(leaf, "startchar", None) or -1) for leaf in
+                 (node.leaves() if not node.is_leaf() else [node])}
+        return found.pop() if len(found) == 1 else None
+
+    def fix(node: query.Query) -> query.Query:
+        if type(node) is not query.Or:
+            return node
+        by_group: dict[int, dict[int, list[query.Query]]] = {}
+        others: list[query.Query] = []
+        for child in node.subqueries:
+            at = where(child)
+            if at is None:
+                others.append(child)
+            else:
+                by_group.setdefault(at[0], {}).setdefault(at[1], []).append(child)
+        if not any(len(alts) > 1 for alts in by_group.values()):
+            return node
+        children = list(others)
+        for alts in by_group.values():
+            options = [parts[0] if len(parts) == 1 else query.Or(parts) for _, parts in sorted(alts.items())]
+            children.append(options[0] if len(options) == 1 else
+                             SynonymGroup(options, tiebreak=SYNONYM_TIEBREAK))
+        return children[0].with_boost(children[0].boost * node.boost) if len(children) == 1 else \
+            query.Or(children, boost=node.boost)
+
+    return q.accept(fix)
+
+
+def _typed_offsets(q: query.Query, spans: list[tuple[int, int, int]]) -> None:
+    """Point the leaves' start/end characters back into the text the user typed (see
+    :func:`_with_synonyms`); leaves that came from a synonym get None."""
+    for leaf in q.leaves() if not q.is_leaf() else [q]:
+        start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        if start is None or end is None:
+            continue
+        for new_start, new_end, old_start in spans:
+            if new_start <= start and end <= new_end:
+                leaf.startchar, leaf.endchar = old_start + start - new_start, old_start + end - new_start
+                break
+        else:
+            leaf.startchar = leaf.endchar = None
 
 
 def _weight_repeats(q: query.Query) -> query.Query:
@@ -246,7 +506,7 @@ def _plain_words(text: str, schema, match: str = "all") -> tuple[query.Query, st
     point into it)."""
     words = [w.lower() for w in _WORDS_RE.findall(text)][:MAX_TERMS]
     group = qparser.OrGroup if match == "any" else qparser.AndGroup
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS), group=group)
+    parser = _multifield(schema, group)
     for plugin in (qparser.WildcardPlugin, qparser.PhrasePlugin, qparser.FieldsPlugin, qparser.GroupPlugin,
                    qparser.OperatorsPlugin, qparser.BoostPlugin, qparser.RangePlugin,
                    qparser.SingleQuotePlugin, qparser.EveryPlugin):
@@ -321,14 +581,54 @@ class TermSet(MultiTerm):
         return ListMatcher(sorted(ids), all_weights=self.boost)
 
 
-def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
+def expand_words(q: query.Query, reader, budget: Budget | None = None,
+                 stems: dict | None = None) -> tuple[query.Query, list[str]]:
     """Turn ``prefix*`` and ``fuzzy~`` words into :class:`TermSet` queries that work on stemmed fields.
 
     The index holds stems ("animation" → ``anim``), so ``animati*`` or ``animaton~`` would find nothing
     by themselves. Such words are also matched against the unstemmed spelling words of the field, and
-    the stems of the words found are searched. At most :data:`MAX_EXPANSIONS` terms, the most frequent.
+    the stems of the words found are searched. Each keeps at most :data:`MAX_EXPANSIONS` terms per field,
+    the most frequent, and all of a query's together about :data:`MAX_QUERY_EXPANSIONS` (each its share,
+    at least :data:`MIN_EXPANSIONS`). With a ``budget`` whose deadline passes, the words not expanded yet
+    match nothing (under a NOT: everything, so that nothing that should be excluded is shown).
+    ``stems`` may keep (field, word) → its terms across calls on the same index (at most
+    :data:`STEMS_MEMO_SIZE` entries): what a word analyses to never changes for an index.
     """
     warnings: list[str] = []
+    budget = budget if budget is not None else Budget(None)
+    # A word searched in several fields is one word here: each of its fields gets the word's share.
+    words = {(type(leaf), leaf.text) for leaf in q.leaves()
+             if isinstance(leaf, (query.Prefix, query.FuzzyTerm))}
+    if not words:
+        return q, warnings
+    share = max(MIN_EXPANSIONS, min(MAX_EXPANSIONS, MAX_QUERY_EXPANSIONS // len(words)))
+    negative = {id(leaf) for leaf in _negative_leaves(q)}
+    walks: dict[tuple, dict[str, int | None]] = {}  # one walk per field and word, shared by fields
+    dfas: dict[tuple, object] = {}
+    stems = stems if stems is not None else {}
+
+    def walk(fieldname: str, text: str, fuzzy: bool, maxdist: int, prefix: int) -> dict[str, int | None]:
+        """The field's terms matching the word, with their document counts when the walk gave them."""
+        key = (fieldname, text, fuzzy, maxdist, prefix)
+        if key not in walks:
+            if fuzzy:
+                dfa = dfas.get((text, maxdist, prefix))
+                if dfa is None:
+                    dfa = whoosh_internals.levenshtein_dfa(text, maxdist, prefix)
+                    dfas[(text, maxdist, prefix)] = dfa
+                walks[key] = dict.fromkeys(whoosh_internals.words_within(reader, fieldname, dfa))
+            else:
+                walks[key] = whoosh_internals.prefix_terms(reader, fieldname, text)
+        return walks[key]
+
+    def stems_of(field: str, analyzer, word: str) -> tuple[str, ...]:
+        key = (field, word)
+        found = stems.get(key)
+        if found is None:
+            if len(stems) >= STEMS_MEMO_SIZE:
+                stems.clear()
+            found = stems[key] = tuple(token.text for token in analyzer(word, mode="query"))
+        return found
 
     def expand(leaf: query.Query) -> query.Query:
         if not isinstance(leaf, (query.Prefix, query.FuzzyTerm)):
@@ -336,6 +636,8 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
         field = leaf.fieldname
         if field not in reader.schema:
             return leaf
+        if budget.stop(EXPANSION_SHARE):
+            return query.Every() if id(leaf) in negative else query.NullQuery
         fuzzy = isinstance(leaf, query.FuzzyTerm)
         # "word~1/5" asks for a 5-letter exact prefix; longer than the word, Whoosh's automaton raised
         # IndexError (found by bench/fuzz_long.py).
@@ -345,23 +647,25 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
         maxdist = min(leaf.maxdist, MAX_FUZZY) if fuzzy else 0
         if fuzzy and len(leaf.text) > MAX_FUZZY_CHARS:
             return query.Term(field, leaf.text, boost=leaf.boost)
-        # The field's own terms (stems), as Whoosh would expand them ...
-        found = (reader.terms_within(field, leaf.text, maxdist, prefix=prefix) if fuzzy
-                 else reader.expand_prefix(field, leaf.text))
-        terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in found}
+        # The field's own terms, as Whoosh would expand them (for a fuzzy word Whoosh walks the field's
+        # spelling twin when it has one) ...
+        fieldobj = reader.schema[field]
+        own = walk(fieldobj.spelling_fieldname(field) if fuzzy else field, leaf.text, fuzzy, maxdist, prefix)
+        terms = set(own)
         # ... plus the stems of the unstemmed words that match, where the field has a spelling twin.
         spell = f"spell_{field}"
         if spell in reader.schema:
-            words = (reader.terms_within(spell, leaf.text, maxdist, prefix=prefix) if fuzzy
-                     else reader.expand_prefix(spell, leaf.text))
-            analyzer = reader.schema[field].analyzer
-            for word in words:
-                word = word.decode("utf-8") if isinstance(word, bytes) else word
-                terms.update(token.text for token in analyzer(word, mode="query"))
-        if len(terms) > MAX_EXPANSIONS:
-            warnings.append(f"{leaf.text!r} matches {len(terms)} words; searched the {MAX_EXPANSIONS} "
-                            f"most frequent")
-            terms = set(sorted(terms, key=lambda t: (-reader.doc_frequency(field, t), t))[:MAX_EXPANSIONS])
+            for word in walk(spell, leaf.text, fuzzy, maxdist, prefix):
+                terms.update(stems_of(field, fieldobj.analyzer, word))
+        if len(terms) > share:
+            warnings.append(f"{leaf.text!r} matches {len(terms)} words; searched the {share} most frequent")
+            counts = own if not fuzzy else {}
+
+            def frequency(term: str) -> int:
+                count = counts.get(term)
+                return count if count is not None else reader.doc_frequency(field, term)
+
+            terms = set(sorted(terms, key=lambda t: (-frequency(t), t))[:share])
         texts = sorted(terms)
         if not texts:
             return query.NullQuery
@@ -372,6 +676,21 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
 
     expanded = q.accept(expand).normalize()
     return expanded, list(dict.fromkeys(warnings))
+
+
+def _negative_leaves(q: query.Query):
+    """Leaf queries under a NOT (what a match must *not* have)."""
+    if isinstance(q, query.Not):
+        yield from q.leaves()
+        return
+    if isinstance(q, query.AndNot):
+        yield from _negative_leaves(q.a)
+        yield from q.b.leaves()
+        return
+    if q.is_leaf():
+        return
+    for child in q.children():
+        yield from _negative_leaves(child)
 
 
 def plain_words(text: str, schema, match: str = "all") -> ParsedQuery:

@@ -22,6 +22,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from index.whoosh_internals import LENGTH_TABLE, LengthLookup, length_bytes
+from search.budget import Budget
 from search.postings import PostingsCache
 
 
@@ -58,20 +59,45 @@ class BM25(scoring.BM25F):
 
 @dataclass
 class Matches:
-    """Matching documents (ascending, live only) and their scores, as parallel arrays."""
+    """Matching documents (ascending, live only) and their scores, as parallel arrays.
+
+    ``tiers`` (``match="most"``, :meth:`Evaluator.most`): 0 for a passage with every word of the query,
+    1 for one with most of them; tier 0 ranks above tier 1 whatever the scores. None: all tier 0.
+    """
 
     ids: np.ndarray
     scores: np.ndarray
+    tiers: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
+def minimum_should_match(words: int) -> int:
+    """How many of a query's ``words`` a partial match needs: half of them, rounded up (Lucene's
+    ``minimum_should_match`` "50%"): 1 of 2, 2 of 3 or 4, 3 of 5 or 6.
+
+    On the judged interview set (bench/judged) this found more than requiring all but one word up to
+    four words and 60% beyond (nDCG@10 0.753 against 0.742), and as much as any one word (0.755)."""
+    return max(1, math.ceil(words / 2))
+
+
+MOST_FEW = 20
+"""With ``match="most"``, passages with most (not all) of the words are added when fewer than this many
+have them all (:meth:`Evaluator.most`)."""
+
 class Evaluator:
-    """Evaluates queries against one searcher (its segments, deletions and statistics)."""
+    """Evaluates queries against one searcher (its segments, deletions and statistics), for one search.
+
+    ``lengths`` caches each field's length bytes per document (decoded with ``LENGTH_TABLE``); it may be
+    shared by the evaluators of every searcher of the same commit, and starts from the memory-mapped
+    columns (``search.facets.FacetTable.lengths``). With a ``budget``, work left when its deadline passes
+    is skipped: a part not evaluated matches nothing, so what is returned is a subset of the full answer
+    (a NOT whose excluded part was cut short removes everything rather than too little).
+    """
 
     def __init__(self, searcher, live: np.ndarray, cache: PostingsCache, k1: float, b: float,
-                 lengths: dict[str, np.ndarray | None] | None = None):
+                 lengths: dict[str, np.ndarray | None] | None = None, budget: Budget | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = self.reader.schema
@@ -80,18 +106,24 @@ class Evaluator:
         self.size = len(live)
         self.cache = cache
         self.k1, self.b = k1, b
-        # Field → every document's length byte (search.facets.FacetTable.lengths: memory-mapped columns).
         self._lengths = lengths if lengths is not None else {}
+        self.budget = budget if budget is not None else Budget(None)
 
     def evaluate(self, q) -> Matches:
         """Every live document ``q`` matches, with its BM25F score."""
+        if self.budget.stop():
+            return self._empty()
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
         if isinstance(q, type(wq.NullQuery)):
             return self._empty()
         texts = getattr(q, "texts", None)  # search.query.TermSet: prefix* and fuzzy~, one constant score
         if texts is not None and hasattr(q, "fieldname"):
-            parts = [self._term(q.fieldname, text, 1.0, scored=False) for text in texts]
+            parts = []
+            for text in texts:
+                if self.budget.stop():
+                    break
+                parts.append(self._term(q.fieldname, text, 1.0, scored=False))
             found = self._union(parts)
             return Matches(found.ids, np.full(len(found), float(q.boost)))
         if isinstance(q, wq.Phrase):
@@ -102,12 +134,18 @@ class Evaluator:
         if isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax) and not getattr(q, "minmatch", 0) \
                 and getattr(q, "scale", None) is None:
             return self._boosted(self._union([self.evaluate(c) for c in q.subqueries]), q.boost)
+        if isinstance(q, wq.DisjunctionMax):
+            return self._boosted(self._dismax([self.evaluate(c) for c in q.subqueries], q.tiebreak), q.boost)
         if isinstance(q, wq.And):
             return self._boosted(self._intersection(q.subqueries), q.boost)
         if isinstance(q, wq.AndNot):
             found = self.evaluate(q.a)
             if len(found):
-                found = self._keep(found, self.evaluate(q.b), keep=False)
+                skipped = self.budget.skipped
+                excluded = self.evaluate(q.b)
+                # Removing only part of what NOT excludes would return passages that do not match.
+                found = self._empty() if self.budget.skipped != skipped else \
+                    self._keep(found, excluded, keep=False)
             return self._boosted(found, q.boost)
         if isinstance(q, wq.Require):
             found = self.evaluate(q.a)
@@ -119,6 +157,37 @@ class Evaluator:
             both = self._union([found, maybe])
             return self._boosted(self._keep(both, found, keep=True), q.boost)
         return self._whoosh(q)
+
+    def most(self, q, few: int, allowed: np.ndarray | None = None) -> Matches:
+        """``q`` with every word required, plus — when those are fewer than ``few`` among ``allowed``
+        documents — the passages with most of its words (:func:`minimum_should_match`), ranked below them.
+
+        A "word" is a clause of the query's top-level AND (a word in every field, a phrase, a group of
+        synonyms); NOT clauses exclude in both tiers. A query with fewer than two words is just ``q``.
+        """
+        parts, excluded = clauses(q)
+        if len(parts) < 2:
+            return self.evaluate(q)
+        count = np.zeros(self.size, dtype=np.int16)
+        total = np.zeros(self.size, dtype=np.float64)
+        for clause in parts:
+            part = self.evaluate(clause)
+            count[part.ids] += 1
+            total[part.ids] += part.scores
+        for clause in excluded:
+            count[self.evaluate(clause).ids] = 0
+        full = np.flatnonzero(count == len(parts))
+        shown = full if allowed is None or not len(full) else full[allowed[full]]
+        if len(shown) >= few:
+            return Matches(full, total[full])
+        ids = np.flatnonzero(count >= minimum_should_match(len(parts)))
+        tiers = (count[ids] < len(parts)).astype(np.int8)
+        return Matches(ids, total[ids], tiers)
+
+    def rank(self, q, match: str = "most", allowed: np.ndarray | None = None) -> Matches:
+        """Every passage ``q`` finds, scored as a search ranks them: :meth:`most` for ``match="most"``
+        (read from :data:`MOST_FEW` at the call), else :meth:`evaluate`."""
+        return self.most(q, MOST_FEW, allowed) if match == "most" else self.evaluate(q)
 
     # --- leaves ------------------------------------------------------------------------------------
 
@@ -165,6 +234,8 @@ class Evaluator:
                 or len(q.words) < 2:
             return self._whoosh(q)  # sloppy phrases and odd fields: Whoosh's matcher (or its error)
         btexts = [field.to_bytes(word) for word in q.words]
+        # Where each word sits relative to the first (search.query.GapPhrase: stop words leave gaps).
+        offsets = getattr(q, "positions", None) or list(range(len(btexts)))
         if any((q.fieldname, btext) not in self.reader for btext in btexts):
             return self._empty()
         words = self._intersection([wq.Term(q.fieldname, btext) for btext in btexts])
@@ -172,9 +243,9 @@ class Evaluator:
             return words
         candidate = np.zeros(self.size, dtype=bool)
         candidate[words.ids] = True
-        shift = len(btexts)  # keeps "position − index in the phrase" non-negative
+        shift = max(offsets) + 1  # keeps "position − offset in the phrase" non-negative
         common = None  # (document, start position) keys found for every word so far
-        for index, btext in enumerate(btexts):
+        for index, btext in zip(offsets, btexts, strict=True):
             keys = []
             for leaf, offset in self.leaves:
                 ids, bounds, positions = self.cache.positions(leaf, q.fieldname, btext)
@@ -197,6 +268,7 @@ class Evaluator:
 
     def _field_lengths(self, fieldname: str) -> np.ndarray | None:
         if fieldname not in self._lengths:
+            # Two threads may compute it at once: the same array, harmlessly.
             parts = [length_bytes(leaf, fieldname) for leaf, _ in self.leaves]
             self._lengths[fieldname] = None if any(p is None for p in parts) else \
                 (np.concatenate(parts) if len(parts) != 1 else parts[0])
@@ -208,11 +280,15 @@ class Evaluator:
         ids: list[int] = []
         scores: list[float] = []
         for sub, offset in self.searcher.leaf_searchers():
+            if self.budget.stop():
+                break
             matcher = q.matcher(sub, context)
             while matcher.is_active():
                 ids.append(matcher.id() + offset)
                 scores.append(matcher.score())
                 matcher.next()
+                if not len(ids) % 1024 and self.budget.stop():
+                    break
         found = Matches(np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float64))
         order = np.argsort(found.ids, kind="stable")
         found = Matches(found.ids[order], found.scores[order])
@@ -243,6 +319,21 @@ class Evaluator:
         ids = np.flatnonzero(seen)
         return Matches(ids, total[ids])
 
+    def _dismax(self, parts: list[Matches], tiebreak: float) -> Matches:
+        """The union of ``parts``, each document scored by its best part plus ``tiebreak`` × the others."""
+        parts = [p for p in parts if len(p)]
+        if len(parts) <= 1:
+            return parts[0] if parts else self._empty()
+        seen = np.zeros(self.size, dtype=bool)
+        best = np.zeros(self.size, dtype=np.float64)
+        total = np.zeros(self.size, dtype=np.float64)
+        for part in parts:
+            seen[part.ids] = True
+            best[part.ids] = np.maximum(best[part.ids], part.scores)
+            total[part.ids] += part.scores
+        ids = np.flatnonzero(seen)
+        return Matches(ids, best[ids] + tiebreak * (total[ids] - best[ids]))
+
     def _intersection(self, subqueries) -> Matches:
         found: Matches | None = None
         for child in subqueries:
@@ -266,15 +357,37 @@ class Evaluator:
         return Matches(ids, scores)
 
 
+def clauses(q) -> tuple[list, list]:
+    """The positive clauses of a query's top-level AND and the clauses it excludes (NOT / ANDNOT): what
+    ``match="most"`` counts (both engines)."""
+    excluded = []
+    while isinstance(q, wq.AndNot):
+        excluded.append(q.b)
+        q = q.a
+    if not isinstance(q, wq.And) or q.boost != 1:
+        return [q], excluded
+    positive = []
+    for child in q.subqueries:
+        if isinstance(child, wq.Not):
+            excluded.append(child.query)
+        else:
+            positive.append(child)
+    return positive, excluded
+
+
 def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[int, float]]:
-    """The ``count`` best (docnum, score) pairs among ``allowed`` documents: score high to low, then
-    lower document numbers first, as Whoosh orders ties."""
-    ids, scores = found.ids, found.scores
+    """The ``count`` best (docnum, score) pairs among ``allowed`` documents: tier (see :class:`Matches`),
+    then score high to low, then lower document numbers first, as Whoosh orders ties."""
+    ids, scores, tiers = found.ids, found.scores, found.tiers
     if allowed is not None and len(ids):
         keep = allowed[ids]
         ids, scores = ids[keep], scores[keep]
+        tiers = tiers[keep] if tiers is not None else None
     if count <= 0 or not len(ids):
         return []
+    if tiers is not None and tiers.any():
+        order = np.lexsort((ids, -scores, tiers))[:count]
+        return [(int(ids[i]), float(scores[i])) for i in order]
     if len(ids) > count:
         # Everything scoring at least the count-th best, so ties at the cut are ordered by number too.
         threshold = np.partition(scores, len(scores) - count)[len(scores) - count]

@@ -39,8 +39,9 @@ from search.query import (
     positive_leaves,
 )
 from search.results import Facet, FacetValue, Hit, SearchResult
+from search.scoring import MOST_FEW, clauses, minimum_should_match
 from search.solrclient import SolrClient, SolrError
-from search.spelling import best_correction
+from search.spelling import best_correction, words_to_correct
 
 SNIPPET_CHARS = highlight.SNIPPET_CHARS
 MAX_PER_PAGE = 100
@@ -113,7 +114,7 @@ class SolrEngine(SearchEngine):
         parsed = parse(request.query, schema, request.match)
         warnings = list(parsed.warnings)
         try:
-            answer, parsed, expansions, spell_words = self._select(request, parsed, schema, warnings)
+            answer, parsed, expansions, spell_words, params = self._select(request, parsed, schema, warnings)
         except SolrError as exc:
             if exc.status != 400:
                 raise
@@ -121,7 +122,14 @@ class SolrEngine(SearchEngine):
             warnings.append("searched as plain words because the query failed (Solr: "
                             f"{str(exc).splitlines()[0][:120]})")
             parsed = plain_words(request.query, schema, request.match)
-            answer, parsed, expansions, spell_words = self._select(request, parsed, schema, warnings)
+            answer, parsed, expansions, spell_words, params = self._select(request, parsed, schema, warnings)
+        full = int(answer["response"]["numFound"])
+        if request.match == "most" and not parsed.match_all and full < MOST_FEW:
+            positive, excluded = clauses(parsed.query)
+            if len(positive) >= 2:
+                # Few passages have every word: add those with most of them, ranked below (one more
+                # request; the Whoosh engine's Evaluator.most, tier for tier).
+                answer = self._most(request, parsed, schema, expansions, params, positive, excluded, warnings)
         response = answer["response"]
         counts = answer.get("facets", {})
         result_facets = {}
@@ -134,14 +142,18 @@ class SolrEngine(SearchEngine):
         terms = _highlight_terms(parsed.query, expansions) if not parsed.match_all else {}
         analyzer = schema["answer"].analyzer
         hits = [_hit(doc, terms, analyzer) for doc in response["docs"]]
-        suggestion = self._suggest(answer, parsed, spell_words, schema) if spell_words else None
-        return SearchResult(query=request.query, total=int(response["numFound"]), page=request.page,
-                            per_page=request.per_page, hits=hits, facets=result_facets,
-                            suggestion=suggestion, warnings=warnings, sort=request.sort)
+        suggestion = self._suggest(answer, parsed, spell_words, schema, request.match) \
+            if spell_words else None
+        result = SearchResult(query=request.query, total=int(response["numFound"]), page=request.page,
+                              per_page=request.per_page, hits=hits, facets=result_facets,
+                              suggestion=suggestion, warnings=warnings, sort=request.sort)
+        if result.total > full:
+            result.partial = result.total - full
+        return result
 
     def _select(self, request, parsed, schema, warnings: list[str]):
         """One /select for the page, the facets and the spelling candidates; (answer, the parsed query
-        searched, its expansions, the words a correction could replace)."""
+        searched, its expansions, the words a correction could replace, the request's parameters)."""
         expansions = _Expansions(self.client)
         if parsed.match_all:
             q = "*:*"
@@ -180,7 +192,29 @@ class SolrEngine(SearchEngine):
                        ("spellcheck.q", " ".join(dict.fromkeys(spell_words.values()))),
                        ("spellcheck.extendedResults", "true"), ("spellcheck.count", 20),
                        ("spellcheck.collate", "false")]
-        return self.client.form("select", params), parsed, expansions, spell_words
+        return self.client.form("select", params), parsed, expansions, spell_words, params
+
+    def _most(self, request, parsed, schema, expansions, first: list, positive, excluded,
+              warnings: list[str]) -> dict:
+        """The /select of ``match="most"`` when few passages have every word: passages with at least
+        :func:`minimum_should_match` of the query's clauses (none of its excluded ones), those with every
+        clause first (``tier`` 0) whatever the sort, each marked with its tier."""
+        translator = _Translator(parsed.cleaned, schema, expansions, warnings)
+        params = [(k, v) for k, v in first if k not in ("q", "sort", "fl")]
+        parts = []
+        for i, clause in enumerate(positive):
+            params.append((f"most{i}", translator.query(clause)))
+            parts.append(f"should=$most{i}")
+        for i, clause in enumerate(excluded):
+            params.append((f"not{i}", translator.query(clause)))
+            parts.append(f"must_not=$not{i}")
+        params += [p for p in expansions.params if p not in params]
+        every = dict(first)["q"]
+        sort = _SORTS[request.sort]
+        params += [("q", f"{{!bool {' '.join(parts)} mm={minimum_should_match(len(positive))}}}"),
+                   ("every", every), ("sort", f"if(exists(query($every)),0,1) asc,{sort}"),
+                   ("fl", f"{_FL},tier:if(exists(query($every)),0,1)")]
+        return self.client.form("select", params)
 
     # --- did you mean ------------------------------------------------------------------------------
 
@@ -197,9 +231,11 @@ class SolrEngine(SearchEngine):
             words[(start, end)] = parsed.cleaned[start:end]
         return words
 
-    def _suggest(self, answer: dict, parsed, words: dict[tuple[int, int], str], schema) -> str | None:
+    def _suggest(self, answer: dict, parsed, words: dict[tuple[int, int], str], schema,
+                 match: str = "all") -> str | None:
         """The query with each word no text field knows replaced by its closest known word (as the
-        embedded engine picks it: fewest edits, then most used, then A–Z)."""
+        embedded engine picks it: fewest edits, then most used, then A–Z; the words tried as
+        :func:`search.spelling.words_to_correct` chooses)."""
         candidates: dict[str, list[tuple[str, int]]] = {}
         found = answer.get("spellcheck", {}).get("suggestions", [])
         for i in range(0, len(found) - 1, 2):
@@ -209,11 +245,12 @@ class SolrEngine(SearchEngine):
             candidates[str(word).lower()] = options
         if not candidates:
             return None
-        unknown = self._unknown_words([w for w in words.values() if w.lower() in candidates], schema)
+        unknown = self._unknown_words(list(words.values()), schema)
         fixes = {}
-        for span, word in words.items():
-            typed = word.lower()
-            if typed not in unknown or not candidates.get(typed):
+        unknown_spans = [span for span, word in words.items() if word.lower() in unknown]
+        for span in words_to_correct(unknown_spans, match, len(words)):
+            typed = words[span].lower()
+            if not candidates.get(typed):
                 continue
             used = dict(candidates[typed])
             best = best_correction(typed, used, used.__getitem__)
@@ -354,6 +391,13 @@ def facet_from_counts(name: str, counts: dict[str, int], selected: list[str], li
 # --- hits --------------------------------------------------------------------------------------------
 
 def _hit(doc: dict, terms: dict[str, set[str]], analyzer) -> Hit:
+    hit = _plain_hit(doc, terms, analyzer)
+    if doc.get("tier"):
+        hit.partial = True  # has most, not all, of the words (match="most")
+    return hit
+
+
+def _plain_hit(doc: dict, terms: dict[str, set[str]], analyzer) -> Hit:
     data = json.loads(doc.get("data") or "{}")
     answer, question = doc.get("answer", ""), doc.get("question", "")
     words = terms.get("question", set()) | terms.get("answer", set())
@@ -439,7 +483,9 @@ class _Translator:
         if isinstance(q, wq.And):
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join("+" + p for p in parts) + ")", boost)
-        if isinstance(q, wq.Or):
+        if isinstance(q, (wq.Or, wq.DisjunctionMax)):
+            # A DisjunctionMax (a group of synonyms) matches what its OR matches; Lucene scores the OR
+            # as the sum of its parts, not their best one (a difference in ranking, not in matching).
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join(parts) + ")", boost)
         raise TypeError(f"no Solr form for {type(q).__name__}")
@@ -546,13 +592,6 @@ class _Expansions:
             terms = sorted(sorted(counts, key=lambda t: (-counts[t], t))[:MAX_EXPANSIONS])
         self.done[key] = terms
         return terms
-
-
-def _pairs(listed) -> list[tuple[str, int]]:
-    """A /terms field answer (a JSON object, or Solr's flat [term, count, …] list) as pairs."""
-    if isinstance(listed, dict):
-        return list(listed.items())
-    return list(zip(listed[::2], listed[1::2], strict=False))
 
 
 def _pairs(listed) -> list[tuple[str, int]]:
