@@ -144,7 +144,7 @@ def run_and_report(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     if not args.no_docs:
-        update_doc(REPO / "docs" / "solr.md", text, START, END)
+        update_doc(REPO / "docs" / "solr.md", f"{START}\n{text}\n{END}", START, END)
     return 0
 
 
