@@ -307,7 +307,12 @@ def duplicate_groups(values: set[str]) -> list[list[str]]:
             groups.setdefault(key, set()).add(value)
     acronyms = {v for v in values if v.isupper() and " " not in v}
     # "RMIT University" and "Royal Melbourne Institute of Technology"
-    named = {v.split()[0]: v for v in values if len(v.split()) == 2 and v.split()[0].isupper()}
+    named = {
+        v.split()[0]: v
+        for v in values
+        if len(v.split()) == 2 and v.split()[0].isupper()
+        and v.split()[1] in ("University", "College", "Institute")
+    }  # not "UC Berkeley" (UC is no school's whole acronym: University of Chicago, of Calgary)
     for value in values:
         if " " in value and initials(value) in acronyms | named.keys():
             acronym = initials(value)

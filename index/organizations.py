@@ -229,6 +229,8 @@ def _is_job_title(run: list[Token]) -> bool:
     return bool(joints) and len(run) - joints[-1] - 1 >= 2 and run[-1].text in _JOB_TITLE_HEADS
 
 
+# After a name, small words and a capital again: the name goes on ("Game and a Curry", "Museum in a Box").
+_CUT_SHORT = re.compile(r" (?:(?:and|a|an|in|of|the|on|to|for) ){1,2}[A-Z]")
 _LICENCE_WORDS = frozenset(["license", "licence", "licenses", "licences", "licensed", "licensing"])
 # "served by GitHub", "hosted by Google": "by" after these names a service, not the company.
 _SERVICE_VERBS = frozenset(
@@ -497,6 +499,8 @@ def extract_organizations(
                 and called.text in ("called", "named")
                 and noun.text in _ORG_NOUNS
                 and view.before(run[0], 2) == [noun.text, called.text]
+                # "a company called Game and a Curry", "a startup called Museum in a Box": cut short
+                and not _CUT_SHORT.match(view.text, run[-1].end)
             ):
                 add(run[0].start, name)
             # "MartianCraft, LLC"

@@ -108,3 +108,14 @@ def test_titles_model_numbers_and_tool_lists_are_not_organisations():
     ]
     assert "Farm School program" not in orgs("I’m attending a local Farm School program.")
     assert "Mellon Fellows program" in orgs("before I joined the Mellon Fellows program")
+
+
+def test_a_name_after_called_is_not_taken_when_cut_short():
+    # "a company called Game and a Curry": the name goes on past "and a"; no half of it is the company
+    assert "Game" not in extract_organizations(TextView("I run a company called Game and a Curry."))
+    assert extract_organizations(TextView("I run a studio called Dirty Bandits.")) == ["Dirty Bandits"]
+
+
+def test_company_aliases_give_one_name():
+    assert canonical_name("EA") == canonical_name("Electronic Arts") == "Electronic Arts"
+    assert canonical_name("Apple Computer") == "Apple"
