@@ -33,9 +33,10 @@ import socket
 import time
 from collections.abc import Iterator
 
+from index.analysis import DEFAULT_STOP_WORDS, STOP_LISTS, stop_list
 from index.facets import FACETS
 from index.model import Article
-from index.schema import DEFAULT_STOP_WORDS, SCHEMA_VERSION, STOP_LISTS, stop_list
+from index.schema import SCHEMA_VERSION
 from index.store import IndexBusy, IndexMissing, IndexStore, StoreWriter
 from search.solrclient import SolrClient, SolrError
 

@@ -10,7 +10,7 @@ Everything above this line — the ``interviews`` command, the web app, a user's
 engine's library. Every engine answers the same protocol:
 
 - ``search(query, filters=None, page=1, per_page=10, sort="relevance", facet_limit=10, expand=(),
-  match="all") -> SearchResult``: the arguments are cleaned once for every engine
+  match="most") -> SearchResult``: the arguments are cleaned once for every engine
   (:class:`search.request.SearchRequest`), then the engine's :meth:`SearchEngine.execute` runs them;
 - ``article(article_id) -> Article | None``, ``more_like_this(article_id, passage, limit=5) -> list[Hit]``,
   ``stats(top=5) -> dict``, ``close()``; an engine is a context manager and is shared by threads.
@@ -64,7 +64,7 @@ class SearchEngine(abc.ABC):
 
     def search(self, query: str, filters: dict[str, list[str]] | None = None, page: int = 1,
                per_page: int = 10, sort: str = "relevance", facet_limit: int | None = 10,
-               expand: Collection[str] = (), match: str = "all") -> SearchResult:
+               expand: Collection[str] = (), match: str = "most") -> SearchResult:
         """Search passages.
 
         ``filters`` maps facet names to values: a passage must have one of each facet's values (OR within
@@ -74,8 +74,10 @@ class SearchEngine(abc.ABC):
         facets' filters applied but not its own, so the values you could add to a selection keep their
         counts. Each facet lists its top ``facet_limit`` values (all when None, or for facets named in
         ``expand``) plus every selected value, even at count 0; ``Facet.more`` says how many were cut.
-        An empty query matches every passage. ``match``: "all" (default: every word must match) or "any"
-        (any word; a word repeated in the query weighs that many times; ``search.request.MATCHES``).
+        An empty query matches every passage. ``match`` (``search.request.MATCHES``): "most" (default:
+        passages with every word; when fewer than 20, then those with most of the words, ranked below
+        them, counted in ``SearchResult.partial`` and flagged ``Hit.partial``), "all" (strictly every
+        word) or "any" (any word; a word repeated in the query weighs that many times).
         Never raises on user input; problems go to ``warnings``.
         """
         started = time.perf_counter()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
 import threading
 import time
@@ -41,6 +40,7 @@ from search.query import (
     positive_leaves,
 )
 from search.results import Facet, FacetValue, Hit, SearchResult
+from search.scoring import MOST_FEW, clauses, minimum_should_match
 from search.solrclient import SolrClient, SolrError
 from search.spelling import best_correction
 
@@ -55,9 +55,6 @@ _SORTS = {
     "newest": "date desc,article asc,number asc",
     "interviewee": "sort_interviewee asc,article asc,number asc",
 }
-MOST_FEW = 20
-"""With ``match="most"``, passages with most (not all) of the words are added when fewer than this many
-have them all (as the embedded engine does)."""
 STATE_TTL = 5.0
 """Seconds the collection's settings (stop list, build times) are trusted before being read again."""
 
@@ -129,11 +126,11 @@ class SolrEngine(SearchEngine):
             answer, parsed, expansions, spell_words, params = self._select(request, parsed, schema, warnings)
         full = int(answer["response"]["numFound"])
         if request.match == "most" and not parsed.match_all and full < MOST_FEW:
-            clauses, excluded = _clauses(parsed.query)
-            if len(clauses) >= 2:
+            positive, excluded = clauses(parsed.query)
+            if len(positive) >= 2:
                 # Few passages have every word: add those with most of them, ranked below (one more
                 # request; the Whoosh engine's Evaluator.most, tier for tier).
-                answer = self._most(request, parsed, schema, expansions, params, clauses, excluded, warnings)
+                answer = self._most(request, parsed, schema, expansions, params, positive, excluded, warnings)
         response = answer["response"]
         counts = answer.get("facets", {})
         result_facets = {}
@@ -198,7 +195,7 @@ class SolrEngine(SearchEngine):
                        ("spellcheck.collate", "false")]
         return self.client.form("select", params), parsed, expansions, spell_words, params
 
-    def _most(self, request, parsed, schema, expansions, first: list, clauses, excluded,
+    def _most(self, request, parsed, schema, expansions, first: list, positive, excluded,
               warnings: list[str]) -> dict:
         """The /select of ``match="most"`` when few passages have every word: passages with at least
         :func:`minimum_should_match` of the query's clauses (none of its excluded ones), those with every
@@ -206,7 +203,7 @@ class SolrEngine(SearchEngine):
         translator = _Translator(parsed.cleaned, schema, expansions, warnings)
         params = [(k, v) for k, v in first if k not in ("q", "sort", "fl")]
         parts = []
-        for i, clause in enumerate(clauses):
+        for i, clause in enumerate(positive):
             params.append((f"most{i}", translator.query(clause)))
             parts.append(f"should=$most{i}")
         for i, clause in enumerate(excluded):
@@ -215,7 +212,7 @@ class SolrEngine(SearchEngine):
         params += [p for p in expansions.params if p not in params]
         every = dict(first)["q"]
         sort = _SORTS[request.sort]
-        params += [("q", f"{{!bool {' '.join(parts)} mm={minimum_should_match(len(clauses))}}}"),
+        params += [("q", f"{{!bool {' '.join(parts)} mm={minimum_should_match(len(positive))}}}"),
                    ("every", every), ("sort", f"if(exists(query($every)),0,1) asc,{sort}"),
                    ("fl", f"{_FL},tier:if(exists(query($every)),0,1)")]
         return self.client.form("select", params)
@@ -497,7 +494,9 @@ class _Translator:
         if isinstance(q, wq.And):
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join("+" + p for p in parts) + ")", boost)
-        if isinstance(q, wq.Or):
+        if isinstance(q, (wq.Or, wq.DisjunctionMax)):
+            # A DisjunctionMax (a group of synonyms) matches what its OR matches; Lucene scores the OR
+            # as the sum of its parts, not their best one (a difference in ranking, not in matching).
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join(parts) + ")", boost)
         raise TypeError(f"no Solr form for {type(q).__name__}")
@@ -604,32 +603,6 @@ class _Expansions:
             terms = sorted(sorted(counts, key=lambda t: (-counts[t], t))[:MAX_EXPANSIONS])
         self.done[key] = terms
         return terms
-
-
-def _clauses(q) -> tuple[list, list]:
-    """The positive clauses of a query's top-level AND and the clauses it excludes (NOT / ANDNOT): what
-    ``match="most"`` counts, as the embedded engine counts them."""
-    excluded = []
-    while isinstance(q, wq.AndNot):
-        excluded.append(q.b)
-        q = q.a
-    if not isinstance(q, wq.And) or q.boost != 1:
-        return [q], excluded
-    clauses = []
-    for child in q.subqueries:
-        if isinstance(child, wq.Not):
-            excluded.append(child.query)
-        else:
-            clauses.append(child)
-    return clauses, excluded
-
-
-def minimum_should_match(words: int) -> int:
-    """How many of a query's ``words`` a partial match needs: all but one up to four words, then 60%
-    (rounded up), and at least one (Lucene's ``minimum_should_match`` "4<60%" with a floor of n − 1)."""
-    if words <= 4:
-        return max(1, words - 1)
-    return math.ceil(0.6 * words)
 
 
 def _pairs(listed) -> list[tuple[str, int]]:

@@ -77,7 +77,8 @@ def _facets(result) -> dict[str, list[tuple[str, int, bool]]]:
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_totals_and_facet_counts_equal(built, query):
-    whoosh, solr = (built[name].search(query, facet_limit=None) for name in ENGINES)
+    # match="all": the Solr engine does not add passages with most of the words yet (see below).
+    whoosh, solr = (built[name].search(query, facet_limit=None, match="all") for name in ENGINES)
     assert solr.total == whoosh.total
     assert _facets(solr) == _facets(whoosh)
     assert solr.warnings == whoosh.warnings
@@ -132,7 +133,7 @@ def test_multi_select_facets_count_each_facet_without_its_own_filter(built, filt
 @pytest.mark.parametrize("sort", ["newest", "interviewee", "relevance"])
 def test_sorts_give_the_same_order(built, sort):
     for query in ("", "camera"):
-        whoosh, solr = (built[name].search(query, sort=sort, per_page=30) for name in ENGINES)
+        whoosh, solr = (built[name].search(query, sort=sort, per_page=30, match="all") for name in ENGINES)
         if sort == "relevance" and query:
             continue  # scores differ in the last digits between the engines; see test_top_hits_overlap
         assert _passages(solr) == _passages(whoosh)
@@ -151,7 +152,7 @@ def test_paging_limits_and_warnings(built):
 
 
 def test_highlights_are_the_same(built):
-    whoosh, solr = (built[name].search("stop motion animation", per_page=20) for name in ENGINES)
+    whoosh, solr = (built[name].search("stop motion animation", per_page=20, match="all") for name in ENGINES)
     snippets = {name: {(h.article, h.passage): h.snippet for h in result.hits}
                 for name, result in (("whoosh", whoosh), ("solr", solr))}
     shared = snippets["whoosh"].keys() & snippets["solr"].keys()
@@ -213,7 +214,7 @@ def test_tied_values_list_the_newest_first(built, facet):
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
 def test_bad_queries_answer_with_warnings(built, query):
-    whoosh, solr = (built[name].search(query) for name in ENGINES)
+    whoosh, solr = (built[name].search(query, match="all") for name in ENGINES)
     assert solr.total == whoosh.total
     assert solr.warnings == whoosh.warnings
 
@@ -273,3 +274,9 @@ def test_searches_answer_while_a_node_is_down(built, solr_cluster):
             assert (result.total, _passages(result)) == (total, top), query
     finally:
         solr_cluster.start_node(other)
+
+
+def test_most_of_the_words_follow_all_of_them(built):
+    whoosh, solr = (built[name].search("stop motion zzqxjwvk") for name in ENGINES)
+    assert whoosh.partial == whoosh.total > 0
+    assert (solr.total, solr.partial) == (whoosh.total, whoosh.partial)
