@@ -21,7 +21,9 @@ Precision guards, in order:
 - a place glued to a dot and a lower-case word is a domain or a product ("Riverside.fm",
   "Brooklyn.js"), and one after "<Capitalised word> of" is the end of a longer name ("Birds of
   Australia", "Boards of Canada": a title or a band is named, not the place), unless that word is a
-  kind of place or an institution that stands there ("City of London", "University of Utah").
+  kind of place or an institution that stands there ("City of London", "University of Utah");
+- a place right before a currency sign is a currency ("US$400"), and a dotted abbreviation followed
+  by a capitalised word other than a grammar word starts a longer name ("the U.S. Digital Service").
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ _DOTTED = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|L\.A\.|Washington,? D\
 _SAINT = re.compile(r"\b(?:St|Ste|Mt|Ft)\. [A-Z][a-z]+(?: [A-Z][a-z]+)?")
 _STATE_CODE_AFTER = re.compile(r", ([A-Z]{2})\b")
 _DOTTED_CODE = re.compile(r"([A-Z])\.([A-Z])\.")
+_NAME_AFTER = re.compile(r" ([A-Z][\w'’]*)")
 # Places longer than this many words do not exist in our gazetteer view; bounds the n-gram lookup.
 _MAX_WORDS = 5
 
@@ -197,6 +200,13 @@ def _part_of_a_name(view: TextView, run: list[Token]) -> bool:
     )
 
 
+def _sentence_after(text: str, end: int) -> bool:
+    """True when the capitalised word after a dotted abbreviation starts a sentence ("in the U.S. Then
+    I moved"): one of the grammar words in ``entities.yml``."""
+    word = _NAME_AFTER.match(text, end)
+    return word is not None and word.group(1) in vocab.word_set("entities", "function_words")
+
+
 def _state_after(view: TextView, run: list[Token]) -> str | None:
     """The state or country named right after ``run`` by ", <name>" or ", <US state code>", else None."""
     nxt = view.after(run[-1])
@@ -248,6 +258,8 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
     covered: set[int] = set()  # token starts inside a dotted match ("Washington" of "Washington, DC")
     for match in _DOTTED.finditer(view.text):
         covered.update(range(match.start(), match.end()))
+        if _NAME_AFTER.match(view.text, match.end()) and not _sentence_after(view.text, match.end()):
+            continue  # "the U.S. Digital Service", "the U.S. Open": the start of a longer name
         alias = match.group().replace(" ", "").replace(",", "")
         display = {
             "U.S.A.": "United States",
@@ -280,6 +292,8 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
                 found += [pair[1], pair[2]]
             continue
         display, kind, population = entry
+        if view.text[run[-1].end : run[-1].end + 1] in ("$", "£", "€"):
+            continue  # "US$400": a currency
         needs_context = (
             name in gaz.needs_context
             or (kind == "city" and population < gaz.min_population)

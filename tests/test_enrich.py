@@ -223,6 +223,9 @@ def test_places_inside_a_longer_name_or_a_domain_are_not_places():
     assert places("I listen to Boards of Canada.") == []
     assert places("I record on Riverside.fm every week.") == []
     assert "London" in places("I grew up in the City of London.")
+    assert places("It costs US$400.") == []
+    assert places("I consulted for the U.S. Digital Service.") == []
+    assert places("I moved to the U.S. In 2010 I left.") == ["United States"]
 
 
 def test_works_after_a_noun_of_a_kind_of_work():
