@@ -153,10 +153,10 @@ _EMPLOYED_AT = frozenset(
      "principal", "founder", "co-founder", "cofounder", "ceo", "cto", "coo", "cfo", "vp", "president",
      "employee", "staff", "resident", "instructor", "faculty", "coordinator", "specialist", "technologist"]
 )
-# "<one of these> of X": X is the speaker's company ("co-founder of Destroy All Software").
+# "<one of these> of X": X is the speaker's company ("co-founder of Destroy All Software"); not
+# "publisher of X", which is as often a book ("publisher of Art Space Tokyo").
 _HEAD_OF = frozenset(
-    ["founder", "co-founder", "cofounder", "ceo", "cto", "coo", "co-owner", "president", "proprietor",
-     "publisher"]
+    ["founder", "co-founder", "cofounder", "ceo", "cto", "coo", "co-owner", "president", "proprietor"]
 )
 
 
@@ -364,8 +364,15 @@ def _brand_context(view: TextView, token: Token) -> bool:
     before = view.before(token, 2)
     if not before:
         return False
+    if before[-1] == "by":
+        # "served by GitHub" names a service; "Photoshop by Adobe" the maker of a product; "swear by"
+        maker = view.previous(view.previous(token))
+        return not (
+            (len(before) == 2 and before[0] in _SERVICE_VERBS | {"swear", "swore", "sworn"})
+            or (maker is not None and maker.capitalised)
+        )
     if before[-1] in _BRAND_CONTEXT:
-        return not (before[-1] == "by" and len(before) == 2 and before[0] in _SERVICE_VERBS)
+        return True
     return before[-1] in ("for", "from") and len(before) == 2 and before[0] in _BRAND_VERBS
 
 
