@@ -421,8 +421,26 @@ def _product_context(view: TextView, run: list[Token]) -> bool:
     """True when a verb of using or buying stands just before ``run`` ("I use Plex Media Center",
     "using BBedit and the OS X Terminal program"): a product, or a brand on one."""
     before = view.before(run[0], 4)
+    # "apps like DIM and Ishtar Collective", "tools such as X": named as examples of a product
+    for i, w in enumerate(before):
+        if w == "as" and i and before[i - 1] == "such":
+            w, i = "like", i - 1
+        if w in ("like", "including") and i and before[i - 1] in _PRODUCT_NOUNS:
+            return True
     # "I used to run Mesh Magazine" is no use of a product
     return any(w in _USE_VERBS and before[i + 1 : i + 2] != ["to"] for i, w in enumerate(before))
+
+
+def _named_as_other(view: TextView, run: list[Token]) -> bool:
+    """True when the words right after ``run`` say it is a work ("Peanuts Gallery, a podcast where") or
+    that the name goes on ("the Institute of Psychiatry, Psychology & Neuroscience")."""
+    from index.works import TITLE_NOUNS  # here: works imports this module's names
+
+    rest = view.text[run[-1].end : run[-1].end + 60]
+    apposition = re.match(r", (?:a|an|my|our|the) (?:[a-z-]+ ){0,2}?([a-z]+)\b", rest)
+    if apposition and apposition.group(1) in TITLE_NOUNS:
+        return True
+    return any(t.text == "of" for t in run) and bool(re.match(r", [A-Z]\w+ (?:&|and) [A-Z]", rest))
 
 
 def _org_context(view: TextView, run: list[Token]) -> bool:
@@ -471,6 +489,7 @@ def extract_organizations(
                 and not _product_context(view, run)
                 and not _brand_on_product(view, run[0], run[-1])
                 and not _is_title(view, run)
+                and not _named_as_other(view, run)
                 and (not tools_talk or _org_context(view, run))
             ):
                 add(run[0].start, name)

@@ -18,10 +18,11 @@ Precision guards, in order:
   more: a phrase of living or coming from ("live in", "based in", "grew up in",
   "moved to", "I'm from") or ", <state or country>" after it ("grabbed from Torrent", "in Magenta",
   "A Wrinkle in Time" name no place);
-- a place glued to a dot and a lower-case word is a domain or a product ("Riverside.fm",
-  "Brooklyn.js"), and one after "<Capitalised word> of" is the end of a longer name ("Birds of
-  Australia", "Boards of Canada": a title or a band is named, not the place), unless that word is a
-  kind of place or an institution that stands there ("City of London", "University of Utah");
+- a place glued to a dot and a lower-case word, or after a word and a dot, is a domain or a product
+  ("Riverside.fm", "Brooklyn.js", "GOV.UK"), and one after "<Capitalised word> of" is the end of a
+  longer name ("Birds of Australia", "Boards of Canada": a title or a band is named, not the place),
+  unless that word is a kind of place or an institution that stands there ("City of London",
+  "University of Utah");
 - a place right before a currency sign is a currency ("US$400"), and a dotted abbreviation followed
   by a capitalised word other than a grammar word starts a longer name ("the U.S. Digital Service").
 """
@@ -184,9 +185,11 @@ def _lives_there(view: TextView, run: list[Token]) -> bool:
 
 def _part_of_a_name(view: TextView, run: list[Token]) -> bool:
     """ "Riverside.fm", "Brooklyn.js"; "Birds of Australia", "University of Michigan" (see the module)."""
-    end = run[-1].end
+    end, start = run[-1].end, run[0].start
     if view.text[end : end + 1] == "." and view.text[end + 1 : end + 2].islower():
         return True
+    if start and view.text[start - 1] == "." and view.text[start - 2 : start - 1].isalnum():
+        return True  # "GOV.UK", "Amazon.com.au"
     of = view.previous(run[0])
     head = view.previous(of) if of is not None else None
     return (

@@ -340,8 +340,18 @@ def _continues(view: TextView, run: list[Token]) -> bool:
     rest = view.text[last.end : last.end + 40]
     if re.match(r"[’']\s|\s*(?:&|\+|vs\.?|x)\s+[A-Z]|\s+[\d]", rest):
         return True
+    # "Tinker, Tailor, Soldier, Spy", "No Way! Okay, Fine": a comma or "!" and a capital may go on
+    # with the title; after a plural noun a comma separates titles instead
+    if re.match(r"(?:, [A-Z][\w'’]*,|! [A-Z])", rest) and not _after_plural(view, run):
+        return True
     # "Come as You Are", "Everything is a Remix": one or two lower-case words, then a capital again
     return bool(re.match(r" [a-z]+ (?:[a-z]+ )?[A-Z]", rest))
+
+
+def _after_plural(view: TextView, run: list[Token]) -> bool:
+    """True when a plural noun of a kind of work introduces ``run`` ("the games Yomi, Puzzle Strike")."""
+    words = [w for w in view.before(run[0], 3) if w not in _NAMING]
+    return bool(words) and words[-1].endswith("s") and words[-1] in TITLE_NOUNS and words[-1] != "series"
 
 
 def _not_a_title(view: TextView, run: list[Token]) -> bool:

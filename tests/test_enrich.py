@@ -256,3 +256,10 @@ def test_organisations_that_employ_the_speaker():
     assert orgs("I work at Boston most days.") == []
     assert orgs("I'm an Editor at Large.") == []
     assert orgs("I'm a designer at PlayStation game makers MediaMolecule.") == []
+
+
+def test_works_cut_short_by_a_comma_or_an_exclamation_are_left_out():
+    assert works("the room in the film Tinker, Tailor, Soldier, Spy because") == []
+    assert works("a memoir called No Way! Okay, Fine was published") == []
+    assert works("I made the game Fluxx, which sold well.") == ["Fluxx"]
+    assert places("services on GOV.UK used by millions") == []

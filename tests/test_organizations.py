@@ -119,3 +119,11 @@ def test_a_name_after_called_is_not_taken_when_cut_short():
 def test_company_aliases_give_one_name():
     assert canonical_name("EA") == canonical_name("Electronic Arts") == "Electronic Arts"
     assert canonical_name("Apple Computer") == "Apple"
+
+
+def test_a_name_said_to_be_a_work_or_a_product_or_cut_short_is_no_organisation():
+    assert orgs("I'm the host of Peanuts Gallery, a podcast where we talk.") == []
+    assert orgs("community apps like DIM and Ishtar Collective.") == []
+    assert orgs("At the Institute of Psychiatry, Psychology & Neuroscience, I study sleep.") == []
+    assert orgs("I worked at the Hand Eye Society, a nonprofit.") == ["Hand Eye Society"]
+    assert "MIT Media Lab" in orgs("spaces such as the MIT Media Lab and the Recurse Center")
