@@ -23,6 +23,10 @@ class Block:
     gap: bool = True  # a paragraph boundary (blank line, new HTML block) comes before it
     heading: int = 0  # heading level 1-6, 0 when not a heading
     strong: bool = False  # the whole block is bold / strong
+    emphasis: bool = False  # the whole block is italic / emphasised
+    color: str = ""  # the one text colour the whole block is set in (HTML ``color``), "" when none
+    quote: bool = False  # inside a blockquote
+    lead: str = ""  # a bold or italic span the block opens with, when more text follows ("Kidd:")
     qclass: bool = False  # inside an element whose class marks a question
     aclass: bool = False  # inside an element whose class marks an answer
     code: bool = False  # preformatted / code: never a question, kept verbatim in answers
