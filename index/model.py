@@ -33,6 +33,7 @@ class Passage:
     question: str
     answer: str
     answerers: list[str] = field(default_factory=list)
+    start: float | None = None  # seconds into the recording where the passage starts (transcripts), or None
     topics: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     works: list[str] = field(default_factory=list)
@@ -53,6 +54,7 @@ class Article:
     path: str
     title: str = ""
     interviewees: list[str] = field(default_factory=list)
+    interviewer: str = ""  # who asks; several people are joined with " and "
     publication: str = ""
     date: str = ""
     url: str = ""

@@ -25,9 +25,9 @@ from index.blocks import Block, build_document
 from index.model import Article, ArticleError, Dropped, Passage
 from index.read import Source
 from index.split.furniture import State, set_aside_furniture
-from index.split.metadata import as_list, as_text, front_matter_metadata, normalise_date, title_from_blocks
+from index.split.metadata import as_text, front_matter_metadata, normalise_date, title_from_blocks
 from index.split.patterns import load_patterns
-from index.split.people import interviewees, resolve_answerers
+from index.split.people import interviewees, known_people, resolve_answerers
 from index.split.questions import TEXT_QUESTION_THRESHOLD, find_passages
 from index.split.text import dedupe, dedupe_links
 
@@ -66,13 +66,14 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
     if not article.title:
         article.title, blocks = title_from_blocks(blocks, doc.meta)
 
-    known = as_list(front.get("interviewees")) + as_list(front.get("interviewee")) + state.lead_in_names
-    known += [as_text(front.get("title"))]
-    passages, answer_labels = find_passages(blocks, pats, state, known_names=[n for n in known if n])
+    known = known_people(front, doc.meta, article.title, blocks, state)
+    found = find_passages(blocks, pats, state, known)
+    passages = found.passages
     if not passages:
         raise ArticleError(source.path, _no_question_reason(blocks))
 
-    article.interviewees = interviewees(front, article, passages, answer_labels, state)
+    article.interviewees = interviewees(front, article, passages, found.answerers, state)
+    article.interviewer = " and ".join(found.interviewers)
     resolve_answerers(passages, article.interviewees)
     intro_blocks = passages.pop(0) if passages and passages[0].kind == "pre" else None
     if intro_blocks is not None:

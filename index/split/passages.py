@@ -17,6 +17,7 @@ class Draft:
     question_parts: list[str] = field(default_factory=list)
     answer_parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, starts a paragraph)
     answerers: list[str] = field(default_factory=list)
+    start: float | None = None  # seconds into the recording (transcripts)
 
 
 def assemble(blocks: list[Block], marks: list[bool]) -> list[Draft]:
@@ -50,4 +51,5 @@ def finish(draft: Draft) -> Passage:
         question=clean_inline(" ".join(draft.question_parts)),
         answer=answer.strip(),
         answerers=list(draft.answerers),
+        start=draft.start,
     )

@@ -4,11 +4,13 @@ headline; and who answered each passage."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from index.model import Article, Passage
 from index.split.furniture import State
 from index.split.metadata import as_list, as_text
 from index.split.text import HONORIFICS, clean_name, dedupe
+from index.split.turns import Known
 
 _ADDRESS = re.compile(
     r"(?:\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Tt]hanks|[Tt]hank you)\s+([A-Z][\w'’-]{1,20})\b|"
@@ -167,3 +169,38 @@ def resolve_answerers(passages: list[Passage], interviewees: list[str]) -> None:
             )
         elif len(interviewees) == 1:
             passage.answerers = list(interviewees)
+
+
+# --- names the article gives, for expanding short labels and telling interviewer from interviewee ---------
+
+_LOWER = "a-z\u00DF-\u024F"
+_NAME_WORD = rf"(?:[A-Z]['’])?[A-Z\u00C0-\u00DE][{_LOWER}]+(?:[A-Z][a-z]+)?(?:-[A-Z][{_LOWER}]+)?"
+_NAME_PARTICLE = r"(?:van|von|de|der|den|da|di|du|le|la|del|bin|al)"
+_NAME_IN_TEXT = re.compile(
+    rf"(?<![\w.'’])({_NAME_WORD}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_WORD}){{1,2}})(?![\w'’])"
+)
+
+
+def names_in_text(texts: list[str]) -> Counter:
+    """Capitalised two- and three-word runs in ``texts`` that could be people's names, with counts."""
+    counts: Counter = Counter()
+    for text in texts:
+        for match in _NAME_IN_TEXT.finditer(text):
+            name = match.group(1)
+            if name.split()[0] not in _STOP_FIRST_WORDS and name.split()[0] not in _TITLE_BREAK_WORDS:
+                counts[name] += 1
+    return counts
+
+
+def known_people(front: dict, meta: dict, title: str, blocks: list, state: State) -> Known:
+    """People the article names outside its turns: interviewees (front matter, lead-ins), interviewers
+    (front-matter author, byline, ``Interviewer:`` lines) and every name-like run in its text."""
+    interviewees = as_list(front.get("interviewees")) + as_list(front.get("interviewee"))
+    interviewees += as_list(front.get("speakers")) + state.lead_in_names
+    interviewers = (
+        as_list(front.get("interviewer")) + as_list(front.get("author")) + as_list(meta.get("author"))
+    )
+    texts = [title, *(b.text for b in blocks[:400])]
+    return Known(
+        interviewees=dedupe(interviewees), interviewers=dedupe(interviewers), names=names_in_text(texts)
+    )

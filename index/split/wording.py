@@ -52,3 +52,34 @@ def greets(block: Block) -> bool:
         and bool(GREETING.match(key))
         and not FIRST_PERSON.search(key)
     )
+
+
+# Sentences as prompts and questions are looked for in them: cut after ".", "!", "?" or "…" and a space.
+_SENTENCE_CUT = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+")
+_CLOSING = re.compile(
+    r"^(?:(?:ok(?:ay)?|well|great|alright|all right|so|and)[,!.]?\s+)*"
+    r"(?:thanks|thank you|many thanks|cheers)\b|"
+    r"\b(?:thanks|thank you)\b[^.?!]{0,40}\b(?:for|again)\b[^.?!]{0,60}\b(?:time|interview|talking|chat|"
+    r"chatting|joining|speaking|sharing|conversation|doing this|having me|answering|coming)\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into sentences (cheaply: at sentence punctuation followed by a space)."""
+    return [s for s in _SENTENCE_CUT.split(text) if s.strip()]
+
+
+def asks(text: str, pats: Patterns) -> bool:
+    """True when ``text`` asks something: a question mark, or a sentence that is an interviewer prompt
+    ("Tell us about …", "Let's talk about …", "Walk me through …")."""
+    key = match_key(text)
+    if "?" in key:
+        return True
+    return any(is_prompt(sentence, pats) for sentence in sentences(key)[:8])
+
+
+def is_closing(text: str) -> bool:
+    """A thank-you or sign-off that asks nothing ("Thanks for your time, Jeremy.")."""
+    key = match_key(text)
+    return "?" not in key and len(key) < 400 and bool(_CLOSING.search(key))
