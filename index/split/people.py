@@ -173,7 +173,7 @@ def resolve_answerers(passages: list[Passage], interviewees: list[str]) -> None:
 
 # --- names the article gives, for expanding short labels and telling interviewer from interviewee ---------
 
-_LOWER = "a-z\u00DF-\u024F"
+_LOWER = "a-z\u00df-\u024f"
 _NAME_WORD = rf"(?:[A-Z]['’])?[A-Z\u00C0-\u00DE][{_LOWER}]+(?:[A-Z][a-z]+)?(?:-[A-Z][{_LOWER}]+)?"
 _NAME_PARTICLE = r"(?:van|von|de|der|den|da|di|du|le|la|del|bin|al)"
 _NAME_IN_TEXT = re.compile(

@@ -97,6 +97,7 @@ class Known:
     interviewers: list[str] = field(default_factory=list)
     names: Counter = field(default_factory=Counter)  # capitalised names in the text, with counts
     title: str = ""
+    in_title: list[str] = field(default_factory=list)  # people's names the title mentions
 
 
 @dataclass
@@ -120,8 +121,8 @@ def find_turn_passages(blocks: list[Block], pats: Patterns, known: Known) -> Tur
         return None
     turns = _turns(blocks, labels, owner, sided="")
     _count(turns, speakers, pats)
-    interviewers = _choose_interviewers(speakers, known)
-    sided = _one_sided(speakers, interviewers)
+    sided = _one_sided(blocks, labels, owner, speakers, pats)
+    interviewers = [] if sided == _INTERVIEWER else _choose_interviewers(speakers, known)
     if sided:
         turns = _turns(blocks, labels, owner, sided=sided, speakers=speakers, pats=pats)
         for speaker in speakers.values():
@@ -347,21 +348,23 @@ def _choose_interviewers(speakers: dict[str, Speaker], known: Known) -> list[str
         return []
 
     def named(speaker: Speaker, names: list[str]) -> bool:
-        return any(
-            same_speaker(f, n) or same_speaker(n, f) for f in [*speaker.forms, speaker.name] for n in names
-        )
+        forms = [*speaker.forms, speaker.name]
+        return any(same_speaker(f, n) or same_speaker(n, f) for f in forms for n in names if n)
 
     shortest = min(s.mean_chars for s in talking.values())
     first = min(s.first for s in talking.values())
+    most_asking = max(s.asking for s in talking.values()) or 1
 
     def score(speaker: Speaker) -> float:
-        value = 3.0 * speaker.ask_ratio
+        value = 3.0 * speaker.ask_ratio + speaker.asking / most_asking
         if speaker.key in INTERVIEWER_LABELS:
             value += 10
         if speaker.key in ANSWER_LABELS:
             value -= 10
         if named(speaker, known.interviewees):
             value -= 6
+        elif named(speaker, known.in_title):
+            value -= 3
         if named(speaker, known.interviewers):
             value += 2
         if not speaker.person:
@@ -374,31 +377,49 @@ def _choose_interviewers(speakers: dict[str, Speaker], known: Known) -> list[str
 
     ranked = sorted(talking.values(), key=score, reverse=True)
     best = ranked[0]
-    if best.ask_ratio < 0.25 and best.key not in INTERVIEWER_LABELS:
-        return [] if len(talking) > 1 else [best.key]
     chosen = [best.key]
+    guests_known = any(named(s, known.interviewees) for s in talking.values())
     for other in ranked[1:]:
-        if (
-            other.ask_ratio >= max(0.45, 0.6 * best.ask_ratio)
-            and other.mean_chars <= 2 * max(best.mean_chars, 1)
-            and not named(other, known.interviewees)
-            and other.key not in ANSWER_LABELS
-            and len(chosen) + 1 < len(talking)
-        ):
+        if named(other, known.interviewees) or other.key in ANSWER_LABELS or len(chosen) + 1 >= len(talking):
+            continue
+        cohost = (
+            other.ask_ratio >= max(0.45, 0.6 * best.ask_ratio) and other.mean_chars <= 2 * best.mean_chars
+        )
+        if cohost or (guests_known and other.ask_ratio >= 0.2):
             chosen.append(other.key)
     return chosen
 
 
-def _one_sided(speakers: dict[str, Speaker], interviewers: list[str]) -> str:
-    """Which side speaks without labels: the answerer when every labelled speaker asks, the interviewer
-    when no labelled speaker does; "" when both sides are labelled."""
+def _one_sided(
+    blocks: list[Block],
+    labels: list[Label | None],
+    owner: dict[str, str],
+    speakers: dict[str, Speaker],
+    pats: Patterns,
+) -> str:
+    """Which side speaks without labels: the interviewer, when most labelled turns follow an unlabelled
+    paragraph that asks or is set apart; the answerer, when every labelled speaker asks; else ""."""
     talking = [s for s in speakers.values() if s.turns]
     if not talking:
         return ""
-    if interviewers and all(s.key in interviewers for s in talking):
-        return _ANSWERER
-    if not interviewers:
+    starts = prompted = 0
+    previous: Block | None = None
+    previous_labelled = False
+    for block, label in zip(blocks, labels, strict=True):
+        labelled = label is not None and bool(_owner(label, owner))
+        if labelled:
+            starts += 1
+            if previous is not None and not previous_labelled and previous.gap:
+                set_apart = _formatted(previous) and not previous.heading  # headings here are sections
+                prompted += set_apart or asks(previous.text, pats)
+        if block.gap or labelled:
+            previous, previous_labelled = block, labelled
+    if starts and prompted >= 0.5 * starts and all(s.ask_ratio < 0.5 for s in talking):
         return _INTERVIEWER
+    if all(s.ask_ratio >= 0.5 for s in talking) and (
+        len(talking) == 1 or all(s.key in INTERVIEWER_LABELS for s in talking)
+    ):
+        return _ANSWERER
     return ""
 
 
@@ -422,7 +443,7 @@ def _passages(
         text = turn.text
         if not text or is_closing(text):
             return False
-        return True if print_mode else asks(text, pats)
+        return True if print_mode else asks(text, pats, loosely=True)
 
     def name_of(key: str) -> str:
         if key in speakers:
