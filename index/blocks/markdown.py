@@ -24,6 +24,7 @@ _MD_STRONG_LEAD = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]{1,400}?)\1\s+(\S.*)$")
 _MD_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*_])")
 _MD_BLOCKQUOTE = re.compile(r"^(?:>[ \t]?)+")
 _MD_HR = re.compile(r"^(?:[-*_][ \t]*){3,}$")
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
 
 
 def render_markdown_inline(text: str) -> str:
@@ -140,7 +141,8 @@ def markdown_document(text: str) -> Document:
     doc.dropped.extend(dropped)
     if "<img" in text:
         text = _images_to_alt_text(text)
-    if has_block_html(text):
+    markers = has_block_html(text)
+    if markers:
         text = html_to_markdown(text, doc.dropped)
     gap = True
     fence = ""
@@ -157,7 +159,7 @@ def markdown_document(text: str) -> Document:
             else:
                 gap = True
             continue
-        if QUOTE_ON in line or QUOTE_OFF in line:
+        if markers and (QUOTE_ON in line or QUOTE_OFF in line):
             quote = (line.rfind(QUOTE_ON) > line.rfind(QUOTE_OFF)) if QUOTE_ON in line else False
             line = line.replace(QUOTE_ON, "").replace(QUOTE_OFF, "")
         match = _MD_FENCE.match(line)
@@ -184,14 +186,14 @@ def markdown_document(text: str) -> Document:
         if _MD_HR.match(line.strip()):
             gap = True
             continue
-        if line.startswith(CAPTION_MARK):
+        if markers and line.startswith(CAPTION_MARK):
             caption = render_markdown_inline(line[1:])
             if caption:
                 doc.blocks.append(Block(caption, gap=True, caption=True))
             gap = True
             continue
         color = ""
-        if line.startswith(COLOR_OPEN):
+        if markers and line.startswith(COLOR_OPEN):
             color, _, line = line[1:].partition(COLOR_CLOSE)
         heading = _MD_HEADING.match(line)
         if heading:
@@ -224,15 +226,15 @@ def markdown_document(text: str) -> Document:
             gap = False
             continue
         strong = bool(_MD_STRONG_WHOLE.match(stripped))
-        emphasis = not strong and bool(_MD_EM_WHOLE.match(stripped))
-        list_item = bool(BULLET.match(stripped)) or bool(re.match(r"^\d{1,3}[.)]\s", stripped))
+        emphasis = not strong and stripped[:1] in "*_" and bool(_MD_EM_WHOLE.match(stripped))
+        list_item = bool(BULLET.match(stripped)) or bool(_NUMBERED.match(stripped))
         if BULLET.match(stripped):
             stripped = "- " + BULLET.sub("", stripped)
         body = render_markdown_inline(stripped)
         if body:
             block = Block(body, gap=gap, strong=strong, emphasis=emphasis, list_item=list_item)
             block.quote, block.color = in_quote, color
-            if not (strong or emphasis):
+            if not (strong or emphasis) and stripped[:1] in _LEAD_STARTS:
                 block.lead = _lead_span(stripped)
             doc.blocks.append(block)
             gap = False
@@ -245,6 +247,7 @@ _MD_LEAD = re.compile(
     r"^(?:\\?\[?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\\?\]?\s+)?"
     r"(\*\*\*?|___?|\*|_)(?=[^\s*_])([^*_\n]{1,80}?)(?<=\S)\1(?![*_])(.*)$"
 )
+_LEAD_STARTS = frozenset("*_[\\0123456789")
 _MD_EM_WHOLE = re.compile(r"^([*_])(?=[^\s*_])(.+)(?<=[^\s*_])\1$")
 
 

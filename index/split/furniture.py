@@ -156,6 +156,9 @@ def _lead_in_name(key: str, pats: Patterns) -> str:
     return ""
 
 
+_NAME_LIST = re.compile(r",|;|&| and ")
+
+
 def _inline_credits(key: str, pats: Patterns) -> list[str] | None:
     """None when ``key`` is not a credit header; [] for a bare header; names for "Image Credits: A, B"."""
     head, sep, rest = key.partition(":")
@@ -164,7 +167,7 @@ def _inline_credits(key: str, pats: Patterns) -> list[str] | None:
         return None
     if not rest.strip():
         return []
-    return [clean_name(n) for n in re.split(r",|;|&| and ", rest) if clean_name(n)]
+    return [clean_name(n) for n in _NAME_LIST.split(rest) if clean_name(n)]
 
 
 def _caption_holder(text: str) -> str:

@@ -210,9 +210,25 @@ def seconds(stamp: str) -> float:
     return total
 
 
+_KEY_NOISE = re.compile(r"[\s.'’_-]+")
+_WORD_CUT = re.compile(r"[\s\-]+")
+_NICK_CHARS = re.compile(r"[\d._-]")
+
+
 def speaker_key(name: str) -> str:
     """The form labels are compared in: case and dots, spaces and apostrophes gone (``V.M.`` → ``vm``)."""
-    return re.sub(r"[\s.'’_-]+", "", name).casefold()
+    return _KEY_NOISE.sub("", name).casefold()
+
+
+_DASHES = (" - ", " – ", " — ", "\t-")
+
+
+def maybe_label(text: str) -> bool:
+    """A cheap test: could plain ``text`` open with a label? Every shape has a delimiter near the start
+    (":", ">", ")", a dash between spaces; a timestamp has a colon). Plain ``in`` tests: this runs on every
+    paragraph of every article."""
+    head = text[:100]
+    return ":" in head or ">" in head or ")" in head or "：" in head or any(d in head for d in _DASHES)
 
 
 def find_label(block: Block) -> Label | None:
@@ -220,6 +236,8 @@ def find_label(block: Block) -> Label | None:
     if block.code or len(block.text) < 2:
         return None
     text = block.text
+    if not block.lead and not block.heading and not maybe_label(text):
+        return None
     stamp = None
     prefix = _STAMP_PREFIX.match(text)
     if prefix:
@@ -282,7 +300,7 @@ def _plausible(label: str) -> bool:
         return False
     if label.casefold().rstrip(".") in NOT_SPEAKERS or words[0].casefold() in NOT_SPEAKERS:
         return False
-    return not (len(words) == 1 and label.islower() and not re.search(r"[\d._-]", label) and len(label) < 3)
+    return not (len(words) == 1 and label.islower() and not _NICK_CHARS.search(label) and len(label) < 3)
 
 
 # --- which labels are one speaker ---------------------------------------------------------------------------
@@ -290,7 +308,7 @@ def _plausible(label: str) -> bool:
 
 def name_words(name: str) -> list[str]:
     """The words of a name, hyphenated parts counted separately (``Olmsted-Thompson`` → two)."""
-    return [w for w in re.split(r"[\s\-]+", name.strip()) if w]
+    return [w for w in _WORD_CUT.split(name.strip()) if w]
 
 
 def initials(name: str) -> str:

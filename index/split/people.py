@@ -201,6 +201,4 @@ def known_people(front: dict, meta: dict, title: str, blocks: list, state: State
         as_list(front.get("interviewer")) + as_list(front.get("author")) + as_list(meta.get("author"))
     )
     texts = [title, *(b.text for b in blocks[:400])]
-    return Known(
-        interviewees=dedupe(interviewees), interviewers=dedupe(interviewers), names=names_in_text(texts)
-    )
+    return Known(dedupe(interviewees), dedupe(interviewers), title=title, texts=texts)

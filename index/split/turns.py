@@ -38,6 +38,7 @@ from index.split.labels import (
     display_name,
     find_label,
     is_initials,
+    maybe_label,
     name_words,
     same_speaker,
     speaker_key,
@@ -91,13 +92,31 @@ class Turn:
 
 @dataclass
 class Known:
-    """What the article says about its people outside the turns (front matter, title, byline, text)."""
+    """What the article says about its people outside the turns (front matter, title, byline, text).
+
+    ``names`` (capitalised runs in the text that could be names, with counts) is worked out on first use
+    from ``texts``: most articles never need it."""
 
     interviewees: list[str] = field(default_factory=list)
     interviewers: list[str] = field(default_factory=list)
-    names: Counter = field(default_factory=Counter)  # capitalised names in the text, with counts
     title: str = ""
-    in_title: list[str] = field(default_factory=list)  # people's names the title mentions
+    texts: list[str] = field(default_factory=list)
+    _names: Counter | None = None
+
+    @property
+    def names(self) -> Counter:
+        if self._names is None:
+            from index.split.people import names_in_text
+
+            self._names = names_in_text(self.texts)
+        return self._names
+
+    @property
+    def in_title(self) -> list[str]:
+        """People's names the title mentions (that the text mentions again)."""
+        from index.split.people import names_in_text
+
+        return [n for n in names_in_text([self.title]) if self.names[n] > 1]
 
 
 @dataclass
@@ -159,9 +178,12 @@ def _person_like(text: str) -> bool:
     )
 
 
+_GROUP_CUT = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
+
+
 def _parts(label: Label) -> list[str]:
     """The names a label stands for: one, or several in "OT and SO" / "AO, OT, and SO"."""
-    return [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", label.name) if p] or [label.name]
+    return [p for p in _GROUP_CUT.split(label.name) if p] or [label.name]
 
 
 def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speaker], dict[str, str]]:
@@ -524,7 +546,7 @@ def label_answerers(drafts: list[Draft], known: Known) -> list[str]:
         entries = []
         if draft.kind == "qa":
             for i, (text, gap) in enumerate(draft.answer_parts):
-                if not gap and i:
+                if (not gap and i) or not maybe_label(text):
                     continue
                 label = find_label(Block(text))
                 if label is not None and label.rest and label.shape != "qa":
