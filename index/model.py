@@ -67,12 +67,14 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     format: str = ""  # "text" | "markdown" | "html": what the reader recognised
+    sources: dict[str, str] = field(default_factory=dict)  # field → where it came from (``--explain``)
 
     def to_dict(self, explain: bool = False) -> dict:
         """The JSON shape ``interviews parse --json`` prints; ``dropped`` only when ``explain``."""
         data = asdict(self)
         if not explain:
             del data["dropped"]
+            del data["sources"]
         return data
 
     @classmethod

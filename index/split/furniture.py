@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 from index.blocks import Block
 from index.model import Dropped, Link
+from index.split.attribution import meta_fields
 from index.split.patterns import Patterns, match_key, nav_key
 from index.split.text import clean_name, name_like, person_name
 
 _BOILERPLATE_MAX_CHARS = 500  # longer blocks are content, never furniture
+_META_REACH = 12  # "Key: value" lines and bylines are looked for among the first this many content blocks
 
 
 @dataclass
@@ -29,6 +31,7 @@ class State:
     captions: list[str] = field(default_factory=list)
     lead_in_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    meta: dict[str, tuple[str, str]] = field(default_factory=dict)  # field → (value, the line it came from)
 
 
 def set_aside_furniture(blocks: list[Block], state: State, pats: Patterns, html: bool = False) -> None:
@@ -104,6 +107,14 @@ def set_aside_furniture(blocks: list[Block], state: State, pats: Patterns, html:
                         state.credits.append(holder)
                 removed_before = True
                 continue
+            if len(state.content) < _META_REACH and not block.heading and (block.gap or not state.content):
+                fields = meta_fields(text)
+                if fields:
+                    for name, value in fields.items():
+                        state.meta.setdefault(name, (value, text))
+                    state.dropped.append(Dropped(text, "byline or metadata line"))
+                    removed_before = True
+                    continue
             name = _lead_in_name(key, pats)
             if name:
                 state.lead_in_names.append(name)

@@ -40,7 +40,8 @@ class Found:
     interviewers: list[str] = field(default_factory=list)
     question_label: str = ""  # a label every question carries ("Q", "Olinux"), taken off the questions
     method: str = ""
-    speakers: dict = field(default_factory=dict)
+    speakers: dict = field(default_factory=dict)  # speaker key → turns.Speaker, when speaker turns decided
+    interviewer_keys: list[str] = field(default_factory=list)
 
 
 def find_passages(blocks: list[Block], pats: Patterns, state: State, known: Known | None = None) -> Found:
@@ -81,7 +82,7 @@ def find_passages(blocks: list[Block], pats: Patterns, state: State, known: Know
 def _from_turns(turns: TurnResult, state: State) -> Found:
     state.dropped.extend(Dropped(text, reason) for text, reason in turns.dropped)
     found = Found([finish(d) for d in turns.drafts], turns.answerers, turns.interviewers, method="turns")
-    found.speakers = turns.speakers
+    found.speakers, found.interviewer_keys = turns.speakers, turns.interviewer_keys
     return found
 
 

@@ -125,6 +125,7 @@ class TurnResult:
     interviewers: list[str]  # display names
     answerers: list[str]  # display names of everyone who answered, in order of first answer
     speakers: dict[str, Speaker]
+    interviewer_keys: list[str] = field(default_factory=list)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (text, reason)
 
 
@@ -163,7 +164,7 @@ def find_turn_passages(blocks: list[Block], pats: Patterns, known: Known) -> Tur
             if name not in answerers:
                 answerers.append(name)
     names = [speakers[k].name for k in interviewers if k in speakers]
-    return TurnResult(drafts, names, answerers, speakers, dropped)
+    return TurnResult(drafts, names, answerers, speakers, interviewer_keys=interviewers, dropped=dropped)
 
 
 # --- speakers ----------------------------------------------------------------------------------------------
