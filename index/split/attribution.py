@@ -25,10 +25,13 @@ NAME = (
 )
 """A person's name as the phrases capture it: two or three capitalised words, name particles allowed."""
 
-_PUB_WORD = r"[A-Z0-9][\w&'’\-]*(?:\.[\w&'’\-]+)*"  # "Linux", "PIXLS.US", "NE-HI"; no dot at the end
+FIRST = r"(?-i:[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+(?:[ \t]+[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+){0,2})"
+"""A person's name that may be a single word (a first name or a pseudonym: "Shinobi")."""
+
+_PUB_WORD = r"(?!I\b|I['’])[A-Z0-9][\w&'’\-]*(?:\.[\w&'’\-]+)*"  # "Linux", "PIXLS.US"; no dot at the end
 PUB = (
     rf"(?-i:(?:{_PUB_WORD}|[a-z][a-z0-9\-]*\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?)"
-    rf"(?:[ \t](?:{_PUB_WORD}|of|the|and|&|de|du|for)){{0,4}})"
+    rf"(?:[ \t](?:(?:of|the|and|&|de|du|for)[ \t])?{_PUB_WORD}){{0,4}})"
 )
 """A publication's name as the phrases capture it: capitalised words, an acronym or a site name."""
 
@@ -66,7 +69,12 @@ def _load(path: str = os.path.join(DATA_DIR, "attribution.yml")) -> _Patterns:
         data = yaml.safe_load(fh)
 
     def compile_all(items: list[str]) -> list[re.Pattern]:
-        return [re.compile(p.replace("{NAME}", NAME).replace("{PUB}", PUB), re.IGNORECASE) for p in items]
+        return [
+            re.compile(
+                p.replace("{NAME}", NAME).replace("{FIRST}", FIRST).replace("{PUB}", PUB), re.IGNORECASE
+            )
+            for p in items
+        ]
 
     keys = {str(k).lower(): name for name, words in data["meta_keys"].items() for k in words}
     alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))

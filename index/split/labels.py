@@ -16,8 +16,8 @@ speaker as one that does), so ``Note: …`` once in an answer never becomes a sp
 
 Which labels are one speaker (:func:`same_speaker`): equal ignoring case and dots (``Olinux``/``OLinux``),
 initials of the other (``OG`` ↔ ``Olivia Gehrke``, ``V.M.`` ↔ ``Vincenzo Morra``, ``JOT`` ↔
-``Jeremy Olmsted-Thompson``, ``BvT`` ↔ ``Bernard van Tienen``), or one of its words (``Kidd`` ↔ ``Chip
-Kidd``, ``Miku`` ↔ ``Miku Kobato``).
+``Jeremy Olmsted-Thompson``, ``BvT`` ↔ ``Bernard van Tienen``), one of its words (``Kidd`` ↔ ``Chip
+Kidd``, ``Miku`` ↔ ``Miku Kobato``), or a nick built from it (``adam3us`` ↔ ``Adam Back``).
 """
 
 from __future__ import annotations
@@ -221,6 +221,7 @@ def speaker_key(name: str) -> str:
 
 
 _DASHES = (" - ", " – ", " — ", "\t-")
+_QA_STARTS = ("Q.", "A.", "Qs.", "Ques.", "Ans.")
 
 
 def maybe_label(text: str) -> bool:
@@ -228,7 +229,14 @@ def maybe_label(text: str) -> bool:
     (":", ">", ")", a dash between spaces; a timestamp has a colon). Plain ``in`` tests: this runs on every
     paragraph of every article."""
     head = text[:100]
-    return ":" in head or ">" in head or ")" in head or "：" in head or any(d in head for d in _DASHES)
+    return (
+        ":" in head
+        or ">" in head
+        or ")" in head
+        or "：" in head
+        or any(d in head for d in _DASHES)
+        or head.startswith(_QA_STARTS)
+    )
 
 
 def find_label(block: Block) -> Label | None:
@@ -340,7 +348,13 @@ def same_speaker(short: str, full: str) -> bool:
     short_words = name_words(short)
     if len(short_words) == 1:
         word = short_words[0].casefold()
-        return any(word == w.casefold() for w in full_words)
+        if any(word == w.casefold() for w in full_words):
+            return True
+        if short.islower() or any(c.isdigit() for c in short):
+            # A nick built from the name: "adam3us" for Adam Back, "bentheelder" for Benjamin Elder.
+            letters = re.sub(r"[^a-z]", "", word)
+            first, last = full_words[0].casefold(), full_words[-1].casefold()
+            return (len(first) >= 3 and letters.startswith(first)) or (len(last) >= 4 and last in letters)
     return False
 
 

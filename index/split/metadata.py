@@ -79,7 +79,11 @@ _TITLE_END = (".", "?", "!", ":", ";", ",")
 
 
 def title_from_blocks(blocks: list[Block], meta: dict) -> tuple[str, list[Block]]:
-    """Title from a leading level-1 heading or a short first line; else the HTML <title>."""
+    """Title from a level-1 heading near the top (a page may open with navigation or a tagline), else a
+    short first line, else the HTML <title>."""
+    top = next((i for i, b in enumerate(blocks[:8]) if b.heading == 1), None)
+    if top is not None and top > 0 and not any(b.heading for b in blocks[:top]):
+        return blocks[top].text, blocks[:top] + blocks[top + 1 :]
     if blocks:
         first = blocks[0]
         nxt = blocks[1] if len(blocks) > 1 else None

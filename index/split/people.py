@@ -276,10 +276,13 @@ def names_in_text(texts: list[str]) -> Counter:
 def known_people(front: dict, meta: dict, title: str, blocks: list, state: State) -> Known:
     """People the article names outside its turns: interviewees (front matter, lead-ins), interviewers
     (front-matter author, byline, ``Interviewer:`` lines) and every name-like run in its text."""
+    # Front-matter "speakers" lists everyone who speaks, the interviewer too: not evidence either way.
     interviewees = as_list(front.get("interviewees")) + as_list(front.get("interviewee"))
-    interviewees += as_list(front.get("speakers")) + state.lead_in_names
+    interviewees += state.lead_in_names
     interviewers = (
         as_list(front.get("interviewer")) + as_list(front.get("author")) + as_list(meta.get("author"))
     )
     texts = [title, *(b.text for b in blocks[:400])]
-    return Known(dedupe(interviewees), dedupe(interviewers), title=title, texts=texts)
+    known = Known(dedupe(interviewees), dedupe(interviewers), title=title, texts=texts)
+    known.speakers = as_list(front.get("speakers"))
+    return known

@@ -146,6 +146,10 @@ def _by_headings(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
     if questions == 0 or (questions < 2 and total > 2) or questions * 3 < total:
         return None
     marks = [bool(b.heading) and (b.heading == level or is_question_like(b.text, pats)) for b in blocks]
+    # Headings before the first one that reads like a question are the page's own (tagline, byline,
+    # section title), not questions.
+    first = next(i for i, b in enumerate(blocks) if marks[i] and is_question_like(b.text, pats))
+    marks[:first] = [False] * first
     return assemble(blocks, marks)
 
 

@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from index.blocks import Block
+from index.split.attribution import publication_word
 from index.split.labels import (
     ANSWER_LABELS,
     INTERVIEWER_LABELS,
@@ -101,6 +102,7 @@ class Known:
     interviewers: list[str] = field(default_factory=list)
     title: str = ""
     texts: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)  # front matter's list of everyone who speaks
     _names: Counter | None = None
 
     @property
@@ -192,6 +194,7 @@ def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speak
     and ``owner``: each accepted label form's key → its speaker's key."""
     counts: Counter = Counter()
     forms: dict[str, str] = {}
+    shapes: dict[str, str] = {}
     affiliation: dict[str, str] = {}
     for label in labels:
         if label is None:
@@ -205,6 +208,7 @@ def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speak
             key = speaker_key(part)
             counts[key] += 1
             forms.setdefault(key, part)
+            shapes.setdefault(key, label.shape)
     speakers: dict[str, Speaker] = {}
     owner: dict[str, str] = {}
     # Longest forms first, so initials and first names join the full name they abbreviate.
@@ -216,8 +220,20 @@ def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speak
         home.forms.append(form)
         home.labels += counts[key]
         owner[key] = home.key
+    # A bold or italic name said once ("**Nabarun**: …") is a speaker too, when other speakers' names are
+    # set the same way: one member of a panel may answer only once.
+    recurring = [s for s in speakers.values() if s.labels >= 2]
+    lead_shaped = len(recurring) >= 2 and all(
+        shapes.get(speaker_key(s.forms[0])) == "lead" for s in recurring
+    )
     for speaker in list(speakers.values()):
-        if speaker.labels < 2:
+        once_but_alike = (
+            lead_shaped
+            and shapes.get(speaker.key) == "lead"
+            and speaker.forms[0][:1].isupper()
+            and len(name_words(speaker.forms[0])) <= 3
+        )
+        if speaker.labels < 2 and not once_but_alike:
             for form in speaker.forms:
                 owner.pop(speaker_key(form), None)
             del speakers[speaker.key]
@@ -245,7 +261,8 @@ def _full_name(speaker: Speaker, known: Known) -> str:
     longest = max(speaker.forms, key=lambda f: (len(name_words(f)), len(f)))
     if len(name_words(longest)) >= 2 and not is_initials(longest):
         return display_name(longest)
-    candidates = [n for n in [*known.interviewees, *known.interviewers] if len(name_words(n)) >= 2]
+    people = [*known.interviewees, *known.interviewers, *known.speakers]
+    candidates = [n for n in people if len(name_words(n)) >= 2]
     candidates += [n for n, _ in known.names.most_common()]
     for form in sorted(speaker.forms, key=len, reverse=True):
         for name in candidates:
@@ -374,6 +391,12 @@ def _choose_interviewers(speakers: dict[str, Speaker], known: Known) -> list[str
         forms = [*speaker.forms, speaker.name]
         return any(same_speaker(f, n) or same_speaker(n, f) for f in forms for n in names if n)
 
+    # Front matter's "speakers" names everyone in some articles and only the guests in others: it tells
+    # guests from hosts only when it names some of the labelled speakers and not all.
+    listed = [s for s in talking.values() if named(s, known.speakers)]
+    guests = list(known.interviewees)
+    if 0 < len(listed) < len(talking):
+        guests += known.speakers
     shortest = min(s.mean_chars for s in talking.values())
     first = min(s.first for s in talking.values())
     most_asking = max(s.asking for s in talking.values()) or 1
@@ -384,14 +407,14 @@ def _choose_interviewers(speakers: dict[str, Speaker], known: Known) -> list[str
             value += 10
         if speaker.key in ANSWER_LABELS:
             value -= 10
-        if named(speaker, known.interviewees):
+        if named(speaker, guests):
             value -= 6
         elif named(speaker, known.in_title):
             value -= 3
         if named(speaker, known.interviewers):
             value += 2
-        if not speaker.person:
-            value += 1  # a publication's name as the label
+        if not speaker.person and ("." in speaker.name or publication_word(speaker.name)):
+            value += 1  # a publication's name as the label ("kubuntu-de.org:", "Amiga Magazin:")
         if speaker.mean_chars <= shortest * 1.2:
             value += 0.5
         if speaker.first == first:
@@ -401,9 +424,9 @@ def _choose_interviewers(speakers: dict[str, Speaker], known: Known) -> list[str
     ranked = sorted(talking.values(), key=score, reverse=True)
     best = ranked[0]
     chosen = [best.key]
-    guests_known = any(named(s, known.interviewees) for s in talking.values())
+    guests_known = any(named(s, guests) for s in talking.values())
     for other in ranked[1:]:
-        if named(other, known.interviewees) or other.key in ANSWER_LABELS or len(chosen) + 1 >= len(talking):
+        if named(other, guests) or other.key in ANSWER_LABELS or len(chosen) + 1 >= len(talking):
             continue
         cohost = (
             other.ask_ratio >= max(0.45, 0.6 * best.ask_ratio) and other.mean_chars <= 2 * best.mean_chars
