@@ -82,7 +82,7 @@ def title_from_blocks(blocks: list[Block], meta: dict) -> tuple[str, list[Block]
     """Title from a level-1 heading near the top (a page may open with navigation or a tagline), else a
     short first line, else the HTML <title>."""
     top = next((i for i, b in enumerate(blocks[:8]) if b.heading == 1), None)
-    if top is not None and top > 0 and not any(b.heading for b in blocks[:top]):
+    if top is not None and top > 0:
         return blocks[top].text, blocks[:top] + blocks[top + 1 :]
     if blocks:
         first = blocks[0]

@@ -268,8 +268,13 @@ def names_in_text(texts: list[str]) -> Counter:
     for text in texts:
         for match in _NAME_IN_TEXT.finditer(text):
             name = match.group(1)
-            if name.split()[0] not in _STOP_FIRST_WORDS and name.split()[0] not in _TITLE_BREAK_WORDS:
+            words = name.split()
+            if words[0] not in _STOP_FIRST_WORDS and words[0] not in _TITLE_BREAK_WORDS:
                 counts[name] += 1
+            if len(words) == 3 and words[1][:1].isupper():
+                # A run of three may start with a word that is not part of the name ("Man Alexandre
+                # Julliard", "Meet Ana Ruiz"): count its last two words as a name too.
+                counts[" ".join(words[1:])] += 1
     return counts
 
 

@@ -223,9 +223,7 @@ def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speak
     # A bold or italic name said once ("**Nabarun**: …") is a speaker too, when other speakers' names are
     # set the same way: one member of a panel may answer only once.
     recurring = [s for s in speakers.values() if s.labels >= 2]
-    lead_shaped = len(recurring) >= 2 and all(
-        shapes.get(speaker_key(s.forms[0])) == "lead" for s in recurring
-    )
+    lead_shaped = sum(shapes.get(speaker_key(s.forms[0])) == "lead" for s in recurring) >= 2
     for speaker in list(speakers.values()):
         once_but_alike = (
             lead_shaped
@@ -263,7 +261,7 @@ def _full_name(speaker: Speaker, known: Known) -> str:
         return display_name(longest)
     people = [*known.interviewees, *known.interviewers, *known.speakers]
     candidates = [n for n in people if len(name_words(n)) >= 2]
-    candidates += [n for n, _ in known.names.most_common()]
+    candidates += sorted(known.names, key=lambda n: (-known.names[n], len(n.split())))
     for form in sorted(speaker.forms, key=len, reverse=True):
         for name in candidates:
             if speaker_key(name) != speaker_key(form) and same_speaker(form, name):
