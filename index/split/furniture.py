@@ -107,8 +107,10 @@ def set_aside_furniture(blocks: list[Block], state: State, pats: Patterns, html:
                         state.credits.append(holder)
                 removed_before = True
                 continue
-            if len(state.content) < _META_REACH and not block.heading and (block.gap or not state.content):
+            if len(state.content) < _META_REACH and (block.gap or not state.content):
                 fields = meta_fields(text)
+                if block.heading:  # a heading may be a byline ("By Rawya"), never "Key: value" metadata
+                    fields = {k: v for k, v in fields.items() if k == "byline"}
                 if fields:
                     for name, value in fields.items():
                         state.meta.setdefault(name, (value, text))

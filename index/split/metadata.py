@@ -87,7 +87,7 @@ def title_from_blocks(blocks: list[Block], meta: dict) -> tuple[str, list[Block]
     if blocks:
         first = blocks[0]
         nxt = blocks[1] if len(blocks) > 1 else None
-        if first.heading == 1:
+        if first.heading == 1 or (first.heading and len(first.text) <= 150 and not first.text.endswith("?")):
             return first.text, blocks[1:]
         is_short = len(first.text) <= 200 and len(first.text.split()) <= 25
         stands_alone = nxt is None or nxt.gap

@@ -61,6 +61,9 @@ def find_passages(blocks: list[Block], pats: Patterns, state: State, known: Know
     drafts = _by_strong(blocks, pats)
     if drafts is not None:
         return _found(drafts, "formatting", known)
+    split = _leading_question_blocks(blocks)
+    if split is not None:
+        blocks = split
     marks = _textual_marks(blocks, pats)
     if sum(marks) < 2:
         # Maybe the line breaks were lost: cut long blocks into sentences and look again.
@@ -234,6 +237,34 @@ def _sentence_blocks(blocks: list[Block]) -> list[Block]:
             continue
         for i, sentence in enumerate(_split_sentences(block.text)):
             out.append(Block(sentence, gap=block.gap if i == 0 else False))
+    return out
+
+
+_QUESTION_SENTENCE = re.compile(r"^.{8,400}?\?[\"”’')\]]*(?=\s+\S)")
+
+
+def _leading_question_blocks(blocks: list[Block]) -> list[Block] | None:
+    """Blocks that open with a question and go on with its answer ("How did the band start? We met in
+    school…"), cut in two, when three or more blocks are like that: an article whose question and answer
+    lines were run together. None when the article does not look like that."""
+    cuts: list[tuple[int, int]] = []
+    for i, block in enumerate(blocks):
+        if block.code or block.heading or block.list_item or len(block.text) < 40:
+            continue
+        match = _QUESTION_SENTENCE.match(block.text)
+        if match is None:
+            continue
+        rest = block.text[match.end() :].strip()
+        if len(rest) >= 20 and not QUESTION_END.search(rest) and "?" not in rest[:80]:
+            cuts.append((i, match.end()))
+    if len(cuts) < 3:
+        return None
+    out = list(blocks)
+    for i, end in reversed(cuts):
+        block = blocks[i]
+        question = Block(block.text[:end].strip(), gap=True)
+        answer = Block(block.text[end:].strip(), gap=False)
+        out[i : i + 1] = [question, answer]
     return out
 
 
