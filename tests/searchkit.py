@@ -1,4 +1,10 @@
-"""Helpers for the index and search tests: a real corpus of the seed articles in a temp folder."""
+"""Helpers for the index and search tests: a real corpus of the seed articles in a temp folder.
+
+Tests never read the live ``corpus/`` folder (a user's ``interviews add`` changes it): they copy the
+three seed articles from ``tests/fixtures/corpus`` (copies of ``corpus/``'s, with their
+``publication.yml``) and The Setup's interviews from ``../shared/corpora/usesthis`` (the same 1,304 MIT
+files as ``corpus/usesthis``) into a temporary folder.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+FIXTURE_CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+USESTHIS = ROOT.parent / "shared" / "corpora" / "usesthis"
 SEED_FOLDERS = ("voyagela", "litang-zone", "canvasrebel")
 INTERVIEWS = str(Path(sys.executable).parent / "interviews")
 
@@ -32,8 +39,20 @@ def copy_seeds(target: Path) -> Path:
     """Copy the three seed articles (with their publication.yml) into ``target``; return it."""
     target.mkdir(parents=True, exist_ok=True)
     for folder in SEED_FOLDERS:
-        shutil.copytree(CORPUS / folder, target / folder)
+        shutil.copytree(FIXTURE_CORPUS / folder, target / folder)
     return target
+
+
+def copy_usesthis(target: Path, count: int | None = None) -> list[Path]:
+    """Copy the first ``count`` (default all) of The Setup's interviews, in name order, into
+    ``target/usesthis`` with its ``publication.yml``; return the copies."""
+    dest = target / "usesthis"
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURE_CORPUS / "usesthis.yml", dest / "publication.yml")
+    copies = []
+    for path in sorted(USESTHIS.glob("*.markdown"))[:count]:
+        copies.append(Path(shutil.copy(path, dest)))
+    return copies
 
 
 def all_passages(engine, query: str = "", **kwargs) -> list[tuple[str, int]]:

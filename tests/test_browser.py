@@ -9,7 +9,8 @@ import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from webfixtures import CORPUS, LiveServer, axe_violations, build_index, screenshot
+from searchkit import FIXTURE_CORPUS
+from webfixtures import LiveServer, axe_violations, build_index, screenshot
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
@@ -200,14 +201,14 @@ def test_phone_layout_keeps_search_box_and_results_usable(browser, live_server):
 
 def test_a_rebuilt_index_is_picked_up_without_restart(browser, tmp_path):
     corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS / "voyagela", corpus / "voyagela")
+    shutil.copytree(FIXTURE_CORPUS / "voyagela", corpus / "voyagela")
     build_index(corpus, tmp_path / "index")
     server = LiveServer(corpus, tmp_path / "index", workers=2)
     try:
         page = browser.new_page()
         page.goto(server.url + "/?q=stop+motion")
         assert page.locator(".hit").count() == 0
-        shutil.copytree(CORPUS / "litang-zone", corpus / "litang-zone")
+        shutil.copytree(FIXTURE_CORPUS / "litang-zone", corpus / "litang-zone")
         build_index(corpus, tmp_path / "index")
         # Both workers must see it: load the page a few times, each request may land on either.
         for _ in range(4):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from search.cli import main
+from interviews import main
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -21,3 +21,12 @@ def test_every_command_is_shown_in_the_readme(name):
 )
 def test_every_option_is_mentioned_in_the_readme(name, option):
     assert option in README, f"interviews {name} {option} is not documented in README.md"
+
+
+def test_the_readme_says_how_to_reach_the_command_after_make_serve():
+    """`make serve` installs into .venv/; a new user typing `interviews …` must be told how to reach it."""
+    import sys
+
+    top = README.split("## ", 1)[0]
+    assert "source .venv/bin/activate" in top and ".venv/bin/interviews" in top
+    assert (Path(sys.executable).parent / "interviews").exists(), "the command is installed beside python"

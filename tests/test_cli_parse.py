@@ -9,10 +9,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from search.cli import main
+from interviews import main
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"  # never the live corpus/
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"
 SEED_000 = CORPUS / "voyagela" / "000_713f14fa217934a6.txt"
 SEED_004 = CORPUS / "canvasrebel" / "004_fa6f740934f22d15.txt"

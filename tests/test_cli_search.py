@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from searchkit import ACCENTS_ARTICLE, COVID, STOP_MOTION, copy_seeds
 
-from search.cli import main
+from interviews import main
 
 HIT_KEYS = {"article", "passage", "question", "snippet", "interviewee", "publication", "score", "url"}
 TOP_KEYS = {"query", "total", "page", "per_page", "hits", "facets", "suggestion", "warnings"}

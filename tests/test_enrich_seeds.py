@@ -6,7 +6,7 @@ import pytest
 
 from index.corpus import parse_file
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "corpus"  # never the live corpus/
 
 
 def facet(article, name):

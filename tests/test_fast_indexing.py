@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from searchkit import copy_seeds
+from searchkit import FIXTURE_CORPUS, copy_seeds
 from whoosh import fields
 from whoosh import index as whoosh_index
 
@@ -40,8 +40,8 @@ TRICKY = [
 
 def _corpus_texts(limit: int = 40) -> list[str]:
     texts = []
-    for path in list(iter_article_files(REPO / "corpus"))[:limit]:
-        article = parse_file(path, corpus_root=REPO / "corpus")
+    for path in list(iter_article_files(FIXTURE_CORPUS))[:limit]:
+        article = parse_file(path, corpus_root=FIXTURE_CORPUS)
         texts.append(article.title)
         for passage in article.passages:
             texts += [passage.question, passage.answer, *passage.topics, *passage.answerers]

@@ -6,11 +6,9 @@ search/scoring.py); these tests hold it to what Whoosh's matchers and BM25F scor
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
-from searchkit import CORPUS, copy_seeds
+from searchkit import copy_seeds, copy_usesthis
 
 from index.build import build, update
 from search.engine import open_index
@@ -31,11 +29,7 @@ def engine(tmp_path_factory):
     root = tmp_path_factory.mktemp("scoring")
     corpus = copy_seeds(root / "corpus")
     # Enough interviews that common words span several posting blocks (128 documents each).
-    (corpus / "usesthis").mkdir()
-    shutil.copy(CORPUS / "usesthis" / "publication.yml", corpus / "usesthis")
-    sample = sorted((CORPUS / "usesthis").glob("*.markdown"))[:160]
-    for path in sample:
-        shutil.copy(path, corpus / "usesthis")
+    sample = copy_usesthis(corpus, 160)
     assert not build(corpus, root / "index").skipped
     # An update leaves a second segment and deleted documents in the first.
     for path in sample[:5]:

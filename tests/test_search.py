@@ -6,7 +6,7 @@ import shutil
 from collections import Counter
 
 import pytest
-from searchkit import ACCENTS_ARTICLE, CANVAS, CORPUS, COVID, STOP_MOTION, all_passages, copy_seeds
+from searchkit import ACCENTS_ARTICLE, CANVAS, COVID, STOP_MOTION, USESTHIS, all_passages, copy_seeds
 
 from index.build import build
 from search.engine import MAX_PER_PAGE, open_index
@@ -224,7 +224,7 @@ def test_newest_sorts_by_article_date_then_passage(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "usesthis").mkdir(parents=True)
     for name in ("aaron.bleyaert.markdown", "aaron.boodman.markdown"):
-        shutil.copy(CORPUS / "usesthis" / name, corpus / "usesthis" / name)
+        shutil.copy(USESTHIS / name, corpus / "usesthis" / name)
     copy_seeds(corpus)  # undated: they sort after every dated passage
     assert not build(corpus, tmp_path / "index").skipped
     with open_index(tmp_path / "index") as other:

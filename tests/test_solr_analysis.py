@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from searchkit import ACCENTS_ARTICLE, CORPUS, SEED_FOLDERS
+from searchkit import ACCENTS_ARTICLE, FIXTURE_CORPUS, SEED_FOLDERS, USESTHIS
 
 from index import schema as ix_schema
 from index import solr_configset
@@ -57,9 +57,9 @@ def _python_terms(analyzer, text: str, mode: str = "index") -> list[tuple[str, .
 def _corpus_words(limit: int = 4000) -> list[str]:
     """Distinct source words of the seed articles and of the first usesthis interviews."""
     words: dict[str, None] = {}
-    paths = [p for folder in SEED_FOLDERS for p in sorted((CORPUS / folder).glob("*.*"))
+    paths = [p for folder in SEED_FOLDERS for p in sorted((FIXTURE_CORPUS / folder).glob("*.*"))
              if p.suffix in (".txt", ".md", ".markdown")]
-    paths += sorted((CORPUS / "usesthis").glob("*.markdown"))[:60]
+    paths += sorted(USESTHIS.glob("*.markdown"))[:60]
     for path in paths:
         for match in WORD_PATTERN.finditer(path.read_text(encoding="utf-8", errors="replace")):
             words.setdefault(match.group(0))
@@ -155,7 +155,8 @@ def test_texts_give_the_same_term_sequence(solr):
     """Whole texts (not word by word): the terms, in order, are the same (positions aside, see below)."""
     names = text_analyzer(stem=False)
     stops = stop_list("short")
-    for text in (ACCENTS_ARTICLE, (CORPUS / "voyagela").glob("*.txt").__next__().read_text(encoding="utf-8")):
+    seed = next((FIXTURE_CORPUS / "voyagela").glob("*.txt")).read_text(encoding="utf-8")
+    for text in (ACCENTS_ARTICLE, seed):
         kept = " ".join(m.group(0) for m in WORD_PATTERN.finditer(text)
                         if not _hyphen_with_stop_part(m.group(0), stops))
         assert _solr_terms(solr, "names_interviewee", kept) == _python_terms(names, kept)

@@ -12,7 +12,7 @@ import pytest
 
 from index.corpus import parse_file
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "corpus"  # never the live corpus/
 SEED_000 = CORPUS / "voyagela" / "000_713f14fa217934a6.txt"
 SEED_003 = CORPUS / "litang-zone" / "003_a09c00f12582b7b2.txt"
 SEED_004 = CORPUS / "canvasrebel" / "004_fa6f740934f22d15.txt"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from searchkit import USESTHIS, copy_usesthis  # ../shared/corpora/usesthis, the same files as corpus/usesthis
 
 from index.corpus import parse_file, parse_files
 from index.model import Article
 
-USESTHIS = Path(__file__).resolve().parent.parent / "corpus" / "usesthis"
 FILES = sorted(USESTHIS.glob("*.markdown"))
 HEADING = re.compile(r"^#{2,3}(?!#)\s*(\S.*?)\s*$")
 
@@ -42,8 +42,9 @@ def front_matter_value(text: str, key: str):
 
 
 @pytest.fixture(scope="module")
-def articles() -> dict[str, Article]:
-    parsed = dict(parse_files(FILES, corpus_root=USESTHIS.parent))
+def articles(tmp_path_factory) -> dict[str, Article]:
+    corpus = tmp_path_factory.mktemp("corpus")  # a corpus folder with The Setup's publication.yml
+    parsed = dict(parse_files(copy_usesthis(corpus), corpus_root=corpus))
     failures = {path: str(result) for path, result in parsed.items() if not isinstance(result, Article)}
     assert not failures, failures
     return {Path(path).name: article for path, article in parsed.items()}

@@ -17,8 +17,9 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from searchkit import FIXTURE_CORPUS
 from test_xss import FIND_INTERACTIVE
-from webfixtures import CORPUS, LiveServer, build_index
+from webfixtures import LiveServer, build_index
 
 PAYLOADS = [
     line for line in (Path(__file__).parent / "fixtures" / "xss_payloads.txt").read_text("utf-8").splitlines()
@@ -80,7 +81,7 @@ def payload_server(tmp_path_factory):
     corpus = base / "corpus"
     for folder in ("voyagela", "litang-zone"):
         (corpus / folder).mkdir(parents=True)
-        for path in (CORPUS / folder).iterdir():
+        for path in (FIXTURE_CORPUS / folder).iterdir():
             (corpus / folder / path.name).write_bytes(path.read_bytes())
     chunks = [PAYLOADS[i:i + PER_ARTICLE] for i in range(0, len(PAYLOADS), PER_ARTICLE)]
     for number, chunk in enumerate(chunks):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,9 +17,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from searchkit import copy_seeds, copy_usesthis
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
 INTERVIEWS = str(Path(sys.executable).parent / "interviews")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -69,19 +68,6 @@ Instagram: https://example.com/"onmouseover="alert('attr')
 """
 
 
-def _copy_seeds(target: Path) -> None:
-    for folder in ("voyagela", "litang-zone", "canvasrebel"):
-        shutil.copytree(CORPUS / folder, target / folder)
-
-
-def _copy_usesthis(target: Path, count: int) -> None:
-    dest = target / "usesthis"
-    dest.mkdir(parents=True)
-    shutil.copy(CORPUS / "usesthis" / "publication.yml", dest)
-    for path in sorted((CORPUS / "usesthis").glob("*.markdown"))[:count]:
-        shutil.copy(path, dest)
-
-
 def build_index(corpus: Path, index: Path) -> None:
     """Run the real ``interviews build``; fail the test run with its output if it fails."""
     proc = subprocess.run(
@@ -98,8 +84,8 @@ def web_site(tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("web")
     corpus = base / "corpus"
     corpus.mkdir()
-    _copy_seeds(corpus)
-    _copy_usesthis(corpus, USESTHIS_SAMPLE)
+    copy_seeds(corpus)
+    copy_usesthis(corpus, USESTHIS_SAMPLE)
     build_index(corpus, base / "index")
     return {"corpus": corpus, "index": base / "index"}
 
@@ -110,7 +96,7 @@ def xss_site(tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("xss")
     corpus = base / "corpus"
     corpus.mkdir()
-    _copy_seeds(corpus)
+    copy_seeds(corpus)
     hostile = corpus / "hostile"
     hostile.mkdir()
     (hostile / "publication.yml").write_text("name: '<script>alert(\"pub\")</script>Evil Weekly'\n")

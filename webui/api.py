@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
 from index.facets import FACET_NAMES
 from webui import present
-from webui.app import EngineHolder, IndexUnavailable, get_engine
-from webui.pages import run_search
+from webui.engine import IndexUnavailable, get_engine, holder, run_search
 from webui.urls import (
     MATCHES,
     MAX_CSV_ROWS,
@@ -18,9 +17,11 @@ from webui.urls import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     PER_PAGE,
+    SIMILAR_PAGE,
     SORTS,
     article_url,
     parse_state,
+    similar_args,
 )
 
 bp = Blueprint("api", __name__)
@@ -40,9 +41,7 @@ def search():
 @bp.route("/api/similar")
 def similar():
     """Passages of other interviews like one passage: ``article`` and ``passage`` parameters."""
-    from webui.pages import SIMILAR_PAGE, similar_args
-
-    article_id, passage = similar_args()
+    article_id, passage = similar_args(request.args)
     limit = min(max(request.args.get("limit", 5, type=int) or 5, 1), SIMILAR_PAGE)
     hits = get_engine().more_like_this(article_id, passage, limit=limit)
     return jsonify({
@@ -91,9 +90,8 @@ def search_csv():
 @bp.route("/healthz")
 def healthz():
     """200 with the index generation and passage count when a searcher is open, else 503."""
-    holder: EngineHolder = current_app.extensions["interviews"]
     try:
-        stats = holder.get().stats(top=0)
+        stats = holder().get().stats(top=0)
     except IndexUnavailable as exc:
         return jsonify({"status": "unavailable", "reason": str(exc)}), 503
     keep = ("generation", "passages", "articles", "built", "updated", "opened")

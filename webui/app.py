@@ -1,23 +1,23 @@
-"""The Flask application factory and the one search engine each process keeps open.
+"""The Flask application factory: configuration, blueprints, security headers and error pages.
 
 Configuration comes from defaults (the ``INTERVIEWS_INDEX`` / ``INTERVIEWS_CORPUS`` environment variables,
 else ``var/index`` and ``corpus``), then the file named by ``INTERVIEWS_WEB_SETTINGS`` if set, then the
 ``test_config`` mapping. Keys: ``INDEX_DIR``, ``CORPUS_DIR``.
 
-The engine is opened on first use, not at import, so each server worker process (forked by gunicorn)
-opens its own. Keeping it fresh when a new index generation lands is the search library's job; if no
-index can be opened yet, pages answer 503 and the next request tries again.
+The engine each process keeps open is :mod:`webui.engine`'s (the blueprints import it from there).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
-from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
+
+from webui import api, engine, pages
+from webui.engine import IndexUnavailable
+from webui.urls import ParamError
 
 log = logging.getLogger(__name__)
 
@@ -34,45 +34,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 """Everything is served by us; no inline script or style is allowed, so injected markup cannot run."""
-
-
-class IndexUnavailable(RuntimeError):
-    """No index could be opened (none built yet, or unreadable); the message says which folder and why."""
-
-
-class EngineHolder:
-    """Keeps one open ``SearchEngine`` per process, opening it lazily and retrying after a failure."""
-
-    def __init__(self, index_dir: str):
-        self.index_dir = index_dir
-        self._engine: Any = None
-        self._lock = threading.Lock()
-
-    @property
-    def is_open(self) -> bool:
-        return self._engine is not None
-
-    def get(self) -> Any:
-        """The open engine; raises :class:`IndexUnavailable` naming the folder if it cannot be opened."""
-        if self._engine is not None:
-            return self._engine
-        with self._lock:
-            if self._engine is None:
-                from search.engine import open_index
-
-                try:
-                    self._engine = open_index(self.index_dir)
-                except Exception as exc:  # any failure to open means the same thing to a visitor: 503
-                    reason = f"no search index could be opened in {self.index_dir}: {exc}"
-                    raise IndexUnavailable(reason) from exc
-        return self._engine
-
-
-def get_engine() -> Any:
-    """The current process's search engine (``search.engine.SearchEngine``), kept on ``g`` per request."""
-    if "engine" not in g:
-        g.engine = current_app.extensions["interviews"].get()
-    return g.engine
 
 
 def wants_json() -> bool:
@@ -94,10 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a bug answers a plain 500 page, never a traceback
 
-    app.extensions["interviews"] = EngineHolder(str(app.config["INDEX_DIR"]))
-
-    from webui import api, pages
-
+    engine.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     _register_errors(app)
@@ -114,8 +72,6 @@ def _security_headers(response):
 
 
 def _register_errors(app: Flask) -> None:
-    from webui.urls import ParamError
-
     def render(status: int, title: str, message: str):
         if wants_json():
             return {"error": {"status": status, "title": title, "message": message}}, status

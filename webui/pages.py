@@ -9,23 +9,20 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from index.facets import FACETS
 from webui import present, sanitize
-from webui.app import get_engine
+from webui.engine import get_engine, run_search
 from webui.urls import (
-    FACET_LIMIT,
     MATCH_LABELS,
+    SIMILAR_PAGE,
     SORTS,
-    ParamError,
     SearchState,
     article_url,
     parse_state,
+    similar_args,
 )
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("pages", __name__)
-
-SIMILAR_PAGE = 10
-"""Similar passages listed on the "more like this" page."""
 
 BROWSE_FACETS = ("publication", "topic", "category")
 """Facets whose largest values the welcome page offers as starting points."""
@@ -34,20 +31,6 @@ BROWSE_TOP = 6
 
 STATS_TOP = 10
 """Values listed per facet on the stats page."""
-
-
-def run_search(state: SearchState):
-    """Ask the library for the results ``state`` describes."""
-    return get_engine().search(
-        state.q,
-        state.library_filters(),
-        page=state.page,
-        per_page=state.per_page,
-        sort=state.sort,
-        facet_limit=FACET_LIMIT,
-        match=state.match,
-        expand=(state.more,) if state.more else (),
-    )
 
 
 @bp.app_template_global()
@@ -138,22 +121,9 @@ def similar_url(article_id: str, passage: int, path: str = "/similar") -> str:
     return f"{path}?{urlencode({'article': article_id, 'passage': passage})}"
 
 
-def similar_args() -> tuple[str, int]:
-    """The ``article`` and ``passage`` parameters of a "more like this" request; ParamError if malformed."""
-    article_id = request.args.get("article", "")
-    raw = request.args.get("passage", "")
-    if not article_id:
-        raise ParamError("parameter 'article' is required (an id such as voyagela/000_713f14fa217934a6)")
-    try:
-        passage = int(raw)
-    except ValueError:
-        raise ParamError(f"parameter 'passage' must be a passage number, not {raw[:40]!r}") from None
-    return article_id, passage
-
-
 @bp.route("/similar")
 def similar_page():
-    article_id, passage = similar_args()
+    article_id, passage = similar_args(request.args)
     engine = get_engine()
     article = engine.article(article_id)
     source = next((p for p in article.passages if p.number == passage), None) if article else None

@@ -40,6 +40,9 @@ MAX_QUERY_CHARS = 1000
 MAX_VALUES_PER_FACET = 50
 """Most selected values accepted for one facet."""
 
+SIMILAR_PAGE = 10
+"""Similar passages listed on the "more like this" page, and the most ``/api/similar`` returns."""
+
 FACET_LIMIT = 10
 """Facet values listed per facet; ``more=<facet>`` lists every value of that one."""
 
@@ -208,3 +211,16 @@ def article_url(article_id: str, passage: int | None = None, q: str = "") -> str
     if passage is not None:
         path += f"#p{passage}"
     return path
+
+
+def similar_args(args: Mapping) -> tuple[str, int]:
+    """The ``article`` and ``passage`` parameters of a "more like this" request; ParamError if malformed."""
+    article_id = args.get("article", "")
+    raw = args.get("passage", "")
+    if not article_id:
+        raise ParamError("parameter 'article' is required (an id such as voyagela/000_713f14fa217934a6)")
+    try:
+        passage = int(raw)
+    except ValueError:
+        raise ParamError(f"parameter 'passage' must be a passage number, not {raw[:40]!r}") from None
+    return article_id, passage

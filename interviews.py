@@ -276,3 +276,7 @@ def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page
         values = ", ".join(f"{'*' if v.selected else ''}{v.value} ({v.count})" for v in facet.values[:6])
         more = facet.more + max(0, len(facet.values) - 6)
         click.echo(f"{name}: {values}" + (f", … {more} more" if more else ""))
+
+
+if __name__ == "__main__":  # `python -m interviews …` works like the installed command
+    main()
