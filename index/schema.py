@@ -60,7 +60,7 @@ with its provenance), which ranked better on the Cranfield and CISI test collect
 (docs/benchmarks.md)."""
 DEFAULT_STOP_WORDS = "short"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped when the schema changes; an index written with another version needs a ``build``."""
 
 FACET_PREFIX = "facet_"

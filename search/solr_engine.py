@@ -245,7 +245,7 @@ class SolrEngine:
             article.passages.append(Passage(
                 number=int(doc.get("number", 0)), kind=doc.get("kind", "qa"),
                 question=doc.get("question", ""), answer=doc.get("answer", ""),
-                answerers=list(data.get("answerers", [])),
+                answerers=list(data.get("answerers", [])), start=data.get("start"),
                 **{k: list(data.get(k, [])) for k in
                    ("topics", "places", "works", "organizations", "roles", "years")}))
         return article
