@@ -312,18 +312,18 @@ def html_to_markdown(text: str, dropped: list[Dropped]) -> str:
         pos = match.end()
         closing, name, attrs = match.group(1) == "/", match.group(2).lower(), match.group(3)
         if name in _SKIP and not closing:
-            end = lower.find(f"</{name}", pos)
-            end = len(text) if end < 0 else text.find(">", end) + 1 or len(text)
-            if text[pos:end].strip() or name in ("iframe", "script", "style"):
-                skipped.add(name)
-            pos = end
+            # Its content goes too, up to the closing tag; an element never closed loses only its tag,
+            # not the rest of the article.
+            end = _closing(text, lower, name, pos)
+            skipped.add(name)
+            pos = end if end >= 0 else pos
             out.append("\n\n")
         elif name == "figure" and not closing:
-            end = lower.find("</figure", pos)
-            end = len(text) if end < 0 else text.find(">", end) + 1 or len(text)
-            inner = " ".join(_TAG.sub(" ", text[pos:end]).split())
-            out.append(f"\n\n{CAPTION_MARK}{inner}\n\n" if inner else "\n\n")
-            pos = end
+            end = _closing(text, lower, name, pos)
+            if end >= 0:
+                inner = " ".join(_TAG.sub(" ", text[pos:end]).split())
+                out.append(f"\n\n{CAPTION_MARK}{inner}\n\n" if inner else "\n\n")
+                pos = end
         elif name == "figcaption":
             out.append(f"\n\n{CAPTION_MARK}" if not closing else "\n\n")
         elif name in _PARAGRAPH:
@@ -359,6 +359,15 @@ def html_to_markdown(text: str, dropped: list[Dropped]) -> str:
 
 
 _INDENT = re.compile(r"\n[ \t]+")
+
+
+def _closing(text: str, lower: str, name: str, pos: int) -> int:
+    """The index just after ``</name…>`` following ``pos`` (within 20,000 characters), or -1."""
+    start = lower.find(f"</{name}", pos, pos + 20000)
+    if start < 0:
+        return -1
+    end = text.find(">", start)
+    return end + 1 if end >= 0 else -1
 
 
 def _emit(out: list[str], chunk: str, depth: int, pending: str) -> str:

@@ -28,11 +28,11 @@ def strip_markup(text: str, fmt: str) -> tuple[str, list[Dropped]]:
     dropped: list[Dropped] = []
     if "<!--" in text:
         text = _cut_between(text, "<!--", "-->", "HTML comment", dropped)
-    if "{%" in text:
-        text = _cut_between(text, "{%", "%}", "template tag (Liquid/Jekyll)", dropped)
-    if "{{" in text:
+    if "{{" in text:  # before Liquid's "{%", which "{{% … %}}" contains
         text = _cut_between(text, "{{%", "%}}", "template shortcode (Hugo)", dropped)
         text = _cut_between(text, "{{<", ">}}", "template shortcode (Hugo)", dropped)
+    if "{%" in text:
+        text = _cut_between(text, "{%", "%}", "template tag (Liquid/Jekyll)", dropped)
     if "{" in text or "::" in text:
         text = _attribute_lines(text, dropped)
         text = _PANDOC_EMPTY_SPAN.sub("", text)

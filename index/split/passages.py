@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from index.blocks import Block, clean_inline
 from index.model import Passage
 
-# "1. How did…", "Q3) What…": a question's number is not part of it.
-_ENUMERATOR = re.compile(r"^(?:Q\s?)?\d{1,2}[.):]\s+(?=\S)")
+# "1. How did…", "Q3) What…", "- How…": a question's number or list bullet is not part of it.
+_ENUMERATOR = re.compile(r"^(?:(?:Q\s?)?\d{1,2}[.):]|[-*•–])\s+(?=\S)")
 
 
 @dataclass

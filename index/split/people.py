@@ -78,7 +78,7 @@ def interviewees(
             addressed.append(clean_name(f"{first} {full.group(1)}"))
     if addressed:
         return dedupe(addressed), "a first name the questions address, spelled out in the text"
-    body = "\n".join(p.answer for p in passages)
+    body = "\n".join(p.answer for p in passages)  # the intro (a "pre" passage) included
     for headline in (article.title, *(as_text(front.get(k)) for k in _SUBTITLE_KEYS)):
         name = _name_from_title(headline, body)
         if name and not _same_person(name, interviewer):
@@ -109,7 +109,7 @@ _PERSON = (
 _INTRO_PHRASE = re.compile(
     r"\b(?:interviewing|interviewed|interview with|speaking with|spoke with|spoke to|talking (?:to|with)|"
     r"talked (?:to|with)|chatting with|chatted with|sat down with|caught up with|conversation with|"
-    r"introduce you to)\s+(?:the\s+)?(?-i:" + _PERSON + r")(?![\w-])",
+    r"introduce you to)\s+(?:(?:the|our|a|an)\s+)?(?:[a-z][\w-]*\s+){0,3}?(?-i:" + _PERSON + r")(?![\w-])",
     re.IGNORECASE,
 )
 _INTRO_OPENS = re.compile(r"^(?-i:" + _PERSON + r"),?\s+(?:is|was|has been|works as)\s+(?:a|an|the|one)\b")

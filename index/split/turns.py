@@ -449,18 +449,29 @@ def _one_sided(
     starts = prompted = 0
     previous: Block | None = None
     previous_labelled = False
+    own_turns: Counter = Counter()  # the labelled paragraphs alone: a turn's text runs on into
+    own_asks: Counter = Counter()  # the unlabelled paragraphs after it, which may be the other side
     for block, label in zip(blocks, labels, strict=True):
-        labelled = label is not None and bool(_owner(label, owner))
+        who = _owner(label, owner) if label is not None else []
+        labelled = bool(who)
         if labelled:
             starts += 1
+            for key in who if label.rest else ():
+                own_turns[key] += 1
+                own_asks[key] += asks(label.rest, pats)
             if previous is not None and not previous_labelled and previous.gap:
                 set_apart = _formatted(previous) and not previous.heading  # headings here are sections
                 prompted += set_apart or asks(previous.text, pats)
         if block.gap or labelled:
             previous, previous_labelled = block, labelled
-    if starts and prompted >= 0.5 * starts and all(s.ask_ratio < 0.5 for s in talking):
+    def asking(speaker: Speaker) -> bool:
+        if not own_turns[speaker.key]:  # labels on lines of their own
+            return speaker.ask_ratio >= 0.5
+        return own_asks[speaker.key] >= 0.5 * own_turns[speaker.key]
+
+    if starts and prompted >= 0.5 * starts and not any(asking(s) for s in talking):
         return _INTERVIEWER
-    if all(s.ask_ratio >= 0.5 for s in talking) and (
+    if all(asking(s) for s in talking) and (
         len(talking) == 1 or all(s.key in INTERVIEWER_LABELS for s in talking)
     ):
         return _ANSWERER
