@@ -96,7 +96,6 @@ class BuildReport:
 
 # --- generations ------------------------------------------------------------------------------------
 
-
 def current_generation(index_dir: str | os.PathLike) -> Path | None:
     """The generation folder ``CURRENT`` names, or None when nothing has been built."""
     root = Path(index_dir)
@@ -121,13 +120,13 @@ def index_exists(index_dir: str | os.PathLike) -> bool:
 
 
 def _generations(root: Path) -> list[Path]:
-    found = [p for p in root.glob(GEN_PREFIX + "*") if p.is_dir() and p.name[len(GEN_PREFIX) :].isdigit()]
-    return sorted(found, key=lambda p: int(p.name[len(GEN_PREFIX) :]))
+    found = [p for p in root.glob(GEN_PREFIX + "*") if p.is_dir() and p.name[len(GEN_PREFIX):].isdigit()]
+    return sorted(found, key=lambda p: int(p.name[len(GEN_PREFIX):]))
 
 
 def _new_generation(root: Path) -> Path:
     gens = _generations(root)
-    number = int(gens[-1].name[len(GEN_PREFIX) :]) + 1 if gens else 1
+    number = int(gens[-1].name[len(GEN_PREFIX):]) + 1 if gens else 1
     gen = root / f"{GEN_PREFIX}{number:06d}"
     gen.mkdir(parents=True)
     return gen
@@ -166,7 +165,6 @@ def _clean_generations(root: Path) -> None:
 
 # --- the writer lock -----------------------------------------------------------------------------
 
-
 @contextlib.contextmanager
 def writer_lock(index_dir: str | os.PathLike) -> Iterator[None]:
     """Hold the index folder's writer lock, or raise :class:`IndexBusy` at once.
@@ -185,9 +183,8 @@ def writer_lock(index_dir: str | os.PathLike) -> Iterator[None]:
                 fh.seek(0)
                 holder = fh.read().strip()
                 who = f" (pid {holder})" if holder else ""
-                raise IndexBusy(
-                    f"{root}: an update is already running{who}; try again when it ends"
-                ) from None
+                raise IndexBusy(f"{root}: an update is already running{who}; try again when it ends") \
+                    from None
             raise
         fh.seek(0)
         fh.truncate()
@@ -199,7 +196,6 @@ def writer_lock(index_dir: str | os.PathLike) -> Iterator[None]:
 
 
 # --- articles → documents ---------------------------------------------------------------------------
-
 
 def article_documents(article: Article) -> list[dict]:
     """One Whoosh document per passage; the first also carries the article's metadata for page views."""
@@ -242,7 +238,6 @@ def article_documents(article: Article) -> list[dict]:
 
 
 # --- sources ----------------------------------------------------------------------------------------
-
 
 def file_hash(path: str | os.PathLike) -> str:
     """SHA-256 of the file's bytes, hex."""
@@ -325,9 +320,8 @@ def _hash_or_empty(path) -> str:
         return ""
 
 
-def _parse_all(
-    items: list[tuple[str, Path]], corpus: Path
-) -> Iterator[tuple[str, str, Article | ArticleError]]:
+def _parse_all(items: list[tuple[str, Path]],
+               corpus: Path) -> Iterator[tuple[str, str, Article | ArticleError]]:
     """(rel, hash, Article | ArticleError) for each file, in order.
 
     Reading, splitting and enriching cost about as much CPU as indexing, so a big build parses in
@@ -338,10 +332,8 @@ def _parse_all(
     import threading
 
     workers = os.cpu_count() or 1
-    jobs = [
-        [(rel, str(path)) for rel, path in items[i : i + PARSE_CHUNK]]
-        for i in range(0, len(items), PARSE_CHUNK)
-    ]
+    jobs = [[(rel, str(path)) for rel, path in items[i:i + PARSE_CHUNK]]
+            for i in range(0, len(items), PARSE_CHUNK)]
     # Workers are forked (no re-import of the caller's main module, which "spawn" would need guarded);
     # forking a process that runs other threads could copy a held lock, so such callers parse here.
     if len(items) < PARALLEL_MIN_FILES or workers < 2 or threading.active_count() > 1:
@@ -376,7 +368,6 @@ def _parse_in_pool(jobs: list[list], corpus_dir: str, workers: int) -> Iterator[
 
 # --- manifest and meta ------------------------------------------------------------------------------
 
-
 def _read_json(path: Path, default):
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -405,7 +396,6 @@ def read_manifest(gen: str | os.PathLike) -> dict:
 
 # --- writing ----------------------------------------------------------------------------------------
 
-
 def _index_one(writer, article: Article, ids: dict[str, str], label: str, report: BuildReport) -> dict:
     """Add an article's passages; return its manifest entry (raises ArticleError on a duplicate id)."""
     owner = ids.get(article.id)
@@ -422,9 +412,8 @@ def _index_one(writer, article: Article, ids: dict[str, str], label: str, report
     return {"article": article.id, "passages": [d["number"] for d in docs]}
 
 
-def _manifest_entry(
-    writer, article: Article | ArticleError, ids: dict[str, str], rel: str, digest: str, report: BuildReport
-) -> dict:
+def _manifest_entry(writer, article: Article | ArticleError, ids: dict[str, str], rel: str, digest: str,
+                    report: BuildReport) -> dict:
     """Index one file's article, or record why it was skipped (in the report too); its manifest entry."""
     entry = {"hash": digest}
     try:
@@ -437,13 +426,9 @@ def _manifest_entry(
     return entry
 
 
-def build(
-    corpus_dir: str | os.PathLike = "corpus",
-    index_dir: str | os.PathLike = "var/index",
-    jsonl: str | os.PathLike | None = None,
-    progress: Progress | None = None,
-    stop_words: str = DEFAULT_STOP_WORDS,
-) -> BuildReport:
+def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "var/index",
+          jsonl: str | os.PathLike | None = None, progress: Progress | None = None,
+          stop_words: str = DEFAULT_STOP_WORDS) -> BuildReport:
     """Index every article of ``corpus_dir`` (or of the ``jsonl`` file instead) into a new generation.
 
     The new generation becomes current only once fully committed. Bad articles are skipped and listed
@@ -484,27 +469,18 @@ def build(
         previous = current_generation(root)
         source = {"kind": "jsonl", "path": str(jsonl)} if jsonl is not None else {"kind": "corpus"}
         _write_json(gen / MANIFEST, {"files": files})
-        _write_json(
-            gen / META,
-            {
-                "schema_version": SCHEMA_VERSION,
-                "source": source,
-                "created": now,
-                "updated": now,
-                "analysis": {"stop_words": stop_words},
-                "corpus": str(corpus.resolve()),
-                "previous": previous.name if previous else "",
-            },
-        )
+        _write_json(gen / META, {"schema_version": SCHEMA_VERSION, "source": source, "created": now,
+                                 "updated": now, "analysis": {"stop_words": stop_words},
+                                 "corpus": str(corpus.resolve()),
+                                 "previous": previous.name if previous else ""})
         _switch_to(root, gen)
         _clean_generations(root)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _build_from_jsonl(
-    writer, path: Path, files: dict, ids: dict, report: BuildReport, progress: Progress | None
-) -> None:
+def _build_from_jsonl(writer, path: Path, files: dict, ids: dict, report: BuildReport,
+                      progress: Progress | None) -> None:
     total = _count_lines(path)
     for done, (label, item) in enumerate(read_jsonl(path), 1):
         key = "jsonl:" + label
@@ -526,13 +502,9 @@ def _count_lines(path: Path) -> int:
         raise ArticleError(str(path), f"cannot open JSONL file: {exc.strerror or exc}") from None
 
 
-def update(
-    corpus_dir: str | os.PathLike = "corpus",
-    index_dir: str | os.PathLike = "var/index",
-    progress: Progress | None = None,
-    only: Iterable[str] | None = None,
-    action: str = "update",
-) -> BuildReport:
+def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "var/index",
+           progress: Progress | None = None, only: Iterable[str] | None = None,
+           action: str = "update") -> BuildReport:
     """Bring the current generation in line with ``corpus_dir``: index new and changed files (by content
     hash), remove deleted ones. Builds from scratch when no index exists yet.
 
@@ -598,10 +570,8 @@ def update(
                 try:
                     article = _parse(path, corpus)
                     if ids.get(article.id) not in (None, rel):
-                        raise ArticleError(
-                            rel,
-                            f"duplicate article id {article.id!r} (already indexed from {ids[article.id]})",
-                        )
+                        raise ArticleError(rel, f"duplicate article id {article.id!r} "
+                                                f"(already indexed from {ids[article.id]})")
                     # The article may have moved here from another file, or been indexed by an
                     # interrupted run: deleting by id first means it can never appear twice.
                     writer.delete_by_term("article", article.id)
@@ -634,13 +604,9 @@ def is_article_file(path) -> bool:
     return corpus_article_file(path)
 
 
-def add(
-    files: Iterable[str | os.PathLike],
-    corpus_dir: str | os.PathLike = "corpus",
-    index_dir: str | os.PathLike = "var/index",
-    publication: str | None = None,
-    progress: Progress | None = None,
-) -> BuildReport:
+def add(files: Iterable[str | os.PathLike], corpus_dir: str | os.PathLike = "corpus",
+        index_dir: str | os.PathLike = "var/index", publication: str | None = None,
+        progress: Progress | None = None) -> BuildReport:
     """Copy ``files`` into the corpus, then index them.
 
     Each file goes to ``publication``'s folder; without one, to the folder of the publication the
@@ -672,11 +638,8 @@ def add(
         shutil.copyfile(src, tmp)
         os.replace(tmp, dest)  # the corpus never holds a half-copied article
         copied.append(_rel(dest, corpus))
-    report = (
-        update(corpus, index_dir, progress=progress, only=copied, action="add")
-        if copied
-        else BuildReport("add", generation=(current_generation(index_dir) or Path("")).name)
-    )
+    report = update(corpus, index_dir, progress=progress, only=copied, action="add") if copied else \
+        BuildReport("add", generation=(current_generation(index_dir) or Path("")).name)
     report.added_files = copied
     report.skipped = skipped + report.skipped
     return report

@@ -68,13 +68,9 @@ class FacetSpec:
 
     def article_values(self, article) -> list[str]:
         """The values this facet takes from ``article`` alone (its ``article.*`` sources), for its page."""
-        return FacetSpec(
-            self.name,
-            self.label,
-            self.plural,
-            tuple(p for p in self.source if p.startswith("article.")),
-            normalise=self.normalise,
-        ).values(article, None)
+        return FacetSpec(self.name, self.label, self.plural,
+                         tuple(p for p in self.source if p.startswith("article.")),
+                         normalise=self.normalise).values(article, None)
 
     @property
     def passage_attribute(self) -> str | None:
@@ -86,27 +82,15 @@ class FacetSpec:
 
 
 FACETS: tuple[FacetSpec, ...] = (
-    FacetSpec(
-        "interviewee",
-        "Interviewee",
-        "Interviewees",
-        ("passage.answerers", "article.interviewees"),
-        aliases=("interviewees", "person", "who"),
-        stored=True,
-    ),
-    FacetSpec(
-        "publication", "Publication", "Publication", ("article.publication",), aliases=("pub",), stored=True
-    ),
+    FacetSpec("interviewee", "Interviewee", "Interviewees", ("passage.answerers", "article.interviewees"),
+              aliases=("interviewees", "person", "who"), stored=True),
+    FacetSpec("publication", "Publication", "Publication", ("article.publication",),
+              aliases=("pub",), stored=True),
     FacetSpec("topic", "Topic", "Topics", ("passage.topics",), aliases=("topics",)),
     FacetSpec("place", "Place", "Places", ("passage.places",), aliases=("places",)),
     FacetSpec("work", "Work", "Works", ("passage.works",), aliases=("works",)),
-    FacetSpec(
-        "organization",
-        "Organization",
-        "Organizations",
-        ("passage.organizations",),
-        aliases=("organizations", "organisation", "organisations", "org"),
-    ),
+    FacetSpec("organization", "Organization", "Organizations", ("passage.organizations",),
+              aliases=("organizations", "organisation", "organisations", "org")),
     FacetSpec("role", "Role", "Roles", ("passage.roles",), aliases=("roles",)),
     FacetSpec("year", "Year", "Years", ("passage.years",), aliases=("years",)),
     FacetSpec("category", "Category", "Categories", ("article.categories",), aliases=("categories",)),

@@ -96,19 +96,8 @@ class WordTokenizer(Tokenizer):
     def __eq__(self, other):
         return self.__class__ is other.__class__ and self.stoplist == other.stoplist
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             # Prefix, wildcard and fuzzy terms arrive whole; only normalise the apostrophes.
@@ -273,12 +262,8 @@ class AnalysedText(fields.TEXT):
         if len(singles) < pos:
             singles.extend(encode([p]) for p in range(len(singles), pos))
         once = 1.0 * fb
-        items = [
-            (term, 1, once, singles[at[0]])
-            if len(at) == 1
-            else (term, len(at), float(len(at)) * fb, encode(at))
-            for term, at in poses.items()
-        ]
+        items = [(term, 1, once, singles[at[0]]) if len(at) == 1 else
+                 (term, len(at), float(len(at)) * fb, encode(at)) for term, at in poses.items()]
         if values is None:
             values = state["_values"] = {}
         elif len(values) >= VALUE_CACHE_SIZE:

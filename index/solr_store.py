@@ -114,13 +114,8 @@ def solr_block(article: Article) -> tuple[dict, list[int]]:
             # The "interviewee" sort orders by the passage's first interviewee A–Z, case folded.
             doc["sort_interviewee"] = min(v.casefold() for v in interviewees)
         children.append(doc)
-    parent = {
-        "id": key,
-        "doc": "article",
-        "article": article.id,
-        "meta": json.dumps(meta or {}, ensure_ascii=False),
-        "_childDocuments_": children,
-    }
+    parent = {"id": key, "doc": "article", "article": article.id,
+              "meta": json.dumps(meta or {}, ensure_ascii=False), "_childDocuments_": children}
     return parent, [c["number"] for c in children]
 
 
@@ -153,9 +148,8 @@ class SolrStore:
     def stop_words(self) -> str:
         """The stop list the collection's schema drops (found by analysing a word only ``long`` drops)."""
         probe = "first"
-        answer = self.client.form(
-            "analysis/field", {"analysis.fieldname": "names_interviewee", "analysis.fieldvalue": probe}
-        )
+        answer = self.client.form("analysis/field", {"analysis.fieldname": "names_interviewee",
+                                                     "analysis.fieldvalue": probe})
         stages = answer["analysis"]["field_names"]["names_interviewee"]["index"]
         kept = [t["text"] for t in stages[-1]] if stages else []
         for name in STOP_LISTS:
@@ -167,27 +161,16 @@ class SolrStore:
         """Corpus path → ``{"hash", "article", "passages"}`` or ``{"hash", "error"}``, as last committed."""
         meta = self.meta()
         if not meta:
-            raise IndexMissing(
-                f"{self.location}: nothing built into this collection yet; "
-                f"run `interviews build --index {self.location}`"
-            )
+            raise IndexMissing(f"{self.location}: nothing built into this collection yet; "
+                               f"run `interviews build --index {self.location}`")
         if meta.get("schema_version") != SCHEMA_VERSION:
             raise IndexMissing(f"{self.location}: built by another schema version; run `interviews build`")
         files: dict[str, dict] = {}
         cursor = "*"
         while True:
-            answer = self.client.get(
-                "select",
-                {
-                    "q": "*:*",
-                    "fq": "doc:file",
-                    "fl": "source,hash,entry",
-                    "sort": "id asc",
-                    "rows": MANIFEST_PAGE,
-                    "cursorMark": cursor,
-                    "defType": "lucene",
-                },
-            )
+            answer = self.client.get("select", {
+                "q": "*:*", "fq": "doc:file", "fl": "source,hash,entry", "sort": "id asc",
+                "rows": MANIFEST_PAGE, "cursorMark": cursor, "defType": "lucene"})
             for doc in answer["response"]["docs"]:
                 files[doc["source"]] = json.loads(doc.get("entry") or "{}")
             following = answer.get("nextCursorMark", cursor)
@@ -233,10 +216,8 @@ class SolrStore:
         """Tell other writers this one is still alive (called as batches are sent)."""
         held = self.client.get("get", {"id": LOCK_ID}).get("doc") or {}
         if held:
-            self.client.post(
-                "update",
-                [{**{k: v for k, v in held.items() if not k.startswith("_")}, "hash": str(int(time.time()))}],
-            )
+            self.client.post("update", [{**{k: v for k, v in held.items() if not k.startswith("_")},
+                                         "hash": str(int(time.time()))}])
 
     # --- writers -----------------------------------------------------------------------------------
 
@@ -246,17 +227,11 @@ class SolrStore:
         stop_list(wanted)  # an unknown name fails here, before anything is sent
         have = self.stop_words()
         if wanted != have:
-            raise ValueError(
-                f"{self.location} drops the {have!r} stop list (chosen when the collection "
-                f"was created: property interviews.stopwords); build it with "
-                f"--stop-words {have}, or create a collection with the {wanted!r} list"
-            )
-        meta = {
-            "schema_version": SCHEMA_VERSION,
-            "source": source,
-            "analysis": {"stop_words": have},
-            "created": _utcnow(),
-        }
+            raise ValueError(f"{self.location} drops the {have!r} stop list (chosen when the collection "
+                             f"was created: property interviews.stopwords); build it with "
+                             f"--stop-words {have}, or create a collection with the {wanted!r} list")
+        meta = {"schema_version": SCHEMA_VERSION, "source": source, "analysis": {"stop_words": have},
+                "created": _utcnow()}
         return SolrWriter(self, meta, new=True)
 
     def open_writer(self) -> SolrWriter:
@@ -318,28 +293,18 @@ class SolrWriter:
     def commit(self, files: dict[str, dict]) -> None:
         """Send what is left and the manifest's changes, then commit: all of it searchable at once."""
         self._flush()
-        changed = [
-            {
-                "id": _file_id(path),
-                "doc": "file",
-                "source": path,
-                "hash": entry.get("hash", ""),
-                "entry": json.dumps(entry, ensure_ascii=False),
-                "build": self.build,
-            }
-            for path, entry in files.items()
-            if self.new or self._old_files.get(path) != entry
-        ]
+        changed = [{"id": _file_id(path), "doc": "file", "source": path, "hash": entry.get("hash", ""),
+                    "entry": json.dumps(entry, ensure_ascii=False), "build": self.build}
+                   for path, entry in files.items() if self.new or self._old_files.get(path) != entry]
         for start in range(0, len(changed), BATCH_DOCS):
-            self.client.post("update", changed[start : start + BATCH_DOCS])
+            self.client.post("update", changed[start:start + BATCH_DOCS])
         gone = [_file_id(path) for path in self._old_files if path not in files]
         for start in range(0, len(gone), BATCH_DOCS):
-            self.client.post("update", {"delete": gone[start : start + BATCH_DOCS]})
+            self.client.post("update", {"delete": gone[start:start + BATCH_DOCS]})
         now = _utcnow()
         meta = {**self.meta, "updated": now}
-        self.client.post(
-            "update", [{"id": META_ID, "doc": "meta", "meta": json.dumps(meta), "build": self.build}]
-        )
+        self.client.post("update", [{"id": META_ID, "doc": "meta", "meta": json.dumps(meta),
+                                     "build": self.build}])
         if self.new:
             # What the previous build or updates left (but the lock) goes in the same commit.
             self.client.post("update", {"delete": {"query": f"*:* -build:{self.build} -id:{LOCK_ID}"}})
