@@ -131,7 +131,7 @@ def kill_at_random(command: str, corpus: Path, index: Path, delay: float) -> tup
 
 
 def leftover_generations(index: Path) -> list[str]:
-    from index.build import current_generation
+    from index.whoosh_store import current_generation
 
     current = current_generation(index)
     gens = sorted(p.name for p in index.glob("gen-*"))

@@ -1,57 +1,76 @@
-"""Before/after CPU time of faceted searches, both versions of the engine in the same process.
+"""Before/after CPU time of faceted searches: the engine at a git revision against the working tree's.
 
     .venv/bin/python -m bench.profile_query --index var/bench/index --before HEAD~1 --rounds 5
 
-Loads ``search/engine.py`` and ``search/highlight.py`` as they were at git revision ``--before`` next to
-the working tree's (switching back any Whoosh method the newer engine patches while the older one runs),
-opens the same index with each, and runs the benchmark's queries (from ``bench/results/latest.json``)
-on the two in turn, so machine noise falls on both alike. Reports each class's median CPU milliseconds
-per query (``time.process_time``: other processes' load does not count) and checks that both return
-the same hits, scores, snippets and facet counts.
+Exports git revision ``--before`` into a temporary folder and starts one worker process on it and one on
+the working tree, each with the same index open; the benchmark's queries (from
+``bench/results/latest.json``) go to the two in turn, so machine noise falls on both alike. Reports each
+class's median CPU milliseconds per query (``time.process_time`` inside the worker: other processes' load
+does not count) and checks that both return the same hits, scores, snippets and facet counts.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
-import time
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+WORKER = r'''
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from search.engine import open_index
 
-def load_before(rev: str) -> types.ModuleType:
-    """The engine module of git revision ``rev`` (with that revision's highlighter), as ``_before.engine``."""
+engine = open_index(sys.argv[2])
+for line in sys.stdin:
+    text = json.loads(line)
+    started = time.process_time()
+    result = engine.search(text)
+    ms = (time.process_time() - started) * 1000
+    hits = [(h.article, h.passage, h.score, h.snippet, h.question_html) for h in result.hits]
+    facets = [(name, [(v.value, v.count) for v in f.values], f.more)
+              for name, f in sorted(result.facets.items())]
+    print(json.dumps({"ms": ms, "seen": [result.total, hits, facets]}), flush=True)
+'''
+
+
+class Worker:
+    """A process searching ``index`` with the engine found in the folder ``root``."""
+
+    def __init__(self, root: Path, index: str):
+        self.process = subprocess.Popen([sys.executable, "-c", WORKER, str(root), index], cwd=root,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def search(self, text: str) -> dict:
+        self.process.stdin.write(json.dumps(text) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"worker stopped (exit {self.process.wait()})")
+        return json.loads(line)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def export(rev: str) -> Path:
+    """The tracked files of git revision ``rev``, in a new temporary folder."""
     folder = Path(tempfile.mkdtemp(prefix="engine-before-"))
-    package = types.ModuleType("_before")
-    package.__path__ = [str(folder)]
-    sys.modules["_before"] = package
-    for name in ("highlight", "engine"):
-        source = subprocess.run(["git", "show", f"{rev}:search/{name}.py"], cwd=ROOT, check=True,
-                                capture_output=True, text=True).stdout
-        source = source.replace("from search import highlight", "from _before import highlight")
-        path = folder / f"{name}.py"
-        path.write_text(source)
-        spec = importlib.util.spec_from_file_location(f"_before.{name}", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[f"_before.{name}"] = module
-        spec.loader.exec_module(module)
-        setattr(package, name, module)
-    return package.engine
-
-
-def fingerprint(result) -> tuple:
-    """What a user sees of a result: hits (ids, scores, snippets) and every facet's counts."""
-    hits = tuple((h.article, h.passage, h.score, h.snippet, h.question_html) for h in result.hits)
-    facets = tuple((name, tuple((v.value, v.count) for v in f.values), f.more)
-                   for name, f in sorted(result.facets.items()))
-    return result.total, hits, facets
+    archive = subprocess.run(["git", "archive", "--format=tar", rev, "index", "search"], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    tar = folder / "rev.tar"
+    tar.write_bytes(archive)
+    with tarfile.open(tar) as fh:
+        fh.extractall(folder, filter="data")
+    tar.unlink()
+    return folder
 
 
 def main() -> None:
@@ -61,38 +80,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per query (default 5)")
     parser.add_argument("--queries", default=str(ROOT / "bench/results/latest.json"))
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    # The engine may patch Whoosh's classes when imported; each side runs with its own methods.
-    original = dict(vars(W3LeafMatcher))
-    from search import engine as after_engine
-
-    patched = {k: v for k, v in vars(W3LeafMatcher).items() if original.get(k) is not v}
-    before_engine = load_before(args.before)
-
-    def use(name: str) -> None:
-        for key in patched:
-            setattr(W3LeafMatcher, key, original[key] if name == "before" else patched[key])
-
+    index = str(Path(args.index).resolve())
     queries = json.loads(Path(args.queries).read_text())["queries"]
-    engines = {"before": before_engine.open_index(args.index), "after": after_engine.open_index(args.index)}
+    workers = {"before": Worker(export(args.before), index), "after": Worker(ROOT, index)}
     ms: dict[tuple[str, str], list[float]] = {}
     different = []
-    for cls, texts in queries.items():
-        for text in texts:
-            seen = {}
-            for name, e in engines.items():  # warm-up, and the results to compare
-                use(name)
-                seen[name] = fingerprint(e.search(text))
-            if seen["before"] != seen["after"]:
-                different.append(text)
-            for _ in range(args.rounds):
-                for name, e in engines.items():
-                    use(name)
-                    started = time.process_time()
-                    e.search(text)
-                    ms.setdefault((cls, name), []).append((time.process_time() - started) * 1000)
+    try:
+        for cls, texts in queries.items():
+            for text in texts:
+                seen = {name: w.search(text)["seen"] for name, w in workers.items()}  # warm-up, and compare
+                if seen["before"] != seen["after"]:
+                    different.append(text)
+                for _ in range(args.rounds):
+                    for name, w in workers.items():
+                        ms.setdefault((cls, name), []).append(w.search(text)["ms"])
+    finally:
+        for w in workers.values():
+            w.close()
     print(f"{'class':<14} {'before ms':>10} {'after ms':>10}  (median CPU per query, {args.rounds} rounds)")
     for cls in queries:
         b, a = statistics.median(ms[(cls, "before")]), statistics.median(ms[(cls, "after")])

@@ -530,7 +530,7 @@ def run(args: argparse.Namespace) -> dict:
 
     log(f"full build of {args.articles} articles")
     built, build_wall, peak, build_cpu = _run_child(["--child-build", str(corpus), str(index_dir)])
-    from index.build import current_generation
+    from index.whoosh_store import current_generation
 
     gen = current_generation(index_dir)
 

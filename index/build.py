@@ -1,27 +1,19 @@
-"""Write the index: full builds into new generations, incremental updates, adding files, JSONL input.
+"""Build, update and add: the corpus side of writing an index, the same for every engine.
 
-Layout of the index folder (default ``var/index``)::
+``build`` indexes every article of the corpus (or of a JSONL file) into a new index that replaces the
+served one only once complete; ``update`` compares the corpus with the manifest the last commit stored
+(path → content hash → article id and passages) and sends only what changed: deletes the articles of
+removed files, replaces those of changed ones, adds new ones, in one commit; ``add`` copies files into
+the corpus and updates with them. Parsing happens here (in worker processes for big builds); bad
+articles are skipped and reported by file and reason.
 
-    CURRENT            the name of the generation being served, replaced atomically (os.replace)
-    .writer.lock       held with fcntl.flock by the one process writing; released when it exits or dies
-    gen-000007/        a Whoosh index, plus
-        manifest.json  source file → content hash → article id and passage numbers
-        meta.json      schema version, source (corpus or JSONL), analysis (stop list), created/updated
-                       times (UTC)
-
-``build`` writes a fresh generation and only then points ``CURRENT`` at it, so a failed or killed build
-leaves the previous generation whole and serving. ``update`` and ``add`` commit into the current
-generation (delete an article's passages by article id, add the new ones); Whoosh swaps its table of
-contents atomically, and readers refresh. On disk stay the current generation and the one it replaced
-(a reader may still hold it); older and half-built ones are deleted by the next build or update.
+Where the index lives and how it is written is the store's job (:mod:`index.store`): an index folder
+(:mod:`index.whoosh_store`: generations, atomic switch, writer lock) or a Solr collection.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -32,40 +24,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from index.facets import FACETS, PASSAGE_FACETS
 from index.model import Article, ArticleError
-from index.schema import (
-    DEFAULT_STOP_WORDS,
-    FACET_PREFIX,
-    SCHEMA_VERSION,
-    VALUE_SEPARATOR,
-    build_schema,
-    stop_list,
-)
-from index.writer import BuildWriter
+from index.store import IndexBusy, IndexMissing, StoreWriter, cancelled_on_error, open_store
 
-CURRENT = "CURRENT"
-LOCK_NAME = ".writer.lock"
-MANIFEST = "manifest.json"
-META = "meta.json"
-GEN_PREFIX = "gen-"
-WRITER_LIMIT_MB = 256
-"""Memory the Whoosh writer may use before spilling to disk, in megabytes."""
+__all__ = ["IndexBusy", "IndexMissing", "BuildReport", "Progress", "add", "article_documents", "build",
+           "index_exists", "update"]
 
 NOT_AN_ARTICLE = "not an article file (.txt, .md, .markdown, .html or .htm)"
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, label)``: called after each source file (or JSONL line)."""
-
-
-class IndexBusy(Exception):
-    """Another process holds the writer lock."""
-
-
-class IndexMissing(Exception):
-    """No generation has been built yet in this index folder."""
 
 
 @dataclass
@@ -94,111 +63,17 @@ class BuildReport:
         return line
 
 
-# --- generations ------------------------------------------------------------------------------------
-
-def current_generation(index_dir: str | os.PathLike) -> Path | None:
-    """The generation folder ``CURRENT`` names, or None when nothing has been built."""
-    root = Path(index_dir)
-    for _ in range(5):
-        try:
-            name = (root / CURRENT).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        gen = root / name
-        try:
-            return gen if name and whoosh_index.exists_in(gen) else None
-        except OSError:
-            # A build switched CURRENT and deleted this generation between our two reads (readers saw
-            # FileNotFoundError on its _MAIN_N.toc): read CURRENT again.
-            continue
-    return None
-
-
-def index_exists(index_dir: str | os.PathLike) -> bool:
-    """True when the folder holds a usable current generation."""
-    return current_generation(index_dir) is not None
-
-
-def _generations(root: Path) -> list[Path]:
-    found = [p for p in root.glob(GEN_PREFIX + "*") if p.is_dir() and p.name[len(GEN_PREFIX):].isdigit()]
-    return sorted(found, key=lambda p: int(p.name[len(GEN_PREFIX):]))
-
-
-def _new_generation(root: Path) -> Path:
-    gens = _generations(root)
-    number = int(gens[-1].name[len(GEN_PREFIX):]) + 1 if gens else 1
-    gen = root / f"{GEN_PREFIX}{number:06d}"
-    gen.mkdir(parents=True)
-    return gen
-
-
-def _switch_to(root: Path, gen: Path) -> None:
-    tmp = root / f".{CURRENT}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(gen.name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, root / CURRENT)
-    with contextlib.suppress(OSError):
-        # Make the rename itself durable.
-        fd = os.open(root, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _clean_generations(root: Path) -> None:
-    """Delete every generation except the current one and the one it replaced (``previous`` in its
-    meta.json): older ones, and half-built ones a killed build left. Call with the writer lock held."""
-    current = current_generation(root)
-    if current is None:
-        return
-    keep = {current.name, read_meta(current).get("previous", "")}
-    for gen in _generations(root):
-        if gen.name not in keep:
-            shutil.rmtree(gen, ignore_errors=True)
-    for tmp in root.glob(f".{CURRENT}.*.tmp"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-# --- the writer lock -----------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def writer_lock(index_dir: str | os.PathLike) -> Iterator[None]:
-    """Hold the index folder's writer lock, or raise :class:`IndexBusy` at once.
-
-    ``flock`` locks belong to the open file, so the kernel releases them when the process exits or is
-    killed: there is never a stale lock to clean up by hand.
-    """
-    root = Path(index_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    fh = open(root / LOCK_NAME, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
-    try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                fh.seek(0)
-                holder = fh.read().strip()
-                who = f" (pid {holder})" if holder else ""
-                raise IndexBusy(f"{root}: an update is already running{who}; try again when it ends") \
-                    from None
-            raise
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
-        yield
-    finally:
-        fh.close()
-
-
 # --- articles → documents ---------------------------------------------------------------------------
 
 def article_documents(article: Article) -> list[dict]:
-    """One Whoosh document per passage; the first also carries the article's metadata for page views."""
+    """One record per passage, the same for every engine (each store encodes it in its own fields).
+
+    Keys: ``docid`` ("<article id>#<passage number>"), ``article``, ``number``, ``kind``, ``question``,
+    ``answer``, ``title``, ``date``, ``url``, ``data`` (the passage's facet lists and answerers, shown
+    with hits), ``facets`` (facet name → its values, in order, without repeats) and, on the first passage
+    only, ``meta`` (the article without its passages, for article pages). A repeated passage number keeps
+    the first passage.
+    """
     # Passages and dropped text are not part of the metadata: converting them just to drop them cost
     # more than the rest of the document building.
     meta = dataclasses.replace(article, passages=[], dropped=[]).to_dict()
@@ -226,11 +101,7 @@ def article_documents(article: Article) -> list[dict]:
                 **{f.passage_attribute: list(getattr(passage, f.passage_attribute)) for f in PASSAGE_FACETS},
             },
         }
-        for spec in FACETS:
-            values = spec.values(article, passage)
-            if values:
-                doc[spec.name] = "\n".join(values)
-                doc[FACET_PREFIX + spec.name] = VALUE_SEPARATOR.join(values)
+        doc["facets"] = {spec.name: spec.values(article, passage) for spec in FACETS}
         if not docs:
             doc["meta"] = meta
         docs.append(doc)
@@ -366,60 +237,38 @@ def _parse_in_pool(jobs: list[list], corpus_dir: str, workers: int) -> Iterator[
             yield result
 
 
-# --- manifest and meta ------------------------------------------------------------------------------
-
-def _read_json(path: Path, default):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return default
-
-
-def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def read_meta(gen: str | os.PathLike) -> dict:
-    """A generation's ``meta.json`` (empty dict if absent)."""
-    return _read_json(Path(gen) / META, {})
-
-
-def read_manifest(gen: str | os.PathLike) -> dict:
-    """A generation's ``manifest.json``: ``{"files": {path: {"hash", "article", "passages" | "error"}}}``."""
-    return _read_json(Path(gen) / MANIFEST, {"files": {}})
-
-
 # --- writing ----------------------------------------------------------------------------------------
 
-def _index_one(writer, article: Article, ids: dict[str, str], label: str, report: BuildReport) -> dict:
-    """Add an article's passages; return its manifest entry (raises ArticleError on a duplicate id)."""
+def _index_one(writer: StoreWriter, article: Article, ids: dict[str, str], label: str, report: BuildReport,
+               replace: bool = False) -> dict:
+    """Add (or, with ``replace``, replace by id) an article's passages; return its manifest entry.
+
+    Raises ArticleError on a duplicate id or an article without passages.
+    """
     owner = ids.get(article.id)
     if owner is not None and owner != label:
         raise ArticleError(label, f"duplicate article id {article.id!r} (already indexed from {owner})")
     if not article.passages:
+        if replace:
+            writer.delete(article.id)
         raise ArticleError(label, "no passages found")
-    docs = article_documents(article)
-    for doc in docs:
-        writer.add_document(**doc)
+    # Replacing by id: the article may have moved here from another file, or been indexed by an
+    # interrupted run, and can never appear twice.
+    numbers = writer.replace(article) if replace else writer.add(article)
     ids[article.id] = label
     report.articles += 1
-    report.passages += len(docs)
-    return {"article": article.id, "passages": [d["number"] for d in docs]}
+    report.passages += len(numbers)
+    return {"article": article.id, "passages": numbers}
 
 
-def _manifest_entry(writer, article: Article | ArticleError, ids: dict[str, str], rel: str, digest: str,
-                    report: BuildReport) -> dict:
+def _manifest_entry(writer: StoreWriter, article: Article | ArticleError, ids: dict[str, str], rel: str,
+                    digest: str, report: BuildReport, replace: bool = False) -> dict:
     """Index one file's article, or record why it was skipped (in the report too); its manifest entry."""
     entry = {"hash": digest}
     try:
         if isinstance(article, ArticleError):
             raise article
-        entry.update(_index_one(writer, article, ids, rel, report))
+        entry.update(_index_one(writer, article, ids, rel, report, replace))
     except ArticleError as exc:
         entry["error"] = exc.reason
         report.skipped.append((rel, exc.reason))
@@ -428,29 +277,28 @@ def _manifest_entry(writer, article: Article | ArticleError, ids: dict[str, str]
 
 def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "var/index",
           jsonl: str | os.PathLike | None = None, progress: Progress | None = None,
-          stop_words: str = DEFAULT_STOP_WORDS) -> BuildReport:
-    """Index every article of ``corpus_dir`` (or of the ``jsonl`` file instead) into a new generation.
+          stop_words: str | None = None) -> BuildReport:
+    """Index every article of ``corpus_dir`` (or of the ``jsonl`` file instead) into a new index at
+    ``index_dir`` (a folder, or a Solr collection URL).
 
-    The new generation becomes current only once fully committed. Bad articles are skipped and listed
+    The new index replaces the served one only once fully committed. Bad articles are skipped and listed
     in the report; raises :class:`IndexBusy` if another writer runs. ``stop_words`` names the stop list
-    (``index.schema.STOP_LISTS``, default ``short``); it is kept in the index, so searches and later
-    updates of this generation use it too, and recorded in ``meta.json`` as ``analysis.stop_words``.
+    (``index.schema.STOP_LISTS``; default ``short``); it is kept with the index, so searches and later
+    updates use it too (an index folder records it in ``meta.json`` as ``analysis.stop_words``).
     """
-    stop_list(stop_words)  # an unknown name fails here, before any folder is created
     started = time.monotonic()
-    root = Path(index_dir)
     corpus = Path(corpus_dir)
+    store = open_store(index_dir)
     report = BuildReport("build")
-    with writer_lock(root):
+    with store.writing():
         if jsonl is None and not corpus.is_dir():
             raise FileNotFoundError(f"{corpus}: corpus folder not found")
-        gen = _new_generation(root)
-        report.generation = gen.name
-        ix = whoosh_index.create_in(gen, build_schema(stop_words))
-        writer = BuildWriter(ix, limitmb=WRITER_LIMIT_MB)
+        source = {"kind": "jsonl", "path": str(jsonl)} if jsonl is not None else \
+            {"kind": "corpus", "path": str(corpus.resolve())}
         files: dict[str, dict] = {}
         ids: dict[str, str] = {}
-        try:
+        with cancelled_on_error(store.create(stop_words, source)) as writer:
+            report.generation = writer.generation
             if jsonl is not None:
                 _build_from_jsonl(writer, Path(jsonl), files, ids, report, progress)
             else:
@@ -460,26 +308,12 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
                     files[rel] = _manifest_entry(writer, article, ids, rel, digest, report)
                     if progress:
                         progress(done, len(paths), rel)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
-        now = _utcnow()
-        previous = current_generation(root)
-        source = {"kind": "jsonl", "path": str(jsonl)} if jsonl is not None else {"kind": "corpus"}
-        _write_json(gen / MANIFEST, {"files": files})
-        _write_json(gen / META, {"schema_version": SCHEMA_VERSION, "source": source, "created": now,
-                                 "updated": now, "analysis": {"stop_words": stop_words},
-                                 "corpus": str(corpus.resolve()),
-                                 "previous": previous.name if previous else ""})
-        _switch_to(root, gen)
-        _clean_generations(root)
+            writer.commit(files)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _build_from_jsonl(writer, path: Path, files: dict, ids: dict, report: BuildReport,
+def _build_from_jsonl(writer: StoreWriter, path: Path, files: dict, ids: dict, report: BuildReport,
                       progress: Progress | None) -> None:
     total = _count_lines(path)
     for done, (label, item) in enumerate(read_jsonl(path), 1):
@@ -505,32 +339,24 @@ def _count_lines(path: Path) -> int:
 def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike = "var/index",
            progress: Progress | None = None, only: Iterable[str] | None = None,
            action: str = "update") -> BuildReport:
-    """Bring the current generation in line with ``corpus_dir``: index new and changed files (by content
-    hash), remove deleted ones. Builds from scratch when no index exists yet.
+    """Bring the index at ``index_dir`` in line with ``corpus_dir``: index new and changed files (by
+    content hash), remove deleted ones, in one commit. Builds from scratch when no index exists yet.
 
     ``only`` (corpus-relative paths) limits the run to those files — ``add`` uses it. Entries that came
     from a JSONL build are left alone.
     """
     started = time.monotonic()
-    root = Path(index_dir)
     corpus = Path(corpus_dir)
-    gen = current_generation(root)
-    if gen is None:
-        report = build(corpus, root, progress=progress)
+    store = open_store(index_dir)
+    if not store.exists():
+        report = build(corpus, index_dir, progress=progress)
         report.action = action
         return report
-    report = BuildReport(action, generation=gen.name)
-    with writer_lock(root):
-        gen = current_generation(root)  # a build may have finished while we waited
-        report.generation = gen.name
-        _clean_generations(root)  # what a killed build left behind
-        meta = read_meta(gen)
-        if meta.get("schema_version") != SCHEMA_VERSION:
-            raise IndexMissing(f"{gen}: index written by another schema version; run `interviews build`")
+    report = BuildReport(action)
+    with store.writing():
+        files = store.manifest()  # the index as the last commit left it (a build may have just finished)
         if not corpus.is_dir():
             raise FileNotFoundError(f"{corpus}: corpus folder not found")
-        manifest = read_manifest(gen)
-        files: dict[str, dict] = manifest.get("files", {})
         paths = _corpus_files(corpus)
         if only is not None:
             wanted = set(only)
@@ -552,49 +378,38 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
                 continue
             todo.append((rel, path, digest))
 
-        ix = whoosh_index.open_dir(gen)
-        writer = BuildWriter(ix, limitmb=WRITER_LIMIT_MB)
-        try:
+        with cancelled_on_error(store.open_writer()) as writer:
+            report.generation = writer.generation
             for rel in gone:
                 old = files.pop(rel)
                 if "article" in old:
-                    writer.delete_by_term("article", old["article"])
+                    writer.delete(old["article"])
                     ids.pop(old["article"], None)
                     report.deleted += 1
             for done, (rel, path, digest) in enumerate(todo, 1):
                 old = files.get(rel, {})
                 if "article" in old:
-                    writer.delete_by_term("article", old["article"])
+                    writer.delete(old["article"])
                     ids.pop(old["article"], None)
                 article: Article | ArticleError
                 try:
                     article = _parse(path, corpus)
-                    if ids.get(article.id) not in (None, rel):
-                        raise ArticleError(rel, f"duplicate article id {article.id!r} "
-                                                f"(already indexed from {ids[article.id]})")
-                    # The article may have moved here from another file, or been indexed by an
-                    # interrupted run: deleting by id first means it can never appear twice.
-                    writer.delete_by_term("article", article.id)
                 except ArticleError as exc:
                     article = exc
-                files[rel] = _manifest_entry(writer, article, ids, rel, digest, report)
+                files[rel] = _manifest_entry(writer, article, ids, rel, digest, report, replace=True)
                 if progress:
                     progress(done, len(todo), rel)
             if gone or todo:
-                writer.commit()
+                writer.commit(files)
             else:
                 writer.cancel()
-        except BaseException:
-            writer.cancel()
-            raise
-        if gone or todo:
-            # Written after the commit: if we die in between, the next update redoes these files,
-            # which is harmless because every article is deleted by id before it is added.
-            _write_json(gen / MANIFEST, {"files": files})
-            meta["updated"] = _utcnow()
-            _write_json(gen / META, meta)
     report.seconds = time.monotonic() - started
     return report
+
+
+def index_exists(index_dir: str | os.PathLike) -> bool:
+    """True when ``index_dir`` (a folder or a Solr collection URL) holds a usable index."""
+    return open_store(index_dir).exists()
 
 
 def is_article_file(path) -> bool:
@@ -639,7 +454,7 @@ def add(files: Iterable[str | os.PathLike], corpus_dir: str | os.PathLike = "cor
         os.replace(tmp, dest)  # the corpus never holds a half-copied article
         copied.append(_rel(dest, corpus))
     report = update(corpus, index_dir, progress=progress, only=copied, action="add") if copied else \
-        BuildReport("add", generation=(current_generation(index_dir) or Path("")).name)
+        BuildReport("add", generation=open_store(index_dir).generation())
     report.added_files = copied
     report.skipped = skipped + report.skipped
     return report
@@ -680,7 +495,3 @@ def _inside(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _utcnow() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

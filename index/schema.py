@@ -38,6 +38,7 @@ from whoosh.analysis.filters import STOP_WORDS
 from whoosh.support.charset import accent_map
 
 from index.facets import FACETS
+from index.whoosh_internals import AnalysedText, SpelledText
 
 # --- Ranking (BM25F) -------------------------------------------------------------------------------
 BM25_B = 0.75
@@ -89,6 +90,9 @@ class WordTokenizer(Tokenizer):
     (phrases match across a removed stop word) while the joined form of a hyphenated word shares its
     first part's position. ``stoplist=None`` keeps every word.
     """
+
+    word_pattern = WORD_PATTERN
+    """Each match is analysed on its own, which lets ``AnalysedText`` analyse a distinct word once."""
 
     def __init__(self, stoplist: frozenset[str] | None = None):
         self.stoplist = stoplist or frozenset()
@@ -183,161 +187,6 @@ def text_analyzer(stem: bool = True, stoplist: str = DEFAULT_STOP_WORDS):
 def values_analyzer():
     """Exact facet values: one token per value, split on :data:`VALUE_SEPARATOR`, case kept."""
     return RegexTokenizer(r"[^" + VALUE_SEPARATOR + r"]+")
-
-
-WORD_CACHE_SIZE = 200_000
-"""Distinct source words whose analysis a writer's field remembers (cleared when full)."""
-VALUE_CACHE_SIZE = 1_000
-"""Distinct whole values (titles, names, topics, questions) a writer's text field remembers."""
-
-
-class _WordAnalysis:
-    """What the field's analyser makes of one source word, independent of the words around it."""
-
-    __slots__ = ("tokens", "advance", "spelling", "spelled")
-
-    def __init__(self, tokens: tuple[tuple[bytes, int], ...], advance: int, spelling: tuple[str, ...]):
-        self.tokens = tokens  # (term bytes, position relative to the word's first position), in order
-        self.advance = advance  # positions the word takes (0 when all of it is stop words)
-        self.spelling = spelling  # unstemmed words for the "did you mean" list
-        self.spelled = not spelling  # whether the spelling words were given to the writer already
-
-
-class AnalysedText(fields.TEXT):
-    """``TEXT`` whose indexing analyses each distinct source word once per writer, not per occurrence.
-
-    :class:`WordTokenizer` treats every :data:`WORD_PATTERN` match on its own (no state crosses from one
-    word to the next except the position counter), and the filters after it (lower-case, accent folding,
-    stemming) are per token. So the postings of a text are the concatenation of each word's analysis,
-    shifted by the running position: the real analyser runs once per distinct word (then a dict lookup),
-    and the per-token generator chain that cost most of the indexing time is skipped. The output of
-    :meth:`index` is exactly that of ``fields.TEXT.index`` (same terms, frequencies, weights and encoded
-    positions, in the same order; ``tests/test_fast_indexing.py`` checks it). Fields without a
-    positions format, another analyser, or list values take Whoosh's own path.
-
-    The title and facet text repeat on every passage of an article (and interview questions across
-    articles), so the whole result is also kept per value (:data:`VALUE_CACHE_SIZE`).
-    """
-
-    def index(self, value, **kwargs):
-        if kwargs.keys() - {"mode"} or kwargs.get("mode", "index") != "index" or not self._fast_ok(value):
-            return super().index(value, **kwargs)
-        state = self.__dict__
-        values = state.get("_values")
-        if values is not None:
-            hit = values.get(value)
-            if hit is not None:
-                state["_fresh"] = None
-                return iter(hit)
-        words = state.get("_words")
-        if words is None:
-            words = state["_words"] = {}
-        analyse = self._analyse_word
-        poses: dict[bytes, list[int]] = {}
-        fresh: list[_WordAnalysis] = []  # words whose spelling forms were not given yet
-        pos = 0
-        for word in _WORD.findall(value):
-            found = words.get(word)
-            if found is None:
-                if len(words) >= WORD_CACHE_SIZE:
-                    words.clear()
-                found = words[word] = analyse(word)
-            if not found.spelled:
-                fresh.append(found)
-            for term, rel in found.tokens:
-                at = poses.get(term)
-                if at is None:
-                    poses[term] = [pos + rel]
-                else:
-                    at.append(pos + rel)
-            pos += found.advance
-        # A passage's spellable_words(value) follows its index(value) in Writer.add_document.
-        state["_fresh"] = (value, fresh)
-        fb = self.format.field_boost
-        encode = self.format.encode
-        # Most terms occur once in a passage: their encoding depends only on that position.
-        singles = state.get("_singles")
-        if singles is None:
-            singles = state["_singles"] = []
-        if len(singles) < pos:
-            singles.extend(encode([p]) for p in range(len(singles), pos))
-        once = 1.0 * fb
-        items = [(term, 1, once, singles[at[0]]) if len(at) == 1 else
-                 (term, len(at), float(len(at)) * fb, encode(at)) for term, at in poses.items()]
-        if values is None:
-            values = state["_values"] = {}
-        elif len(values) >= VALUE_CACHE_SIZE:
-            values.clear()
-        values[value] = items
-        return iter(items)
-
-    def _fast_ok(self, value) -> bool:
-        ok = self.__dict__.get("_fast")
-        if ok is None:
-            items = getattr(self.analyzer, "items", ())
-            ok = self.__dict__["_fast"] = (
-                type(self.format) is formats.Positions and bool(items) and type(items[0]) is WordTokenizer
-            )
-        return ok and isinstance(value, str)
-
-    def _analyse_word(self, word: str) -> _WordAnalysis:
-        tokens, last = [], -1
-        for t in self.analyzer(word, positions=True, boosts=True, mode="index"):
-            if not t.stopped:
-                tokens.append((t.text.encode("utf-8"), t.pos))
-                last = max(last, t.pos)
-        spelling = ()
-        if self.separate_spelling():
-            spelling = tuple(t.text for t in self.analyzer(word, no_morph=True) if not t.stopped)
-        return _WordAnalysis(tuple(tokens), last + 1, spelling)
-
-    def spelling_words_of(self, value: str) -> set[str]:
-        """The unstemmed words of ``value`` (what ``analyzer(value, no_morph=True)`` yields), as a set."""
-        if not self._fast_ok(value):
-            return {token.text for token in self.analyzer(value, no_morph=True)}
-        words = self.__dict__.setdefault("_words", {})
-        out: set[str] = set()
-        for word in _WORD.findall(value):
-            found = words.get(word)
-            if found is None:
-                if len(words) >= WORD_CACHE_SIZE:
-                    words.clear()
-                found = words[word] = self._analyse_word(word)
-            out.update(found.spelling)
-        return out
-
-    def __getstate__(self):
-        # The schema is pickled into the table of contents at commit; a writer's caches must not be.
-        state = self.__dict__.copy()
-        for name in ("_words", "_values", "_singles", "_fast", "_spelled", "_fresh"):
-            state.pop(name, None)
-        return state
-
-
-class SpelledText(AnalysedText):
-    """``TEXT(spelling=True)`` that gives each "did you mean" word to the writer once, not once per document.
-
-    Whoosh 2.7 re-analyses every document's text without stemming and pools one spelling posting per
-    unique word per document (all on document 0), then sorts them all at commit: about a third of the
-    indexing time. A word needs to be in the segment only once, so each is given once per schema object.
-    Every writer unpickles its own schema from the table of contents, so the memory of words given lasts
-    one writer, and the words in each segment are exactly those Whoosh would have written.
-    """
-
-    def spellable_words(self, value):
-        given = self.__dict__.setdefault("_spelled", set())
-        fresh = self.__dict__.pop("_fresh", None)
-        if fresh is not None and fresh[0] is value:
-            # Only words index() met for the first time (or first since its word cache was cleared).
-            words: set[str] = set()
-            for found in fresh[1]:
-                words.update(found.spelling)
-                found.spelled = True
-            words -= given
-        else:
-            words = self.spelling_words_of(value) - given
-        given |= words
-        return iter(sorted(words))
 
 
 class FacetValues(fields.FieldType):

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 
 from index.model import Article
 from index.schema import DEFAULT_STOP_WORDS, SCHEMA_VERSION, STOP_LISTS, stop_list
+from index.store import IndexBusy, IndexMissing, IndexStore, StoreWriter
 from search.solrclient import SolrClient, SolrError
 
 BATCH_DOCS = 2000
@@ -45,14 +46,6 @@ LOCK_STALE_SECONDS = 600
 """A writer lock not refreshed for this long belongs to a writer that died; the next one takes it."""
 MANIFEST_PAGE = 5000
 """Manifest entries read per request."""
-
-
-class IndexBusy(Exception):
-    """Another process holds the writer lock."""
-
-
-class IndexMissing(Exception):
-    """Nothing has been built into the collection yet (or it was built by another schema version)."""
 
 
 def article_key(article_id: str) -> str:
@@ -119,7 +112,7 @@ def solr_block(article: Article) -> tuple[dict, list[int]]:
     return parent, [c["number"] for c in children]
 
 
-class SolrStore:
+class SolrStore(IndexStore):
     """A Solr collection as an index (see the module docstring); ``location`` is its URL."""
 
     def __init__(self, url: str, client: SolrClient | None = None):
@@ -241,7 +234,7 @@ class SolrStore:
         return SolrWriter(self, meta, new=False)
 
 
-class SolrWriter:
+class SolrWriter(StoreWriter):
     """Changes to the collection, sent in batches of whole article blocks, searchable at :meth:`commit`."""
 
     def __init__(self, store: SolrStore, meta: dict, new: bool):

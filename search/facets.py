@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from index.facets import FACET_NAMES
 from index.schema import FACET_PREFIX
+from index.whoosh_internals import posting_ids, read_column, segment_key
 from search.results import Facet, FacetValue
 
 
@@ -29,48 +29,20 @@ class _LeafData:
     dates: list[bytes]
 
 
-def _posting_ids(matcher) -> list[int]:
-    """All document numbers of a term's postings.
-
-    Whoosh's generic ``all_ids()`` steps one posting at a time; its on-disk matcher decodes a whole
-    block of ids at once, so take them a block at a time (Whoosh is pinned at 2.7.4, whose block
-    attributes these are; anything else, such as a matcher filtering deleted documents, takes the
-    generic path).
-    """
-    if type(matcher) is not W3LeafMatcher:
-        return list(matcher.all_ids())
-    ids: list[int] = []
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        ids.extend(matcher._ids[matcher._i:])
-        matcher._next_block()
-    return ids
-
-
 def _read_leaf(leaf) -> _LeafData:
     facets = {}
     for name in FACET_NAMES:
         values, docs, vals = [], [], []
         field = FACET_PREFIX + name
         for value_id, term in enumerate(leaf.lexicon(field)):
-            ids = _posting_ids(leaf.postings(field, term))
+            ids = posting_ids(leaf.postings(field, term))
             values.append(term.decode("utf-8"))
             docs.extend(ids)
             vals.extend([value_id] * len(ids))
         facets[name] = (values, np.asarray(docs, dtype=np.int64), np.asarray(vals, dtype=np.int64))
-    count = leaf.doc_count_all()
-
-    def column(field, default):
-        if count == 0 or not leaf.has_column(field):
-            return [default] * count
-        # Untranslated column values (bytes, sortable ints) order as the real values do, which is all
-        # sorting needs, and skip a conversion per document.
-        return list(leaf.column_reader(field, translate=False))
-
-    articles = [a or b"" for a in column("article", b"")]
-    dates = [d or b"" for d in column("date", b"")]
-    numbers = np.asarray([n or 0 for n in column("number", 0)], dtype=np.int64)
+    articles = read_column(leaf, "article", b"")
+    dates = read_column(leaf, "date", b"")
+    numbers = np.asarray(read_column(leaf, "number", 0), dtype=np.int64)
     return _LeafData(facets, articles, numbers, dates)
 
 
@@ -79,10 +51,8 @@ _cache: dict[tuple[str, str], _LeafData] = {}
 
 
 def _leaf_key(ix_path: str, leaf) -> tuple[str, str] | None:
-    try:
-        return ix_path, leaf.segment().segment_id()
-    except AttributeError:
-        return None
+    seg = segment_key(leaf)
+    return (ix_path, seg) if seg is not None else None
 
 
 class FacetTable:

@@ -19,16 +19,13 @@ from whoosh.query.terms import MultiTerm
 
 from index.facets import FACET_NAMES, canonical_name
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
+from search.request import MATCHES
 
 MAX_QUERY_CHARS = 1000
 """Longer queries are cut to this many characters."""
 MAX_TERMS = 64
 """Queries with more words than this keep the first ``MAX_TERMS`` (with ``match="any"``, words that are
 not the index's stop words, and not the operators AND/OR/NOT)."""
-MATCHES = ("all", "any")
-"""``all``: every word must match (the default). ``any``: a passage matching any word is found, ranked by
-how many of the words it has and how rare they are; a word repeated in the query counts that many times
-(query-term frequency)."""
 MIN_PREFIX = 2
 """``a*`` would expand to thousands of words; a prefix needs at least this many characters."""
 MAX_FUZZY = 2

@@ -21,7 +21,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from search.postings import PostingsCache, field_lengths
+from index.whoosh_internals import field_lengths
+from search.postings import PostingsCache
 
 
 def robertson_idf(total: int, df: int) -> float:

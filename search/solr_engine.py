@@ -28,6 +28,7 @@ from index.model import Article, Passage
 from index.schema import TEXT_FIELDS, build_schema
 from index.solr_store import META_ID, SolrStore, article_key, passage_id
 from search import highlight
+from search.engine import SearchEngine
 from search.query import (
     MAX_EXPANSIONS,
     MAX_FUZZY,
@@ -70,7 +71,7 @@ def _escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
-class SolrEngine:
+class SolrEngine(SearchEngine):
     """Searches one SolrCloud collection; thread-safe (the client keeps a connection per thread)."""
 
     def __init__(self, url: str, client: SolrClient | None = None):

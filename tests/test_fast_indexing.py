@@ -1,6 +1,6 @@
 """The build's shortcuts write exactly what Whoosh's own code paths write.
 
-``index.schema.AnalysedText`` analyses each distinct word once and ``index.writer.BuildWriter`` pools
+``index.whoosh_internals.AnalysedText`` analyses each distinct word once and its ``BuildWriter`` pools
 postings with less Python per posting; both must leave every term, posting, length, column and stored
 field as Whoosh would have written them.
 """
@@ -16,10 +16,10 @@ from searchkit import FIXTURE_CORPUS, copy_seeds
 from whoosh import fields
 from whoosh import index as whoosh_index
 
-from index import writer as fast_writer
-from index.build import article_documents
+from index import whoosh_internals as fast_writer
 from index.corpus import iter_article_files, parse_file
 from index.schema import AnalysedText, SpelledText, build_schema
+from index.whoosh_store import whoosh_documents
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -95,7 +95,7 @@ def _documents(tmp_path) -> list[dict]:
     docs = []
     for path in paths:
         try:
-            docs += article_documents(parse_file(path, corpus_root=corpus))
+            docs += whoosh_documents(parse_file(path, corpus_root=corpus))
         except Exception:  # noqa: BLE001,S112 - fixtures include files that cannot be split on purpose
             continue
     assert len(docs) > 30
@@ -179,7 +179,7 @@ def test_spelling_words_in_the_index_are_every_unstemmed_word_once(tmp_path):
 def test_article_metadata_rides_on_the_first_passage_whole(tmp_path):
     corpus = copy_seeds(tmp_path / "corpus")
     article = parse_file(sorted(iter_article_files(corpus))[0], corpus_root=corpus)
-    docs = article_documents(article)
+    docs = whoosh_documents(article)
     expected = article.to_dict()
     del expected["passages"]
     assert docs[0]["meta"] == expected and list(docs[0]["meta"]) == list(expected)

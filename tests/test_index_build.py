@@ -8,6 +8,7 @@ import pytest
 from searchkit import ACCENTS_ARTICLE, COVID, STOP_MOTION, all_passages, copy_seeds
 
 from index import build as builder
+from index import whoosh_store
 from index.corpus import parse_file
 from index.model import ArticleError
 from search.engine import open_index
@@ -19,7 +20,7 @@ def corpus(tmp_path):
 
 
 def current(index_dir):
-    return (index_dir / builder.CURRENT).read_text().strip()
+    return (index_dir / whoosh_store.CURRENT).read_text().strip()
 
 
 def test_build_writes_a_generation_and_points_current_at_it(corpus, tmp_path):
@@ -27,7 +28,7 @@ def test_build_writes_a_generation_and_points_current_at_it(corpus, tmp_path):
     report = builder.build(corpus, index_dir)
     assert report.articles == 3 and report.passages > 3 and not report.skipped
     assert current(index_dir) == report.generation == "gen-000001"
-    manifest = builder.read_manifest(index_dir / "gen-000001")["files"]
+    manifest = whoosh_store.read_manifest(index_dir / "gen-000001")["files"]
     assert set(manifest) == {p.relative_to(corpus).as_posix() for p in corpus.rglob("*.txt")}
     entry = manifest["voyagela/000_713f14fa217934a6.txt"]
     assert entry["article"] == COVID and entry["hash"] == builder.file_hash(corpus / "voyagela" /
@@ -90,7 +91,7 @@ def test_update_drops_deleted_files(corpus, tmp_path):
     with open_index(index_dir) as engine:
         assert engine.search("stop motion").total == 0
         assert engine.article(STOP_MOTION) is None
-    manifest = builder.read_manifest(index_dir / current(index_dir))["files"]
+    manifest = whoosh_store.read_manifest(index_dir / current(index_dir))["files"]
     assert "litang-zone/003_a09c00f12582b7b2.txt" not in manifest
 
 

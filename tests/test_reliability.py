@@ -22,6 +22,7 @@ import pytest
 from webfixtures import ARTIFACTS, LiveServer
 
 from index import build as builder
+from index import whoosh_store
 from search.engine import open_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +59,7 @@ def test_a_lock_held_by_a_live_writer_is_a_clear_error_and_a_dead_ones_is_not(si
     corpus, index = site
     holder = subprocess.Popen(
         [str(Path(crash.INTERVIEWS).parent / "python"), "-c",
-         "import sys, time; from index.build import writer_lock\n"
+         "import sys, time; from index.whoosh_store import writer_lock\n"
          f"with writer_lock({str(index)!r}):\n    print('held', flush=True); time.sleep(60)"],
         stdout=subprocess.PIPE, text=True)
     try:
@@ -70,7 +71,7 @@ def test_a_lock_held_by_a_live_writer_is_a_clear_error_and_a_dead_ones_is_not(si
         holder.kill()
         holder.wait()
     # The lock file still names the dead writer; the kernel released its lock, so the update proceeds.
-    assert (index / builder.LOCK_NAME).read_text().strip() == str(holder.pid)
+    assert (index / whoosh_store.LOCK_NAME).read_text().strip() == str(holder.pid)
     after = crash.run_cli("update", corpus.folder, index)
     assert after.returncode == 0, after.stderr
 
@@ -146,8 +147,8 @@ def test_a_generation_deleted_while_a_reader_opens_it_is_not_an_error(site):
         vanishing = index / "gen-000099"
         vanishing.mkdir()
         (vanishing / "_MAIN_1.toc").symlink_to(vanishing / "deleted")  # listed, but gone when opened
-        (index / builder.CURRENT).write_text("gen-000099\n")
-        assert builder.current_generation(index) is None
+        (index / whoosh_store.CURRENT).write_text("gen-000099\n")
+        assert whoosh_store.current_generation(index) is None
         assert engine.search("").total == before, "the open engine keeps serving what it has"
 
 
@@ -222,7 +223,7 @@ def test_a_full_disk_fails_the_build_clearly_and_the_old_index_keeps_serving(sit
         assert proc.returncode == 1, (command, proc.stdout, proc.stderr)
         assert "No space left on device" in proc.stderr and "Traceback" not in proc.stderr
         _serves(index, passages)
-    assert [p.name for p in index.glob("gen-*")] == [builder.current_generation(index).name], \
+    assert [p.name for p in index.glob("gen-*")] == [whoosh_store.current_generation(index).name], \
         "the half-written generation was removed"
 
 
@@ -245,13 +246,13 @@ def test_a_read_only_index_folder_fails_writes_clearly_and_keeps_serving(site, t
 def test_a_missing_corpus_folder_is_a_clear_error_and_the_index_is_untouched(site, tmp_path):
     corpus, index = site
     passages = corpus.passages()
-    generation = builder.current_generation(index).name
+    generation = whoosh_store.current_generation(index).name
     missing = tmp_path / "no-such-corpus"
     for command in ("build", "update"):
         proc = crash.run_cli(command, missing, index)
         assert proc.returncode == 1
         assert str(missing) in proc.stderr and "not found" in proc.stderr and "Traceback" not in proc.stderr
-        assert builder.current_generation(index).name == generation
+        assert whoosh_store.current_generation(index).name == generation
         _serves(index, passages)
 
 
@@ -273,4 +274,4 @@ def test_a_corpus_file_deleted_during_a_build_is_reported_and_the_rest_indexed(s
     assert rel in dict(report.skipped), report.skipped
     assert dict(report.skipped)[rel], "the skip says why"
     _serves(index, corpus.passages())
-    assert os.path.exists(index / builder.CURRENT)
+    assert os.path.exists(index / whoosh_store.CURRENT)

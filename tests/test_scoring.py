@@ -11,8 +11,8 @@ import pytest
 from searchkit import copy_seeds, copy_usesthis
 
 from index.build import build, update
+from index.whoosh_internals import _walk, decode, decode_positions
 from search.engine import open_index
-from search.postings import _walk, decode, decode_positions
 from search.query import expand_words, parse
 from search.scoring import top
 

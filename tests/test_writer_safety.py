@@ -12,6 +12,7 @@ import pytest
 from searchkit import COVID, INTERVIEWS, all_passages, copy_seeds
 
 from index import build as builder
+from index import whoosh_store
 from index.corpus import iter_article_files, parse_file
 from search.engine import open_index
 
@@ -59,7 +60,7 @@ def test_killed_build_leaves_the_old_index_searchable(built, tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
 
-    assert (index_dir / builder.CURRENT).read_text().strip() == "gen-000001"
+    assert (index_dir / whoosh_store.CURRENT).read_text().strip() == "gen-000001"
     assert all_passages(engine) == before
     engine.close()
     # A fresh process reads the old generation too.
@@ -77,7 +78,7 @@ def test_killed_build_leaves_the_old_index_searchable(built, tmp_path):
 
 def test_second_writer_is_told_an_update_is_already_running(built):
     corpus, index_dir = built
-    with builder.writer_lock(index_dir):
+    with whoosh_store.writer_lock(index_dir):
         for command in ("update", "build"):
             result = run(command, "--corpus", corpus, "--index", index_dir)
             assert result.returncode == 1

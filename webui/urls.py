@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode
 
 from index.facets import FACET_NAMES
-from search.query import MATCHES  # "all" (the default) or "any" of the words
+from search.request import MATCHES  # "all" (the default) or "any" of the words
 
 SORTS = ("relevance", "newest", "interviewee")
 """Sort orders the page offers, the first being the default."""

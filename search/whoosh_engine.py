@@ -1,0 +1,376 @@
+"""The Whoosh engine: searches an index folder's current generation; plain dataclasses out.
+
+One :class:`WhooshEngine` per process, shared by threads: it keeps one Whoosh searcher and, before each
+call, checks cheaply (one small file read and one directory listing) whether a new generation was
+switched in or an update committed, reopening or refreshing the searcher when one did.
+
+Its parts: :mod:`search.query` (user syntax → Whoosh query), :mod:`search.scoring` (matching and BM25F
+over numpy arrays), :mod:`search.postings` (decoded postings, cached), :mod:`search.facets` (per-document
+arrays for filters, counts and sorts), :mod:`search.highlight`; the index folder's layout is
+:mod:`index.whoosh_store`'s, and every use of Whoosh's internals is :mod:`index.whoosh_internals`'.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from index import whoosh_internals
+from index.facets import FACET_NAMES, PASSAGE_FACETS
+from index.model import Article, Passage
+from index.schema import BM25_B, BM25_K1, SCHEMA_VERSION, TEXT_FIELDS
+from index.whoosh_store import current_generation, current_name, read_meta
+from search import highlight
+from search.engine import IndexNotFound, SearchEngine
+from search.facets import FacetTable
+from search.postings import CACHE_MB, PostingsCache
+from search.query import MAX_FUZZY_CHARS, expand_words, parse, plain_words, positive_leaves
+from search.request import MAX_PER_PAGE, SearchRequest
+from search.results import Hit, SearchResult
+from search.scoring import BM25, Evaluator, Matches, top
+
+log = logging.getLogger(__name__)
+
+SNIPPET_CHARS = highlight.SNIPPET_CHARS
+_HIGHLIGHT_FIELDS = ("question", "answer", "title")
+
+
+@dataclass
+class _State:
+    gen: Path
+    ix: object
+    searcher: object
+    table: FacetTable
+    evaluator: Evaluator
+    opened: float
+
+
+_caches: dict[float, PostingsCache] = {}
+_caches_lock = threading.Lock()
+
+
+def _shared_cache(megabytes: float) -> PostingsCache:
+    """One cache per size per process: segments are keyed by their unique ids, so engines can share."""
+    with _caches_lock:
+        if megabytes not in _caches:
+            _caches[megabytes] = PostingsCache(megabytes)
+        return _caches[megabytes]
+
+
+class WhooshEngine(SearchEngine):
+    """Searches one index folder; thread-safe; see the module docstring for freshness.
+
+    Raises :class:`search.engine.IndexNotFound` if nothing was built there. ``cache_mb`` bounds the
+    decoded postings kept in memory (megabytes, shared by every engine of the process that asks for the
+    same size; see :mod:`search.postings`).
+    """
+
+    def __init__(self, index_dir: str | Path = "var/index", cache_mb: float = CACHE_MB):
+        whoosh_internals.install()
+        self.index_dir = Path(index_dir)
+        self.postings = _shared_cache(cache_mb)
+        self._lock = threading.RLock()
+        self._state: _State | None = None
+        self._current()
+
+    # --- freshness ---------------------------------------------------------------------------------
+
+    def _open(self, gen: Path) -> _State:
+        meta = read_meta(gen)
+        if meta.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+            raise IndexNotFound(f"{gen}: index written by another version of the schema; "
+                                f"run `interviews build`")
+        ix = whoosh_index.open_dir(str(gen))
+        return self._state_for(gen, ix, ix.searcher(weighting=BM25(B=BM25_B, K1=BM25_K1)))
+
+    def _state_for(self, gen: Path, ix, searcher) -> _State:
+        table = FacetTable(searcher.reader(), str(gen))
+        evaluator = Evaluator(searcher, table.live, self.postings, BM25_K1, BM25_B)
+        return _State(gen, ix, searcher, table, evaluator, time.time())
+
+    def _current(self) -> _State:
+        """The state to search with, reopened or refreshed first if the index changed on disk."""
+        with self._lock:
+            state = self._state
+            # CURRENT still naming the open generation needs no check that it is a whole index (which
+            # reads and unpickles its table of contents: a tenth of a rare word's search).
+            gen = state.gen if state is not None and current_name(self.index_dir) == state.gen.name \
+                else current_generation(self.index_dir)
+            if gen is None:
+                if state is not None:
+                    return state  # the folder was emptied under us: keep serving what we have
+                raise IndexNotFound(f"{self.index_dir}: no index here; run `interviews build` first")
+            try:
+                if state is None or state.gen != gen:
+                    self._state = self._open(gen)
+                    if state is not None:
+                        # No other thread can be using it: every use holds self._lock.
+                        state.searcher.close()
+                elif not state.searcher.up_to_date():
+                    # refresh() reuses the readers of unchanged segments and closes the others itself.
+                    searcher = state.searcher.refresh()
+                    self._state = self._state_for(gen, state.ix, searcher)
+            except Exception as exc:
+                if state is None:
+                    raise
+                # A generation that cannot be opened (half-deleted, disk trouble) must not stop us
+                # serving the one we have; the next call tries again.
+                log.warning("keeping %s: cannot open %s: %s", state.gen.name, gen, exc)
+                self._state = state
+            return self._state
+
+    def close(self) -> None:
+        """Release the searcher's files; the engine reopens them if used again."""
+        with self._lock:
+            if self._state is not None:
+                self._state.searcher.close()
+                self._state = None
+
+    # --- searching ---------------------------------------------------------------------------------
+
+    def execute(self, request: SearchRequest) -> SearchResult:
+        """Run a cleaned request (see :meth:`search.engine.SearchEngine.search` for what it means)."""
+        query, selected, sort, match = request.query, request.filters, request.sort, request.match
+        page, per_page = request.page, request.per_page
+        warnings: list[str] = []
+        with self._lock:
+            state = self._current()
+            searcher, table = state.searcher, state.table
+            parsed = parse(query, searcher.schema, match)
+            parsed.query, expand_warnings = expand_words(parsed.query, searcher.reader())
+            warnings[:0] = parsed.warnings + expand_warnings
+            masks = {name: table.mask_for(name, values) for name, values in selected.items()}
+            allowed = None
+            for mask in masks.values():
+                allowed = mask.copy() if allowed is None else allowed & mask
+            offset = request.offset
+            found = None  # every match with its score, for a query with words
+            if parsed.match_all:
+                matched = table.live.copy()
+            else:
+                try:
+                    found = state.evaluator.evaluate(parsed.query)
+                except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
+                    warnings.append(f"searched as plain words because the query failed "
+                                    f"({type(exc).__name__})")
+                    parsed = plain_words(query, searcher.schema, match)
+                    found = state.evaluator.evaluate(parsed.query)
+                matched = np.zeros(table.size, dtype=bool)
+                matched[found.ids] = True
+            final = matched if allowed is None else matched & allowed
+            total = int(final.sum())
+            facets = {}
+            for name in FACET_NAMES:
+                scope = matched
+                for other, mask in masks.items():
+                    if other != name:
+                        scope = scope & mask
+                facets[name] = table.facet(name, scope, list(selected.get(name, ())), request.limit_for(name))
+
+            if found is not None and sort == "relevance":
+                page_docs = top(found, allowed, offset + per_page)[offset:]
+            else:
+                page_docs = self._page(table, found, final, sort, offset, per_page)
+            terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
+            hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page_docs]
+            suggestion = _suggest(searcher, parsed, parsed.cleaned) if not parsed.match_all else None
+        return SearchResult(query=query, total=total, page=page, per_page=per_page, hits=hits, facets=facets,
+                            suggestion=suggestion, warnings=warnings, sort=sort)
+
+    def _page(self, table, found: Matches | None, final, sort, offset, per_page):
+        """(docnum, score) for the page's hits in a sorted (not relevance-ranked) order."""
+        if offset >= int(final.sum()):
+            return []
+        docs = np.flatnonzero(final)
+        if sort == "interviewee":
+            keys = (table.numbers[docs], table.article_rank[docs], table.interviewee_rank[docs])
+        else:  # newest, and relevance of an empty query
+            keys = (table.numbers[docs], table.article_rank[docs], -table.date_rank[docs])
+        chosen = docs[np.lexsort(keys)][offset:offset + per_page]
+        if found is None or not len(chosen):
+            return [(int(d), 0.0) for d in chosen]
+        scores = found.scores[np.searchsorted(found.ids, chosen)]  # every chosen document matched
+        return [(int(d), float(s)) for d, s in zip(chosen, scores, strict=True)]
+
+    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+        doc = searcher.stored_fields(docnum)
+        analyzer = searcher.schema["answer"].analyzer
+        data = doc.get("data") or {}
+        answer = doc.get("answer", "")
+        question = doc.get("question", "")
+        # Highlight any word matched in question or answer, whichever field it was searched in.
+        words = terms.get("question", set()) | terms.get("answer", set())
+        return Hit(
+            article=doc.get("article", ""),
+            passage=int(doc.get("number", 0)),
+            question=question,
+            answer=answer,
+            snippet=highlight.mark(answer or question, words, analyzer, SNIPPET_CHARS),
+            interviewee=", ".join(data.get("answerers") or []) or _lines(doc.get("interviewee", "")),
+            publication=_lines(doc.get("publication", "")),
+            score=round(score, 4),
+            url=doc.get("url", ""),
+            title=doc.get("title", ""),
+            date=doc.get("date", ""),
+            topics=list(data.get("topics", [])),
+            question_html=highlight.mark(question, words, analyzer),
+        )
+
+    # --- articles ----------------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        """The whole article (passages in order, links, credits, captions), or None if not indexed."""
+        with self._lock:
+            searcher = self._current().searcher
+            docs = sorted(searcher.documents(article=article_id), key=lambda d: d.get("number", 0))
+        if not docs:
+            return None
+        meta = next((d["meta"] for d in docs if d.get("meta")), None) or {"id": article_id, "path": ""}
+        article = Article.from_dict({**meta, "passages": []})
+        for doc in docs:
+            data = doc.get("data") or {}
+            article.passages.append(Passage(
+                number=int(doc.get("number", 0)), kind=doc.get("kind", "qa"),
+                question=doc.get("question", ""), answer=doc.get("answer", ""),
+                answerers=list(data.get("answerers", [])), start=data.get("start"),
+                **{f.passage_attribute: list(data.get(f.passage_attribute, [])) for f in PASSAGE_FACETS}))
+        return article
+
+    def more_like_this(self, article_id: str, passage_number: int, limit: int = 5) -> list[Hit]:
+        """Passages of *other* articles most like this one (by its question and answer's key words)."""
+        with self._lock:
+            state = self._current()
+            searcher = state.searcher
+            docnum = searcher.document_number(docid=f"{article_id}#{passage_number}")
+            if docnum is None:
+                return []
+            doc = searcher.stored_fields(docnum)
+            text = f"{doc.get('question', '')}\n{doc.get('answer', '')}"
+            keys = [word for word, _ in searcher.key_terms_from_text("answer", text, numterms=12)]
+            if not keys:
+                return []
+            q = wq.Or([wq.Term(field, word) for word in keys for field in ("question", "answer")])
+            results = searcher.search(q, limit=max(1, min(int(limit), MAX_PER_PAGE)),
+                                      mask=wq.Term("article", article_id))
+            terms = {"answer": set(keys), "question": set(keys)}
+            return [self._hit(searcher, d, float(s), terms) for s, d in results.top_n]
+
+    def stats(self, top: int = 5) -> dict:
+        """Generation, passage and article counts, last build/update time (UTC ISO) and top facet values."""
+        with self._lock:
+            state = self._current()
+            table = state.table
+            meta = read_meta(state.gen)
+            live = table.live
+            articles = int(np.unique(table.article_rank[live]).size) if live.any() else 0
+            facets = {name: [{"value": v.value, "count": v.count}
+                             for v in table.facet(name, live, [], top).values]
+                      for name in FACET_NAMES}
+            return {
+                "generation": state.gen.name,
+                "location": str(self.index_dir),
+                "index_dir": str(self.index_dir),
+                "passages": int(live.sum()),
+                "articles": articles,
+                "built": meta.get("created", ""),
+                "updated": meta.get("updated", ""),
+                "source": meta.get("source", {}),
+                "opened": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(state.opened)),
+                "facets": facets,
+            }
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def _lines(value: str) -> str:
+    return ", ".join(v for v in (value or "").split("\n") if v)
+
+
+def _highlight_terms(q, reader) -> dict[str, set[str]]:
+    """Index terms (expanded for prefix and fuzzy words) per field that the query matches *for*."""
+    terms: dict[str, set[str]] = {}
+    for leaf in positive_leaves(q):
+        try:
+            found = leaf.existing_terms(reader, expand=True)
+        except Exception:  # noqa: BLE001 - highlighting is a nicety; never fail a search on it
+            continue
+        for field, text in found:
+            if field in _HIGHLIGHT_FIELDS:
+                terms.setdefault(field, set()).add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return terms
+
+
+def _suggest(searcher, parsed, text: str) -> str | None:
+    """The query with each word that the index does not know replaced by its closest known word."""
+    reader = searcher.reader()
+    fixes: dict[tuple[int, int], str] = {}
+    for leaf in positive_leaves(parsed.query):
+        if not isinstance(leaf, wq.Term) or leaf.fieldname not in TEXT_FIELDS:
+            continue
+        start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        if start is None or end is None or (start, end) in fixes:
+            continue
+        word = text[start:end]
+        if any((field, leaf.text) in reader for field in TEXT_FIELDS):
+            fixes[(start, end)] = word
+            continue
+        fixes[(start, end)] = _closest_word(reader, word)
+    changed = {span: new for span, new in fixes.items() if new.lower() != text[span[0]:span[1]].lower()}
+    if not changed:
+        return None
+    out = text
+    for (start, end), new in sorted(changed.items(), reverse=True):
+        out = out[:start] + new + out[end:]
+    return out
+
+
+_SPELL_FIELDS = ("spell_answer", "spell_question")
+MAX_EDITS = 2
+"""Largest edit distance a "did you mean" suggestion may be from the typed word."""
+
+
+def _closest_word(reader, word: str) -> str:
+    """The indexed word nearest ``word`` (fewest edits, then most used, then A–Z); ``word`` if none.
+
+    Candidates come from the unstemmed spelling words; how much a candidate is used is the number of
+    passages holding its stem (the spelling fields keep no reliable counts). Whoosh's own corrector
+    ignores the distance and breaks ties arbitrarily, so rank here. Words longer than
+    ``MAX_FUZZY_CHARS`` get no suggestion: the edit automaton's cost grows with the word's length.
+    """
+    if len(word) > MAX_FUZZY_CHARS:
+        return word
+    typed = word.lower()
+    candidates: set[str] = set()
+    for field in _SPELL_FIELDS:
+        if field in reader.schema:
+            found = reader.terms_within(field, typed, MAX_EDITS, prefix=1)
+            candidates.update(c for c in found if c != typed)
+    if not candidates:
+        return word
+    analyzer = reader.schema["answer"].analyzer
+
+    def used(candidate: str) -> int:
+        stems = [t.text for t in analyzer(candidate, mode="query")]
+        return sum(reader.doc_frequency(field, stem) for stem in stems for field in ("answer", "question"))
+
+    return min(candidates, key=lambda c: (_edits(typed, c), -used(c), c))
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
