@@ -46,10 +46,15 @@ class Document:
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SPECIAL = frozenset("\u00a0\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff\u00ad") | frozenset(
+    chr(c) for c in range(0x2000, 0x200B)
+)  # the Unicode spaces and invisible characters of the two patterns above
 
 
 def clean_inline(text: str) -> str:
     """Collapse runs of spaces (NBSP and other Unicode spaces included) and drop invisible characters."""
+    if "  " not in text and "\t" not in text and (text.isascii() or _SPECIAL.isdisjoint(text)):
+        return text.strip()  # the common case, without a regex
     return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 

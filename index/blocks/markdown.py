@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import operator
 import re
 
 from index.blocks import Block, Document, clean_inline
@@ -24,7 +25,10 @@ _MD_STRONG_LEAD = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]{1,400}?)\1\s+(\S.*)$")
 _MD_EMPHASIS = re.compile(r"(?<![\w*_])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*_])")
 _MD_BLOCKQUOTE = re.compile(r"^(?:>[ \t]?)+")
 _MD_HR = re.compile(r"^(?:[-*_][ \t]*){3,}$")
+REFERENCE_LINK_DEFINITION = "reference-link definition"  # the reason such a dropped line carries
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
+_FIRST_GROUP = operator.itemgetter(1)  # as a ``sub`` replacement: r"\1" without expanding a template
+_BULLET_STARTS = frozenset("-*+•·▪◦")  # the characters BULLET opens with
 
 
 def render_markdown_inline(text: str) -> str:
@@ -32,10 +36,10 @@ def render_markdown_inline(text: str) -> str:
     if "[" in text:
         text = _inline_links(text)
         text = _MD_IMAGE_REF.sub("", text)
-        text = _MD_LINK_REF.sub(r"\1", text)
+        text = _MD_LINK_REF.sub(_FIRST_GROUP, text)
         text = text.replace("[]", "")
     if "<" in text:
-        text = _MD_AUTOLINK.sub(r"\1", text)
+        text = _MD_AUTOLINK.sub(_FIRST_GROUP, text)
         text = _HTML_TAG.sub("", text)
     if "*" in text or "_" in text:
         text = _MD_EMPHASIS.sub("", text)
@@ -162,28 +166,30 @@ def markdown_document(text: str) -> Document:
         if markers and (QUOTE_ON in line or QUOTE_OFF in line):
             quote = (line.rfind(QUOTE_ON) > line.rfind(QUOTE_OFF)) if QUOTE_ON in line else False
             line = line.replace(QUOTE_ON, "").replace(QUOTE_OFF, "")
-        match = _MD_FENCE.match(line)
+        match = _MD_FENCE.match(line) if ("```" in line or "~~~" in line) else None
         if match:
             fence = match.group(1)
             gap = True
             continue
-        if not line.strip():
+        whole = line.strip()
+        if not whole:
             gap = True
             continue
+        first = whole[0]  # the regular expressions below are tried only where their first character is
         if (
             line.startswith(("    ", "\t"))
             and (gap or (doc.blocks and doc.blocks[-1].code))
-            and not BULLET.match(line.strip())
+            and not (first in _BULLET_STARTS and BULLET.match(whole))
         ):
             doc.blocks.append(Block(line.rstrip(), gap=gap, code=True))
             gap = False
             continue
-        ref = _MD_REF_DEF.match(line)
+        ref = _MD_REF_DEF.match(line) if first == "[" else None
         if ref:
-            doc.dropped.append(Dropped(line.strip(), "reference-link definition"))
+            doc.dropped.append(Dropped(line.strip(), REFERENCE_LINK_DEFINITION))
             gap = True
             continue
-        if _MD_HR.match(line.strip()):
+        if first in "-*_" and _MD_HR.match(whole):
             gap = True
             continue
         if markers and line.startswith(CAPTION_MARK):
@@ -195,7 +201,9 @@ def markdown_document(text: str) -> Document:
         color = ""
         if markers and line.startswith(COLOR_OPEN):
             color, _, line = line[1:].partition(COLOR_CLOSE)
-        heading = _MD_HEADING.match(line)
+            whole = line.strip()
+            first = whole[:1]
+        heading = _MD_HEADING.match(line) if line.startswith("#") else None
         if heading:
             level = len(heading.group(1))
             body = render_markdown_inline(heading.group(2).strip().rstrip("#").strip())
@@ -205,11 +213,15 @@ def markdown_document(text: str) -> Document:
                 doc.blocks.append(Block(body, gap=True, heading=level))
             gap = True
             continue
-        in_quote = quote or bool(_MD_BLOCKQUOTE.match(line.strip()))
-        stripped = _MD_BLOCKQUOTE.sub("", line.strip())
+        in_quote = quote
+        stripped = whole
+        if first == ">":
+            in_quote = True
+            stripped = _MD_BLOCKQUOTE.sub("", whole)
         # A setext heading: a text line underlined with === or ---.
         if (
             i + 1 < len(lines)
+            and lines[i + 1].startswith("=")
             and _MD_SETEXT.match(lines[i + 1])
             and gap
             and stripped
@@ -218,18 +230,20 @@ def markdown_document(text: str) -> Document:
             doc.blocks.append(Block(render_markdown_inline(stripped), gap=True, heading=1))
             gap = True
             continue
-        lead = _MD_STRONG_LEAD.match(stripped)
+        opening = stripped[:1]
+        lead = _MD_STRONG_LEAD.match(stripped) if opening in "*_" else None
         if lead and lead.group(2).rstrip().endswith("?"):
             # "**Question?** Answer…" on one line: the bold question and the answer are two blocks.
             doc.blocks.append(Block(render_markdown_inline(lead.group(2)), gap=gap, strong=True))
             doc.blocks.append(Block(render_markdown_inline(lead.group(3)), gap=False))
             gap = False
             continue
-        strong = bool(_MD_STRONG_WHOLE.match(stripped))
-        emphasis = not strong and stripped[:1] in "*_" and bool(_MD_EM_WHOLE.match(stripped))
-        list_item = bool(BULLET.match(stripped)) or bool(_NUMBERED.match(stripped))
-        if BULLET.match(stripped):
-            stripped = "- " + BULLET.sub("", stripped)
+        strong = opening in "*_" and bool(_MD_STRONG_WHOLE.match(stripped))
+        emphasis = not strong and opening in "*_" and bool(_MD_EM_WHOLE.match(stripped))
+        bullet = opening in _BULLET_STARTS and BULLET.match(stripped)
+        list_item = bool(bullet) or (opening.isdigit() and bool(_NUMBERED.match(stripped)))
+        if bullet:
+            stripped = "- " + stripped[bullet.end() :]
         body = render_markdown_inline(stripped)
         if body:
             block = Block(body, gap=gap, strong=strong, emphasis=emphasis, list_item=list_item)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 
 from index.blocks import Block, build_document
+from index.blocks.markdown import REFERENCE_LINK_DEFINITION
 from index.model import Article, ArticleError, Dropped, Passage
 from index.read import Source
 from index.split.attribution import attribute
@@ -75,7 +76,7 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
 
     texts = _attribution_texts(article, passages, state)
     interviewer, interviewer_source, publication, publication_source = attribute(
-        article.title, doc.meta, front, state.meta, found, texts
+        article.title, doc.meta, front, state.meta, found, texts, known_publication=article.publication
     )
     if not interviewer and front.get("author"):
         interviewer, interviewer_source = as_text(front.get("author")), "front matter author"
@@ -126,7 +127,7 @@ def _attribution_texts(article: Article, passages: list[Passage], state: State) 
     passages, and the furniture set aside (footers and bylines name publications)."""
     texts = [article.title]
     texts += [p.answer[:3000] for p in passages[:2]] + [p.answer[-2000:] for p in passages[-1:]]
-    texts += [d.text for d in state.dropped[:60]]
+    texts += [d.text for d in state.dropped if d.reason != REFERENCE_LINK_DEFINITION][:60]  # words, not URLs
     return texts
 
 

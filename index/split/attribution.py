@@ -8,6 +8,7 @@ The patterns live in ``index/data/attribution.yml``; each finding keeps the word
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
@@ -58,9 +59,49 @@ class _Patterns:
     meta_keys: dict[str, str]  # lower-cased key → field
     meta_line: re.Pattern
     bylines: list[re.Pattern]
-    publication: list[re.Pattern]
-    interviewer: list[re.Pattern]
+    publication: list[_Phrase]
+    interviewer: list[_Phrase]
     publication_words: frozenset[str]
+
+    def chosen(self, publication: bool, interviewer: bool) -> list[_Phrase]:
+        """The phrases (publication phrases first) that can name what is wanted."""
+        wanted = {"pub"} if publication else set()
+        wanted |= {"person"} if interviewer else set()
+        return [p for p in self.publication + self.interviewer if wanted & set(p.pattern.groupindex)]
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """A pattern and the words one of which every match of it holds (``()``: no such words)."""
+
+    pattern: re.Pattern
+    words: tuple[str, ...]
+
+    def search(self, text: str, hits: dict[str, list[int]]) -> re.Match | None:
+        """The first match in ``text``, looked for only around where its words occur (``hits``: lower-cased
+        word → offsets): a pattern that opens with a name would otherwise be tried at every capital."""
+        if not self.words:
+            return self.pattern.search(text)
+        starts = [at for word in self.words for at in hits.get(word, ())]
+        if not starts:
+            return None
+        starts.sort()
+        end = -1
+        for at in starts:
+            if at < end:
+                continue  # inside the window already searched
+            begin = max(0, at - _BEFORE)
+            end = text.find(" ", at + _AFTER)
+            end = len(text) if end < 0 else end
+            match = self.pattern.search(text, begin, end)
+            if match:
+                return match
+        return None
+
+
+# A phrase's match reaches this far before and after the word it holds (a name and a publication of a
+# few words each).
+_BEFORE, _AFTER = 120, 200
 
 
 @functools.lru_cache(maxsize=2)
@@ -68,23 +109,33 @@ def _load(path: str = os.path.join(DATA_DIR, "attribution.yml")) -> _Patterns:
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
 
+    def compile_one(pattern: str) -> re.Pattern:
+        return re.compile(
+            pattern.replace("{NAME}", NAME).replace("{FIRST}", FIRST).replace("{PUB}", PUB), re.IGNORECASE
+        )
+
     def compile_all(items: list[str]) -> list[re.Pattern]:
-        return [
-            re.compile(
-                p.replace("{NAME}", NAME).replace("{FIRST}", FIRST).replace("{PUB}", PUB), re.IGNORECASE
-            )
-            for p in items
-        ]
+        return [compile_one(p) for p in items]
+
+    def phrases_of(items: list) -> list[_Phrase]:
+        out = []
+        for item in items:
+            pattern, words = (item, ()) if isinstance(item, str) else (item["pattern"], item.get("words", ()))
+            words = tuple(str(w).casefold() for w in words)
+            out.append(_Phrase(compile_one(pattern), words))
+        return out
 
     keys = {str(k).lower(): name for name, words in data["meta_keys"].items() for k in words}
     alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
     meta_line = re.compile(rf"(?:^|\s)({alternatives})\s*[:：]\s*", re.IGNORECASE)
+    publication = phrases_of(data.get("publication_phrases", []))
+    interviewer = phrases_of(data.get("interviewer_phrases", []))
     return _Patterns(
         meta_keys=keys,
         meta_line=meta_line,
         bylines=compile_all(data.get("bylines", [])),
-        publication=compile_all(data.get("publication_phrases", [])),
-        interviewer=compile_all(data.get("interviewer_phrases", [])),
+        publication=publication,
+        interviewer=interviewer,
         publication_words=frozenset(str(w).casefold() for w in data.get("publication_words", [])),
     )
 
@@ -95,13 +146,14 @@ def meta_fields(text: str) -> dict[str, str]:
     pats = _load()
     if len(text) > 300:
         return {}
+    stripped = text.strip()
     for byline in pats.bylines:
-        match = byline.match(text.strip())
+        match = byline.match(stripped)
         if match:
             return {"byline": match.group("person")}
-    matches = list(pats.meta_line.finditer(text))
-    if not matches or matches[0].start() > 0:
+    if not pats.meta_line.match(text):  # the line must open with a key
         return {}
+    matches = list(pats.meta_line.finditer(text))
     out: dict[str, str] = {}
     for match, following in zip(matches, [*matches[1:], None], strict=True):
         value = text[match.end() : following.start() if following else len(text)].strip(" ,;|")
@@ -111,25 +163,59 @@ def meta_fields(text: str) -> dict[str, str]:
     return out
 
 
-def phrases(texts: list[str], attribution: Attribution) -> None:
-    """Look for publication and interviewer phrases in ``texts`` (first finding of each kind wins)."""
+def phrases(
+    texts: list[str], attribution: Attribution, publication: bool = True, interviewer: bool = True
+) -> None:
+    """Look for publication and interviewer phrases in ``texts`` (first finding of each kind wins); only
+    for the publication or only for the interviewer when the other is known already."""
     pats = _load()
+    chosen = pats.chosen(publication, interviewer)
+    if not chosen:
+        return
+    words = tuple(sorted({w for phrase in chosen for w in phrase.words}, key=len, reverse=True))
+    unfiltered = any(not phrase.words for phrase in chosen)
+    texts = [t for t in texts if t]
+    # One look for the words over all the texts together (each text's offsets kept apart): most texts
+    # hold none of them, and a look per text and word cost more than the phrases themselves.
+    starts, at = [], 0
     for text in texts:
-        if not text:
+        starts.append(at)
+        at += len(text) + 1
+    per_text: list[dict[str, list[int]]] = [{} for _ in texts]
+    for word, offsets in _word_starts("\n".join(texts), words).items():
+        for offset in offsets:
+            index = bisect.bisect_right(starts, offset) - 1
+            per_text[index].setdefault(word, []).append(offset - starts[index])
+    for text, hits in zip(texts, per_text, strict=True):
+        if not hits and not unfiltered:
             continue
-        for pattern in pats.publication:
-            match = pattern.search(text)
+        for phrase in chosen:
+            match = phrase.search(text, hits)
             if match:
-                pub = trim_publication(match.group("pub"))
+                found = match.groupdict()
+                pub = trim_publication(found["pub"]) if found.get("pub") else ""
                 if pub:
                     attribution.add("publication", pub, _clip(match.group(0)))
-                person = match.groupdict().get("person")
-                if person:
-                    attribution.add("interviewer", person, _clip(match.group(0)))
-        for pattern in pats.interviewer:
-            match = pattern.search(text)
-            if match:
-                attribution.add("interviewer", match.group("person"), _clip(match.group(0)))
+                if found.get("person"):
+                    attribution.add("interviewer", found["person"], _clip(match.group(0)))
+
+
+def _word_starts(text: str, words: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each of ``words`` begins a word of ``text`` (ignoring case): ``{word: [offsets]}``."""
+    lowered = text.lower()
+    hits: dict[str, list[int]] = {}
+    if len(lowered) != len(text):  # a letter whose lower case is longer ("İ"): offsets would drift
+        for word in words:
+            for match in re.finditer(r"(?<!\w)" + re.escape(word), text, re.IGNORECASE):
+                hits.setdefault(word, []).append(match.start())
+        return hits
+    for word in words:
+        at = lowered.find(word)
+        while at >= 0:
+            if at == 0 or not (lowered[at - 1].isalnum() or lowered[at - 1] == "_"):
+                hits.setdefault(word, []).append(at)
+            at = lowered.find(word, at + 1)
+    return hits
 
 
 _TRAILING_SMALL = re.compile(r"(?:[ \t]+(?:of|the|and|&|de|du|for))+$|[.’'\-]+$")
@@ -165,16 +251,23 @@ def publication_word(name: str) -> bool:
     return bool(words & _load().publication_words)
 
 
-def attribute(article_title: str, html_meta: dict, front: dict, state_meta: dict, found, texts: list[str]):
+def attribute(
+    article_title: str,
+    html_meta: dict,
+    front: dict,
+    state_meta: dict,
+    found,
+    texts: list[str],
+    known_publication: str = "",
+):
     """(interviewer, its source, publication, its source), each "" when the article does not say.
+    ``known_publication`` (from front matter or the corpus folder) spares looking for publication phrases.
 
     Interviewer, strongest first: the speaker labels' interviewer (a person, not "Q"), a metadata line or
     byline near the top, a phrase ("X sat down with", "interview conducted by X"), the front-matter
     author. Publication: a metadata line, a phrase ("Published in … of X", "I'm X from Y", "Y's X
     chatted with"), the interviewer's label when it is not a person ("Amiga Magazin:", "kubuntu-de.org:",
     "Heavy Local Greece (Daria Aeonia):"), the page's ``og:site_name``, the ``<title>``'s site part."""
-    found_in_text = Attribution()
-    phrases(texts, found_in_text)
     interviewer, interviewer_source = "", ""
     people = [s for s in found.interviewers if s and _person(s, found)]
     if people:
@@ -184,6 +277,9 @@ def attribute(article_title: str, html_meta: dict, front: dict, state_meta: dict
             if key in state_meta and _person_like(state_meta[key][0]):
                 interviewer, interviewer_source = _clean(state_meta[key][0]), f"line: {state_meta[key][1]}"
                 break
+    found_in_text = Attribution()
+    wants_publication = not known_publication and "publication" not in state_meta
+    phrases(texts, found_in_text, publication=wants_publication, interviewer=not interviewer)
     if not interviewer and found_in_text.get("interviewer"):
         interviewer = found_in_text.get("interviewer")
         interviewer_source = f"text: {found_in_text.evidence('interviewer')}"

@@ -234,7 +234,7 @@ def maybe_label(text: str) -> bool:
         or ">" in head
         or ")" in head
         or "：" in head
-        or any(d in head for d in _DASHES)
+        or (("-" in head or "–" in head or "—" in head) and any(d in head for d in _DASHES))
         or head.startswith(_QA_STARTS)
     )
 
