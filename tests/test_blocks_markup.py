@@ -88,3 +88,29 @@ def test_html_signals_italic_colour_and_lead():
     italic, lead = build_document(page, "html").blocks
     assert italic.emphasis and italic.color == "blue"
     assert lead.lead == "Linus"
+
+
+def test_clean_inline_fast_path_agrees_with_the_patterns():
+    from index.blocks import _INVISIBLE, _SPACES, clean_inline
+
+    samples = ["words", " a  b\tc ", "caf\u00e9 ok", "a\u00a0b", "a\u200bb", "x\u2003 y", "soft\u00adhy"]
+    for text in samples:
+        assert clean_inline(text) == _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def test_markdown_line_shapes_still_read():
+    doc = build_document(
+        "Title\n=====\n\n> quoted words\n\n* a bullet\n\n1. numbered\n\n---\n\n**Bold line?**\n\n"
+        "[1]: http://example.org\n\n#### Heading\n\nSee [the site][1] and <http://x.org>.",
+        "markdown",
+    )
+    shapes = [(b.text, b.heading, b.quote, b.list_item, b.strong) for b in doc.blocks]
+    assert shapes == [
+        ("Title", 1, False, False, False),
+        ("quoted words", 0, True, False, False),
+        ("- a bullet", 0, False, True, False),
+        ("1. numbered", 0, False, True, False),
+        ("Bold line?", 0, False, False, True),
+        ("Heading", 4, False, False, False),
+        ("See the site and http://x.org.", 0, False, False, False),
+    ]

@@ -51,3 +51,30 @@ def test_captured_names_are_trimmed():
     assert trim_publication("Harbour Notes of the") == "Harbour Notes"
     assert trim_publication("We") == ""
     assert trim_publication("August 2024") == ""
+
+
+def test_only_what_is_wanted_is_looked_for():
+    text = "Published in Issue 12 of Harbour Notes. Radio Nord's Ola Berg chatted with the band."
+    found = Attribution()
+    phrases([text], found, publication=False)  # the publication is known already (folder, front matter)
+    assert found.get("interviewer") == "Ola Berg"
+    assert found.get("publication") in ("", "Radio Nord")  # a phrase naming both may still say it
+    found = Attribution()
+    phrases([text], found, interviewer=False)
+    assert found.get("publication") == "Harbour Notes"
+
+
+def test_a_phrase_far_into_a_long_text_and_an_earlier_text_first():
+    filler = "Nothing to see here, only words. " * 300
+    found = Attribution()
+    phrases(["", filler + "Radio Nord DJ Ola Berg sat down with them. " + filler], found)
+    assert (found.get("publication"), found.get("interviewer")) == ("Radio Nord", "Ola Berg")
+    found = Attribution()
+    phrases(["Interview conducted by Kai Moss.", "Radio Nord DJ Ola Berg sat down with them."], found)
+    assert found.get("interviewer") == "Kai Moss"  # the earlier text wins
+
+
+def test_letters_whose_lower_case_is_longer_do_not_shift_the_search():
+    found = Attribution()
+    phrases(["İİİİ " * 50 + "Published in Issue 3 of Harbour Notes, 2001"], found)
+    assert found.get("publication") == "Harbour Notes"

@@ -152,7 +152,10 @@ def markdown_document(text: str) -> Document:
     fence = ""
     quote = False
     lines = text.split("\n")
+    underline = -1  # the line under a setext heading, read with it
     for i, line in enumerate(lines):
+        if i == underline:
+            continue
         if fence:
             if line.strip().startswith(fence):
                 fence = ""
@@ -228,6 +231,7 @@ def markdown_document(text: str) -> Document:
             and not BULLET.match(stripped)
         ) and lines[i + 1].strip().startswith("="):
             doc.blocks.append(Block(render_markdown_inline(stripped), gap=True, heading=1))
+            underline = i + 1
             gap = True
             continue
         opening = stripped[:1]
