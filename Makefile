@@ -65,7 +65,9 @@ split-quality: $(STAMP)
 	$(BIN)/python -m bench.split_quality --worst 8
 
 # Reliability (docs/reliability.md): the fault tests, 1,000,000 fuzz inputs, 50 SIGKILLed builds and
-# updates, and 10 minutes of load through `interviews serve`. About an hour; figures in var/reliability/.
+# updates, 10 minutes of load through `interviews serve`, and ordinary searches (p95 <= 1 s) while 60 slow
+# clients hold connections and, separately, 4 clients loop the costliest query. About an hour; figures in
+# var/reliability/.
 RELIABILITY   := var/reliability
 LOAD_SECONDS  ?= 600
 FUZZ_RUNS     ?= 1000000
@@ -73,10 +75,12 @@ CRASH_KILLS   ?= 50
 reliability: $(BENCH_STAMP) $(AXE)
 	mkdir -p $(RELIABILITY)
 	$(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_query_limits.py tests/test_reliability.py \
-		tests/test_xss.py tests/test_xss_payloads.py
+		tests/test_xss.py tests/test_xss_payloads.py tests/test_api_contract.py tests/test_corpus_safety.py \
+		tests/test_serve.py
 	$(BIN)/python -m bench.fuzz_long --runs $(FUZZ_RUNS) --workdir $(RELIABILITY)/fuzz --json $(RELIABILITY)/fuzz.json
 	$(BIN)/python -m bench.crash_test --kills $(CRASH_KILLS) --json $(RELIABILITY)/crash.json
 	$(BIN)/python -m bench.load_test --seconds $(LOAD_SECONDS) --json $(RELIABILITY)/load.json
+	$(BIN)/python -m bench.hostile_load --json $(RELIABILITY)/hostile.json
 
 # A local SolrCloud (3 nodes, collection `passages`, 2 shards x 2 replicas) from Maven artifacts, in the
 # background; prints the collection URL last and writes it to var/solr/url (docs/solr.md).

@@ -25,7 +25,7 @@ INDEX_OPTION = click.option(
     default="var/index",
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Folder of index generations (env INTERVIEWS_INDEX).",
+    help="Folder of index generations, or a Solr collection URL http(s)://… (env INTERVIEWS_INDEX).",
 )
 
 
@@ -84,34 +84,59 @@ def parse(
     help="Worker processes (gunicorn); each keeps its own open index.",
 )
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader and debugger instead.")
+@click.option("--public-url", envvar="INTERVIEWS_PUBLIC_URL", default=None, metavar="URL",
+              help="Address visitors use (https://search.example.org), for the absolute links of "
+                   "/opensearch.xml, the CSV and the OpenAPI document (env INTERVIEWS_PUBLIC_URL); "
+                   "default http://HOST:PORT, or relative links when listening on all addresses.")
 @CORPUS_OPTION
 @INDEX_OPTION
-def serve(host: str, port: int, workers: int, debug: bool, corpus_dir: str, index_dir: str) -> None:
+def serve(host: str, port: int, workers: int, debug: bool, public_url: str | None, corpus_dir: str,
+          index_dir: str) -> None:
     """Serve the search page and JSON API; a rebuilt index is picked up without a restart."""
     from webui.serve import ServeError
     from webui.serve import serve as run_server
 
+    if public_url is None:
+        everywhere = host in ("0.0.0.0", "::", "")
+        public_url = "" if everywhere else f"http://{f'[{host}]' if ':' in host else host}:{port}"
     count = 1 if debug else workers
     click.echo(f"Serving http://{host}:{port}/ (index {index_dir}, {count} worker(s))", err=True)
     try:
-        run_server(index_dir, corpus_dir, host=host, port=port, workers=workers, debug=debug)
+        run_server(index_dir, corpus_dir, host=host, port=port, workers=workers, debug=debug,
+                   public_url=public_url)
     except ServeError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
 # --- index and search (library: index.build, search.engine) ----------------------------------------
 
+PROGRESS_EVERY = 10.0
+"""Seconds between progress lines when stderr is not a terminal (``make serve`` in a log, CI)."""
+
+
 def _progress(label: str):
-    """A ``progress(done, total, name)`` callback: a bar with rate and ETA on a terminal, else nothing.
+    """A ``progress(done, total, name)`` callback: a bar with rate and ETA on a terminal; elsewhere a
+    line at the start and every :data:`PROGRESS_EVERY` seconds, so a long build is never silent.
 
     Returns ``(callback, finish)``; ``finish()`` closes the bar.
     """
     import sys
     import time
 
-    if not sys.stderr.isatty():
-        return None, lambda: None
     state: dict = {}
+    if not sys.stderr.isatty():
+        def lines(done: int, total: int, name: str) -> None:
+            now = time.monotonic()
+            if "start" not in state:
+                state["start"] = state["shown"] = now
+                click.echo(f"{label}: {total:,} files", err=True)
+            elif now - state["shown"] >= PROGRESS_EVERY or done == total:
+                state["shown"] = now
+                rate = done / (now - state["start"]) if now > state["start"] else 0.0
+                left = f", about {(total - done) / rate:.0f} s left" if rate and done < total else ""
+                click.echo(f"{label}: {done:,} of {total:,} files ({rate:.0f}/s{left})", err=True)
+
+        return lines, lambda: None
 
     def callback(done: int, total: int, name: str) -> None:
         bar = state.get("bar")
@@ -158,7 +183,8 @@ def _run_writer(label: str, work):
 
 
 @main.command()
-@click.option("--if-missing", is_flag=True, help="Do nothing if an index already exists.")
+@click.option("--if-missing", is_flag=True,
+              help="Do nothing if an index already exists (unless it must be rebuilt for this version).")
 @click.option("--jsonl", "jsonl", type=click.Path(dir_okay=False), default=None,
               help="Index pre-split articles from this JSONL file (one Article.to_dict() per line) "
                    "instead of the corpus.")
@@ -173,8 +199,11 @@ def build(if_missing: bool, jsonl: str | None, stop_words: str, corpus_dir: str,
     from index import build as builder
 
     if if_missing and builder.index_exists(index_dir):
-        click.echo(f"index exists in {index_dir}; nothing to do")
-        return
+        why = builder.index_outdated(index_dir)
+        if not why:
+            click.echo(f"index exists in {index_dir}; nothing to do")
+            return
+        click.echo(f"rebuilding the index in {index_dir}: {why.split(';')[0]}")
     _run_writer("indexing", lambda progress: builder.build(corpus_dir, index_dir, jsonl=jsonl,
                                                            progress=progress, stop_words=stop_words))
 
@@ -219,11 +248,12 @@ def _parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
 
 
 def _terminal_html(fragment: str) -> str:
-    """Snippet HTML for a terminal: <mark> becomes bold (plain text when piped), entities unescaped."""
+    """Snippet HTML for a terminal, on one line: <mark> becomes bold (plain text when piped), entities
+    unescaped, line breaks and runs of white space one space."""
     import html
     import re
 
-    parts = re.split(r"<mark>(.*?)</mark>", fragment)
+    parts = re.split(r"<mark>(.*?)</mark>", re.sub(r"\s+", " ", fragment).strip())
     return "".join(click.style(html.unescape(p), bold=True, fg="yellow") if i % 2 else html.unescape(p)
                    for i, p in enumerate(parts))
 
@@ -237,11 +267,14 @@ def _terminal_html(fragment: str) -> str:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
 @click.option("--sort", default="relevance", show_default=True,
               type=click.Choice(["relevance", "newest", "interviewee"]), help="Order of hits.")
-@click.option("--any", "any_word", is_flag=True,
-              help="Find passages with any of the words (a repeated word weighs more), not all of them.")
+@click.option("--match", "match", type=click.Choice(["most", "all", "any"]), default="most",
+              show_default=True,
+              help="most: passages with every word, then (when few) those with most of them, marked; "
+                   "all: strictly every word; any: any of the words (a repeated word weighs more).")
+@click.option("--any", "any_word", is_flag=True, help="The same as --match any.")
 @INDEX_OPTION
 def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page: int, sort: str,
-           any_word: bool, index_dir: str) -> None:
+           match: str, any_word: bool, index_dir: str) -> None:
     """Search passages: words, OR, NOT/-word, "phrases", field:value, prefix*, fuzzy~."""
     import json
 
@@ -253,17 +286,27 @@ def search(query: str, filters: tuple[str, ...], as_json: bool, limit: int, page
         raise click.ClickException(str(exc)) from exc
     with engine:
         result = engine.search(query, filters=_parse_filters(filters), page=page, per_page=limit, sort=sort,
-                               match="any" if any_word else "all")
+                               match="any" if any_word else match)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     pages = max(1, -(-result.total // result.per_page))
-    click.echo(f"{result.total} passages for {query!r} (page {result.page} of {pages}, {result.sort})")
+    noun = "passage" if result.total == 1 else "passages"
+    if result.total and page > pages:
+        raise click.ClickException(f"page {page} is past the last page ({pages}) of the {result.total:,} "
+                                   f"{noun} for {query!r}; try --page {pages}")
+    partial = f", {result.partial:,} with most of the words" if result.partial else ""
+    click.echo(f"{result.total:,} {noun} for {query!r}{partial} "
+               f"(page {result.page} of {pages}, {result.sort})")
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
+    previous = None
     for rank, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
+        if hit.partial and not (previous and previous.partial):
+            click.echo("\n--- passages with most of the words ---")
+        previous = hit
         who = " · ".join(x for x in (hit.interviewee, hit.publication, hit.date) if x)
         click.echo(f"\n{rank:>3}. {hit.article} #{hit.passage}  {who}  (score {hit.score:.2f})")
         if hit.question:

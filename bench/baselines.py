@@ -1,4 +1,4 @@
-"""Two baselines built from the same parsed passages our index gets, so every figure compares like with like.
+"""Baselines built from the same parsed passages our index gets, so every figure compares like with like.
 
 * :class:`WhooshPlain` — the straightforward Whoosh a typical user writes: one schema with the
   ``StemmingAnalyzer`` on question and answer, ``KEYWORD`` fields for multi-valued facets, a default
@@ -9,6 +9,20 @@
 
 Both answer the same :class:`QuerySpec` (one per query class) with the top ``limit`` hits highlighted and
 counts for every facet, and both can return a ranked list for the relevance harness.
+
+Two BM25 engines for ranking quality (``pip install -e '.[bench]'``), each with its best analysis and query
+form, indexing every passage's question, answer, article title and interviewee names:
+
+* :class:`Bm25s` — bm25s (Lucene's BM25 variant, k1=1.5, b=0.75: its defaults) over one text per passage;
+  words of two or more letters, lower-cased, bm25s's English stop words dropped, Snowball English stems
+  (PyStemmer). Repeated query words count once per use.
+* :class:`Tantivy` — tantivy (Lucene-style BM25, k1=1.2, b=0.75) with the four fields kept apart and our
+  engine's field boosts; analyser: simple tokenizer, long tokens (> 40 bytes) dropped, lower-cased, ASCII
+  folded, tantivy's English stop words dropped, Snowball English stems. Queries are the user's words
+  (operators and punctuation stripped) as a disjunction, a repeated word boosted by its count.
+
+Both return ``(passage id, score)`` best first from :meth:`ranked_passages` (ids ``<article>#<number>``)
+and ``(article id, score)`` from :meth:`ranked`, the form the IR collections use.
 """
 
 from __future__ import annotations
@@ -230,6 +244,176 @@ class Fts5:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+class _Ranker:
+    """What the BM25 runners share: one passage list, article ids from passage ids."""
+
+    ids: list[str]
+
+    def ranked(self, spec: QuerySpec, limit: int = 1000) -> list[tuple[str, float]]:
+        """(article id, score) best first, for the relevance harness (any of ``spec.terms``)."""
+        return [(pid.rsplit("#", 1)[0], score)
+                for pid, score in self.ranked_passages(" ".join(spec.terms), limit)]
+
+    def ranked_passages(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
+        raise NotImplementedError
+
+
+def passage_fields(article: Article, passage) -> dict[str, str]:
+    """The text a baseline indexes for one passage: question, answer, article title, interviewee names."""
+    return {"question": passage.question or "", "answer": passage.answer or "",
+            "title": article.title or "", "names": " ".join(passage.answerers or article.interviewees)}
+
+
+class Bm25s(_Ranker):
+    """bm25s over one text per passage (title, names, question, answer), stemmed, English stop words out.
+
+    ``k1``/``b`` default to bm25s's own (1.5, 0.75; ``method`` "lucene"). Held in memory: the index is
+    rebuilt by :meth:`build` (a few seconds for the interview corpus).
+    """
+
+    _WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s's own default token pattern
+
+    def __init__(self, k1: float = 1.5, b: float = 0.75, method: str = "lucene"):
+        self.k1, self.b, self.method = k1, b, method
+        self.model = None
+        self.ids: list[str] = []
+
+    def _analyse(self, texts: list[str]) -> list[list[str]]:
+        import Stemmer
+        from bm25s.stopwords import STOPWORDS_EN
+
+        if not hasattr(self, "_stemmer"):
+            self._stemmer, self._stop = Stemmer.Stemmer("english"), frozenset(STOPWORDS_EN)
+        return [self._stemmer.stemWords([w for w in self._WORD.findall(t.lower()) if w not in self._stop])
+                for t in texts]
+
+    def build(self, articles: Iterable[Article]) -> int:
+        """Index every passage; returns the passage count."""
+        import bm25s
+
+        texts = []
+        self.ids = []
+        for article in articles:
+            for p in article.passages:
+                f = passage_fields(article, p)
+                texts.append(" ".join((f["title"], f["names"], f["question"], f["answer"])))
+                self.ids.append(f"{article.id}#{p.number}")
+        self.model = bm25s.BM25(k1=self.k1, b=self.b, method=self.method)
+        self.model.index(self._analyse(texts), show_progress=False)
+        return len(self.ids)
+
+    def open(self) -> None:
+        """Nothing to open: :meth:`build` leaves the index in memory."""
+
+    def ranked_passages(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
+        """(passage id, score) best first for the words of ``text`` (any of them; repeats kept)."""
+        import numpy as np
+
+        vocab = self.model.vocab_dict
+        tokens = [vocab[t] for t in self._analyse([text])[0] if t in vocab]
+        if not tokens:
+            return []
+        scores = self.model.get_scores(tokens)
+        matched = np.flatnonzero(scores > 0)
+        best = matched[np.argsort(-scores[matched], kind="stable")[:limit]]
+        return [(self.ids[i], float(scores[i])) for i in best]
+
+    def close(self) -> None:
+        self.model = None
+
+
+class Tantivy(_Ranker):
+    """tantivy in ``folder`` (``None``: in memory) with question, answer, title and names as fields.
+
+    ``field_boosts`` default to our engine's (``index.schema.FIELD_BOOSTS``; names take the interviewee's).
+    """
+
+    ANALYZER = "en_stop_stem"
+
+    def __init__(self, folder: Path | None = None, field_boosts: dict[str, float] | None = None):
+        from index.schema import FIELD_BOOSTS
+
+        self.folder = Path(folder) if folder else None
+        self.field_boosts = field_boosts or {
+            "question": FIELD_BOOSTS["question"], "answer": FIELD_BOOSTS["answer"],
+            "title": FIELD_BOOSTS["title"], "names": FIELD_BOOSTS["interviewee"]}
+        self.index = None
+        self.searcher = None
+        self.ids: list[str] = []
+
+    def _schema(self):
+        import tantivy
+
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("id", stored=True, tokenizer_name="raw")
+        for name in ("question", "answer", "title", "names"):
+            builder.add_text_field(name, tokenizer_name=self.ANALYZER)
+        return builder.build()
+
+    def _register(self, index) -> None:
+        # Custom analysers are not stored in the index: register on every open.
+        from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
+
+        analyzer = (TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40))
+                    .filter(Filter.lowercase()).filter(Filter.ascii_fold())
+                    .filter(Filter.stopword("english")).filter(Filter.stemmer("english")).build())
+        index.register_tokenizer(self.ANALYZER, analyzer)
+
+    def build(self, articles: Iterable[Article]) -> int:
+        """Index every passage with one writer and one commit; returns the passage count."""
+        import tantivy
+
+        if self.folder is not None:
+            if self.folder.exists():
+                import shutil
+
+                shutil.rmtree(self.folder)
+            self.folder.mkdir(parents=True)
+        index = tantivy.Index(self._schema(), path=str(self.folder) if self.folder else None)
+        self._register(index)
+        writer = index.writer(heap_size=200_000_000, num_threads=1)
+        count = 0
+        for article in articles:
+            for p in article.passages:
+                writer.add_document(tantivy.Document(id=f"{article.id}#{p.number}",
+                                                     **passage_fields(article, p)))
+                count += 1
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index = index
+        return count
+
+    def open(self) -> None:
+        import tantivy
+
+        if self.index is None:
+            self.index = tantivy.Index.open(str(self.folder))
+            self._register(self.index)
+        self.index.reload()
+        self.searcher = self.index.searcher()
+
+    def ranked_passages(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
+        """(passage id, score) best first for the words of ``text`` (any of them; repeats kept)."""
+        if self.searcher is None:
+            self.open()
+        # No query syntax (AND/OR/NOT, colons, ^): the words only, each quoted so none is an operator.
+        # The parser keeps one clause per distinct word, so a repeated word carries its count as a boost.
+        uses = Counter(re.findall(r"\w+", text.lower()))
+        if not uses:
+            return []
+        terms = " ".join(f'"{w}"' if n == 1 else f'"{w}"^{n}' for w, n in uses.items())
+        try:
+            query = self.index.parse_query(terms, list(self.field_boosts), field_boosts=self.field_boosts)
+        except ValueError:  # every word a stop word
+            return []
+        hits = self.searcher.search(query, limit).hits
+        return [(self.searcher.doc(address)["id"][0], float(score)) for score, address in hits]
+
+    def close(self) -> None:
+        self.searcher = None
+        self.index = None
 
 
 _TERM = re.compile(r"[a-z0-9]+")

@@ -13,6 +13,7 @@ Where the index lives and how it is written is the store's job (:mod:`index.stor
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -29,7 +30,7 @@ from index.model import Article, ArticleError
 from index.store import IndexBusy, IndexMissing, StoreWriter, cancelled_on_error, open_store
 
 __all__ = ["IndexBusy", "IndexMissing", "BuildReport", "Progress", "add", "article_documents", "build",
-           "index_exists", "update"]
+           "index_exists", "index_outdated", "update"]
 
 NOT_AN_ARTICLE = "not an article file (.txt, .md, .markdown, .html or .htm)"
 
@@ -111,9 +112,11 @@ def article_documents(article: Article) -> list[dict]:
 # --- sources ----------------------------------------------------------------------------------------
 
 def file_hash(path: str | os.PathLike) -> str:
-    """SHA-256 of the file's bytes, hex."""
+    """SHA-256 of the file's bytes, hex; ``index.read.NotARegularFile`` (an OSError) for a FIFO or device."""
+    from index.read import open_regular
+
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with os.fdopen(open_regular(path), "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -143,10 +146,15 @@ def read_jsonl(path: str | os.PathLike) -> Iterator[tuple[str, Article | Article
                 yield label, ArticleError(label, f"bad JSONL line: {exc}")
 
 
-def _corpus_files(corpus_dir: Path) -> dict[str, Path]:
+def _corpus_files(corpus_dir: Path, report: BuildReport) -> dict[str, Path]:
+    """The corpus's article files by relative path; files that must not be read (links leaving the
+    corpus, FIFOs, devices) are left out and listed in ``report.skipped`` with the reason."""
     from index.corpus import iter_article_files
 
-    return {_rel(path, corpus_dir): Path(path) for path in iter_article_files(corpus_dir)}
+    refused: list[tuple[str, str]] = []
+    files = {_rel(path, corpus_dir): Path(path) for path in iter_article_files(corpus_dir, refused)}
+    report.skipped.extend((_rel(path, corpus_dir), reason) for path, reason in refused)
+    return files
 
 
 def _rel(path, corpus_dir: Path) -> str:
@@ -302,7 +310,7 @@ def build(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLike
             if jsonl is not None:
                 _build_from_jsonl(writer, Path(jsonl), files, ids, report, progress)
             else:
-                paths = _corpus_files(corpus)
+                paths = _corpus_files(corpus, report)
                 parsed = _parse_all(sorted(paths.items()), corpus)
                 for done, (rel, digest, article) in enumerate(parsed, 1):
                     files[rel] = _manifest_entry(writer, article, ids, rel, digest, report)
@@ -357,7 +365,7 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
         files = store.manifest()  # the index as the last commit left it (a build may have just finished)
         if not corpus.is_dir():
             raise FileNotFoundError(f"{corpus}: corpus folder not found")
-        paths = _corpus_files(corpus)
+        paths = _corpus_files(corpus, report)
         if only is not None:
             wanted = set(only)
             for rel in sorted(wanted - set(paths)):
@@ -408,8 +416,15 @@ def update(corpus_dir: str | os.PathLike = "corpus", index_dir: str | os.PathLik
 
 
 def index_exists(index_dir: str | os.PathLike) -> bool:
-    """True when ``index_dir`` (a folder or a Solr collection URL) holds a usable index."""
+    """True when ``index_dir`` (a folder or a Solr collection URL) holds an index (see
+    :func:`index_outdated` for whether this version can use it)."""
     return open_store(index_dir).exists()
+
+
+def index_outdated(index_dir: str | os.PathLike) -> str | None:
+    """Why the index at ``index_dir`` must be rebuilt before use (another schema or text analysis), or
+    None if it is fine or there is none."""
+    return open_store(index_dir).outdated()
 
 
 def is_article_file(path) -> bool:
@@ -429,35 +444,61 @@ def add(files: Iterable[str | os.PathLike], corpus_dir: str | os.PathLike = "cor
     corpus is indexed where it is. A file that cannot be copied (missing, or
     a different file of that name already in the folder) is reported as skipped; the others go in.
     """
+    from index.corpus import refusal
+
     corpus = Path(corpus_dir)
     corpus.mkdir(parents=True, exist_ok=True)
     folder = publication_folder(corpus, publication) if publication else None
     copied, skipped = [], []
     for src in map(Path, files):
-        if not src.is_file():
-            skipped.append((str(src), "no such file"))
-            continue
         if not is_article_file(src):
             skipped.append((str(src), NOT_AN_ARTICLE))
             continue
         if _inside(src, corpus):
             copied.append(_rel(src, corpus))
             continue
+        reason = refusal(src) if os.path.lexists(src) else "no such file"
+        if reason is not None:
+            skipped.append((str(src), reason))
+            continue
         dest = (folder or _own_publication_folder(src, corpus)) / src.name
+        if dest.is_symlink():
+            skipped.append((str(src), f"{_rel(dest, corpus)} is a symbolic link; it is not written through"))
+            continue
         if dest.exists() and file_hash(dest) != file_hash(src):
             reason = f"{_rel(dest, corpus)} already exists with other content; rename the file"
             skipped.append((str(src), reason))
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.tmp")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)  # the corpus never holds a half-copied article
+        _copy_exclusively(src, dest)
         copied.append(_rel(dest, corpus))
     report = update(corpus, index_dir, progress=progress, only=copied, action="add") if copied else \
         BuildReport("add", generation=open_store(index_dir).generation())
     report.added_files = copied
     report.skipped = skipped + report.skipped
     return report
+
+
+def _copy_exclusively(src: Path, dest: Path) -> None:
+    """Copy ``src`` to ``dest`` through a new temp file beside it, renamed over ``dest`` when complete.
+
+    The temp file gets a fresh random name and is created with ``O_EXCL`` (``tempfile.mkstemp``), which
+    never opens an existing file or follows a link: a link planted at a predictable temp name cannot make
+    us write outside the corpus. The rename replaces ``dest`` itself, never a file it links to.
+    """
+    import tempfile
+
+    from index.read import open_regular
+
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out, os.fdopen(open_regular(src), "rb") as source:
+            shutil.copyfileobj(source, out)
+        os.replace(tmp, dest)  # the corpus never holds a half-copied article
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def publication_folder(corpus: Path, publication: str | None) -> Path:

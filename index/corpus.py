@@ -4,6 +4,10 @@ A corpus is a folder of article files, grouped in sub-folders; a ``publication.y
 the publication of the articles under it (``name: VoyageLA``). Article files end in .txt, .md,
 .markdown, .html or .htm; ``publication.yml``, README*, LICENSE* and dot/underscore files are skipped.
 
+Nothing outside the corpus is read: a link to a file outside it, and anything that is not a regular
+file (a FIFO, a link to ``/dev/zero``), is refused with the reason (:func:`refusal`); links to folders
+are not followed.
+
 Publication precedence, most specific first: the article's own front matter (``publication:``), then
 the ``publication`` argument (``interviews parse --publication``), then the nearest ``publication.yml``.
 """
@@ -13,13 +17,14 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 
 import yaml
 
 from index.enrich import enrich_article
 from index.model import Article, ArticleError
-from index.read import MAX_BYTES, read_source
+from index.read import MAX_BYTES, NotARegularFile, open_regular, read_source
 from index.split import split_source
 
 ARTICLE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -36,14 +41,51 @@ def is_article_file(path: str | os.PathLike) -> bool:
     return lower.endswith(ARTICLE_EXTENSIONS)
 
 
-def iter_article_files(root: str | os.PathLike) -> Iterator[str]:
-    """Every article file under ``root``, in sorted (stable) order; dot/underscore folders are skipped."""
+def iter_article_files(
+    root: str | os.PathLike, refused: list[tuple[str, str]] | None = None
+) -> Iterator[str]:
+    """Every article file under ``root``, in sorted (stable) order; dot/underscore folders are skipped.
+
+    A file named like an article that must not be read (see :func:`refusal`) is left out, and listed as
+    ``(path, reason)`` in ``refused`` when a list is given.
+    """
     root = os.fspath(root)
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         for name in sorted(filenames):
             if is_article_file(name):
-                yield os.path.join(dirpath, name)
+                path = os.path.join(dirpath, name)
+                reason = refusal(path, root)
+                if reason is None:
+                    yield path
+                elif refused is not None:
+                    refused.append((path, reason))
+
+
+def refusal(path: str | os.PathLike, root: str | os.PathLike | None = None) -> str | None:
+    """Why the article file ``path`` must not be read, or None when it may.
+
+    Refused: a path that resolves (through links) outside the corpus folder ``root``, and anything but
+    a regular file once links are followed (a FIFO would block the reader; ``/dev/zero`` never ends).
+    """
+    path = os.fspath(path)
+    if root is not None:
+        target = os.path.realpath(path)
+        if not _inside(target, os.path.realpath(os.fspath(root))):
+            return f"a link to {target}, outside the corpus"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"cannot read file ({exc.strerror or exc})"
+    if not stat.S_ISREG(mode):
+        try:
+            os.close(open_regular(path))
+        except NotARegularFile as exc:
+            return exc.strerror
+        except OSError as exc:
+            return f"cannot read file ({exc.strerror or exc})"
+    return None
+
 
 
 def _inside(path: str, root: str) -> bool:
@@ -72,11 +114,18 @@ def article_id(path: str | os.PathLike, root: str | os.PathLike | None = None) -
     return cleaned or "article"
 
 
+PUBLICATION_FILE_BYTES = 64 * 1024
+"""Largest ``publication.yml`` read, in bytes; a bigger one is ignored."""
+
+
 @functools.lru_cache(maxsize=256)
 def _read_publication_file(path: str, mtime: float) -> str:
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+        with os.fdopen(open_regular(path), "rb") as fh:
+            raw = fh.read(PUBLICATION_FILE_BYTES + 1)
+        if len(raw) > PUBLICATION_FILE_BYTES:
+            return ""
+        data = yaml.safe_load(raw.decode("utf-8", errors="replace")) or {}
     except (OSError, yaml.YAMLError):
         return ""
     return str(data.get("name", "")).strip() if isinstance(data, dict) else ""
@@ -131,6 +180,10 @@ def parse_file(
     """
     path = os.fspath(path)
     root = os.fspath(corpus_root) if corpus_root is not None else find_corpus_root(path)
+    if corpus_root is not None and _inside(path, root):
+        reason = refusal(path, root)
+        if reason is not None:
+            raise ArticleError(path, reason)
     source = read_source(path, max_bytes=max_bytes)
     default_publication = publication or folder_publication(path, root)
     try:

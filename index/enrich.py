@@ -63,18 +63,22 @@ def enrich_passage(
 
     ``exclude``: names never to report (the interviewee's); ``known_titles``: work titles the article's
     captions give. Question and answer are both searched for places, works, organisations and years;
-    roles come from the answer only (the interviewee speaks there); topics from the question (an intro
-    passage is always "background and introduction").
+    roles come from the answer only (the interviewee speaks there), or from what an intro says the
+    interviewee is ("<name> is a ..."); topics from the question (an intro passage is always "background
+    and introduction").
     """
     text = f"{passage.question}\n{passage.answer}" if passage.question else passage.answer
     view = TextView(text)
     passage.topics = [INTRO_TOPIC] if passage.kind == "intro" else classify_question(passage.question)
     passage.places = extract_places(view, exclude)
-    organizations = extract_organizations(view, exclude)
+    organizations = extract_organizations(view, exclude, tools_talk="tools and setup" in passage.topics)
     org_keys = {o.casefold() for o in organizations}
     passage.organizations = organizations
     passage.works = [w for w in extract_works(view, exclude, known_titles) if w.casefold() not in org_keys]
-    passage.roles = extract_roles(passage.answer) if passage.kind == "qa" else []
+    if passage.kind == "qa":
+        passage.roles = extract_roles(passage.answer)
+    else:  # the intro is about the interviewee: "Siqi Song is a film director and animator"
+        passage.roles = extract_roles(passage.answer, tuple(sorted(exclude)))
     passage.years = extract_years(text)
     return passage
 

@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index import organizations
+
 _SEPARATORS = re.compile(r"[\s\x1f]+")
 
 
@@ -42,8 +44,10 @@ class FacetSpec:
     the values come from as ``"passage.<attribute>"`` or ``"article.<attribute>"`` (a list or a single
     string); the first that holds a value wins (the interviewee is the passage's answerers, else the
     article's interviewees). ``aliases`` are other field names a query may use. ``normalise`` turns a
-    raw value into the one shown and filtered on (values it makes blank are dropped). ``stored``: the
-    index keeps the searchable text so a hit can show it without loading the article.
+    raw value into the one shown and filtered on (values it makes blank are dropped); ``variants``
+    gives a value's other names, which ``<name>:`` searches find too (``org:"New York University"``
+    finds NYU) but filters and counts never show. ``stored``: the index keeps the searchable text so a
+    hit can show it without loading the article.
     """
 
     name: str
@@ -52,6 +56,7 @@ class FacetSpec:
     source: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     normalise: Callable[[str], str] = clean_value
+    variants: Callable[[str], list[str]] | None = None
     stored: bool = False
 
     def values(self, article, passage) -> list[str]:
@@ -65,6 +70,12 @@ class FacetSpec:
             out = [self.normalise(v) for v in values]
             return list(dict.fromkeys(v for v in out if v))
         return []
+
+    def searchable(self, values: list[str]) -> list[str]:
+        """``values`` and their variants: what a ``<name>:`` query may match."""
+        if self.variants is None:
+            return values
+        return list(dict.fromkeys([*values, *(v for value in values for v in self.variants(value))]))
 
     def article_values(self, article) -> list[str]:
         """The values this facet takes from ``article`` alone (its ``article.*`` sources), for its page."""
@@ -81,6 +92,11 @@ class FacetSpec:
         return None
 
 
+def _organisation(value: str) -> str:
+    """One name per organisation: "Oxford University" -> University of Oxford (index/organizations.py)."""
+    return organizations.canonical_name(clean_value(value))
+
+
 FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("interviewee", "Interviewee", "Interviewees", ("passage.answerers", "article.interviewees"),
               aliases=("interviewees", "person", "who"), stored=True),
@@ -90,7 +106,8 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("place", "Place", "Places", ("passage.places",), aliases=("places",)),
     FacetSpec("work", "Work", "Works", ("passage.works",), aliases=("works",)),
     FacetSpec("organization", "Organization", "Organizations", ("passage.organizations",),
-              aliases=("organizations", "organisation", "organisations", "org")),
+              aliases=("organizations", "organisation", "organisations", "org"),
+              normalise=_organisation, variants=organizations.variants),
     FacetSpec("role", "Role", "Roles", ("passage.roles",), aliases=("roles",)),
     FacetSpec("year", "Year", "Years", ("passage.years",), aliases=("years",)),
     FacetSpec("category", "Category", "Categories", ("article.categories",), aliases=("categories",)),

@@ -10,14 +10,33 @@ From ``index/data/organizations.yml``:
 - a one-word festival name ending in "fest" with inner capitals ("CAAMfest");
 - a known name or acronym ("UCLA", "Film Independent", "LAIKA"), also inside a longer run
   ("LAIKA Animation Fellowship" names LAIKA too); names listed in ``companies_need_context`` (mostly
-  used as brands, "Apple keyboard") only after "at", "for", "joined"... and standing alone.
+  used as brands, "Apple keyboard") only after "at", "for", "joined"... and standing alone;
+- an acronym that is a university's domain label and initials ("RISD", ``index/institutions.py``) in
+  the same organisation context.
+
+What a name is *not*: software and hardware often wear an organisation's head word ("OBS Studio",
+"Mac Studio", "Plex Media Center", "GNU Image Manipulation Program"), so the ``weak_cue_words``
+(Studio, Program, Center, Theater, Network, Orchestra, Department) make a name only in an organisation
+context: after "at", "joined", "founded", "worked for"..., or right after a noun such as company,
+studio or label ("my own production company, “Mars Light Studio”"). "and" joins two names, not one,
+unless it follows "of"/"for" inside a name ("College of Art and Design"); "for" starts a name's
+complement only after a head word ("Center for Internet and Society"), else it separates ("Coda for
+Grapefruit Lab" names Grapefruit Lab).
+
+Every name is given in one canonical form (:func:`canonical_name`): "The" and a possessive dropped,
+a legal form dropped ("Panic, Inc" -> Panic), a curated alias (``aliases``), the listed name of a
+university ("Oxford University" -> University of Oxford, "Carnegie Mellon" -> Carnegie Mellon
+University), and a known acronym for a long name ("New York University" -> NYU). :func:`variants`
+gives the other names, which the index keeps searchable (``organization:"New York University"``).
 """
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 
-from index import vocab
+from index import institutions, vocab
+from index.places import gazetteer
 from index.spans import TextView, Token
 
 _CONNECTORS = frozenset({"of", "the", "and", "for", "de", "la", "du", "der", "des", "y", "on"})
@@ -94,6 +113,50 @@ _ORG_NOUNS = frozenset(
 # "X, LLC" / "X, Inc": a legal form after a comma.
 _LEGAL_SUFFIXES = frozenset(["LLC", "Inc", "Ltd", "GmbH", "AB", "BV", "SA", "PLC"])
 _ORG_CONTEXT = frozenset(["at", "for", "joined", "join", "joining", "by", "from", "founded", "co-founded"])
+# Before a brand-like name (Google, Slack), only these say the company is meant ("I work at Google",
+# "discontinued by Apple"), and "for"/"from" only after a verb of working or hiring ("worked for
+# Google"): "Shift as a wrapper for Slack" and "accounts from Google" are the products.
+_BRAND_CONTEXT = frozenset(
+    ["at", "by", "joined", "join", "joining", "founded", "co-founded", "cofounded", "left"]
+)
+_BRAND_VERBS = frozenset(
+    ["work", "works", "worked", "working", "employed", "hired", "acquired", "bought", "funded", "intern",
+     "interned", "freelance", "freelanced", "contracted", "consulted"]
+)
+# A name followed by one of these nouns is a brand on a product ("the MIT license", "the Topaz Labs
+# software suite", "iWork for Microsoft formats").
+_PRODUCT_NOUNS = frozenset(
+    ["license", "licence", "software", "suite", "app", "apps", "application", "applications", "format",
+     "formats", "product", "products", "package", "packages", "account", "accounts", "subscription",
+     "headphones", "keyboard", "keyboards", "mouse", "laptop", "laptops", "tablet", "phone", "camera",
+     "cameras", "lens", "lenses", "font", "fonts", "plugin", "plugins", "extension", "extensions",
+     "library", "libraries", "toolkit", "sdk", "api", "ecosystem", "stack", "platform", "device",
+     "devices", "hardware", "gear", "tools", "editor", "browser", "monitor", "speakers", "drive"]
+)
+# Words right before a weak-headed name that say an organisation follows ("worked at X Studio").
+_WEAK_CONTEXT = frozenset(
+    ["at", "joined", "join", "joining", "founded", "co-founded", "cofounded", "started", "launched", "run",
+     "runs", "ran", "running", "own", "owns", "employer", "employs", "hired", "studied", "graduated"]
+)
+_DETERMINERS = frozenset(["the", "a", "an", "my", "our", "his", "her", "their", "your"])
+# "worked for X Studio": "for" says so only after a verb of working.
+_WORK_VERBS = frozenset(
+    ["work", "works", "worked", "working", "freelance", "freelanced", "intern", "interned"]
+)
+# "I use X", "bought a X": what follows is a product (or a brand on one), not an organisation.
+_USE_VERBS = frozenset(
+    ["use", "uses", "used", "using", "install", "installed", "installing", "download", "downloaded",
+     "bought", "buy", "buying", "purchased", "recommend", "switched"]
+)
+# Words before an acronym that say it is a school ("a PhD at RMIT", "I teach at RISD").
+_EDUCATION = frozenset(
+    ["studied", "study", "studying", "graduated", "graduate", "grad", "attended", "attend", "attending",
+     "enrolled", "teach", "teaches", "teaching", "taught", "lecture", "lectures", "lecturing", "professor",
+     "lecturer", "student", "students", "degree", "phd", "mfa", "bfa", "ba", "bs", "ms", "masters",
+     "alumni", "alum", "faculty", "school", "university", "college"]
+)
+_LEGAL_FORM = re.compile(r",?\s+(?:" + "|".join(_LEGAL_SUFFIXES) + r")\.?$")
+_APOSTROPHE_S = re.compile(r"[’']s$")
 
 
 @cache
@@ -101,7 +164,7 @@ def _data() -> tuple[
     frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]
 ]:
     return (
-        vocab.word_set("organizations", "cue_words"),
+        vocab.word_set("organizations", "cue_words") | vocab.word_set("organizations", "weak_cue_words"),
         vocab.word_set("organizations", "lower_cue_words"),
         vocab.word_set("organizations", "known"),
         vocab.word_set("organizations", "companies_need_context"),
@@ -121,34 +184,156 @@ def _strip(run: list[Token]) -> list[Token]:
 
 
 def _is_cue_name(view: TextView, run: list[Token]) -> bool:
+    """A run headed by a cue word ("Beijing Film Academy", "Academy of Motion Picture Arts") with a
+    word that is not generic; a weak head (Studio, Program...) only in an organisation context."""
     cue_words = _data()[0]
     words = [t.text for t in run]
     if len(words) < 2:
         return False
-    head_ok = words[-1] in cue_words or any(
-        w in cue_words and i + 1 < len(words) and words[i + 1] == "of" for i, w in enumerate(words)
-    )
-    if not head_ok:
+    heads = [
+        w for i, w in enumerate(words) if w in cue_words and (i == len(words) - 1 or words[i + 1] == "of")
+    ]
+    if not heads:
         return False
-    return any(w not in cue_words and w.lower() not in _GENERIC and w not in _CONNECTORS for w in words)
+    if not any(w not in cue_words and w.lower() not in _GENERIC and w not in _CONNECTORS for w in words):
+        return False
+    if all(h in _weak_cues() for h in heads):
+        return _org_context(view, run)
+    return True
 
 
-def _split_and(view: TextView, run: list[Token]) -> list[list[Token]]:
-    """Split "X Institute of the Arts and the Y Academy" into two names when both halves are names."""
+@cache
+def _weak_cues() -> frozenset[str]:
+    return vocab.word_set("organizations", "weak_cue_words")
+
+
+def _pieces(view: TextView, run: list[Token]) -> list[list[Token]]:
+    """Cut a run where "and", "&" or "for" joins two names rather than sitting inside one.
+
+    "Apple Pencil and Ferrite Recording Studio" -> both halves; "Massachusetts College of Art and Design"
+    stays whole ("and" after "of"); "X Institute of the Arts and the Y Academy" is two names when both
+    halves are names; "Coda for Grapefruit Lab" -> both halves ("for" not after a head word).
+    """
+    cue_words = _data()[0]
     for i, token in enumerate(run):
-        if token.text == "and" and 0 < i < len(run) - 1:
+        if not 0 < i < len(run) - 1:
+            continue
+        inside = any(t.text in ("of", "for") for t in run[:i])
+        if token.text in ("and", "&"):
             left, right = _strip(run[:i]), _strip(run[i + 1 :])
-            if left and right and _is_cue_name(view, left) and _is_cue_name(view, right):
-                return [left, right]
+            if inside and not (left and right and _is_cue_name(view, left) and _is_cue_name(view, right)):
+                continue
+        elif token.text == "for" and run[i - 1].text not in cue_words:
+            left, right = _strip(run[:i]), _strip(run[i + 1 :])
+        else:
+            continue
+        return [p for part in (left, right) if part for p in _pieces(view, part)]
     return [run]
 
 
-def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset()) -> list[str]:
+def _known_names(view: TextView, run: list[Token], add, brands: bool) -> None:
+    """Add the ``known`` names inside ``run``, longest first. ``brands``: only the names that are mostly
+    brands (``companies_need_context``), and those only standing alone after "at", "for", "joined"...;
+    otherwise only the others."""
+    _, _, known, need_context, _, _ = _data()
+    words = [t.text for t in run]
+    if not _known_first_words().intersection(words):  # most runs hold no known name: skip the windows
+        return
+    for size in range(min(len(words), 4), 0, -1):
+        for i in range(len(words) - size + 1):
+            candidate = " ".join(words[i : i + size])
+            if candidate not in known or (candidate in need_context) != brands:
+                continue
+            if brands and (len(words) != size or not _brand_context(view, run[i])):
+                continue
+            if _brand_on_product(view, run[i], run[i + size - 1]):
+                continue
+            add(run[i].start, candidate)
+
+
+@cache
+def _known_first_words() -> frozenset[str]:
+    return frozenset(name.split()[0] for name in _data()[2])
+
+
+def _brand_context(view: TextView, token: Token) -> bool:
+    """True when the words before ``token`` say a brand-like name means the company (see _BRAND_CONTEXT)."""
+    before = view.before(token, 2)
+    if not before:
+        return False
+    if before[-1] in _BRAND_CONTEXT:
+        return True
+    return before[-1] in ("for", "from") and len(before) == 2 and before[0] in _BRAND_VERBS
+
+
+def _brand_on_product(view: TextView, first: Token, last: Token) -> bool:
+    """True when the name ending at ``last`` qualifies a product: a product noun follows ("the MIT
+    license"), or it is possessive before a capitalised name that is no organisation ("YoYo Games' Game
+    Maker"; not "NASA's Jet Propulsion Lab", nor "I work for Riot Games' Forge division")."""
+    nxt = view.after(last)
+    if nxt is None or view.gap(last, nxt) not in (" ", "’ ", "' "):
+        return False
+    if nxt.text.lower() in _PRODUCT_NOUNS and not nxt.capitalised:
+        return True
+    if any(c.isdigit() for c in nxt.text):  # a model number: "Martin Yale 1501 paper folder"
+        return True
+    possessive = last.possessive or view.gap(last, nxt) != " "
+    if not (possessive and nxt.capitalised):
+        return False
+    cue_words = _data()[0]
+    following = next((r for r in view.runs(_CONNECTORS) if r[0].start == nxt.start), [nxt])
+    # "NASA's Jet Propulsion Lab", "Awesome Foundation's New York chapter": a part of it, or a place
+    if any(t.text in cue_words for t in following) or view.span_text(following) in gazetteer().names:
+        return False
+    return not (_org_context(view, [first]) or _brand_context(view, first))
+
+
+# Capitalised small words inside a name mark a title ("Orang-U: An Ape Goes To College").
+_TITLE_WORDS = frozenset(["To", "A", "An", "In", "On", "With", "At", "By", "From", "Is", "Are", "Be", "Use"])
+
+
+def _is_title(view: TextView, run: list[Token]) -> bool:
+    """True when ``run`` reads as the title of a work: a capitalised small word inside it, or a work
+    cue before it ("a game called Pixel Art Academy")."""
+    if any(t.text in _TITLE_WORDS for t in run[1:]):
+        return True
+    from index.works import WORK_CUES  # here: works imports this module's names
+
+    before = view.before(run[0], 4)
+    return len(before) >= 2 and before[-1] in ("called", "named", "titled") and any(
+        w in WORK_CUES for w in before[:-1]
+    )
+
+
+def _product_context(view: TextView, run: list[Token]) -> bool:
+    """True when a verb of using or buying stands just before ``run`` ("I use Plex Media Center",
+    "using BBedit and the OS X Terminal program"): a product, or a brand on one."""
+    before = view.before(run[0], 4)
+    # "I used to run Mesh Magazine" is no use of a product
+    return any(w in _USE_VERBS and before[i + 1 : i + 2] != ["to"] for i, w in enumerate(before))
+
+
+def _org_context(view: TextView, run: list[Token]) -> bool:
+    """True when the words before ``run`` say it names an organisation ("worked at", "a studio called",
+    "my own production company, “X”")."""
+    before = [w for w in view.before(run[0], 4) if w not in _DETERMINERS]
+    if not before:
+        return False
+    if before[-1] in _WEAK_CONTEXT or before[-1] in _ORG_NOUNS:
+        return True
+    return before[-1] == "for" and len(before) >= 2 and before[-2] in _WORK_VERBS
+
+
+def extract_organizations(
+    view: TextView, exclude: frozenset[str] = frozenset(), tools_talk: bool = False
+) -> list[str]:
     """Names of the organisations ``view`` names, in order of first mention, without duplicates.
 
-    ``exclude`` holds names that are never organisations here (the interviewee's).
+    ``exclude`` holds names that are never organisations here (the interviewee's). ``tools_talk``: the
+    passage is about the speaker's hardware and software, where "Elgato Control Center" and "X Studio"
+    are products: there any head-word name needs an organisation context ("I work at ...").
     """
-    cue_words, lower_cues, known, need_context, never, _ = _data()
+    _, lower_cues, known, need_context, never, _ = _data()
     boilerplate = vocab.word_set("entities", "boilerplate")
     found: list[tuple[int, str]] = []
 
@@ -158,26 +343,31 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
         found.append((start, name))
 
     for raw in view.runs(_CONNECTORS):
-        for run in _split_and(view, _strip(raw)):
+        whole = _strip(raw)
+        # known names anywhere in the run ("Hide and Seek" is one, though "and" may split runs)
+        _known_names(view, whole, add, brands=False)
+        for run in _pieces(view, whole):
             if not run:
                 continue
             run = _after_title(run)
             name = view.span_text(run)
-            if _is_cue_name(view, run):
-                add(run[0].start, name)
-            # known names inside the run, longest first
             words = [t.text for t in run]
-            for size in range(min(len(words), 4), 0, -1):
-                for i in range(len(words) - size + 1):
-                    candidate = " ".join(words[i : i + size])
-                    if candidate not in known:
-                        continue
-                    if candidate in need_context:
-                        before = view.before(run[i], 1)
-                        if len(words) != size or not before or before[-1] not in _ORG_CONTEXT:
-                            continue
-                    add(run[i].start, candidate)
-            # "Panavision New Filmmakers program"
+            if (
+                _is_cue_name(view, run)
+                and not _product_context(view, run)
+                and not _brand_on_product(view, run[0], run[-1])
+                and not _is_title(view, run)
+                and (not tools_talk or _org_context(view, run))
+            ):
+                add(run[0].start, name)
+            _known_names(view, run, add, brands=True)
+            # "RISD": a university's acronym, after words about studying or teaching there
+            if len(run) == 1 and words[0].isupper() and words[0] not in known:
+                acronym = institutions.acronym_name(words[0], unique=True)
+                shouted = words[0] in vocab.word_set("entities", "acronyms")  # BFA, CPU: not schools
+                if acronym and not shouted and _EDUCATION & set(view.before(run[0], 6)):
+                    add(run[0].start, acronym)
+            # "Panavision New Filmmakers program"; not a brand's product ("Apple Mail program")
             nxt = view.after(run[-1])
             if (
                 nxt is not None
@@ -185,6 +375,9 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
                 and len(run) >= 2
                 and view.gap(run[-1], nxt) == " "
                 and not _after_possessive(view, run[0])
+                and words[0] not in need_context
+                and not _product_context(view, run)
+                and view.before(run[0], 1) == ["the"]  # "the TED Fellows program", not "a local ... program"
             ):
                 add(run[0].start, f"{name} {nxt.text}")
             # "a design studio called Dirty Bandits"
@@ -204,12 +397,70 @@ def extract_organizations(view: TextView, exclude: frozenset[str] = frozenset())
         ):
             add(token.start, text)
     found.sort()
-    seen: dict[str, str] = {}
-    for _, name in found:
-        seen.setdefault(name.casefold(), name)
-    # "MartianCraft" is the same organisation as "MartianCraft, LLC": keep the longer form
-    names = list(seen.values())
-    return [n for n in names if not any(other.startswith(n + ", ") for other in names)]
+    return list(dict.fromkeys(canonical_name(name) for _, name in found))
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    """Curated other names -> canonical name (``aliases`` in organizations.yml), by folded key."""
+    data = vocab.load("organizations").get("aliases") or {}
+    return {_fold(str(k)): str(v) for k, v in data.items()}
+
+
+@cache
+def _known_by_key() -> dict[str, str]:
+    return {_fold(name): name for name in _data()[2]}
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.replace("’", "'").split()).casefold()
+
+
+@lru_cache(maxsize=8192)
+def canonical_name(name: str) -> str:
+    """The one display name of the organisation ``name`` names (see the module docstring).
+
+    Idempotent: ``canonical_name(canonical_name(x)) == canonical_name(x)``.
+    """
+    name = " ".join(name.split())
+    name = _APOSTROPHE_S.sub("", name)
+    if name[:4] in ("The ", "the ") and len(name) > 4:
+        name = name[4:]
+    bare = _LEGAL_FORM.sub("", name)
+    if bare != name:
+        # "Panic, Inc" / "Panic Inc." -> "Panic Inc": a one-word name keeps its legal form (a bare
+        # "Science" is a word, not a company); a longer one drops it ("Treasure Data, Inc" -> Treasure Data)
+        name = bare if " " in bare else f"{bare} {_LEGAL_FORM.search(name).group().strip(' ,.')}"
+    alias = _aliases().get(_fold(name))
+    if alias is not None:
+        return alias
+    words = name.split()
+    if len(words) == 2 and words[0].isupper() and words[1] in ("University", "College"):
+        long = institutions.acronym_name(words[0]) or institutions.official_name(name)  # RMIT University
+    elif name.isupper():
+        long = institutions.acronym_name(name)
+    else:
+        long = institutions.official_name(name)
+    if long is not None:
+        acronym = institutions.initials(long)
+        if acronym in _data()[2] and institutions.acronym_name(acronym) == long:
+            return acronym  # "New York University" -> NYU, as known names are written
+        return long
+    return _known_by_key().get(_fold(name), name)
+
+
+def variants(name: str) -> list[str]:
+    """Other names of the organisation whose canonical name is ``name``, for search only."""
+    out = []
+    long = institutions.acronym_name(name) if name.isupper() else None
+    if long:
+        out.append(long)
+    words = name.split()
+    if len(words) >= 3 and words[0] == "University" and words[1] == "of":
+        out.append(f"{' '.join(words[2:])} University")
+    out += [alias for alias, canonical in vocab.load("organizations").get("aliases", {}).items()
+            if canonical == name]
+    return list(dict.fromkeys(v for v in out if v != name))
 
 
 def _after_title(run: list[Token]) -> list[Token]:

@@ -7,7 +7,8 @@ Precision guards, in order:
 - only a capitalised run of words that is *exactly* a place name counts: "Hong Kong movies" names Hong
   Kong, "Beijing Film Academy" and "Jinsui Song" name no place; a run that is a place followed by a
   state or country ("London UK") names both; "Houston, TX" names Houston and Texas;
-- names in ``never`` (and the interviewee's own names) are never places;
+- names in ``never`` (and the interviewee's own names) are never places, nor is a place that starts a
+  name with a lower-case noun ("New York magazine");
 - small cities (under ``min_population_without_context``), one-word cities under a million people,
   names in ``needs_context`` and any one-word city or state at a sentence start need a place context:
   "in", "from", "near", "moved to"... right before, or ", <state or country>" right after.
@@ -153,6 +154,17 @@ def _split_pair(view: TextView, run: list[Token]) -> tuple[list[Token], str, str
     return None
 
 
+# A place right before one of these lower-case nouns is part of a name ("New York magazine").
+_INSTITUTION_NOUNS = frozenset(
+    ["magazine", "university", "college", "museum", "symphony", "orchestra", "press"]
+)
+
+
+def _names_an_institution(view: TextView, run: list[Token]) -> bool:
+    nxt = view.after(run[-1])
+    return nxt is not None and view.gap(run[-1], nxt) == " " and nxt.text in _INSTITUTION_NOUNS
+
+
 def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> list[str]:
     """Display names of the places ``view`` names, in order of first mention, without duplicates.
 
@@ -202,6 +214,8 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
             or (len(run) == 1 and run[0].sentence_start and kind in ("city", "state"))
         )
         if needs_context and not _in_context(view, run):
+            continue
+        if _names_an_institution(view, run):
             continue
         found.append(display)
         if kind == "city":

@@ -7,8 +7,10 @@ Every refusal is an :class:`index.model.ArticleError` naming the file and the re
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 
 import ftfy
@@ -50,6 +52,69 @@ _MD_REF_DEF = re.compile(r"^\[[^\]\n]{1,200}\]:[ \t]*\S", re.MULTILINE)
 _MD_LINK = re.compile(r"\[[^\]\n]{1,300}\]\((?:https?:|/|#)")
 
 
+class NotARegularFile(OSError):
+    """The path names a FIFO, device, socket or folder: never read as an article (it could block for
+    ever, as a FIFO does, or never end, as ``/dev/zero`` does)."""
+
+
+_FILE_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+               stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+
+
+def open_regular(path: str | os.PathLike) -> int:
+    """A read-only descriptor of the regular file at ``path`` (a link is followed); the caller closes it.
+
+    Raises :class:`NotARegularFile` for anything else. The open does not block (``O_NONBLOCK``: a FIFO
+    would otherwise wait for a writer), and the check is ``fstat`` on the opened descriptor, so the file
+    cannot be swapped for another between the check and the read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a file")
+            raise NotARegularFile(errno.EINVAL, f"not a regular file ({kind})", os.fspath(path))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_limited(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at ``path``; :class:`ArticleError` naming the reason otherwise.
+
+    The size limit is checked before reading and enforced while reading (a file that reports size 0,
+    as ``/proc`` files do, or that grows meanwhile, stops at ``max_bytes`` + 1 bytes and is refused).
+    """
+    path = os.fspath(path)
+    try:
+        fd = open_regular(path)
+    except OSError as exc:
+        raise ArticleError(path, _os_reason(exc)) from exc
+    with os.fdopen(fd, "rb") as fh:
+        size = os.fstat(fd).st_size
+        if size > max_bytes:
+            raise ArticleError(path, _too_big(size, max_bytes))
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise ArticleError(path, _os_reason(exc)) from exc
+    if len(data) > max_bytes:
+        raise ArticleError(path, f"file grew past the {max_bytes / 1_048_576:.0f} MB limit while being read")
+    return data
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, NotARegularFile):
+        return exc.strerror
+    return f"cannot read file ({exc.strerror or exc})"
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit"
+
+
 @dataclass
 class Source:
     """A decoded article file, before splitting.
@@ -70,24 +135,12 @@ class Source:
 def read_source(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Source:
     """Read ``path`` into a :class:`Source`; raise :class:`ArticleError` for unusable files.
 
-    ``max_bytes`` (default 10 MB) bounds the file size. Refused: missing/unreadable files, empty files,
-    binary files (NUL bytes or mostly control characters), bytes no supported encoding can decode.
+    ``max_bytes`` (default 10 MB) bounds the file size. Refused: missing/unreadable files, anything but
+    a regular file (FIFO, device, socket), empty files, binary files (NUL bytes or mostly control
+    characters), bytes no supported encoding can decode. See :func:`read_limited`.
     """
     path = os.fspath(path)
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise ArticleError(path, f"cannot read file ({exc.strerror or exc})") from exc
-    if size > max_bytes:
-        raise ArticleError(
-            path, f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit"
-        )
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise ArticleError(path, f"cannot read file ({exc.strerror or exc})") from exc
-    return source_from_bytes(data, path)
+    return source_from_bytes(read_limited(path, max_bytes), path)
 
 
 def source_from_bytes(data: bytes, path: str = "<bytes>") -> Source:

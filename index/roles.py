@@ -5,12 +5,15 @@ A role is read only after a first-person or role-taking phrase ("I’m a", "I wo
 editor", "designer, illustrator and animator") and each item's last words are looked up in
 ``index/data/roles.yml``, longest phrasing first. Aspirations ("I aim to become an engineer") are not
 roles; the list stops at a clause boundary ("from", "in", "who", a full stop).
+
+An article's intro speaks of the interviewee in the third person: there a role follows the interviewee's
+name or a pronoun and "is a" ("Siqi Song is a film director and animator", "She is an editor").
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from index import vocab
 
@@ -18,7 +21,7 @@ from index import vocab
 _INTRO = re.compile(
     r"\b(?:i[’']m|i am|i was|i[’']ve been|i have been|i work(?:ed|ing)? (?:mostly |mainly )?as|"
     r"work(?:ed|ing)? as|(?<!such )as|journey to become|decision to become|became|being|"
-    r"(?:i )?(?:also |sometimes |mostly )?do)"
+    r"(?:i )?(?:also|sometimes|mostly) do)"
     r"\s+(?:(?:also|now|currently|mostly|mainly|primarily|still|just|basically) )*(?:a |an |the )?",
     re.IGNORECASE,
 )
@@ -29,6 +32,10 @@ _STOP = re.compile(
     r"would|can|could|been|who|whose|my|our|too|as well)\b",
     re.IGNORECASE,
 )
+# "I'm neither an audio designer nor an artist", "I don't think of myself as a designer": not roles.
+_NEGATION = re.compile(r"\b(?:not|never|neither|nor|no longer)\b|n[’']t\b", re.IGNORECASE)
+# "I use emacs as an editor": a thing used as a tool, not the speaker's role.
+_USED_AS = re.compile(r"\b(?:use|uses|used|using)\b[^.;:!?]{0,40}$", re.IGNORECASE)
 _ITEM_SPLIT = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b|\ba\b|\ban\b)\s*", re.IGNORECASE)
 _MAX_ITEM_WORDS = 4
 
@@ -61,13 +68,34 @@ def _role_of(item: str) -> str | None:
     return None
 
 
-def extract_roles(text: str) -> list[str]:
-    """Canonical roles the speaker of ``text`` names as their own, in order, without duplicates."""
+@lru_cache(maxsize=256)
+def _third_person(names: tuple[str, ...]) -> re.Pattern:
+    subjects = sorted({*names, "she", "he", "they"}, key=len, reverse=True)
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(s) for s in subjects) + r")\s+(?:is|was|has been|are|were|works as)"
+        r"\s+(?:(?:also|now|currently|mostly|mainly|primarily|still|just|basically) )*(?:a |an |the )?",
+        re.IGNORECASE,
+    )
+
+
+def extract_roles(text: str, subjects: tuple[str, ...] | None = None) -> list[str]:
+    """Canonical roles the speaker of ``text`` names as their own, in order, without duplicates.
+
+    With ``subjects`` (the interviewee's names and each of their words) ``text`` is about the
+    interviewee, not by them: only roles after "<subject> is a" count.
+    """
     found: list[str] = []
-    for match in _INTRO.finditer(text):
+    intro = _INTRO if subjects is None else _third_person(subjects)
+    for match in intro.finditer(text):
         rest = text[match.end() : match.end() + 160]
         stop = _STOP.search(rest)
         span = rest[: stop.start()] if stop else rest
+        lead = text[max(0, match.start() - 40) : match.end()]
+        if _NEGATION.search(lead) or _NEGATION.search(span):
+            continue
+        before = text[max(0, match.start() - 60) : match.start()]
+        if match.group().strip().lower().startswith("as") and _USED_AS.search(before):
+            continue
         for item in _ITEM_SPLIT.split(span):
             role = _role_of(item.strip(" ,\"“”'"))
             if role is not None:

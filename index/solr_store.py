@@ -33,12 +33,15 @@ import socket
 import time
 from collections.abc import Iterator
 
+from index.analysis import DEFAULT_STOP_WORDS, STOP_LISTS, stop_list
+from index.facets import FACETS
 from index.model import Article
-from index.schema import DEFAULT_STOP_WORDS, SCHEMA_VERSION, STOP_LISTS, stop_list
+from index.schema import SCHEMA_VERSION
 from index.store import IndexBusy, IndexMissing, IndexStore, StoreWriter
 from search.solrclient import SolrClient, SolrError
 
-BATCH_DOCS = 2000
+_SPECS = {spec.name: spec for spec in FACETS}
+BATCH_DOCS = 1000
 """Documents sent in one update request (whole article blocks: a block is never split)."""
 LOCK_ID = "_lock"
 META_ID = "_meta"
@@ -100,7 +103,8 @@ def solr_block(article: Article) -> tuple[dict, list[int]]:
         }
         for name, values in _facets(record).items():
             if values:
-                doc[f"names_{name}"] = values
+                # searchable text also holds the values' other names ("New York University" beside NYU)
+                doc[f"names_{name}"] = _SPECS[name].searchable(values)
                 doc[f"facet_{name}"] = values
         interviewees = doc.get("facet_interviewee")
         if interviewees:
@@ -215,14 +219,18 @@ class SolrStore(IndexStore):
     # --- writers -----------------------------------------------------------------------------------
 
     def create(self, stop_words: str | None, source: dict) -> SolrWriter:
-        """A writer that empties the collection and refills it; visible at its commit."""
-        wanted = stop_words or DEFAULT_STOP_WORDS
-        stop_list(wanted)  # an unknown name fails here, before anything is sent
+        """A writer that refills the collection; visible at its commit.
+
+        The stop list is the collection's (chosen when it was created); ``stop_words``, if given, must
+        name the same one (:class:`IndexMissing` says how to get the other)."""
+        if stop_words is not None:
+            stop_list(stop_words)  # an unknown name fails here, before anything is sent
         have = self.stop_words()
-        if wanted != have:
-            raise ValueError(f"{self.location} drops the {have!r} stop list (chosen when the collection "
-                             f"was created: property interviews.stopwords); build it with "
-                             f"--stop-words {have}, or create a collection with the {wanted!r} list")
+        if stop_words is not None and stop_words != have:
+            raise IndexMissing(f"{self.location} drops the {have!r} stop list (chosen when the collection "
+                               f"was created, property interviews.stopwords): build it with --stop-words "
+                               f"{have}, or create a collection with property.interviews.stopwords="
+                               f"{stop_words}")
         meta = {"schema_version": SCHEMA_VERSION, "source": source, "analysis": {"stop_words": have},
                 "created": _utcnow()}
         return SolrWriter(self, meta, new=True)

@@ -91,6 +91,11 @@ class IndexStore(abc.ABC):
     def exists(self) -> bool:
         """Whether an index has been built here."""
 
+    def outdated(self) -> str | None:
+        """Why the served index must be rebuilt before this code can search or update it (another schema
+        version or text analysis), or None."""
+        return None
+
     @abc.abstractmethod
     def writing(self) -> contextlib.AbstractContextManager[None]:
         """Hold the writer lock for the block, or raise :class:`IndexBusy` at once."""

@@ -18,7 +18,8 @@ they return stale or duplicated hits after ``Searcher.refresh()``) must fail lou
 
 **Pickled names are part of the index format.** An index's table of contents pickles its schema, so
 the field types and analysers it holds are stored by module and class name: ``index.whoosh_internals.
-AnalysedText`` and ``SpelledText`` (and ``index.schema.WordTokenizer``, ``FacetValues``). Renaming or
+AnalysedText`` and ``SpelledText`` (and ``index.analysis.WordTokenizer`` and its filters,
+``index.schema.FacetValues``). Renaming or
 moving one means an alias at the old name or a ``SCHEMA_VERSION`` bump (``index.schema``).
 """
 
@@ -503,7 +504,7 @@ class _WordAnalysis:
 
     def __init__(self, tokens: tuple[tuple[bytes, int], ...], advance: int, spelling: tuple[str, ...]):
         self.tokens = tokens  # (term bytes, position relative to the word's first position), in order
-        self.advance = advance  # positions the word takes (0 when all of it is stop words)
+        self.advance = advance  # positions the word takes, stop words included (they leave a gap)
         self.spelling = spelling  # unstemmed words for the "did you mean" list
         self.spelled = not spelling  # whether the spelling words were given to the writer already
 
@@ -511,7 +512,7 @@ class _WordAnalysis:
 class AnalysedText(fields.TEXT):
     """``TEXT`` whose indexing analyses each distinct source word once per writer, not per occurrence.
 
-    A tokenizer with a ``word_pattern`` attribute (``index.schema.WordTokenizer``) promises to treat every
+    A tokenizer with a ``word_pattern`` attribute (``index.analysis.WordTokenizer``) promises to treat every
     match of that pattern on its own (no state crosses from one word to the next except the position
     counter), and the filters after it (lower-case, accent folding, stemming) are per token. So the
     postings of a text are the concatenation of each word's analysis, shifted by the running position:
@@ -588,10 +589,11 @@ class AnalysedText(fields.TEXT):
 
     def _analyse_word(self, word: str) -> _WordAnalysis:
         tokens, last = [], -1
-        for t in self.analyzer(word, positions=True, boosts=True, mode="index"):
+        # Stop words are kept here (marked) only to count the positions they leave empty.
+        for t in self.analyzer(word, positions=True, boosts=True, mode="index", removestops=False):
+            last = max(last, t.pos)
             if not t.stopped:
                 tokens.append((t.text.encode("utf-8"), t.pos))
-                last = max(last, t.pos)
         spelling = ()
         if self.separate_spelling():
             spelling = tuple(t.text for t in self.analyzer(word, no_morph=True) if not t.stopped)

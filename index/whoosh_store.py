@@ -32,15 +32,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from index import whoosh_internals
+from index.analysis import DEFAULT_STOP_WORDS, fingerprint, stop_list
 from index.model import Article
-from index.schema import (
-    DEFAULT_STOP_WORDS,
-    FACET_PREFIX,
-    SCHEMA_VERSION,
-    VALUE_SEPARATOR,
-    build_schema,
-    stop_list,
-)
+from index.schema import FACET_PREFIX, SCHEMA_VERSION, VALUE_SEPARATOR, build_schema
 from index.store import IndexBusy, IndexMissing, IndexStore, StoreWriter
 
 CURRENT = "CURRENT"
@@ -179,6 +173,26 @@ def read_meta(gen: str | os.PathLike) -> dict:
     return _read_json(Path(gen) / META, {})
 
 
+def outdated(meta: dict) -> str | None:
+    """Why an index with this ``meta.json`` cannot be searched or updated by this code, or None.
+
+    Its schema version, or the analysis that made its terms (:func:`index.analysis.fingerprint`: the
+    chain and its data files, such as the word forms), differs from ours: searching it would mix terms
+    analysed two ways, so it must be rebuilt.
+    """
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        return "it was built by another version of the index schema; run `interviews build` to rebuild it"
+    analysis = meta.get("analysis") or {}
+    try:
+        ours = fingerprint(analysis.get("stop_words", DEFAULT_STOP_WORDS))
+    except (ValueError, OSError):
+        ours = None
+    if analysis.get("fingerprint") != ours:
+        return ("it was built with another text analysis (word forms, acronyms, stop words or folding); "
+                "run `interviews build` to rebuild it")
+    return None
+
+
 def read_manifest(gen: str | os.PathLike) -> dict:
     """A generation's ``manifest.json``: ``{"files": {path: {"hash", "article", "passages" | "error"}}}``."""
     return _read_json(Path(gen) / MANIFEST, {"files": {}})
@@ -192,15 +206,18 @@ def _utcnow() -> str:
 
 def whoosh_documents(article: Article) -> list[dict]:
     """The Whoosh documents of an article: ``index.build.article_documents`` with each facet's values as
-    searchable text (``<name>``, one value a line) and exact values (``facet_<name>``)."""
+    searchable text (``<name>``, one value a line, with the values' other names from the registry:
+    "New York University" beside NYU) and exact values (``facet_<name>``)."""
     from index.build import article_documents
+    from index.facets import FACETS
 
+    specs = {spec.name: spec for spec in FACETS}
     docs = []
     for record in article_documents(article):
         facets = record.pop("facets")
         for name, values in facets.items():
             if values:
-                record[name] = "\n".join(values)
+                record[name] = "\n".join(specs[name].searchable(values))
                 record[FACET_PREFIX + name] = VALUE_SEPARATOR.join(values)
         docs.append(record)
     return docs
@@ -219,6 +236,10 @@ class WhooshStore(IndexStore):
     def exists(self) -> bool:
         return current_generation(self.root) is not None
 
+    def outdated(self) -> str | None:
+        gen = current_generation(self.root)
+        return outdated(read_meta(gen)) if gen is not None else None
+
     def writing(self) -> contextlib.AbstractContextManager[None]:
         return writer_lock(self.root)
 
@@ -230,8 +251,9 @@ class WhooshStore(IndexStore):
         gen = current_generation(self.root)
         if gen is None:
             raise IndexMissing(f"{self.root}: no index here; run `interviews build` first")
-        if read_meta(gen).get("schema_version") != SCHEMA_VERSION:
-            raise IndexMissing(f"{gen}: index written by another schema version; run `interviews build`")
+        why = outdated(read_meta(gen))
+        if why:
+            raise IndexMissing(f"{gen}: cannot update this index: {why}")
         return read_manifest(gen).get("files", {})
 
     def create(self, stop_words: str | None, source: dict) -> StoreWriter:
@@ -243,7 +265,8 @@ class WhooshStore(IndexStore):
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
-        meta = {"schema_version": SCHEMA_VERSION, "source": source, "analysis": {"stop_words": stop_words}}
+        meta = {"schema_version": SCHEMA_VERSION, "source": source,
+                "analysis": {"stop_words": stop_words, "fingerprint": fingerprint(stop_words)}}
         return _WhooshWriter(self.root, gen, ix, meta, new=True)
 
     def open_writer(self) -> StoreWriter:

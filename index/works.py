@@ -70,9 +70,7 @@ WORK_CUES = frozenset(
         "songs",
         "record",
         "ep",
-        "play",
         "game",
-        "titled",
         "project",
         "episode",
         "podcast",
@@ -93,19 +91,18 @@ WORK_CUES = frozenset(
     ]
 )
 # Cues of two words ("latest work, THE COIN"); "work" alone is too common ("my work IMAP e-mail").
-# Two-word cues before a quoted title ("known for “Kong: Skull Island”", "work on ‘The Paper Tigers’").
 WORK_CUE_PAIRS = frozenset(
     {
         ("known", "for"),
-        ("work", "on"),
-        ("worked", "on"),
-        ("working", "on"),
         ("latest", "work"),
         ("new", "work"),
         ("recent", "work"),
         ("first", "work"),
     }
 )
+# Before a quoted title only ("work on ‘The Paper Tigers’"): before capitals they name software as often
+# ("I primarily work on REAPER").
+QUOTE_CUE_PAIRS = frozenset({("work", "on"), ("worked", "on"), ("working", "on")})
 # Words that introduce a title only after a cue ("a song called “Still Alive”").
 _NAMING = frozenset({"called", "named", "titled"})
 _QUOTED = re.compile(
@@ -175,13 +172,16 @@ def _shouting(view: TextView, run: list[Token]) -> bool:
     return not any(c.islower() for c in around)
 
 
-def _cue_before(words: list[str]) -> bool:
-    """True when the words right before a title end with a work cue."""
+def _cue_before(words: list[str], quoted: bool = False) -> bool:
+    """True when the words right before a title end with a work cue (``quoted``: the title is in quotes,
+    which a few more cues may introduce)."""
     if not words:
         return False
-    if words[-1] in WORK_CUES or (len(words) >= 2 and (words[-2], words[-1]) in WORK_CUE_PAIRS):
+    pairs = WORK_CUE_PAIRS | QUOTE_CUE_PAIRS if quoted else WORK_CUE_PAIRS
+    if words[-1] in WORK_CUES or (len(words) >= 2 and (words[-2], words[-1]) in pairs):
         return True
-    return words[-1] in _NAMING and any(w in WORK_CUES for w in words[-4:-1])
+    # "a song called X"; not "a side project called X" (projects so named are mostly software or gear)
+    return words[-1] in _NAMING and any(w in WORK_CUES and w != "project" for w in words[-4:-1])
 
 
 def _has_cue(view: TextView, token: Token) -> bool:
@@ -225,6 +225,8 @@ def extract_works(
             continue
         if not (_has_cue(view, run[0]) or name.casefold() in known):
             continue
+        if _cut_short(view, run[-1]):
+            continue
         found.append((run[0].start, title_case(name, from_caps=True)))
     previous_end = -1
     for match in _QUOTED.finditer(view.text):
@@ -244,11 +246,26 @@ def extract_works(
     return list(seen.values())
 
 
+def _cut_short(view: TextView, last: Token) -> bool:
+    """True when a capitals title goes on past ``last`` through a lower-case word ("ROVE x JBG"): the run
+    is only part of the title."""
+    nxt = view.after(last)
+    after = view.after(nxt) if nxt is not None else None
+    return (
+        after is not None
+        and view.gap(last, nxt) == " "
+        and view.gap(nxt, after) == " "
+        and not nxt.capitalised
+        and len(nxt.text) <= 3
+        and after.all_caps
+    )
+
+
 def _quote_has_cue(view: TextView, offset: int) -> bool:
     """True when the words before the quote opening at ``offset`` end with a work cue."""
     tail = view.text[max(0, offset - 50) : offset]
     tail = re.split(r"[.!?;:\n]", tail)[-1]
-    return _cue_before(_CUE_WORDS.findall(tail.lower())[-4:])
+    return _cue_before(_CUE_WORDS.findall(tail.lower())[-4:], quoted=True)
 
 
 def _is_quoted_title(inner: str, boilerplate: frozenset[str]) -> bool:

@@ -3,15 +3,18 @@
 A four-digit number counts as a year only in a year-like context, so model numbers, resolutions and
 amounts do not: after "in", "since", "from", "until", "by", "during", "of", a month or season, "early",
 "late", "mid", "a"/"my"/"the" (a 2005 Martin), before "version"/"model"/"edition", in parentheses or a
-range ("2017–2019"); never before a unit ("100 million", "2000 words", "1920x1080") nor glued to other
-digits, "$" or "#".
+range ("2017–2019"); never a decade ("1920's"), never before a unit ("100 million", "2000 words",
+"1920x1080") nor glued to other digits, "$" or "#".
 """
 
 from __future__ import annotations
 
 import re
 
-_YEAR = re.compile(r"(?:(?<=mid-)|(?<![\w$#£€.,/:-]))((?:19|20)\d\d)(?![\w%+]|[.,]\d|\s*[x×]\s*\d)")
+# Not a decade ("the 1990s", "1920's Chinatown").
+_YEAR = re.compile(
+    r"(?:(?<=mid-)|(?<![\w$#£€.,/:-]))((?:19|20)\d\d)(?![\w%+]|[.,]\d|\s*[x×]\s*\d|[’']s\b)"
+)
 _CONTEXT_BEFORE = frozenset(
     [
         "in",

@@ -10,7 +10,7 @@ Everything above this line — the ``interviews`` command, the web app, a user's
 engine's library. Every engine answers the same protocol:
 
 - ``search(query, filters=None, page=1, per_page=10, sort="relevance", facet_limit=10, expand=(),
-  match="all") -> SearchResult``: the arguments are cleaned once for every engine
+  match="most") -> SearchResult``: the arguments are cleaned once for every engine
   (:class:`search.request.SearchRequest`), then the engine's :meth:`SearchEngine.execute` runs them;
 - ``article(article_id) -> Article | None``, ``more_like_this(article_id, passage, limit=5) -> list[Hit]``,
   ``stats(top=5) -> dict``, ``close()``; an engine is a context manager and is shared by threads.
@@ -45,10 +45,10 @@ class IndexNotFound(Exception):
 def open_index(location: str | os.PathLike = "var/index", **options) -> SearchEngine:
     """The engine for ``location``: a Solr collection URL, or else an index folder.
 
-    Raises :class:`IndexNotFound` when there is nothing to search in a folder yet (a collection that
-    cannot be reached raises ``search.solrclient.SolrError``). ``options`` go to the engine; the Whoosh
-    engine takes ``cache_mb`` (decoded postings kept in memory, megabytes, default
-    256, shared by the engines of a process that ask for the same size).
+    Raises :class:`IndexNotFound` when there is nothing to search there yet (no index built in the
+    folder or the collection, or a collection that cannot be reached). ``options`` go to the engine;
+    the Whoosh engine takes ``cache_mb`` (decoded postings kept in memory, megabytes, default 256,
+    shared by the engines of a process that ask for the same size).
     """
     if is_solr_url(location):
         from search.solr_engine import SolrEngine
@@ -64,7 +64,7 @@ class SearchEngine(abc.ABC):
 
     def search(self, query: str, filters: dict[str, list[str]] | None = None, page: int = 1,
                per_page: int = 10, sort: str = "relevance", facet_limit: int | None = 10,
-               expand: Collection[str] = (), match: str = "all") -> SearchResult:
+               expand: Collection[str] = (), match: str = "most") -> SearchResult:
         """Search passages.
 
         ``filters`` maps facet names to values: a passage must have one of each facet's values (OR within
@@ -74,8 +74,10 @@ class SearchEngine(abc.ABC):
         facets' filters applied but not its own, so the values you could add to a selection keep their
         counts. Each facet lists its top ``facet_limit`` values (all when None, or for facets named in
         ``expand``) plus every selected value, even at count 0; ``Facet.more`` says how many were cut.
-        An empty query matches every passage. ``match``: "all" (default: every word must match) or "any"
-        (any word; a word repeated in the query weighs that many times; ``search.request.MATCHES``).
+        An empty query matches every passage. ``match`` (``search.request.MATCHES``): "most" (default:
+        passages with every word; when fewer than 20, then those with most of the words, ranked below
+        them, counted in ``SearchResult.partial`` and flagged ``Hit.partial``), "all" (strictly every
+        word) or "any" (any word; a word repeated in the query weighs that many times).
         Never raises on user input; problems go to ``warnings``.
         """
         started = time.perf_counter()

@@ -8,14 +8,15 @@ also passed through bleach allowing only ``mark``, so the output is what bleach 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
 
 import bleach
-from whoosh.support.charset import accent_map
+from whoosh.query import Phrase
 
-from index.schema import WORD_PATTERN
+from index.analysis import WORD_PATTERN, folding, word_forms
 
 SNIPPET_CHARS = 240
 """Longest snippet, in characters of source text (ellipses not counted)."""
@@ -39,25 +40,51 @@ _WORD_CACHE_SIZE = 200_000
 _word_cache: dict[tuple[int, str], tuple[tuple[str, int, int], ...]] = {}
 
 
-def _word_terms(analyzer, word: str) -> tuple[tuple[str, int, int], ...]:
-    """The index terms one source word yields, with their character spans inside the word (cached)."""
+def _word_terms(analyzer, word: str) -> tuple[tuple[tuple[str, int, int, int], ...], int]:
+    """The index terms one source word yields, with their character spans inside the word and positions
+    relative to the word's first, and how many positions the word takes (stop words included; cached)."""
     key = (id(analyzer), word)
     found = _word_cache.get(key)
     if found is None:
         if len(_word_cache) >= _WORD_CACHE_SIZE:
             _word_cache.clear()
-        found = tuple((t.text, t.startchar, t.endchar) for t in analyzer(word, chars=True, mode="index"))
-        _word_cache[key] = found
+        tokens, last = [], -1
+        for t in analyzer(word, chars=True, positions=True, mode="index", removestops=False):
+            last = max(last, t.pos)
+            if not t.stopped:
+                tokens.append((t.text, t.startchar, t.endchar, t.pos))
+        found = _word_cache[key] = (tuple(tokens), last + 1)
     return found
 
 
-def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]:
-    if not terms or not text:
+@functools.cache
+def _sources_by_term() -> dict[str, frozenset[str]]:
+    """Each word form's source words whose first letter differs from its own (``went`` → ``go``)."""
+    found: dict[str, set[str]] = {}
+    for word, form in word_forms().items():
+        if word[:1] != form[:1]:
+            found.setdefault(form, set()).add(word[:1])
+    return {form: frozenset(firsts) for form, firsts in found.items()}
+
+
+def _matches(text: str, terms: set, analyzer) -> list[tuple[int, int, str]]:
+    """Character spans (start, end, term) of the tokens of ``text`` to mark, in order.
+
+    ``terms`` holds index terms, marked wherever they occur, and phrases as (terms, positions) tuples
+    (see :func:`query_terms`), marked only where the whole phrase occurs.
+    """
+    words = {t for t in terms if isinstance(t, str)}
+    phrases = [t for t in terms if isinstance(t, tuple)]
+    if not (words or phrases) or not text:
         return []
+    if phrases:
+        return _phrase_matches(text, words, phrases, analyzer)
     found = []
-    firsts = {term[:1] for term in terms}
-    # Analysis keeps a word's first letter (lower-cased, accents folded) as its term's first letter, so
-    # a word whose first letter starts no term cannot match; decided once per first character.
+    sources = _sources_by_term()
+    firsts = {term[:1] for term in words}.union(*(sources.get(term, ()) for term in words))
+    # A word's term starts with the word's first letter (lower-cased, accents folded) unless the
+    # word-form dictionary says otherwise (``went`` → ``go``), so a word whose first letter starts no
+    # term and no such source cannot match; decided once per first character.
     possible: dict[str, bool] = {}
     # Word by word with a cache: the same words recur across passages, and running the whole analyser
     # chain over every long answer shown would cost more than the search itself.
@@ -67,17 +94,69 @@ def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]
             first = word[0]
             ok = possible.get(first)
             if ok is None:
-                folded = first.lower().translate(accent_map)[:1]
+                folded = first.translate(folding()).lower()[:1]
                 ok = possible[first] = not folded or folded in firsts
             if not ok:
                 continue
         base = match.start()
-        for term, start, end in _word_terms(analyzer, word):
-            if term in terms:
+        for term, start, end, _pos in _word_terms(analyzer, word)[0]:
+            if term in words:
                 span = (base + start, base + end, term)
                 if not found or found[-1][:2] != span[:2]:
                     found.append(span)
     return found
+
+
+def _phrase_matches(text: str, words: set[str], phrases: list, analyzer) -> list[tuple[int, int, str]]:
+    """:func:`_matches` for a query with phrases: every token of ``text`` with its position, then the
+    phrases' occurrences and the single terms."""
+    tokens: list[tuple[int, int, str, int]] = []  # start, end, term, position
+    at: dict[tuple[int, str], int] = {}  # (position, term) → index in tokens
+    pos = 0
+    for match in WORD_PATTERN.finditer(text):
+        base = match.start()
+        found, advance = _word_terms(analyzer, match.group(0))
+        for term, start, end, rel in found:
+            at.setdefault((pos + rel, term), len(tokens))
+            tokens.append((base + start, base + end, term, pos + rel))
+        pos += advance
+    marked: set[int] = {i for i, token in enumerate(tokens) if token[2] in words}
+    for phrase_terms, offsets in phrases:
+        for i, (_s, _e, term, start) in enumerate(tokens):
+            if term != phrase_terms[0]:
+                continue
+            hits = [at.get((start + off, t)) for t, off in zip(phrase_terms, offsets, strict=True)]
+            if all(h is not None for h in hits):
+                marked.update(h for h in hits if h is not None)
+                marked.add(i)
+    spans: list[tuple[int, int, str]] = []
+    for i in sorted(marked, key=lambda i: tokens[i][:2]):
+        span = (tokens[i][0], tokens[i][1], tokens[i][2])
+        if not spans or spans[-1][:2] != span[:2]:
+            spans.append(span)
+    return spans
+
+
+def query_terms(q, reader, fields: tuple[str, ...]) -> dict[str, set]:
+    """What to mark for query ``q``, per field of ``fields``: index terms (expanded for prefix and fuzzy
+    words) of the leaves the query matches *for* (never under a NOT), and each phrase as a
+    (terms, positions) tuple so that only the phrase is marked, not its words elsewhere."""
+    from search.query import positive_leaves
+
+    marks: dict[str, set] = {}
+    for leaf in positive_leaves(q):
+        if isinstance(leaf, Phrase) and leaf.fieldname in fields:
+            positions = getattr(leaf, "positions", None) or list(range(len(leaf.words)))
+            marks.setdefault(leaf.fieldname, set()).add((tuple(leaf.words), tuple(positions)))
+            continue
+        try:
+            found = leaf.existing_terms(reader, expand=True)
+        except Exception:  # noqa: BLE001 - highlighting is a nicety; never fail a search on it
+            continue
+        for field, text in found:
+            if field in fields:
+                marks.setdefault(field, set()).add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return marks
 
 
 def _snap_start(text: str, start: int) -> int:
@@ -95,10 +174,11 @@ def _snap_end(text: str, end: int) -> int:
     return cut if cut > end - 40 else end
 
 
-def mark(text: str, terms: set[str], analyzer, maxchars: int | None = None) -> str:
+def mark(text: str, terms: set, analyzer, maxchars: int | None = None) -> str:
     """HTML of ``text`` (or of its best ``maxchars`` window) with ``<mark>`` around matched tokens.
 
-    ``terms`` are index terms (analysed forms, e.g. ``"anim"``); ``maxchars=None`` keeps the whole text.
+    ``terms`` are index terms (analysed forms, e.g. ``"knit"``) and phrases as (terms, positions)
+    tuples (:func:`query_terms`); ``maxchars=None`` keeps the whole text.
     """
     spans = _matches(text, terms, analyzer)
     start, end = 0, len(text)

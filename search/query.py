@@ -17,6 +17,7 @@ from whoosh import qparser, query
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query.terms import MultiTerm
 
+from index.analysis import WORD_PATTERN, synonyms, terms
 from index.facets import FACET_NAMES, canonical_name
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
 from search.request import MATCHES
@@ -57,9 +58,84 @@ class ParsedQuery:
     warnings: list[str] = field(default_factory=list)
 
 
+class GapPhrase(query.Phrase):
+    """A phrase whose words sit at given relative ``positions``: a removed stop word leaves a gap.
+
+    ``"rock and roll"`` is ``rock`` at 0 and ``roll`` at 2, as the index holds "rock and roll" (the
+    analysis removes stop words the way Lucene's StopFilter does, keeping their positions).
+    """
+
+    def __init__(self, fieldname, words, slop=1, boost=1.0, char_ranges=None, positions=None):
+        super().__init__(fieldname, words, slop=slop, boost=boost, char_ranges=char_ranges)
+        self.positions = list(positions) if positions is not None else list(range(len(words)))
+
+    def __eq__(self, other):
+        return super().__eq__(other) and self.positions == getattr(other, "positions", None)
+
+    def __hash__(self):
+        return super().__hash__() ^ hash(tuple(self.positions))
+
+    def normalize(self):
+        if len(self.words) < 2:
+            return super().normalize()
+        return self
+
+
+def _positions(field, text: str) -> tuple[list[str], list[int]]:
+    """The terms of ``text`` in ``field`` (query analysis) and their positions relative to the first."""
+    words, positions = [], []
+    for token in field.tokenize(text, mode="query", positions=True):
+        words.append(token.text)
+        positions.append(token.pos)
+    base = positions[0] if positions else 0
+    return words, [p - base for p in positions]
+
+
+class _Parser(qparser.QueryParser):
+    """Whoosh's parser, with a word that analyses into several terms (``state-of-the-art``) searched as a
+    :class:`GapPhrase` that keeps the gaps of its stop words."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        field = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if field is None or field.self_parsing() or not tokenize or not field.format \
+                or not field.format.supports("positions"):
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        words, positions = _positions(field, text)
+        if len(words) > 1:
+            return GapPhrase(fieldname, words, boost=boost, positions=positions)
+        return termclass(fieldname, words[0], boost=boost) if words else None
+
+
+def _multifield(schema, group) -> _Parser:
+    """:class:`_Parser` searching :data:`TEXT_FIELDS` with their boosts (as Whoosh's MultifieldParser)."""
+    parser = _Parser(None, schema, group=group)
+    parser.add_plugin(qparser.MultifieldPlugin(list(TEXT_FIELDS), fieldboosts=dict(FIELD_BOOSTS)))
+    return parser
+
+
+def _with_gaps(q: query.Query, cleaned: str, schema) -> query.Query:
+    """Quoted phrases as :class:`GapPhrase`: their positions re-read from the text they came from."""
+
+    def fix(leaf: query.Query) -> query.Query:
+        if type(leaf) is not query.Phrase or not leaf.char_ranges or leaf.fieldname not in schema:
+            return leaf
+        start, end = leaf.char_ranges[0][0], leaf.char_ranges[-1][1]
+        if start is None or end is None:
+            return leaf
+        words, positions = _positions(schema[leaf.fieldname], cleaned[start:end])
+        if words != list(leaf.words):
+            return leaf
+        fixed = GapPhrase(leaf.fieldname, words, slop=leaf.slop, boost=leaf.boost,
+                          char_ranges=leaf.char_ranges, positions=positions)
+        fixed.startchar, fixed.endchar = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        return fixed
+
+    return q.accept(fix)
+
+
 def _parser(schema, match: str = "all") -> qparser.QueryParser:
     group = qparser.OrGroup if match == "any" else qparser.AndGroup
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS), group=group)
+    parser = _multifield(schema, group)
     parser.add_plugin(qparser.FuzzyTermPlugin())
     # "-word" excludes only at the start of a word, so "Covid-19" stays one (hyphenated) word.
     parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+",
@@ -70,11 +146,12 @@ def _parser(schema, match: str = "all") -> qparser.QueryParser:
     return parser
 
 
-def parse(text: str, schema, match: str = "all") -> ParsedQuery:
+def parse(text: str, schema, match: str = "most") -> ParsedQuery:
     """Parse the user's ``text`` against ``schema``; never raises.
 
-    ``match``: "all" (default) joins words with AND, "any" with OR and weights each word by how often
-    it is repeated (see :data:`MATCHES`); explicit ``OR``, ``-word``, phrases and fields work in both.
+    ``match``: "most" (default) and "all" join words with AND (the engine adds partial matches for
+    "most"), "any" with OR and weights each word by how often it is repeated (see :data:`MATCHES`);
+    explicit ``OR``, ``-word``, phrases and fields work in all three.
     """
     warnings: list[str] = []
     text = text or ""
@@ -87,11 +164,21 @@ def parse(text: str, schema, match: str = "all") -> ParsedQuery:
     # "Any" queries are often pasted prose: the word limit then counts only words the index keeps.
     cleaned = _clean(text, warnings, schema_stop_words(schema) if match == "any" else None)
     if not _WORDS_RE.search(cleaned):
+        if text.strip() and text.strip() != "*":
+            # Only emoji, punctuation or control characters: nothing to search for, so nothing matches
+            # (browsing everything here turned a query of 250 emoji into every passage and its facets).
+            warnings.append("the query has no letters or digits to search for")
+            return ParsedQuery(text, query.NullQuery, cleaned=cleaned, warnings=warnings)
         return ParsedQuery(text, query.Every(), cleaned=cleaned, match_all=True, warnings=warnings)
     problem = _syntax_problem(cleaned)
     if problem is None:
         try:
-            q = _parser(schema, match).parse(cleaned, normalize=False)
+            expanded, spans, groups, also = _with_synonyms(cleaned)
+            q = _with_gaps(_parser(schema, match).parse(expanded, normalize=False), expanded, schema)
+            q = _as_one_word(q, groups)
+            _typed_offsets(q, spans)
+            if also:
+                warnings.append("also searched: " + "; ".join(also))
             q = _weight_repeats(q) if match == "any" else q.normalize()
             if q is query.NullQuery and _only_negative(cleaned):
                 # "-covid" alone: everything except covid.
@@ -111,6 +198,157 @@ def parse(text: str, schema, match: str = "all") -> ParsedQuery:
     warnings.append(f"searched as plain words because {problem}")
     q, joined = _plain_words(cleaned, schema, match)
     return ParsedQuery(text, q, cleaned=joined, fallback=True, warnings=warnings)
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+SYNONYM_TIEBREAK = 0.1
+"""A group of synonyms scores as its best-scoring alternative plus this share of the others' scores
+(Lucene's ``DisjunctionMaxQuery`` tie-breaker), so a passage is not lifted for using several of them."""
+
+
+Spans = list[tuple[int, int]]
+
+
+def _with_synonyms(text: str) -> tuple[str, list[tuple[int, int, int]], list[Spans], list[str]]:
+    """``text`` with every word (or run of words) listed in ``index/data/synonyms.txt`` searched together
+    with its synonyms: ``covid`` → ``(covid OR coronavirus OR pandemic OR covid-19)``, ``Los Angeles`` →
+    ``(Los Angeles OR LA OR "l.a.")``; a multi-word synonym is a phrase.
+
+    Words inside quotes, glued to ``*``/``~``/``^`` or used as operators are left alone; ``-word`` and
+    ``field:word`` keep their sign or field for the whole group. Returns the new text, the spans copied
+    from ``text`` unchanged as (start in the new text, end, start in ``text``), each group's
+    alternatives as character spans of the new text, and one note per expanded word for the result's
+    warnings.
+    """
+    found = synonyms()
+    if not found.groups:
+        return text, [(0, len(text), 0)], [], []
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    words = [m for m in WORD_PATTERN.finditer(text) if not any(a <= m.start() < b for a, b in quoted)]
+    out: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    groups: list[Spans] = []
+    notes: list[str] = []
+    copied = size = 0  # end of the part of text copied so far; length of the new text so far
+
+    def copy(start: int, end: int) -> None:
+        nonlocal size
+        spans.append((size, size + end - start, start))
+        out.append(text[start:end])
+        size += end - start
+
+    def add(piece: str) -> None:
+        nonlocal size
+        out.append(piece)
+        size += len(piece)
+
+    i = 0
+    while i < len(words):
+        match = None
+        for n in range(min(found.longest, len(words) - i), 0, -1):
+            run = words[i:i + n]
+            start, end = run[0].start(), run[-1].end()
+            if any(text[a.end():b.start()].strip() for a, b in zip(run, run[1:], strict=False)) \
+                    or any(m.group(0) in _OPERATORS for m in run) \
+                    or text[start - 1:start] not in ("", " ", "\t", "\n", "(", "-", "+", ":") \
+                    or text[end:end + 1] not in ("", " ", "\t", "\n", ")"):
+                continue
+            key = found.key([m.group(0) for m in run])
+            if key in found.groups:
+                match = (n, start, end, found.groups[key])
+                break
+        if match is None:
+            i += 1
+            continue
+        n, start, end, alternatives = match
+        # Alternatives that analyse as the typed words or as an earlier alternative add nothing.
+        seen = {tuple(terms(text[start:end]))}
+        kept = []
+        for alt in alternatives:
+            analysed = tuple(terms(" ".join(alt)))
+            if analysed and analysed not in seen:
+                seen.add(analysed)
+                kept.append(" ".join(alt))
+        if not kept:
+            i += n
+            continue
+        copy(copied, start)
+        add('("' if n > 1 else "(")
+        quote = 1 if n > 1 else 0  # a phrase's leaves start at its opening quote
+        group = [(size - quote, size + end - start + quote)]
+        copy(start, end)
+        add('"' if n > 1 else "")
+        for alt in kept:
+            add(" OR ")
+            group.append((size, size + len(alt) + (2 if " " in alt else 0)))
+            add(f'"{alt}"' if " " in alt else alt)
+        add(")")
+        groups.append(group)
+        notes.append(f"{text[start:end]} → {', '.join(kept)}")
+        copied = end
+        i += n
+    copy(copied, len(text))
+    return "".join(out), spans, groups, notes
+
+
+def _as_one_word(q: query.Query, groups: list[Spans]) -> query.Query:
+    """Each synonym group of :func:`_with_synonyms` as a ``DisjunctionMax`` (see :data:`SYNONYM_TIEBREAK`):
+    the OR whose leaves come from two or more alternatives of one group."""
+    if not groups:
+        return q
+
+    def alternative(start) -> tuple[int, int] | None:
+        for number, group in enumerate(groups):
+            for index, (a, b) in enumerate(group):
+                if a <= start < b:
+                    return number, index
+        return None
+
+    def where(node: query.Query) -> tuple[int, int] | None:
+        """(group, alternative) all of ``node``'s leaves come from, else None."""
+        found = {alternative(getattr(leaf, "startchar", None) or -1) for leaf in
+                 (node.leaves() if not node.is_leaf() else [node])}
+        return found.pop() if len(found) == 1 else None
+
+    def fix(node: query.Query) -> query.Query:
+        if type(node) is not query.Or:
+            return node
+        by_group: dict[int, dict[int, list[query.Query]]] = {}
+        others: list[query.Query] = []
+        for child in node.subqueries:
+            at = where(child)
+            if at is None:
+                others.append(child)
+            else:
+                by_group.setdefault(at[0], {}).setdefault(at[1], []).append(child)
+        if not any(len(alts) > 1 for alts in by_group.values()):
+            return node
+        children = list(others)
+        for alts in by_group.values():
+            options = [parts[0] if len(parts) == 1 else query.Or(parts) for _, parts in sorted(alts.items())]
+            children.append(options[0] if len(options) == 1 else
+                             query.DisjunctionMax(options, tiebreak=SYNONYM_TIEBREAK))
+        return children[0].with_boost(children[0].boost * node.boost) if len(children) == 1 else \
+            query.Or(children, boost=node.boost)
+
+    return q.accept(fix)
+
+
+def _typed_offsets(q: query.Query, spans: list[tuple[int, int, int]]) -> None:
+    """Point the leaves' start/end characters back into the text the user typed (see
+    :func:`_with_synonyms`); leaves that came from a synonym get None."""
+    for leaf in q.leaves() if not q.is_leaf() else [q]:
+        start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        if start is None or end is None:
+            continue
+        for new_start, new_end, old_start in spans:
+            if new_start <= start and end <= new_end:
+                leaf.startchar, leaf.endchar = old_start + start - new_start, old_start + end - new_start
+                break
+        else:
+            leaf.startchar = leaf.endchar = None
 
 
 def _weight_repeats(q: query.Query) -> query.Query:
@@ -246,7 +484,7 @@ def _plain_words(text: str, schema, match: str = "all") -> tuple[query.Query, st
     point into it)."""
     words = [w.lower() for w in _WORDS_RE.findall(text)][:MAX_TERMS]
     group = qparser.OrGroup if match == "any" else qparser.AndGroup
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=dict(FIELD_BOOSTS), group=group)
+    parser = _multifield(schema, group)
     for plugin in (qparser.WildcardPlugin, qparser.PhrasePlugin, qparser.FieldsPlugin, qparser.GroupPlugin,
                    qparser.OperatorsPlugin, qparser.BoostPlugin, qparser.RangePlugin,
                    qparser.SingleQuotePlugin, qparser.EveryPlugin):

@@ -15,10 +15,11 @@ from index.facets import FACET_NAMES, clean_value
 
 SORTS = ("relevance", "newest", "interviewee")
 """``relevance`` (BM25F), ``newest`` (article date, then article and passage order), ``interviewee`` (A–Z)."""
-MATCHES = ("all", "any")
-"""``all``: every word must match (the default). ``any``: a passage matching any word is found, ranked by
-how many of the words it has and how rare they are; a word repeated in the query counts that many times
-(query-term frequency)."""
+MATCHES = ("most", "all", "any")
+"""``most`` (the default): passages with every word first and, when those are few, then passages with most
+of the words (``search.scoring.minimum_should_match``), marked as partial. ``all``: strictly every word.
+``any``: a passage matching any word is found, ranked by how many of the words it has and how rare they
+are; a word repeated in the query counts that many times (query-term frequency)."""
 MAX_PER_PAGE = 100
 """Largest page size; bigger requests are cut (with a warning)."""
 MAX_RESULTS_DEPTH = 10_000
@@ -41,13 +42,13 @@ class SearchRequest:
     sort: str = "relevance"
     facet_limit: int | None = 10
     expand: frozenset[str] = frozenset()
-    match: str = "all"
+    match: str = "most"
     warnings: tuple[str, ...] = ()
 
     @classmethod
     def make(cls, query: str = "", filters: Mapping | None = None, page=1, per_page=10,
              sort: str = "relevance", facet_limit: int | None = 10, expand: Collection[str] = (),
-             match: str = "all") -> SearchRequest:
+             match: str = "most") -> SearchRequest:
         """The request for ``search()``'s arguments; never raises on what a user could send."""
         warnings: list[str] = []
         page, per_page = _clamp_paging(page, per_page, warnings)

@@ -36,6 +36,7 @@ class Hit:
     date: str = ""
     topics: list[str] = field(default_factory=list)
     question_html: str = ""  # sanitised HTML: the whole question with <mark> around matched terms
+    partial: bool = False  # has most, not all, of the words (match="most"); ranked after those that do
 
 
 @dataclass
@@ -50,6 +51,7 @@ class SearchResult:
     warnings: list[str] = field(default_factory=list)
     sort: str = "relevance"
     elapsed_ms: float = 0.0
+    partial: int = 0  # how many of ``total`` have most, not all, of the words (match="most"; listed last)
 
     def to_json(self) -> dict:
         """The shape shared by ``interviews search --json`` and ``/api/search``."""

@@ -28,7 +28,7 @@ from index.model import Article, Passage
 from index.schema import TEXT_FIELDS, build_schema
 from index.solr_store import META_ID, SolrStore, article_key, passage_id
 from search import highlight
-from search.engine import SearchEngine
+from search.engine import IndexNotFound, SearchEngine
 from search.query import (
     MAX_EXPANSIONS,
     MAX_FUZZY,
@@ -39,7 +39,9 @@ from search.query import (
     positive_leaves,
 )
 from search.results import Facet, FacetValue, Hit, SearchResult
+from search.scoring import MOST_FEW, clauses, minimum_should_match
 from search.solrclient import SolrClient, SolrError
+from search.spelling import best_correction
 
 SNIPPET_CHARS = highlight.SNIPPET_CHARS
 MAX_PER_PAGE = 100
@@ -52,8 +54,6 @@ _SORTS = {
     "newest": "date desc,article asc,number asc",
     "interviewee": "sort_interviewee asc,article asc,number asc",
 }
-MAX_EDITS = 2
-"""Largest edit distance a "did you mean" correction may be from the typed word."""
 STATE_TTL = 5.0
 """Seconds the collection's settings (stop list, build times) are trusted before being read again."""
 
@@ -80,7 +80,14 @@ class SolrEngine(SearchEngine):
         self.store = SolrStore(self.url, self.client)
         self._lock = threading.Lock()
         self._state: tuple[float, dict, str] | None = None
-        self._settings()  # fails here, not at the first search, if the collection cannot be reached
+        # Fails here, not at the first search, as the embedded engine does for a folder without an index.
+        try:
+            meta, _ = self._settings()
+        except SolrError as exc:
+            raise IndexNotFound(f"{self.url}: cannot search this Solr collection: {exc}") from exc
+        if not meta:
+            raise IndexNotFound(f"{self.url}: nothing built into this collection yet; "
+                                f"run `interviews build --index {self.url}` first")
 
     # --- the collection's settings -----------------------------------------------------------------
 
@@ -106,6 +113,46 @@ class SolrEngine(SearchEngine):
         schema = self._schema()
         parsed = parse(request.query, schema, request.match)
         warnings = list(parsed.warnings)
+        try:
+            answer, parsed, expansions, spell_words, params = self._select(request, parsed, schema, warnings)
+        except SolrError as exc:
+            if exc.status != 400:
+                raise
+            # Solr refused the query we wrote (a case the translation gets wrong): plain words instead.
+            warnings.append("searched as plain words because the query failed (Solr: "
+                            f"{str(exc).splitlines()[0][:120]})")
+            parsed = plain_words(request.query, schema, request.match)
+            answer, parsed, expansions, spell_words, params = self._select(request, parsed, schema, warnings)
+        full = int(answer["response"]["numFound"])
+        if request.match == "most" and not parsed.match_all and full < MOST_FEW:
+            positive, excluded = clauses(parsed.query)
+            if len(positive) >= 2:
+                # Few passages have every word: add those with most of them, ranked below (one more
+                # request; the Whoosh engine's Evaluator.most, tier for tier).
+                answer = self._most(request, parsed, schema, expansions, params, positive, excluded, warnings)
+        response = answer["response"]
+        counts = answer.get("facets", {})
+        result_facets = {}
+        for name in FACETS:
+            buckets = {b["val"]: int(b["count"]) for b in counts.get(name, {}).get("buckets", [])}
+            for i, value in enumerate(request.filters.get(name, ())):
+                buckets.setdefault(value, int((counts.get(f"{name}__{i}") or {}).get("count", 0)))
+            result_facets[name] = facet_from_counts(name, buckets, list(request.filters.get(name, ())),
+                                                    request.limit_for(name))
+        terms = _highlight_terms(parsed.query, expansions) if not parsed.match_all else {}
+        analyzer = schema["answer"].analyzer
+        hits = [_hit(doc, terms, analyzer) for doc in response["docs"]]
+        suggestion = self._suggest(answer, parsed, spell_words, schema) if spell_words else None
+        result = SearchResult(query=request.query, total=int(response["numFound"]), page=request.page,
+                              per_page=request.per_page, hits=hits, facets=result_facets,
+                              suggestion=suggestion, warnings=warnings, sort=request.sort)
+        if result.total > full:
+            result.partial = result.total - full
+        return result
+
+    def _select(self, request, parsed, schema, warnings: list[str]):
+        """One /select for the page, the facets and the spelling candidates; (answer, the parsed query
+        searched, its expansions, the words a correction could replace, the request's parameters)."""
         expansions = _Expansions(self.client)
         if parsed.match_all:
             q = "*:*"
@@ -144,23 +191,29 @@ class SolrEngine(SearchEngine):
                        ("spellcheck.q", " ".join(dict.fromkeys(spell_words.values()))),
                        ("spellcheck.extendedResults", "true"), ("spellcheck.count", 20),
                        ("spellcheck.collate", "false")]
-        answer = self.client.form("select", params)
-        response = answer["response"]
-        counts = answer.get("facets", {})
-        result_facets = {}
-        for name in FACETS:
-            buckets = {b["val"]: int(b["count"]) for b in counts.get(name, {}).get("buckets", [])}
-            for i, value in enumerate(request.filters.get(name, ())):
-                buckets.setdefault(value, int((counts.get(f"{name}__{i}") or {}).get("count", 0)))
-            result_facets[name] = facet_from_counts(name, buckets, list(request.filters.get(name, ())),
-                                                    request.limit_for(name))
-        terms = _highlight_terms(parsed.query, expansions) if not parsed.match_all else {}
-        analyzer = schema["answer"].analyzer
-        hits = [_hit(doc, terms, analyzer) for doc in response["docs"]]
-        suggestion = self._suggest(answer, parsed, spell_words, schema) if spell_words else None
-        return SearchResult(query=request.query, total=int(response["numFound"]), page=request.page,
-                            per_page=request.per_page, hits=hits, facets=result_facets,
-                            suggestion=suggestion, warnings=warnings, sort=request.sort)
+        return self.client.form("select", params), parsed, expansions, spell_words, params
+
+    def _most(self, request, parsed, schema, expansions, first: list, positive, excluded,
+              warnings: list[str]) -> dict:
+        """The /select of ``match="most"`` when few passages have every word: passages with at least
+        :func:`minimum_should_match` of the query's clauses (none of its excluded ones), those with every
+        clause first (``tier`` 0) whatever the sort, each marked with its tier."""
+        translator = _Translator(parsed.cleaned, schema, expansions, warnings)
+        params = [(k, v) for k, v in first if k not in ("q", "sort", "fl")]
+        parts = []
+        for i, clause in enumerate(positive):
+            params.append((f"most{i}", translator.query(clause)))
+            parts.append(f"should=$most{i}")
+        for i, clause in enumerate(excluded):
+            params.append((f"not{i}", translator.query(clause)))
+            parts.append(f"must_not=$not{i}")
+        params += [p for p in expansions.params if p not in params]
+        every = dict(first)["q"]
+        sort = _SORTS[request.sort]
+        params += [("q", f"{{!bool {' '.join(parts)} mm={minimum_should_match(len(positive))}}}"),
+                   ("every", every), ("sort", f"if(exists(query($every)),0,1) asc,{sort}"),
+                   ("fl", f"{_FL},tier:if(exists(query($every)),0,1)")]
+        return self.client.form("select", params)
 
     # --- did you mean ------------------------------------------------------------------------------
 
@@ -195,9 +248,10 @@ class SolrEngine(SearchEngine):
             typed = word.lower()
             if typed not in unknown or not candidates.get(typed):
                 continue
-            best = min(candidates[typed], key=lambda c: (_edits(typed, c[0]), -c[1], c[0]))
-            if _edits(typed, best[0]) <= MAX_EDITS and best[0] != typed:
-                fixes[span] = best[0]
+            used = dict(candidates[typed])
+            best = best_correction(typed, used, used.__getitem__)
+            if best is not None:
+                fixes[span] = best
         if not fixes:
             return None
         out = parsed.cleaned
@@ -275,9 +329,11 @@ class SolrEngine(SearchEngine):
     def stats(self, top: int = 5) -> dict:
         """Passages, articles, build times and each facet's top values (see ``SearchEngine.stats``)."""
         meta, _ = self._settings()
-        # Every value, so that ties at the cut are broken A–Z as the embedded engine breaks them.
+        # Every value, so that ties at the cut are broken A–Z as the embedded engine breaks them; none
+        # for top=0 (what /healthz asks, often).
+        top = max(0, int(top))
         facets = {name: {"type": "terms", "field": f"facet_{name}", "limit": -1, "mincount": 1}
-                  for name in FACETS}
+                  for name in FACETS} if top else {}
         facets["articles"] = {"type": "query", "q": "doc:article", "domain": {"query": "*:*"}}
         answer = self.client.form("select", [("q", "doc:passage"), ("defType", "lucene"), ("rows", 0),
                                              ("json.facet", json.dumps(facets))])
@@ -294,7 +350,7 @@ class SolrEngine(SearchEngine):
             "opened": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "facets": {name: [{"value": v.value, "count": v.count} for v in facet_from_counts(
                 name, {b["val"]: int(b["count"]) for b in (counts.get(name) or {}).get("buckets", [])}, [],
-                max(0, int(top))).values] for name in FACETS},
+                top).values] for name in FACETS},
         }
 
     def close(self) -> None:
@@ -331,6 +387,13 @@ def facet_from_counts(name: str, counts: dict[str, int], selected: list[str], li
 # --- hits --------------------------------------------------------------------------------------------
 
 def _hit(doc: dict, terms: dict[str, set[str]], analyzer) -> Hit:
+    hit = _plain_hit(doc, terms, analyzer)
+    if doc.get("tier"):
+        hit.partial = True  # has most, not all, of the words (match="most")
+    return hit
+
+
+def _plain_hit(doc: dict, terms: dict[str, set[str]], analyzer) -> Hit:
     data = json.loads(doc.get("data") or "{}")
     answer, question = doc.get("answer", ""), doc.get("question", "")
     words = terms.get("question", set()) | terms.get("answer", set())
@@ -416,7 +479,9 @@ class _Translator:
         if isinstance(q, wq.And):
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join("+" + p for p in parts) + ")", boost)
-        if isinstance(q, wq.Or):
+        if isinstance(q, (wq.Or, wq.DisjunctionMax)):
+            # A DisjunctionMax (a group of synonyms) matches what its OR matches; Lucene scores the OR
+            # as the sum of its parts, not their best one (a difference in ranking, not in matching).
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join(parts) + ")", boost)
         raise TypeError(f"no Solr form for {type(q).__name__}")
@@ -532,13 +597,6 @@ def _pairs(listed) -> list[tuple[str, int]]:
     return list(zip(listed[::2], listed[1::2], strict=False))
 
 
-def _pairs(listed) -> list[tuple[str, int]]:
-    """A /terms field answer (a JSON object, or Solr's flat [term, count, …] list) as pairs."""
-    if isinstance(listed, dict):
-        return list(listed.items())
-    return list(zip(listed[::2], listed[1::2], strict=False))
-
-
 def _levenshtein(a: str, b: str) -> int:
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -547,13 +605,6 @@ def _levenshtein(a: str, b: str) -> int:
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
         prev = cur
     return prev[-1]
-
-
-def _edits(a: str, b: str) -> int:
-    """Optimal string alignment distance (the embedded engine's measure for corrections)."""
-    from search.engine import _edits as edits
-
-    return edits(a, b)
 
 
 @functools.lru_cache(maxsize=4)

@@ -20,13 +20,18 @@ import zipfile
 from pathlib import Path
 
 TIMEOUT = 30.0
-"""Seconds to wait for one node's answer before trying the next."""
+"""Seconds to wait for one node's answer to a read before trying the next node."""
+WRITE_TIMEOUT = 600.0
+"""Seconds to wait for an update's answer: a batch is indexed on every replica of its shard first, and
+a timed-out update is not sent again elsewhere (it may still be applied)."""
 NODES_TTL = 30.0
 """Seconds before the list of live nodes is asked for again."""
 
 
-class SolrError(Exception):
-    """Solr answered with an error (``status`` is the HTTP status; 0 when no node could be reached)."""
+class SolrError(OSError):
+    """Solr answered with an error (``status`` is the HTTP status; 0 when no node could be reached).
+
+    An ``OSError``: to a caller it is input/output with the index gone wrong, as a full disk is."""
 
     def __init__(self, message: str, status: int = 0):
         super().__init__(message)
@@ -74,9 +79,9 @@ class SolrClient:
         return self.request("GET", path, params)
 
     def post(self, path: str, body, params: dict | list | None = None) -> dict:
-        """POST ``body`` (JSON-encoded) to ``<collection>/<path>``; the JSON answer."""
+        """POST ``body`` (JSON-encoded) to ``<collection>/<path>`` (an update); the JSON answer."""
         return self.request("POST", path, params, body=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                            content_type="application/json")
+                            content_type="application/json", write=True)
 
     def form(self, path: str, params: dict | list) -> dict:
         """POST parameters form-encoded (for queries too long for a URL); the JSON answer."""
@@ -90,15 +95,24 @@ class SolrClient:
                             content_type=content_type, collection=False)
 
     def request(self, method: str, path: str, params=None, body: bytes | None = None,
-                content_type: str = "", collection: bool = True) -> dict:
-        """Send to the first live node that answers; :class:`SolrError` on an error answer."""
+                content_type: str = "", collection: bool = True, write: bool = False) -> dict:
+        """Send to the first live node that answers; :class:`SolrError` on an error answer.
+
+        A read that times out is tried on the next node; a ``write`` waits up to :data:`WRITE_TIMEOUT`
+        and is only tried elsewhere when its node refused the connection (it is down)."""
         query = _encode(params or [])
         query = (query + "&" if query else "") + "wt=json"
         suffix = f"/{self.collection}/{path.lstrip('/')}" if collection else f"/admin/{path.lstrip('/')}"
         failures = []
         for base in self.nodes():
             try:
-                status, data = self._send(base, method, suffix + "?" + query, body, content_type)
+                status, data = self._send(base, method, suffix + "?" + query, body, content_type,
+                                          WRITE_TIMEOUT if write else self.timeout)
+            except TimeoutError as exc:
+                if write:
+                    raise SolrUnavailable(f"{base}: no answer to an update in {WRITE_TIMEOUT:.0f} s") from exc
+                failures.append(f"{base}: timed out")
+                continue
             except (OSError, http.client.HTTPException) as exc:
                 failures.append(f"{base}: {exc}")
                 self._forget(base)
@@ -113,8 +127,8 @@ class SolrClient:
             return answer
         raise SolrUnavailable(f"no Solr node answered for {self.url} ({'; '.join(failures) or 'no nodes'})")
 
-    def _send(self, base: str, method: str, path: str, body: bytes | None,
-              content_type: str) -> tuple[int, bytes]:
+    def _send(self, base: str, method: str, path: str, body: bytes | None, content_type: str,
+              timeout: float | None = None) -> tuple[int, bytes]:
         parsed = urllib.parse.urlsplit(base)
         key = (parsed.scheme, parsed.netloc)
         conns = self._local.__dict__.setdefault("conns", {})
@@ -127,15 +141,18 @@ class SolrClient:
             if fresh:
                 cls = http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
                 conn = conns[key] = cls(parsed.netloc, timeout=self.timeout)
+            conn.timeout = timeout or self.timeout
+            if conn.sock is not None:
+                conn.sock.settimeout(conn.timeout)
             try:
                 conn.request(method, parsed.path + path, body=body, headers=headers)
                 response = conn.getresponse()
                 return response.status, response.read()
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 conns.pop(key, None)
                 # A kept-alive connection the server closed meanwhile: one retry on a new connection.
-                if fresh or attempt:
+                if fresh or attempt or isinstance(exc, TimeoutError):
                     raise
         raise AssertionError("unreachable")
 

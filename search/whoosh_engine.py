@@ -25,8 +25,8 @@ from whoosh import query as wq
 from index import whoosh_internals
 from index.facets import FACET_NAMES, PASSAGE_FACETS
 from index.model import Article, Passage
-from index.schema import BM25_B, BM25_K1, SCHEMA_VERSION, TEXT_FIELDS
-from index.whoosh_store import current_generation, current_name, read_meta
+from index.schema import BM25_B, BM25_K1, TEXT_FIELDS
+from index.whoosh_store import current_generation, current_name, outdated, read_meta
 from search import highlight
 from search.engine import IndexNotFound, SearchEngine
 from search.facets import FacetTable
@@ -35,10 +35,12 @@ from search.query import MAX_FUZZY_CHARS, expand_words, parse, plain_words, posi
 from search.request import MAX_PER_PAGE, SearchRequest
 from search.results import Hit, SearchResult
 from search.scoring import BM25, Evaluator, Matches, top
+from search.spelling import MAX_EDITS, best_correction
 
 log = logging.getLogger(__name__)
 
 SNIPPET_CHARS = highlight.SNIPPET_CHARS
+
 _HIGHLIGHT_FIELDS = ("question", "answer", "title")
 
 
@@ -83,10 +85,9 @@ class WhooshEngine(SearchEngine):
     # --- freshness ---------------------------------------------------------------------------------
 
     def _open(self, gen: Path) -> _State:
-        meta = read_meta(gen)
-        if meta.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
-            raise IndexNotFound(f"{gen}: index written by another version of the schema; "
-                                f"run `interviews build`")
+        why = outdated(read_meta(gen))
+        if why:
+            raise IndexNotFound(f"{gen}: this index cannot be searched: {why}")
         ix = whoosh_index.open_dir(str(gen))
         return self._state_for(gen, ix, ix.searcher(weighting=BM25(B=BM25_B, K1=BM25_K1)))
 
@@ -156,7 +157,7 @@ class WhooshEngine(SearchEngine):
                 matched = table.live.copy()
             else:
                 try:
-                    found = state.evaluator.evaluate(parsed.query)
+                    found = state.evaluator.rank(parsed.query, match, allowed)
                 except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
                     warnings.append(f"searched as plain words because the query failed "
                                     f"({type(exc).__name__})")
@@ -166,6 +167,10 @@ class WhooshEngine(SearchEngine):
                 matched[found.ids] = True
             final = matched if allowed is None else matched & allowed
             total = int(final.sum())
+            partial = set()  # documents with most, not all, of the words (match="most")
+            if found is not None and found.tiers is not None:
+                partial_ids = found.ids[found.tiers == 1]
+                partial = set(partial_ids[final[partial_ids]].tolist())
             facets = {}
             for name in FACET_NAMES:
                 scope = matched
@@ -179,10 +184,11 @@ class WhooshEngine(SearchEngine):
             else:
                 page_docs = self._page(table, found, final, sort, offset, per_page)
             terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
-            hits = [self._hit(searcher, docnum, score, terms) for docnum, score in page_docs]
+            hits = [self._hit(searcher, docnum, score, terms, docnum in partial)
+                    for docnum, score in page_docs]
             suggestion = _suggest(searcher, parsed, parsed.cleaned) if not parsed.match_all else None
         return SearchResult(query=query, total=total, page=page, per_page=per_page, hits=hits, facets=facets,
-                            suggestion=suggestion, warnings=warnings, sort=sort)
+                            suggestion=suggestion, warnings=warnings, sort=sort, partial=len(partial))
 
     def _page(self, table, found: Matches | None, final, sort, offset, per_page):
         """(docnum, score) for the page's hits in a sorted (not relevance-ranked) order."""
@@ -193,13 +199,16 @@ class WhooshEngine(SearchEngine):
             keys = (table.numbers[docs], table.article_rank[docs], table.interviewee_rank[docs])
         else:  # newest, and relevance of an empty query
             keys = (table.numbers[docs], table.article_rank[docs], -table.date_rank[docs])
+        if found is not None and found.tiers is not None:  # passages with every word first
+            keys = (*keys, found.tiers[np.searchsorted(found.ids, docs)])
         chosen = docs[np.lexsort(keys)][offset:offset + per_page]
         if found is None or not len(chosen):
             return [(int(d), 0.0) for d in chosen]
         scores = found.scores[np.searchsorted(found.ids, chosen)]  # every chosen document matched
         return [(int(d), float(s)) for d, s in zip(chosen, scores, strict=True)]
 
-    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set[str]]) -> Hit:
+    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set],
+             partial: bool = False) -> Hit:
         doc = searcher.stored_fields(docnum)
         analyzer = searcher.schema["answer"].analyzer
         data = doc.get("data") or {}
@@ -221,6 +230,7 @@ class WhooshEngine(SearchEngine):
             date=doc.get("date", ""),
             topics=list(data.get("topics", [])),
             question_html=highlight.mark(question, words, analyzer),
+            partial=partial,
         )
 
     # --- articles ----------------------------------------------------------------------------------
@@ -293,18 +303,9 @@ def _lines(value: str) -> str:
     return ", ".join(v for v in (value or "").split("\n") if v)
 
 
-def _highlight_terms(q, reader) -> dict[str, set[str]]:
-    """Index terms (expanded for prefix and fuzzy words) per field that the query matches *for*."""
-    terms: dict[str, set[str]] = {}
-    for leaf in positive_leaves(q):
-        try:
-            found = leaf.existing_terms(reader, expand=True)
-        except Exception:  # noqa: BLE001 - highlighting is a nicety; never fail a search on it
-            continue
-        for field, text in found:
-            if field in _HIGHLIGHT_FIELDS:
-                terms.setdefault(field, set()).add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return terms
+def _highlight_terms(q, reader) -> dict[str, set]:
+    """What to mark per field (terms and phrases; see :func:`search.highlight.query_terms`)."""
+    return highlight.query_terms(q, reader, _HIGHLIGHT_FIELDS)
 
 
 def _suggest(searcher, parsed, text: str) -> str | None:
@@ -332,8 +333,6 @@ def _suggest(searcher, parsed, text: str) -> str | None:
 
 
 _SPELL_FIELDS = ("spell_answer", "spell_question")
-MAX_EDITS = 2
-"""Largest edit distance a "did you mean" suggestion may be from the typed word."""
 
 
 def _closest_word(reader, word: str) -> str:
@@ -360,17 +359,4 @@ def _closest_word(reader, word: str) -> str:
         stems = [t.text for t in analyzer(candidate, mode="query")]
         return sum(reader.doc_frequency(field, stem) for stem in stems for field in ("answer", "question"))
 
-    return min(candidates, key=lambda c: (_edits(typed, c), -used(c), c))
-
-
-def _edits(a: str, b: str) -> int:
-    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
-    prev2, prev = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
+    return best_correction(typed, candidates, used) or word

@@ -113,7 +113,8 @@ def test_web_load_client_against_the_real_server(tmp_path):
 def test_relevance_tiny_subset(tmp_path):
     out = tmp_path / "relevance.json"
     _run("-m", "bench.relevance", "--collections", "cisi,npl", "--queries", "3", "--documents", "150",
-         "--no-tune", "--no-docs", "--quiet", "--work", str(tmp_path / "work"), "--out", str(out))
+         "--no-tune", "--no-docs", "--no-judged", "--quiet", "--work", str(tmp_path / "work"), "--out",
+         str(out))
     data = json.loads(out.read_text())
     assert data["cisi"]["queries"] == 3
     assert 0 < data["npl"]["at_reference_parameters"]["map"] <= 1

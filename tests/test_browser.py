@@ -6,7 +6,7 @@ Screenshots go to ``test-artifacts/``. Chromium missing: skipped locally, a fail
 from __future__ import annotations
 
 import shutil
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from searchkit import FIXTURE_CORPUS
@@ -114,7 +114,7 @@ def test_match_menu_finds_any_of_the_words_and_back(page):
     assert params(page) == {"q": ["covid software"], "match": ["any"]}
     assert page.locator("#results-heading").inner_text() != both
     with page.expect_navigation():
-        page.select_option("#match", "all")
+        page.select_option("#match", "most")
     assert params(page) == {"q": ["covid software"]}, "the default adds nothing to the address"
 
 
@@ -217,3 +217,34 @@ def test_a_rebuilt_index_is_picked_up_without_restart(browser, tmp_path):
         page.close()
     finally:
         server.stop()
+
+
+def test_slash_in_the_search_box_types_a_slash_elsewhere_it_selects_the_box(page):
+    """Issue 14 asked what `/` does in the box: it types a slash there (AC/DC, 24/7), as /help says."""
+    page.goto(page.base + "/?q=software")
+    page.locator("#q").click()
+    page.keyboard.press("End")
+    page.keyboard.type("/x")
+    assert page.locator("#q").input_value() == "software/x"
+    page.locator(".brand").focus()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    selected = page.evaluate("(() => { const q = document.getElementById('q');"
+                             " return q.value.substring(q.selectionStart, q.selectionEnd); })()")
+    assert selected == "software/x", "the shortcut selects the query so typing replaces it"
+
+
+@pytest.mark.parametrize("query", ["zzzqqqnothing", "software " * 150, "x" * 1200])
+def test_long_and_empty_results_pages_use_the_whole_width(page, query):
+    """Issue 14: long queries and zero-result pages squeezed the heading into the filters' narrow column."""
+    page.goto(page.base + "/?" + urlencode({"q": query}))
+    assert page.locator("#results-heading").count() == 1
+    main = page.locator("main").evaluate("el => el.getBoundingClientRect().width")
+    results = page.locator("section.results").evaluate("el => el.getBoundingClientRect().width")
+    has_filters = page.locator("#facets-heading").count() > 0
+    assert results > (0.6 if has_filters else 0.9) * main, (results, main, has_filters)
+    heading = page.locator("#results-heading")
+    assert heading.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), "it wraps, never overflows"
+    if len(query) > 1000:
+        assert "only its first 1,000 were searched" in page.locator(".notice").first.inner_text()
+    screenshot(page, "layout-" + ("long" if len(query) > 100 else "empty"))

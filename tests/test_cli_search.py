@@ -38,7 +38,7 @@ def test_build_prints_one_summary_line(dirs, tmp_path):
     corpus, _, _ = dirs
     result = invoke("build", "--corpus", corpus, "--index", tmp_path / "ix")
     assert result.exit_code == 0
-    line, = result.output.strip().splitlines()
+    line, = result.stdout.strip().splitlines()  # progress lines go to stderr
     assert line.startswith("build gen-000001: 3 articles, ") and "0 files skipped" in line and " s" in line
 
 
@@ -61,7 +61,8 @@ def test_search_json_has_the_documented_shape(dirs):
         assert isinstance(name, str)
         for value in values:
             assert set(value) == {"value", "count", "selected"}
-    assert data["suggestion"] is None and data["warnings"] == []
+    assert data["suggestion"] is None
+    assert data["warnings"] == ["also searched: covid → covid-19, coronavirus, pandemic"]
 
 
 def test_search_filters_paging_and_suggestion(dirs):
@@ -77,8 +78,11 @@ def test_search_readable_output(dirs):
     _, index_dir, _ = dirs
     result = invoke("search", "stop motion", "--index", index_dir)
     assert result.exit_code == 0
-    assert result.output.splitlines()[0].startswith("3 passages for 'stop motion'")
+    assert result.output.splitlines()[0].startswith("4 passages for 'stop motion', 1 with most of the words")
+    assert "--- passages with most of the words ---" in result.output
     assert STOP_MOTION in result.output and "<mark>" not in result.output
+    strict = invoke("search", "stop motion", "--match", "all", "--index", index_dir)
+    assert strict.output.splitlines()[0].startswith("3 passages for 'stop motion' (")
     assert "publication: litang.zone" in result.output.lower()
 
 
@@ -117,3 +121,43 @@ def test_add_and_update(tmp_path):
 
     nothing = invoke("add", tmp_path / "missing.txt", "--corpus", corpus, "--index", index_dir)
     assert nothing.exit_code != 0  # click refuses a missing path before the library sees it
+
+
+def test_search_past_the_last_page_says_so_and_exits_1(dirs):
+    _, index_dir, _ = dirs
+    total = search_json(index_dir, "covid", "--limit", "100")["total"]
+    result = invoke("search", "covid", "--limit", "100", "--page", "2", "--index", index_dir)
+    assert result.exit_code == 1
+    assert f"page 2 is past the last page (1) of the {total} passage" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_one_passage_is_singular_and_snippets_stay_on_one_line(dirs):
+    _, index_dir, _ = dirs
+    one = invoke("search", '"stop motion" animators', "--limit", "1", "--index", index_dir)
+    assert one.exit_code == 0, one.output
+    counted = search_json(index_dir, '"stop motion" animators')["total"]
+    first = one.output.splitlines()[0]
+    assert first.startswith(f"{counted} passage{'s' if counted != 1 else ''} for ")
+    many = invoke("search", "", "--limit", "10", "--index", index_dir)
+    lines = many.output.splitlines()
+    numbered = [i for i, line in enumerate(lines) if line[:5].strip().rstrip(".").isdigit()]
+    assert len(numbered) == 10
+    for i in numbered:  # each hit: its heading, an optional question and one snippet line, then a blank
+        block = lines[i + 1:]
+        block = block[:block.index("")] if "" in block else block
+        assert 1 <= len(block) <= 2 and all(line.startswith("     ") for line in block), block
+
+
+def test_a_build_off_a_terminal_says_what_it_is_doing(tmp_path):
+    """`make serve` in a log or CI used to print nothing for minutes while the index was built."""
+    import subprocess
+
+    from searchkit import INTERVIEWS
+
+    corpus = copy_seeds(tmp_path / "corpus")
+    proc = subprocess.run([INTERVIEWS, "build", "--corpus", corpus, "--index", tmp_path / "ix"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "indexing: 3 files" in proc.stderr
+    assert "indexing: 3 of 3 files" in proc.stderr

@@ -104,7 +104,7 @@ def test_organisations_from_cue_words_known_names_and_programs():
 
 def test_organisations_named_by_a_noun_or_a_legal_form():
     assert orgs("I run a small design studio called Dirty Bandits that makes signs.") == ["Dirty Bandits"]
-    assert orgs("one of the principals at MartianCraft, LLC. I wrote books.") == ["MartianCraft, LLC"]
+    assert orgs("one of the principals at MartianCraft, LLC. I wrote books.") == ["MartianCraft LLC"]
 
 
 def test_organisations_reject_products_generic_names_and_brands():
@@ -183,3 +183,29 @@ def test_names_keep_the_case_they_were_written_in_unless_shouted():
     assert normalise_name("why the lucky stiff") == "why the lucky stiff"
     assert normalise_name("KAWS") == "KAWS"
     assert normalise_name("SIQI  SONG") == "Siqi Song"
+
+
+def test_roles_of_an_intro_come_from_what_it_says_the_interviewee_is():
+    subjects = ("Siqi Song", "Siqi", "Song")
+    text = "Siqi Song is a film director and animator from China. She was named a Fellow by a jury."
+    assert extract_roles(text, subjects) == ["director", "animator"]
+    assert extract_roles("I’m a writer, says the editor.", subjects) == []
+
+
+def test_years_are_not_decades():
+    assert extract_years("running a restaurant in 1920's Chinatown since 1984") == ["1984"]
+
+
+def test_work_cues_before_capitals_and_quotes():
+    assert works("now I primarily work on REAPER, my audio software") == []
+    assert works("we worked on “The Paper Tigers” last year") == ["The Paper Tigers"]
+    assert works("a simple Google Doc titled \"To Do\" that I rewrite") == []
+    assert works("My keyboard side project is called MVKB, clever") == []
+    assert works("My second-year project TEQUILA SUNSET was shut down") == ["Tequila Sunset"]
+
+
+def test_roles_not_negated_nor_tools_used_as_something():
+    assert extract_roles("While I'm neither an audio designer nor an artist/animator, I can cope.") == []
+    assert extract_roles("I don't really think of myself as a designer or a programmer.") == []
+    assert extract_roles("I use emacs exclusively as an editor, not as an all-in-one thing.") == []
+    assert extract_roles("but I do use Photoshop and Illustrator from time to time") == []

@@ -42,6 +42,11 @@ def test_003_works(seeds):
     assert {"Sister", "The Coin"} <= facet(seeds["003"], "works")
 
 
+def test_003_intro_says_what_she_is(seeds):
+    intro = next(p for p in seeds["003"].passages if p.kind == "intro")
+    assert intro.roles == ["director", "animator"]  # "Siqi Song is a film director and animator"
+
+
 def test_004_roles(seeds):
     assert {"colorist", "editor"} <= facet(seeds["004"], "roles")
 

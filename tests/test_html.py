@@ -131,11 +131,11 @@ def test_did_you_mean_links_to_the_corrected_query(client):
 
 def test_the_match_menu_switches_between_all_and_any_of_the_words(client):
     html = html_of(client, "/?q=covid+software")
-    assert re.search(r'<option value="all"\s+selected>All words<', html)
+    assert re.search(r'<option value="most"\s+selected>All words, then most<', html)
     assert 'name="match" value' not in html, "the menu carries the match; no hidden copy"
     html = html_of(client, "/?q=covid+software&match=any")
     assert re.search(r'<option value="any"\s+selected>Any word<', html)
-    both = api(client, "/api/search?q=covid+software")["total"]
+    both = api(client, "/api/search?q=covid+software&match=all")["total"]
     either = api(client, "/api/search?q=covid+software&match=any")["total"]
     assert either > both
     # Links built from the page keep the match.
@@ -144,7 +144,7 @@ def test_the_match_menu_switches_between_all_and_any_of_the_words(client):
 
 
 def test_an_all_words_query_that_finds_nothing_offers_any_of_the_words(client):
-    html = html_of(client, "/?q=covid+zzqxjwvk")
+    html = html_of(client, "/?q=covid+zzqxjwvk&match=all")
     assert "No passages" in html
     link = hrefs(html, r"match=any")
     assert len(link) == 1
@@ -213,18 +213,32 @@ def test_opensearch_description_points_at_the_search_page(client):
     response = client.get("/opensearch.xml")
     assert response.status_code == 200
     assert response.mimetype == "application/opensearchdescription+xml"
-    assert "http://localhost/?q={searchTerms}" in response.get_data(as_text=True)
+    # No PUBLIC_URL configured here: relative, never the Host header (tests/test_api_contract.py).
+    assert 'template="/?q={searchTerms}"' in response.get_data(as_text=True)
     assert 'rel="search"' in html_of(client, "/help")
 
 
 @pytest.mark.parametrize(
     "url, reason",
     [("/?q=x&page=abc", "page"), ("/?q=x&page=0", "page"), ("/?q=x&sort=sideways", "sort"),
-     ("/?q=x&per_page=100000", "per_page"), ("/?q=a&q=b", "q"), ("/?q=" + "a" * 1001, "1000")],
+     ("/?q=x&per_page=100000", "per_page"), ("/?q=a&q=b", "q"), ("/?q=x&page=1_0", "page")],
 )
 def test_bad_parameters_get_a_clear_400_page(client, url, reason):
     html = html_of(client, url, status=400)
     assert reason in html and "Traceback" not in html
+
+
+def test_a_pasted_paragraph_is_searched_by_its_first_1000_characters_with_a_notice(client):
+    html = html_of(client, "/?q=" + "software " * 150)
+    assert "Your query was 1,350 characters long; only its first 1,000 were searched." in html
+    assert 'class="hits"' in html
+
+
+def test_help_has_a_limits_anchor_and_states_the_csv_limit_and_the_slash_key(client):
+    html = html_of(client, "/help")
+    assert 'id="limits"' in html
+    assert "all its results up to the first\n    1,000" in html
+    assert "types a slash" in html
 
 
 def test_unknown_parameters_are_ignored_and_named(client):
@@ -304,3 +318,12 @@ def test_more_like_this_links_to_passages_of_other_interviews(client):
 def test_more_like_this_page_refuses_bad_passages_clearly(client, query, status):
     html = html_of(client, f"/similar?{query}", status=status)
     assert "passage" in html or "article" in html
+
+
+def test_passages_with_most_of_the_words_are_listed_apart(client):
+    html = html_of(client, "/?q=stop+motion+zzqxjwvk")
+    assert "Passages with most of your words" in html and 'class="hits partial"' in html
+    data = api(client, "/api/search?q=stop+motion+zzqxjwvk")
+    assert data["partial"] == data["total"] > 0 and all(hit["partial"] for hit in data["hits"])
+    strict = api(client, "/api/search?q=stop+motion+zzqxjwvk&match=all")
+    assert strict["total"] == 0 and strict["partial"] == 0

@@ -89,7 +89,7 @@ def test_update_drops_deleted_files(corpus, tmp_path):
     report = builder.update(corpus, index_dir)
     assert report.deleted == 1
     with open_index(index_dir) as engine:
-        assert engine.search("stop motion").total == 0
+        assert engine.search("stop motion", match="all").total == 0
         assert engine.article(STOP_MOTION) is None
     manifest = whoosh_store.read_manifest(index_dir / current(index_dir))["files"]
     assert "litang-zone/003_a09c00f12582b7b2.txt" not in manifest

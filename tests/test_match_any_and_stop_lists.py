@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from searchkit import COVID, INTERVIEWS, STOP_MOTION, copy_seeds
 
+from index.analysis import stop_list
 from index.build import build, update
-from index.schema import stop_list
 from search.engine import open_index
 from search.query import MAX_TERMS
 
@@ -43,7 +43,7 @@ def _meta(index_dir) -> dict:
 
 def test_any_finds_passages_with_either_word(indexes):
     with open_index(indexes / "short") as engine:
-        assert engine.search("covid motion").total == 0  # no passage has both
+        assert engine.search("covid motion", match="all").total == 0  # no passage has both
         result = engine.search("covid motion", match="any", per_page=100)
         articles = {hit.article for hit in result.hits}
         assert {COVID, STOP_MOTION} <= articles
@@ -84,14 +84,14 @@ def test_unknown_match_is_a_warning_and_all_words_must_match(indexes):
 
 
 def test_long_stop_list_is_kept_in_the_index_and_used_by_queries(indexes):
-    assert _meta(indexes / "short")["analysis"] == {"stop_words": "short"}
-    assert _meta(indexes / "long")["analysis"] == {"stop_words": "long"}
+    assert _meta(indexes / "short")["analysis"]["stop_words"] == "short"
+    assert _meta(indexes / "long")["analysis"]["stop_words"] == "long"
     assert {"first", "show", "system"} <= stop_list("long")
     with open_index(indexes / "short") as short, open_index(indexes / "long") as long:
         assert short.search("first").total > 0
         result = long.search("first")
         assert result.total == 0 and result.warnings  # "only very common words …"
-        # Content words are untouched, and a phrase still matches across a dropped stop word.
+        # Content words are untouched, and a phrase matches across a dropped stop word's gap.
         assert long.search("film").total == short.search("film").total > 0
         assert long.search('"stop motion"').total == short.search('"stop motion"').total > 0
 
@@ -105,7 +105,7 @@ def test_update_keeps_the_stop_list_the_index_was_built_with(tmp_path):
     with open_index(tmp_path / "index") as engine:
         assert engine.search("zorki").total == 1  # the update was indexed ...
         assert engine.search("first").total == 0  # ... with the long stop list
-    assert _meta(tmp_path / "index")["analysis"] == {"stop_words": "long"}
+    assert _meta(tmp_path / "index")["analysis"]["stop_words"] == "long"
 
 
 def test_unknown_stop_list_fails_before_writing_anything(tmp_path):
@@ -121,7 +121,7 @@ def test_cli_build_stop_words_and_search_any(tmp_path):
     run = subprocess.run([INTERVIEWS, "build", "--stop-words", "long", "--corpus", str(corpus),
                           "--index", str(index)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    assert _meta(index)["analysis"] == {"stop_words": "long"}
+    assert _meta(index)["analysis"]["stop_words"] == "long"
     out = subprocess.run([INTERVIEWS, "search", "--any", "covid motion", "--json", "--index", str(index)],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr

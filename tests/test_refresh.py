@@ -74,10 +74,10 @@ def test_update_leaves_no_stale_or_duplicate_passage(setup):
 
 def test_deleted_article_disappears_from_an_open_engine(setup):
     corpus, index_dir, engine = setup
-    assert engine.search("stop motion").total > 0
+    assert engine.search("stop motion", match="all").total > 0
     (corpus / "litang-zone" / "003_a09c00f12582b7b2.txt").unlink()
     builder.update(corpus, index_dir)
-    assert engine.search("stop motion").total == 0
+    assert engine.search("stop motion", match="all").total == 0
     assert STOP_MOTION not in {a for a, _ in all_passages(engine)}
     assert "litang.zone" not in {v.value.lower() for v in engine.search("").facets["publication"].values}
     assert_no_duplicates(engine)

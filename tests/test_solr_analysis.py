@@ -1,6 +1,6 @@
 """The Solr configset analyses text as the embedded engine does: same terms for the same text.
 
-The same words and texts go through our Python analysers (index/schema.py) and through Solr's
+The same words and texts go through our Python analysers (index/analysis.py) and through Solr's
 ``/analysis/field`` handler for the field of the same kind; the terms must match, word by word.
 """
 
@@ -14,7 +14,7 @@ from searchkit import ACCENTS_ARTICLE, FIXTURE_CORPUS, SEED_FOLDERS, USESTHIS
 
 from index import schema as ix_schema
 from index import solr_configset
-from index.schema import WORD_PATTERN, stop_list, text_analyzer
+from index.analysis import STOP_LISTS, WORD_PATTERN, stop_list, text_analyzer
 from search.solrclient import SolrClient
 
 SCHEMA_XML = solr_configset.CONFIGSET / "conf" / "schema.xml"
@@ -35,8 +35,7 @@ CRAFTED = CRAFTED_TEXT.split()
 def _grouped(tokens) -> list[tuple[str, ...]]:
     """(position, term) pairs → the terms at each position, in position order (sorted within one).
 
-    Terms, not position numbers, are compared: Lucene leaves a gap where a stop word was, Python
-    does not (see test_texts_give_the_same_term_sequence)."""
+    Terms at each position are compared; both leave a gap where a stop word was."""
     groups: dict[int, list[str]] = {}
     for pos, text in tokens:
         groups.setdefault(pos, []).append(text)
@@ -66,13 +65,6 @@ def _corpus_words(limit: int = 4000) -> list[str]:
             if len(words) >= limit:
                 return list(words)
     return list(words)
-
-
-def _hyphen_with_stop_part(word: str, stops: frozenset[str]) -> bool:
-    """A hyphenated word one of whose parts is a stop word (see test_unstemmed_terms_match)."""
-    parts = [p for p in re.split(r"-", word) if p]
-    return len(parts) > 1 and any(p.lower().strip("'’ʼ") in stops or
-                                  re.sub(r"['’ʼ][sS]$", "", p).lower() in stops for p in parts)
 
 
 def _compare(client, field: str, analyzer, words: list[str], mode: str = "index") -> list[tuple]:
@@ -106,7 +98,7 @@ def test_bm25_constants_match_the_embedded_engine():
 
 
 def test_stop_lists_are_those_of_the_index_schema():
-    for name in ix_schema.STOP_LISTS:
+    for name in STOP_LISTS:
         text = (solr_configset.CONFIGSET / "conf" / f"stopwords_{name}.txt").read_text(encoding="utf-8")
         words = {line for line in text.splitlines() if line and not line.startswith("#")}
         assert words == set(stop_list(name))
@@ -132,18 +124,12 @@ def test_unstemmed_terms_match(solr):
     """Names, facet text and spelling words: tokenising, apostrophes, possessives, hyphenated words,
     case, accent folding and stop words give the same terms in both engines.
 
-    Two differences are known and left out: a hyphenated word with a stop word among its parts
-    (``state-of-the-art``) is indexed joined with the stop words by Lucene (``stateoftheart``) and
-    without them by Python (``stateart``), its parts and every query agreeing; and a capital dotted
-    İ, which Python lower-cases to ``i`` plus a combining dot (so Python's ``i̇stanbul`` matches no
-    typed ``istanbul``) and Java to ``i``.
+    One difference is known and left out: a capital dotted İ, which Python lower-cases to ``i`` plus a
+    combining dot (so Python's ``i̇stanbul`` matches no typed ``istanbul``) and Java to ``i``.
     """
     words = [w for w in CRAFTED + _corpus_words() if "İ" not in w]
-    stops = stop_list("short")
     names = text_analyzer(stem=False)
-    diffs = _compare(solr, "names_interviewee", names, words)
-    unexplained = [d for d in diffs if not _hyphen_with_stop_part(d[0], stops)]
-    assert unexplained == []
+    assert _compare(solr, "names_interviewee", names, words) == []
     spelling = _compare(solr, "spell", lambda text, **kw: names(text, no_morph=True, **kw), words,
                         mode="query")
     assert spelling == []
@@ -152,23 +138,22 @@ def test_unstemmed_terms_match(solr):
 
 
 def test_texts_give_the_same_term_sequence(solr):
-    """Whole texts (not word by word): the terms, in order, are the same (positions aside, see below)."""
+    """Whole texts (not word by word): the terms, in order, are the same, and so are the positions
+    (stop words leave the same gaps)."""
     names = text_analyzer(stem=False)
-    stops = stop_list("short")
     seed = next((FIXTURE_CORPUS / "voyagela").glob("*.txt")).read_text(encoding="utf-8")
     for text in (ACCENTS_ARTICLE, seed):
-        kept = " ".join(m.group(0) for m in WORD_PATTERN.finditer(text)
-                        if not _hyphen_with_stop_part(m.group(0), stops))
-        assert _solr_terms(solr, "names_interviewee", kept) == _python_terms(names, kept)
+        assert _solr_terms(solr, "names_interviewee", text) == _python_terms(names, text)
+    text = "rock and roll, a state-of-the-art LA-based studio in the U.S."
+    answer = solr.form("analysis/field", {"analysis.fieldname": "answer", "analysis.fieldvalue": text})
+    solr_tokens = sorted((t["position"] - 1, t["text"])
+                         for t in answer["analysis"]["field_names"]["answer"]["index"][-1])
+    assert solr_tokens == sorted((t.pos, t.text) for t in text_analyzer()(text, positions=True, mode="index"))
 
 
-@pytest.mark.xfail(strict=True, reason="word forms: Whoosh's Porter stemmer differs from Lucene's on "
-                   "some words (animated: animat vs anim); issue 12 replaces the Python stemmer")
 def test_stemmed_terms_match(solr):
     words = CRAFTED + _corpus_words()
-    stops = stop_list("short")
-    diffs = _compare(solr, "answer", text_analyzer(stem=True), words)
-    assert [d for d in diffs if not _hyphen_with_stop_part(d[0], stops)] == []
+    assert _compare(solr, "answer", text_analyzer(stem=True), words) == []
 
 
 def test_long_stop_list_collection_drops_the_long_list(solr_cluster):

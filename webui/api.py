@@ -5,20 +5,25 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from index.facets import FACET_NAMES
 from webui import present
-from webui.engine import IndexUnavailable, get_engine, holder, run_search
+from webui.engine import IndexUnavailable, all_hits, get_engine, holder, run_search, similar_source
 from webui.urls import (
     MATCHES,
     MAX_CSV_ROWS,
+    MAX_HEADER_BYTES,
     MAX_PAGE,
+    MAX_PASSAGE,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
+    MAX_URL_BYTES,
     PER_PAGE,
+    SIMILAR_DEFAULT,
     SIMILAR_PAGE,
     SORTS,
+    absolute,
     article_url,
     parse_state,
     similar_args,
@@ -40,9 +45,10 @@ def search():
 
 @bp.route("/api/similar")
 def similar():
-    """Passages of other interviews like one passage: ``article`` and ``passage`` parameters."""
-    article_id, passage = similar_args(request.args)
-    limit = min(max(request.args.get("limit", 5, type=int) or 5, 1), SIMILAR_PAGE)
+    """Passages of other interviews like one passage: ``article``, ``passage`` and ``limit`` parameters;
+    404 for an unknown article or passage, as ``/similar`` answers."""
+    article_id, passage, limit = similar_args(request.args)
+    similar_source(article_id, passage)
     hits = get_engine().more_like_this(article_id, passage, limit=limit)
     return jsonify({
         "article": article_id,
@@ -70,15 +76,15 @@ def _csv_cell(value) -> str:
 @bp.route("/search.csv")
 @bp.route("/api/search.csv")
 def search_csv():
-    """The current results as CSV: same parameters as the page; ``per_page`` up to MAX_CSV_ROWS."""
-    state = parse_state(request.args, strict=True, max_per_page=MAX_CSV_ROWS)
-    result = run_search(state)
+    """The results as CSV: the page's parameters; ``per_page`` (default and at most MAX_CSV_ROWS) rows
+    from ``page``, so the page's "Download" link gives every result up to that limit."""
+    state = parse_state(request.args, strict=True, max_per_page=MAX_CSV_ROWS, default_per_page=MAX_CSV_ROWS)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    root = request.url_root.rstrip("/")
-    for hit in result.hits:
-        row = {**vars(hit), "link": root + article_url(hit.article, hit.passage)}
+    base = current_app.config["PUBLIC_URL"]
+    for hit in all_hits(state):
+        row = {**vars(hit), "link": absolute(article_url(hit.article, hit.passage), base)}
         writer.writerow([_csv_cell(row.get(column, "")) for column in CSV_COLUMNS])
     return Response(
         out.getvalue(),
@@ -100,21 +106,25 @@ def healthz():
 
 @bp.route("/api/openapi.json")
 def openapi():
-    return jsonify(openapi_document(request.url_root.rstrip("/")))
+    return jsonify(openapi_document(current_app.config["PUBLIC_URL"] or "/"))
 
 
-def openapi_document(server: str) -> dict:
-    """An OpenAPI 3.1 description of the JSON and CSV endpoints."""
+def openapi_document(server: str = "/") -> dict:
+    """An OpenAPI 3.1 description of the JSON and CSV endpoints, as :mod:`webui.urls` parses them
+    (``tests/test_api_contract.py`` runs schemathesis against it). ``server`` is the public base URL
+    (``PUBLIC_URL``), else "/": never taken from the request's Host header."""
     search_params = [
         {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
          "description": 'Query text: words (AND), OR, NOT, -word, "phrases", field:value, prefix*, fuzzy~.'},
         {"name": "match", "in": "query",
          "schema": {"type": "string", "enum": list(MATCHES), "default": MATCHES[0]},
-         "description": "all: every word must match; any: any word (a repeated word weighs more)."},
+         "description": "most: every word, then (when few) passages with most of them, flagged partial; "
+                        "all: strictly every word; any: any word (a repeated word weighs more)."},
         {"name": "sort", "in": "query",
          "schema": {"type": "string", "enum": list(SORTS), "default": SORTS[0]}},
         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
-                                                   "default": 1}},
+                                                   "default": 1},
+         "description": "Digits 0-9 only (no sign, separator or other script's digits)."},
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                        "maximum": MAX_PER_PAGE, "default": PER_PAGE}},
         {"name": "more", "in": "query", "schema": {"type": "string", "enum": list(FACET_NAMES)},
@@ -125,8 +135,18 @@ def openapi_document(server: str) -> dict:
          "description": f"Keep passages whose {name} is any of these values (OR); facets combine with AND."}
         for name in FACET_NAMES
     ]
-    error = {"description": "Bad parameter, unknown article or no index",
-             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    csv_params = [dict(p, schema={"type": "integer", "minimum": 1, "maximum": MAX_CSV_ROWS,
+                                  "default": MAX_CSV_ROWS}) if p["name"] == "per_page" else p
+                  for p in search_params]
+
+    def error(description: str) -> dict:
+        return {"description": description,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+    too_long = {"414": error(f"The request URL is over {MAX_URL_BYTES:,} bytes"),
+                "431": error(f"The request headers are over {MAX_HEADER_BYTES:,} bytes")}
+    bad, missing, unavailable = error("A malformed or out-of-range parameter, named in the message"), \
+        error("No such article or passage"), error("No index is open yet")
     facet_value = {"type": "object", "properties": {
         "value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"},
         "toggle_url": {"type": "string"}}}
@@ -147,30 +167,39 @@ def openapi_document(server: str) -> dict:
                 "parameters": search_params,
                 "responses": {"200": {"description": "Results", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/SearchResult"}}}},
-                    "400": error, "503": error}}},
+                    "400": bad, "503": unavailable, **too_long}}},
             "/search.csv": {"get": {
-                "summary": f"The same results as CSV (per_page up to {MAX_CSV_ROWS})",
-                "parameters": search_params,
-                "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "400": error}}},
+                "summary": f"The same results as CSV: {MAX_CSV_ROWS:,} rows from the page's first unless "
+                           "per_page says fewer",
+                "parameters": csv_params,
+                "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}, "400": bad,
+                              "503": unavailable, **too_long}}},
             "/api/articles/{id}": {"get": {
                 "summary": "A whole interview with its passages and metadata",
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
                                 "description": "Article id such as voyagela/000_713f14fa217934a6"}],
                 "responses": {"200": {"description": "The article", "content": {"application/json": {
-                    "schema": {"type": "object"}}}}, "404": error}}},
+                    "schema": {"type": "object"}}}}, "404": missing, "503": unavailable, **too_long}}},
             "/api/similar": {"get": {
                 "summary": "Passages of other interviews like one passage",
                 "parameters": [
-                    {"name": "article", "in": "query", "required": True, "schema": {"type": "string"}},
-                    {"name": "passage", "in": "query", "required": True, "schema": {"type": "integer"}},
-                    {"name": "limit", "in": "query",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": 10, "default": 5}}],
+                    {"name": "article", "in": "query", "required": True,
+                     "schema": {"type": "string", "minLength": 1}},
+                    {"name": "passage", "in": "query", "required": True,
+                     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_PASSAGE}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                                "maximum": SIMILAR_PAGE,
+                                                                "default": SIMILAR_DEFAULT}}],
                 "responses": {"200": {"description": "Similar passages", "content": {"application/json": {
                     "schema": {"type": "object", "properties": {"hits": {"type": "array", "items": hit}}}}}},
-                    "400": error}}},
+                    "400": bad, "404": missing, "503": unavailable, **too_long}}},
             "/healthz": {"get": {
                 "summary": "200 with index generation and passage count when a searcher is open, else 503",
-                "responses": {"200": {"description": "Serving"}, "503": error}}},
+                "responses": {"200": {"description": "Serving"}, "503": {
+                    "description": "No index is open yet", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"status": {"const": "unavailable"},
+                                                         "reason": {"type": "string"}}}}}},
+                    **too_long}}},
         },
         "components": {"schemas": {
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {

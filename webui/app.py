@@ -2,7 +2,10 @@
 
 Configuration comes from defaults (the ``INTERVIEWS_INDEX`` / ``INTERVIEWS_CORPUS`` environment variables,
 else ``var/index`` and ``corpus``), then the file named by ``INTERVIEWS_WEB_SETTINGS`` if set, then the
-``test_config`` mapping. Keys: ``INDEX_DIR``, ``CORPUS_DIR``.
+``test_config`` mapping. Keys: ``INDEX_DIR``, ``CORPUS_DIR``, ``PUBLIC_URL`` (``INTERVIEWS_PUBLIC_URL``:
+the address visitors use, such as ``https://search.example.org``, for the few absolute links we must
+give, in ``/opensearch.xml``, the CSV and the OpenAPI document; empty means relative links. Links are
+never built from the request's Host header, which any client can set).
 
 The engine each process keeps open is :mod:`webui.engine`'s (the blueprints import it from there).
 """
@@ -13,11 +16,11 @@ import logging
 import os
 
 from flask import Flask, current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestHeaderFieldsTooLarge, RequestURITooLarge
 
 from webui import api, engine, pages
 from webui.engine import IndexUnavailable
-from webui.urls import ParamError
+from webui.urls import MAX_HEADER_BYTES, MAX_URL_BYTES, ParamError
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +51,30 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=os.environ.get("INTERVIEWS_INDEX", "var/index"),
         CORPUS_DIR=os.environ.get("INTERVIEWS_CORPUS", "corpus"),
         MAX_CONTENT_LENGTH=64 * 1024,  # bytes; nothing we serve takes a request body
+        PUBLIC_URL=os.environ.get("INTERVIEWS_PUBLIC_URL", ""),
     )
     if test_config is None:
         app.config.from_envvar("INTERVIEWS_WEB_SETTINGS", silent=True)
     else:
         app.config.from_mapping(test_config)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a bug answers a plain 500 page, never a traceback
+    app.json.ensure_ascii = False  # UTF-8 JSON: an emoji is 4 bytes, not a 12-character \ud83d\ude00
 
     engine.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     _register_errors(app)
+    app.before_request(_refuse_oversized_requests)
     app.after_request(_security_headers)
     return app
+
+
+def _refuse_oversized_requests() -> None:
+    """414 / 431 before any view runs (the server itself refuses heads over ``serve.MAX_HEAD_BYTES``)."""
+    if len(request.path.encode()) + len(request.query_string) + 1 > MAX_URL_BYTES:
+        raise RequestURITooLarge(f"The request URL is over {MAX_URL_BYTES:,} bytes.")
+    if sum(len(name) + len(value) for name, value in request.headers.items()) > MAX_HEADER_BYTES:
+        raise RequestHeaderFieldsTooLarge(f"The request headers are over {MAX_HEADER_BYTES:,} bytes.")
 
 
 def _security_headers(response):
@@ -90,7 +104,10 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return render(exc.code or 500, exc.name, exc.description or "")
+        body, status = render(exc.code or 500, exc.name, exc.description or "")
+        # Werkzeug's own headers for the error (405's Allow, 401's WWW-Authenticate) go out with our page.
+        extra = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        return body, status, extra
 
     @app.errorhandler(Exception)
     def crash(exc: Exception):

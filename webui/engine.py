@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g
 
 from webui.urls import FACET_LIMIT, SearchState
 
@@ -82,3 +82,36 @@ def run_search(state: SearchState):
         match=state.match,
         expand=(state.more,) if state.more else (),
     )
+
+
+ENGINE_PAGE = 100
+"""Hits the engine returns per call (``search.engine.MAX_PER_PAGE``); longer exports take several calls."""
+
+
+def all_hits(state: SearchState) -> list:
+    """The hits of ``state``'s page when ``per_page`` may exceed what one engine call returns (the CSV
+    export's up to 1,000 rows): fetched :data:`ENGINE_PAGE` at a time, in order."""
+    engine = get_engine()
+    start, stop = (state.page - 1) * state.per_page, state.page * state.per_page
+    hits: list = []
+    number = start // ENGINE_PAGE + 1
+    while True:
+        result = engine.search(state.q, state.library_filters(), page=number, per_page=ENGINE_PAGE,
+                               sort=state.sort, facet_limit=0, match=state.match)
+        if result.page != number:  # past the engine's deepest page: it gave the last one instead
+            break
+        offset = (number - 1) * ENGINE_PAGE
+        hits += result.hits[max(0, start - offset):max(0, stop - offset)]
+        if len(result.hits) < ENGINE_PAGE or number * ENGINE_PAGE >= min(stop, result.total):
+            return hits
+        number += 1
+    return hits
+
+
+def similar_source(article_id: str, passage: int):
+    """The article and passage a "more like this" request names; a 404 naming them when there is none."""
+    article = get_engine().article(article_id)
+    source = next((p for p in article.passages if p.number == passage), None) if article else None
+    if source is None:
+        abort(404, description=f"There is no passage {passage} in an article with the id “{article_id}”.")
+    return article, source

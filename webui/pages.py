@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from index.facets import FACETS
 from webui import present, sanitize
-from webui.engine import get_engine, run_search
+from webui.engine import get_engine, run_search, similar_source
 from webui.urls import (
     MATCH_LABELS,
     SIMILAR_PAGE,
     SORTS,
     SearchState,
+    absolute,
     article_url,
     parse_state,
     similar_args,
@@ -66,13 +67,13 @@ def search_page():
         browse=[g for g in present.stats_facets(stats.get("facets", {})) if g.name in BROWSE_FACETS],
         suggestion_url=state.with_query(result.suggestion).url() if result and result.suggestion else "",
         api_url=state.url("/api/search"),
-        csv_url=state.url("/search.csv"),
+        csv_url=state.csv_url(),
     )
 
 
 def _several_words(state: SearchState) -> bool:
     """Whether "any of these words" could find more than the query did: all words, two or more."""
-    return state.match == "all" and len(state.q.split()) > 1
+    return state.match in ("most", "all") and len(state.q.split()) > 1
 
 
 @bp.route("/help")
@@ -123,13 +124,9 @@ def similar_url(article_id: str, passage: int, path: str = "/similar") -> str:
 
 @bp.route("/similar")
 def similar_page():
-    article_id, passage = similar_args(request.args)
-    engine = get_engine()
-    article = engine.article(article_id)
-    source = next((p for p in article.passages if p.number == passage), None) if article else None
-    if source is None:
-        abort(404, description=f"There is no passage {passage} in an article with the id “{article_id}”.")
-    hits = engine.more_like_this(article_id, passage, limit=SIMILAR_PAGE)
+    article_id, passage, _ = similar_args(request.args)
+    article, source = similar_source(article_id, passage)
+    hits = get_engine().more_like_this(article_id, passage, limit=SIMILAR_PAGE)
     return render_template(
         "similar.html", article=article, passage=source, hits=hits, state=SearchState(),
         source_url=article_url(article.id, passage),
@@ -152,6 +149,10 @@ def stats_page():
 
 @bp.route("/opensearch.xml")
 def opensearch():
-    root = request.url_root.rstrip("/")
-    body = render_template("opensearch.xml", root=root, search_url=root + url_for("pages.search_page"))
+    """The OpenSearch description; its URLs are on ``PUBLIC_URL``, or relative when none is configured
+    (``interviews serve`` configures its own address), never on the request's Host header."""
+    base = current_app.config["PUBLIC_URL"]
+    body = render_template("opensearch.xml", search_url=absolute(url_for("pages.search_page"), base),
+                           api_url=absolute(url_for("api.search"), base),
+                           self_url=absolute(url_for("pages.opensearch"), base))
     return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode
 
 from index.facets import FACET_NAMES
-from search.request import MATCHES  # "all" (the default) or "any" of the words
+from search.request import MATCHES  # "most" (the default), "all" or "any" of the words
 
 SORTS = ("relevance", "newest", "interviewee")
 """Sort orders the page offers, the first being the default."""
@@ -29,7 +29,7 @@ MAX_PER_PAGE = 100
 """Largest ``per_page`` the page and ``/api/search`` accept."""
 
 MAX_CSV_ROWS = 1000
-"""Largest ``per_page`` the CSV export accepts."""
+"""Largest ``per_page`` the CSV export accepts, and its default: the download holds every result up to it."""
 
 MAX_PAGE = 1000
 """Deepest page accepted; deeper paging is refused with a 400 rather than scanned."""
@@ -37,18 +37,30 @@ MAX_PAGE = 1000
 MAX_QUERY_CHARS = 1000
 """Longest query text accepted, in characters."""
 
+MAX_URL_BYTES = 8 * 1024
+"""Longest request target (path and query string) answered, in bytes; longer gets 414."""
+
+MAX_HEADER_BYTES = 16 * 1024
+"""Most bytes of request header names and values answered; more gets 431."""
+
 MAX_VALUES_PER_FACET = 50
 """Most selected values accepted for one facet."""
 
 SIMILAR_PAGE = 10
 """Similar passages listed on the "more like this" page, and the most ``/api/similar`` returns."""
 
+SIMILAR_DEFAULT = 5
+"""Similar passages ``/api/similar`` returns without ``limit``."""
+
+MAX_PASSAGE = 100_000
+"""Largest passage number a request may name (articles have a few dozen)."""
+
 FACET_LIMIT = 10
 """Facet values listed per facet; ``more=<facet>`` lists every value of that one."""
 
 CONTROL_PARAMS = ("q", "match", "sort", "page", "per_page", "more")
 
-MATCH_LABELS = {"all": "All words", "any": "Any word"}
+MATCH_LABELS = {"most": "All words, then most", "all": "All words only", "any": "Any word"}
 """What the results page's match menu calls each of :data:`MATCHES`."""
 
 
@@ -69,6 +81,7 @@ class SearchState:
     per_page: int = PER_PAGE
     more: str = ""
     ignored: tuple[str, ...] = ()  # unknown parameter names, reported to the user, never in built URLs
+    notices: tuple[str, ...] = ()  # what the lenient page changed in the request (a query cut short)
 
     @property
     def is_blank(self) -> bool:
@@ -109,6 +122,10 @@ class SearchState:
         query = urlencode(self.params())
         return f"{path}?{query}" if query else path
 
+    def csv_url(self) -> str:
+        """The CSV download of these results: every result from the first, up to :data:`MAX_CSV_ROWS`."""
+        return replace(self, page=1, per_page=MAX_CSV_ROWS, more="").url("/search.csv")
+
     def toggle(self, facet: str, value: str) -> SearchState:
         """Select ``value`` in ``facet`` if it is not selected, else drop it; back to page 1."""
         current = self.filters.get(facet, ())
@@ -143,39 +160,61 @@ def _one(args: Mapping, name: str) -> str:
     return values[0]
 
 
-def _int(args: Mapping, name: str, default: int, low: int, high: int) -> int:
+def _int(args: Mapping, name: str, default: int | None, low: int, high: int) -> int:
+    """A whole number written with the digits 0-9 (Python's ``int`` also takes ``1_0``, ``１０`` and
+    ``١٠``, which no OpenAPI client sends for an integer); ``default`` None makes the parameter required."""
     if name not in args:
+        if default is None:
+            raise ParamError(f"parameter '{name}' is required (a whole number)")
         return default
     raw = _one(args, name).strip()
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ParamError(f"parameter '{name}' must be a whole number, not {raw[:40]!r}") from None
+    if not (raw.isascii() and raw.isdigit()):
+        raise ParamError(f"parameter '{name}' must be a whole number written with the digits 0-9, "
+                         f"not {raw[:40]!r}")
+    value = int(raw)
     if not low <= value <= high:
         raise ParamError(f"parameter '{name}' must be between {low} and {high}, not {value}")
     return value
 
 
-def parse_state(args: Mapping, strict: bool = False, max_per_page: int = MAX_PER_PAGE) -> SearchState:
+def _choice(args: Mapping, name: str, choices: tuple[str, ...], strict: bool) -> str:
+    """One of ``choices`` (the first when absent). An empty value, which a form's blank menu sends, means
+    the default on the page and is refused by the API, whose OpenAPI document lists only the choices."""
+    raw = _one(args, name).strip() if name in args else ""
+    if not raw:
+        if strict and name in args:
+            raise ParamError(f"parameter '{name}' is empty; leave it out or give one of {', '.join(choices)}")
+        return choices[0]
+    if raw not in choices:
+        raise ParamError(f"parameter '{name}' must be one of {', '.join(choices)}, not {raw[:40]!r}")
+    return raw
+
+
+def parse_state(args: Mapping, strict: bool = False, max_per_page: int = MAX_PER_PAGE,
+                default_per_page: int = PER_PAGE) -> SearchState:
     """Read a request's query-string (a ``MultiDict``) into a :class:`SearchState`.
 
-    Raises :class:`ParamError` for a malformed or out-of-range value. Unknown parameter names are an
-    error when ``strict`` (the JSON API, where a typo should be loud) and are otherwise ignored and listed
-    in ``SearchState.ignored`` (the HTML page, where a link may carry tracking parameters).
+    Raises :class:`ParamError` for a malformed or out-of-range value. When ``strict`` (the JSON API and
+    CSV, where a mistake should be loud and the OpenAPI document is the contract), unknown parameter
+    names, empty choices and queries over :data:`MAX_QUERY_CHARS` are errors. Otherwise (the HTML page,
+    where a link may carry tracking parameters and a visitor may paste a whole paragraph) unknown names
+    are listed in ``SearchState.ignored``, and a long query is cut with a notice in ``notices``.
     """
     q = _one(args, "q") if "q" in args else ""
+    notices: tuple[str, ...] = ()
     if len(q) > MAX_QUERY_CHARS:
-        raise ParamError(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}")
-    sort = _one(args, "sort").strip() if "sort" in args else SORTS[0]
-    sort = sort or SORTS[0]
-    if sort not in SORTS:
-        raise ParamError(f"parameter 'sort' must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
-    match = (_one(args, "match").strip() if "match" in args else "") or MATCHES[0]
-    if match not in MATCHES:
-        raise ParamError(f"parameter 'match' must be one of {', '.join(MATCHES)}, not {match[:40]!r}")
+        if strict:
+            raise ParamError(f"the query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS}")
+        notices = (f"Your query was {len(q):,} characters long; only its first {MAX_QUERY_CHARS:,} "
+                   "were searched.",)
+        q = q[:MAX_QUERY_CHARS]
+    sort = _choice(args, "sort", SORTS, strict)
+    match = _choice(args, "match", MATCHES, strict)
     page = _int(args, "page", 1, 1, MAX_PAGE)
-    per_page = _int(args, "per_page", PER_PAGE, 1, max_per_page)
+    per_page = _int(args, "per_page", default_per_page, 1, max_per_page)
     more = _one(args, "more").strip() if "more" in args else ""
+    if strict and "more" in args and not more:
+        raise ParamError(f"parameter 'more' is empty; leave it out or name one of {', '.join(FACET_NAMES)}")
     if more and more not in FACET_NAMES:
         raise ParamError(f"parameter 'more' must name a facet ({', '.join(FACET_NAMES)}), not {more[:40]!r}")
 
@@ -199,7 +238,7 @@ def parse_state(args: Mapping, strict: bool = False, max_per_page: int = MAX_PER
         )
     return SearchState(
         q=q, filters=filters, sort=sort, match=match, page=page, per_page=per_page, more=more,
-        ignored=unknown,
+        ignored=unknown, notices=notices,
     )
 
 
@@ -213,14 +252,18 @@ def article_url(article_id: str, passage: int | None = None, q: str = "") -> str
     return path
 
 
-def similar_args(args: Mapping) -> tuple[str, int]:
-    """The ``article`` and ``passage`` parameters of a "more like this" request; ParamError if malformed."""
-    article_id = args.get("article", "")
-    raw = args.get("passage", "")
+def similar_args(args: Mapping) -> tuple[str, int, int]:
+    """The ``article``, ``passage`` and ``limit`` (default :data:`SIMILAR_DEFAULT`, at most
+    :data:`SIMILAR_PAGE`) of a "more like this" request; ParamError if one is malformed."""
+    article_id = _one(args, "article") if "article" in args else ""  # as given: an odd id is just a 404
     if not article_id:
         raise ParamError("parameter 'article' is required (an id such as voyagela/000_713f14fa217934a6)")
-    try:
-        passage = int(raw)
-    except ValueError:
-        raise ParamError(f"parameter 'passage' must be a passage number, not {raw[:40]!r}") from None
-    return article_id, passage
+    passage = _int(args, "passage", None, 0, MAX_PASSAGE)
+    limit = _int(args, "limit", SIMILAR_DEFAULT, 1, SIMILAR_PAGE)
+    return article_id, passage, limit
+
+
+def absolute(path: str, base: str = "") -> str:
+    """``path`` on the configured public address ``base`` (``https://search.example.org``), or ``path``
+    itself, relative, when none is configured: never built from the request's Host header."""
+    return base.rstrip("/") + path if base else path
