@@ -74,10 +74,10 @@ def _facets(result) -> dict[str, list[tuple[str, int, bool]]]:
 
 # --- the same answers -----------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("match", ["most", "all"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_totals_and_facet_counts_equal(built, query):
-    # match="all": the Solr engine does not add passages with most of the words yet (see below).
-    whoosh, solr = (built[name].search(query, facet_limit=None, match="all") for name in ENGINES)
+def test_totals_and_facet_counts_equal(built, query, match):
+    whoosh, solr = (built[name].search(query, facet_limit=None, match=match) for name in ENGINES)
     assert solr.total == whoosh.total
     assert _facets(solr) == _facets(whoosh)
     assert solr.warnings == whoosh.warnings
@@ -146,7 +146,7 @@ def test_multi_select_facets_count_each_facet_without_its_own_filter(built, filt
 @pytest.mark.parametrize("sort", ["newest", "interviewee", "relevance"])
 def test_sorts_give_the_same_order(built, sort):
     for query in ("", "camera"):
-        whoosh, solr = (built[name].search(query, sort=sort, per_page=30, match="all") for name in ENGINES)
+        whoosh, solr = (built[name].search(query, sort=sort, per_page=30) for name in ENGINES)
         if sort == "relevance" and query:
             continue  # scores differ in the last digits between the engines; see test_top_hits_overlap
         assert _passages(solr) == _passages(whoosh)
@@ -165,7 +165,7 @@ def test_paging_limits_and_warnings(built):
 
 
 def test_highlights_are_the_same(built):
-    whoosh, solr = (built[name].search("stop motion animation", per_page=20, match="all") for name in ENGINES)
+    whoosh, solr = (built[name].search("stop motion animation", per_page=20) for name in ENGINES)
     snippets = {name: {(h.article, h.passage): h.snippet for h in result.hits}
                 for name, result in (("whoosh", whoosh), ("solr", solr))}
     shared = snippets["whoosh"].keys() & snippets["solr"].keys()
@@ -207,7 +207,7 @@ def test_stats(built):
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
 def test_bad_queries_answer_with_warnings(built, query):
-    whoosh, solr = (built[name].search(query, match="all") for name in ENGINES)
+    whoosh, solr = (built[name].search(query) for name in ENGINES)
     assert solr.total == whoosh.total
     assert solr.warnings == whoosh.warnings
 
