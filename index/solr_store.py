@@ -15,7 +15,7 @@ module only says how an article, the manifest and the writer lock live in a coll
   source, created/updated times;
 * the writer lock is a document (id ``_lock``) created with optimistic concurrency (``_version_=-1``
   fails if it exists), refreshed while the writer works and taken over when older than
-  :data:`LOCK_STALE_SECONDS` (its writer died).
+  :data:`LOCK_STALE_SECONDS` or when its writer was a process of this machine that is gone.
 
 The URL users give names a **collection alias** (or, before the first build, a plain collection,
 which that build turns into an alias of the same name: Solr resolves an alias before a collection).
@@ -279,9 +279,9 @@ class SolrStore(IndexStore):
                     pattern.fullmatch(collection) or collection == self.name):
                 self.client.delete_collection(collection)
 
-    def switch(self, collection: str, previous: str) -> None:
-        """Point the alias at ``collection``, wait until every live node serves it, delete ``previous``."""
-        self.client.create_alias(self.name, collection)
+    def retire(self, collection: str, previous: str) -> None:
+        """Once the alias names ``collection``: wait until every live node serves it, then delete
+        ``previous`` (if that fails, the next build deletes it)."""
         deadline = time.monotonic() + ALIAS_WAIT_SECONDS
         for base in self.client.nodes():
             node = SolrClient(f"{base}/{self.name}", discover=False)
@@ -295,7 +295,8 @@ class SolrStore(IndexStore):
                 time.sleep(0.2)
             node.close()
         # A collection of the alias's own name (the first build's) is no longer reachable by its name.
-        self.client.delete_collection(previous)
+        with contextlib.suppress(SolrError):
+            self.client.delete_collection(previous)
 
     def open_writer(self) -> SolrWriter:
         """A writer that changes the served collection (through the alias)."""
@@ -373,7 +374,8 @@ class SolrWriter(StoreWriter):
                                    "waitSearcher": "true"})
         self.meta = meta
         if self.new:
-            self.store.switch(self.meta["collection"], self.previous)
+            self.store.client.create_alias(self.store.name, meta["collection"])
+            self.store.retire(meta["collection"], self.previous)
 
     def cancel(self) -> None:
         """Drop the changes. A new collection is deleted (the alias never named it); changes already
@@ -381,7 +383,8 @@ class SolrWriter(StoreWriter):
         self._pending, self._pending_docs = [], 0
         if self.new:
             with contextlib.suppress(SolrError):
-                self.store.client.delete_collection(self.meta["collection"])
+                if self.store.serving() != self.meta["collection"]:  # not if the alias moved after all
+                    self.store.client.delete_collection(self.meta["collection"])
 
 
 def _shape(state: dict) -> tuple[int, dict[str, int]]:
