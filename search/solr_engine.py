@@ -483,9 +483,14 @@ class _Translator:
         if isinstance(q, wq.And):
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join("+" + p for p in parts) + ")", boost)
-        if isinstance(q, (wq.Or, wq.DisjunctionMax)):
-            # A DisjunctionMax (a group of synonyms) matches what its OR matches; Lucene scores the OR
-            # as the sum of its parts, not their best one (a difference in ranking, not in matching).
+        if isinstance(q, wq.DisjunctionMax):
+            # A group of synonyms: Solr's maxscore parser makes the OR of its parts a Lucene
+            # DisjunctionMaxQuery (the best part's score plus ``tie`` × the others'), as Whoosh scores it.
+            parts = [p for p in (self._write(c) for c in q.subqueries) if p]
+            name = f"d{len(self.expansions.params)}"
+            self.expansions.params.append((name, "(" + " ".join(parts) + ")"))
+            return self._boost(f"({{!maxscore tie={float(q.tiebreak):g} v=${name}}})", boost)
+        if isinstance(q, wq.Or):
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join(parts) + ")", boost)
         raise TypeError(f"no Solr form for {type(q).__name__}")
