@@ -131,3 +131,22 @@ def test_highlighting_follows_the_query(engine):
     hit = engine.search("animator -title:animal", match="all").hits
     sidekick = {h.article: h.snippet for h in hit}["t/sidekick"]
     assert "<mark>animator</mark>" in sidekick and "<mark>animal" not in sidekick
+
+
+def test_a_synonym_group_keeps_its_tie_breaker_through_expansion(engine):
+    # Whoosh rebuilds queries with the default tie-breaker (0); a group scored by its best alternative
+    # alone would rank a passage using one synonym level with one using several.
+    from search.query import SYNONYM_TIEBREAK, SynonymGroup, expand_words, parse
+
+    with engine.session() as session:
+        parsed = parse("covid anim*", session.searcher.schema)
+        expanded, _ = expand_words(parsed.query, session.searcher.reader())
+    groups = [leaf for leaf in _nodes(expanded) if isinstance(leaf, SynonymGroup)]
+    assert groups and all(group.tiebreak == SYNONYM_TIEBREAK for group in groups)
+
+
+def _nodes(q):
+    yield q
+    if not q.is_leaf():
+        for child in q.children():
+            yield from _nodes(child)
