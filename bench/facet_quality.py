@@ -279,7 +279,11 @@ def fresh(samples: list[Path] | None = None) -> dict:
                 now = _given(articles, row["passage"], facet)
                 (kept if _key(normalise(row["value"])) in now else dropped).append(row)
             good = sum(1 for r in kept if r["ok"])
+            drawn = kept + dropped
             result["facets"][facet] = {
+                # every annotated value was given when the sample was drawn: precision of that code
+                "at_draw": round(sum(1 for r in drawn if r["ok"]) / len(drawn), 3) if drawn else None,
+                "right_at_draw": sum(1 for r in drawn if r["ok"]),
                 "annotated": len(kept) + len(dropped),
                 "kept": len(kept),
                 "precision": round(good / len(kept), 3) if kept else None,
@@ -366,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", metavar="DIR", help="also time enrichment over every article under DIR")
     parser.add_argument("--fresh", action="store_true", help="precision/recall on bench/facet_samples/")
     parser.add_argument("--draw", metavar="FILE", type=Path, help="draw a new fresh sample into FILE")
+    parser.add_argument("--samples", metavar="N,M", help="--fresh: only these sample numbers (default: all)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of --draw (default 1)")
     parser.add_argument("--per-facet", type=int, default=60, help="values per facet for --draw (default 60)")
     parser.add_argument("--top-up", action="store_true",
@@ -390,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         show(args.show)
         return 0
     if args.fresh:
-        result = fresh()
+        paths = [SAMPLES / f"sample-{n}.jsonl" for n in args.samples.split(",")] if args.samples else None
+        result = fresh(paths)
         if args.json:
             print(json.dumps(result, ensure_ascii=False, indent=1))
             return 0
@@ -399,8 +405,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {part['rows']} annotated values; recall over {passages} annotated passages")
             for facet, c in part["facets"].items():
                 recall = f"{_fmt(c.get('recall'))} ({c.get('gold', 0)})" if "recall" in c else "-"
-                print(f"  {facet:<14} precision {_fmt(c['precision'])} ({c['kept']} of {c['annotated']} "
-                      f"still given)  recall {recall}")
+                print(f"  {facet:<14} at draw {_fmt(c['at_draw'])} ({c['annotated']})  "
+                      f"now {_fmt(c['precision'])} ({c['kept']} still given)  recall {recall}")
                 if args.errors:
                     for line in c["wrong"]:
                         print(f"      WRONG {line}")
@@ -408,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"      DROPPED RIGHT {line}")
                     for line in c.get("missed", []):
                         print(f"      MISSED {line}")
+        print(f"pooled over {', '.join(result)}: precision at draw (values)")
+        for facet in FACET_FIELDS:
+            right = sum(part["facets"][facet]["right_at_draw"] for part in result.values())
+            total = sum(part["facets"][facet]["annotated"] for part in result.values())
+            print(f"  {facet:<14} {_fmt(right / total if total else None)} ({total})")
         return 0
     result = measure()
     if args.rate:
