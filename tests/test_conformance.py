@@ -17,6 +17,7 @@ import pytest
 from searchkit import ACCENTS_ARTICLE, COVID, STOP_MOTION, all_passages, copy_seeds, copy_usesthis
 
 from index.build import build, update
+from index.facets import FACETS, order_values
 from search.engine import open_index
 
 USESTHIS = 40
@@ -241,6 +242,26 @@ def test_stats(built):
     whoosh, solr = (built[name].stats(top=3) for name in ENGINES)
     for key in ("passages", "articles", "facets"):
         assert solr[key] == whoosh[key]
+
+
+@pytest.mark.parametrize("facet", ["interviewee", "place"])
+def test_tied_values_list_the_newest_first(built, facet):
+    """Interviewees of The Setup tie at four passages: among equal counts the value with the newest
+    passage comes first, then A-Z (index.facets.order_values), worked out here from the articles."""
+    engine = built["whoosh"]
+    spec = next(f for f in FACETS if f.name == facet)
+    tally: dict[str, list] = {}
+    for article_id in dict.fromkeys(a for a, _ in all_passages(engine)):
+        article = engine.article(article_id)
+        for passage in article.passages:
+            for value in spec.values(article, passage):
+                count, newest = tally.get(value, (0, ""))
+                tally[value] = (count + 1, max(newest, article.date))
+    expected = [(v, c) for v, c, _ in order_values([(v, c, d) for v, (c, d) in tally.items()])]
+    assert len({c for _, c in expected[:12]}) < 12  # there are ties to break
+    for name in ENGINES:
+        listed = [(v["value"], v["count"]) for v in built[name].stats(top=12)["facets"][facet]]
+        assert listed == expected[:12], name
 
 
 @pytest.mark.parametrize("query", BAD_QUERIES)
