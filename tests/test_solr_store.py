@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 
 import pytest
 from searchkit import COVID, INTERVIEWS, ROOT, copy_seeds, copy_usesthis
@@ -109,6 +110,31 @@ def test_a_killed_build_leaves_the_last_good_collection_serving(served):
     serving, ours = _state(url)
     assert ours == [serving] and serving not in before[1]
     assert engine.search("zeppelin").total >= 1
+
+
+def test_searches_answer_throughout_a_rebuild(served):
+    """While two builds of the same corpus swap the alias (and delete the collection searched a moment
+    before), searches from another thread never fail and always see the whole index."""
+    url, engine, corpus = served["url"], served["engine"], served["corpus"]
+    seen: list[object] = []
+    done = threading.Event()
+
+    def search() -> None:
+        while not done.is_set():
+            try:
+                seen.append(engine.search("covid").total)
+            except Exception as exc:  # any failure is what this test looks for
+                seen.append(exc)
+
+    reader = threading.Thread(target=search)
+    reader.start()
+    try:
+        for _ in range(2):
+            build(corpus, url)
+    finally:
+        done.set()
+        reader.join()
+    assert len(seen) > 10 and set(seen) == {served["covid"]}
 
 
 def test_update_and_add_write_through_the_alias(served, tmp_path):
