@@ -225,11 +225,39 @@ class FacetTable:
                 counts += counted
         return counts
 
-    def facet(self, name: str, scope: Scope | np.ndarray, selected: list[str], limit: int | None) -> Facet:
-        """The top ``limit`` values by count (all when None) plus every selected value, even at 0.
+    def newest(self, name: str, scope: Scope, wanted: np.ndarray) -> np.ndarray:
+        """Per value number of facet ``name``, the date rank of the newest passage of ``scope`` having it,
+        for the value numbers ``wanted`` only (-1 elsewhere and for values no passage of ``scope`` has).
 
-        Equal counts are listed A-Z. ``scope`` as for :meth:`counts`.
+        Date ranks order as the ISO date strings do (an undated passage's "" first), so the highest rank
+        is the newest date: what the Solr engine's ``max(date)`` per bucket gives.
         """
+        newest = np.full(len(self.values[name]), -1, dtype=np.int64)
+        want = np.zeros(len(newest), dtype=bool)
+        want[wanted] = True
+        ids = scope.ids
+        cuts = np.searchsorted(ids, self._bounds)
+        for i, (columns, offset) in enumerate(self._segments):
+            local = ids[cuts[i]:cuts[i + 1]] - offset
+            if not len(local):
+                continue
+            facet = columns.facets[name]
+            chosen = _entries(facet, local, columns.size)
+            values = self._global(name, i, np.asarray(facet.values[chosen], dtype=np.int64))
+            keep = want[values]
+            docs = np.asarray(facet.docs[chosen], dtype=np.int64)[keep] + offset
+            np.maximum.at(newest, values[keep], np.asarray(self.date_rank[docs], dtype=np.int64))
+        return newest
+
+    def facet(self, name: str, scope: Scope | np.ndarray, selected: list[str], limit: int | None) -> Facet:
+        """The top ``limit`` values (all when None) plus every selected value, even at 0.
+
+        Order (:func:`index.facets.order_values`, as the Solr engine orders): most passages of ``scope``
+        first; among equal counts the value whose newest passage in ``scope`` is newest (by article
+        date); then A–Z, case folded. ``scope`` as for :meth:`counts`.
+        """
+        if not isinstance(scope, Scope):
+            scope = self.scope(np.flatnonzero(scope))
         counts = self.counts(name, scope)
         nonzero = np.flatnonzero(counts)
         if limit is not None and len(nonzero) > limit:
@@ -241,8 +269,13 @@ class FacetTable:
         else:
             candidates = nonzero
         names = self.values[name]
-        # Most frequent first, then alphabetical: stable and readable.
-        order = sorted(candidates.tolist(), key=lambda i: (-counts[i], names[i].casefold()))
+        tallies = counts[candidates]
+        # Dates matter only among equal counts: look them up for tied values alone.
+        values_of_tied, how_many = np.unique(tallies, return_counts=True)
+        tied = candidates[np.isin(tallies, values_of_tied[how_many > 1])]
+        newest = self.newest(name, scope, tied) if len(tied) else np.full(len(counts), -1, np.int64)
+        order = sorted(candidates.tolist(),
+                       key=lambda i: (-counts[i], -newest[i], names[i].casefold(), names[i]))
         shown = order if limit is None else order[:limit]
         chosen = set(selected)
         values = [FacetValue(names[i], int(counts[i]), names[i] in chosen) for i in shown]
@@ -258,28 +291,32 @@ class FacetTable:
         return Facet(name, values, len(nonzero) - len(shown) - hidden_selected)
 
 
-def _count_segment(facet, local: np.ndarray, size: int) -> np.ndarray:
-    """Per value number of one segment's facet, how many of the passages ``local`` (ascending,
-    segment-local) have it: their values gathered one layer at a time (each passage's first value, then
-    the second of those with two, …), or one pass over every pair when that is cheaper."""
-    values = facet.values
-    if not len(values):
-        return np.zeros(len(facet.names), dtype=np.int64)
-    if len(local) * GATHER_COST >= len(values):
+def _entries(facet, local: np.ndarray, size: int) -> np.ndarray:
+    """Which (passage, value) entries of one segment's facet belong to the passages ``local``
+    (ascending, segment-local): their positions gathered one layer at a time (each passage's first
+    value, then the second of those with two, …), or a mask from one pass over every entry when that is
+    cheaper. Index ``facet.values`` / ``facet.docs`` with it."""
+    if len(local) * GATHER_COST >= len(facet.values):
         inside = np.zeros(size, dtype=bool)
         inside[local] = True
-        return np.bincount(values[inside[facet.docs]], minlength=len(facet.names))
+        return inside[facet.docs]
     starts = np.asarray(facet.offsets[local], dtype=np.int64)
     ends = np.asarray(facet.offsets[local + 1], dtype=np.int64)
     keep = ends > starts
     starts, ends = starts[keep], ends[keep]
     picked = []
     while len(starts):
-        picked.append(values[starts])
+        picked.append(starts)
         starts = starts + 1
         keep = starts < ends
         if not keep.all():
             starts, ends = starts[keep], ends[keep]
-    if not picked:
+    return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
+
+
+def _count_segment(facet, local: np.ndarray, size: int) -> np.ndarray:
+    """Per value number of one segment's facet, how many of the passages ``local`` (ascending,
+    segment-local) have it."""
+    if not len(facet.values):
         return np.zeros(len(facet.names), dtype=np.int64)
-    return np.bincount(np.concatenate(picked), minlength=len(facet.names))
+    return np.bincount(facet.values[_entries(facet, local, size)], minlength=len(facet.names))

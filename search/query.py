@@ -46,6 +46,8 @@ its most frequent ``MAX_QUERY_EXPANSIONS // words`` (at most ``MAX_EXPANSIONS``,
 postings of the words a prefix stands for costs time in proportion to their number."""
 MIN_EXPANSIONS = 10
 """However many prefix and fuzzy words a query has, each keeps at least this many indexed words."""
+MAX_CUT_WARNINGS = 3
+"""Words cut to their share named one by one in the warnings; more are summed up in one warning."""
 EXPANSION_SHARE = 0.5
 """Share of a search's deadline that expanding its prefix and fuzzy words may take; matching gets the rest."""
 STEMS_MEMO_SIZE = 200_000
@@ -658,7 +660,7 @@ def expand_words(q: query.Query, reader, budget: Budget | None = None,
             for word in walk(spell, leaf.text, fuzzy, maxdist, prefix):
                 terms.update(stems_of(field, fieldobj.analyzer, word))
         if len(terms) > share:
-            warnings.append(f"{leaf.text!r} matches {len(terms)} words; searched the {share} most frequent")
+            cut[leaf.text] = max(cut.get(leaf.text, 0), len(terms))
             counts = own if not fuzzy else {}
 
             def frequency(term: str) -> int:
@@ -674,7 +676,17 @@ def expand_words(q: query.Query, reader, budget: Budget | None = None,
         replaced.endchar = getattr(leaf, "endchar", None)
         return replaced
 
+    cut: dict[str, int] = {}  # word → most indexed words it matched in a field, where more than its share
     expanded = q.accept(expand).normalize()
+    if len(cut) > MAX_CUT_WARNINGS:
+        # One line, not one per word: 64 prefixes made 40 near-identical warnings.
+        widest = sorted(cut, key=lambda w: -cut[w])[:MAX_CUT_WARNINGS]
+        warnings.append(f"{len(cut)} prefix or fuzzy words match more than {share} indexed words each "
+                        f"({', '.join(f'{w!r}: {cut[w]}' for w in widest)}, …); each searched its "
+                        f"{share} most frequent")
+    else:
+        warnings.extend(f"{word!r} matches {count} words; searched the {share} most frequent"
+                        for word, count in cut.items())
     return expanded, list(dict.fromkeys(warnings))
 
 

@@ -354,7 +354,7 @@ class WhooshEngine(SearchEngine):
             article.passages.append(Passage(
                 number=int(doc.get("number", 0)), kind=doc.get("kind", "qa"),
                 question=doc.get("question", ""), answer=doc.get("answer", ""),
-                answerers=list(data.get("answerers", [])),
+                answerers=list(data.get("answerers", [])), start=data.get("start"),
                 **{f.passage_attribute: list(data.get(f.passage_attribute, [])) for f in PASSAGE_FACETS}))
         return article
 
