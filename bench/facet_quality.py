@@ -172,20 +172,34 @@ def _used_articles() -> set[str]:
     return used
 
 
-def draw(out: Path, seed: int, per_facet: int) -> list[dict]:
+def draw(out: Path, seed: int, per_facet: int, top_up: bool = False) -> list[dict]:
     """Draw up to ``per_facet`` value occurrences per facet, uniformly (``random.Random(seed)``), from
-    articles no earlier sample or fixture used; write them to ``out`` unannotated (``ok`` null)."""
-    articles = real_articles(skip=_used_articles())
-    occurrences: dict[str, list[tuple[str, str]]] = {facet: [] for facet in FACET_FIELDS}
+    articles no earlier sample or fixture used; write them to ``out`` unannotated (``ok`` null).
+
+    With ``top_up``, a facet too rare to fill its share there (works) takes the rest from the articles
+    of earlier samples (never the fixtures'), among the values of that facet no sample has judged.
+    """
+    used = _used_articles()
+    fixtures = {json.loads(f.read_text(encoding="utf-8"))["article"] for f in FIXTURES.glob("*.json")}
+    judged = {(r["facet"], r["passage"]) for path in _sample_files() for r in _read_rows(path)}
+    articles = real_articles(skip=fixtures if top_up else used)
+    fresh_pool: dict[str, list[tuple[str, str]]] = {facet: [] for facet in FACET_FIELDS}
+    reused_pool: dict[str, list[tuple[str, str]]] = {facet: [] for facet in FACET_FIELDS}
     for article_id in sorted(articles):
+        pool = reused_pool if article_id in used else fresh_pool
         for passage in articles[article_id].passages:
+            where = f"{article_id}#{passage.number}"
             for facet in FACET_FIELDS:
-                for value in getattr(passage, facet):
-                    occurrences[facet].append((f"{article_id}#{passage.number}", value))
+                if pool is reused_pool and (facet, where) in judged:
+                    continue
+                pool[facet] += [(where, value) for value in getattr(passage, facet)]
     rng = random.Random(seed)
     rows = []
     for facet in FACET_FIELDS:
-        chosen = rng.sample(occurrences[facet], min(per_facet, len(occurrences[facet])))
+        chosen = rng.sample(fresh_pool[facet], min(per_facet, len(fresh_pool[facet])))
+        missing = per_facet - len(chosen)
+        if missing > 0 and top_up:
+            chosen += rng.sample(reused_pool[facet], min(missing, len(reused_pool[facet])))
         rows += [{"facet": facet, "value": v, "passage": p, "ok": None} for p, v in sorted(chosen)]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
@@ -307,7 +321,12 @@ def duplicate_groups(values: set[str]) -> list[list[str]]:
             groups.setdefault(key, set()).add(value)
     acronyms = {v for v in values if v.isupper() and " " not in v}
     # "RMIT University" and "Royal Melbourne Institute of Technology"
-    named = {v.split()[0]: v for v in values if len(v.split()) == 2 and v.split()[0].isupper()}
+    named = {
+        v.split()[0]: v
+        for v in values
+        if len(v.split()) == 2 and v.split()[0].isupper()
+        and v.split()[1] in ("University", "College", "Institute")
+    }  # not "UC Berkeley" (UC is no school's whole acronym: University of Chicago, of Calgary)
     for value in values:
         if " " in value and initials(value) in acronyms | named.keys():
             acronym = initials(value)
@@ -329,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draw", metavar="FILE", type=Path, help="draw a new fresh sample into FILE")
     parser.add_argument("--seed", type=int, default=1, help="random seed of --draw (default 1)")
     parser.add_argument("--per-facet", type=int, default=60, help="values per facet for --draw (default 60)")
+    parser.add_argument("--top-up", action="store_true",
+                        help="--draw: fill a rare facet's share from earlier samples' articles")
     parser.add_argument("--show", metavar="FILE", type=Path, help="print a sample with context, to annotate")
     parser.add_argument("--duplicates", metavar="DIR", type=Path,
                         help="list organisations that appear under two names among the articles under DIR")
@@ -340,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(groups)} organisations under more than one name")
         return 0
     if args.draw:
-        rows = draw(args.draw, args.seed, args.per_facet)
+        rows = draw(args.draw, args.seed, args.per_facet, args.top_up)
         print(f"{len(rows)} values written to {args.draw}")
         return 0
     if args.show:
