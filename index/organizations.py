@@ -131,7 +131,8 @@ _PRODUCT_NOUNS = frozenset(
      "headphones", "keyboard", "keyboards", "mouse", "laptop", "laptops", "tablet", "phone", "camera",
      "cameras", "lens", "lenses", "font", "fonts", "plugin", "plugins", "extension", "extensions",
      "library", "libraries", "toolkit", "sdk", "api", "ecosystem", "stack", "platform", "device",
-     "devices", "hardware", "gear", "tools", "editor", "browser", "monitor", "speakers", "drive"]
+     "devices", "hardware", "gear", "tools", "editor", "browser", "monitor", "speakers", "drive", "bot",
+     "bots"]
 )
 # A capitalised run ending in one of these is a job title, whatever head words it holds ("Emerging
 # Technologies and Distance Services Librarian", "Communications and Engagement Officer").
@@ -386,6 +387,8 @@ def _brand_on_product(view: TextView, first: Token, last: Token) -> bool:
     if nxt is None or view.gap(last, nxt) not in (" ", "’ ", "' "):
         return False
     if nxt.text.lower() in _PRODUCT_NOUNS and not nxt.capitalised:
+        return True
+    if nxt.text in ("Model", "Edition", "Series", "Mark"):  # "BBC Model B", "Canon Mark II"
         return True
     if any(c.isdigit() for c in nxt.text):  # a model number: "Martin Yale 1501 paper folder"
         return True

@@ -127,3 +127,8 @@ def test_a_name_said_to_be_a_work_or_a_product_or_cut_short_is_no_organisation()
     assert orgs("At the Institute of Psychiatry, Psychology & Neuroscience, I study sleep.") == []
     assert orgs("I worked at the Hand Eye Society, a nonprofit.") == ["Hand Eye Society"]
     assert "MIT Media Lab" in orgs("spaces such as the MIT Media Lab and the Recurse Center")
+
+
+def test_a_brand_before_a_model_name_or_among_bots_is_a_product():
+    assert orgs("vintage machines - Oric Atmos, Archimedes, BBC Model B - and more") == []
+    assert orgs("Most of my bots (such as The Tiny Gallery, which is popular) use emoji.") == []
