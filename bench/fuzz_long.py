@@ -179,7 +179,8 @@ def _parse_target(index_dir: Path):
     from search.query import expand_words, parse
 
     engine = _engine(index_dir)
-    searcher = engine._current().searcher
+    session = engine.session()
+    searcher = session.__enter__().searcher  # held for the whole fuzzing run, by its one thread
     reader, schema = searcher.reader(), searcher.schema
 
     def one(data: bytes) -> None:

@@ -236,11 +236,11 @@ def run_ours(index_dir: Path, collection: Collection, depth: int = DEPTH,
         query, match = (topic_words(text), "any") if query_mode == "any" else (any_words(text), "all")
         ranking: dict[str, float] = {}
         if ranking_only:
-            state = engine._current()
-            searcher = state.searcher
-            q, _ = expand_words(parse(query, searcher.schema, match).query, searcher.reader())
-            ranked = top(state.evaluator.rank(q, match), None, depth)
-            articles = [searcher.stored_fields(docnum)["article"] for docnum, _score in ranked]
+            with engine.session() as state:
+                searcher = state.searcher
+                q, _ = expand_words(parse(query, searcher.schema, match).query, searcher.reader())
+                ranked = top(state.evaluator.rank(q, match), None, depth)
+                articles = [searcher.stored_fields(docnum)["article"] for docnum, _score in ranked]
         else:
             articles = []
             for page in range(1, depth // per_page + 1):

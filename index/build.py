@@ -98,6 +98,7 @@ def article_documents(article: Article) -> list[dict]:
             "url": article.url or "",
             "data": {
                 "answerers": list(passage.answerers),
+                **({"start": passage.start} if passage.start is not None else {}),
                 **{f.passage_attribute: list(getattr(passage, f.passage_attribute)) for f in PASSAGE_FACETS},
             },
         }

@@ -224,6 +224,13 @@ def parse_corpus(
     return parse_files(iter_article_files(root), corpus_root=root, enrich=enrich)
 
 
+def _clock(seconds: float) -> str:
+    """65.0 → "1:05", 3725.0 → "1:02:05"."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
 def describe(article: Article, explain: bool = False, answer_words: int = 12) -> str:
     """A readable summary of how ``article`` split (what ``interviews parse`` prints).
 
@@ -232,8 +239,15 @@ def describe(article: Article, explain: bool = False, answer_words: int = 12) ->
     """
     lines = [f"{article.path}  [{article.format}]  id {article.id}"]
     lines.append(f"  title:        {article.title or '(none)'}")
-    lines.append(f"  interviewees: {', '.join(article.interviewees) or '(none)'}")
-    lines.append(f"  publication:  {article.publication or '(none)'}")
+    sources = article.sources if explain else {}
+
+    def source(key: str) -> str:
+        return f"   ← {sources[key]}" if sources.get(key) else ""
+
+    lines.append(f"  interviewees: {', '.join(article.interviewees) or '(none)'}{source('interviewees')}")
+    if article.interviewer:
+        lines.append(f"  interviewer:  {article.interviewer}{source('interviewer')}")
+    lines.append(f"  publication:  {article.publication or '(none)'}{source('publication')}")
     for key in ("date", "url", "summary"):
         if getattr(article, key):
             lines.append(f"  {key + ':':<13} {getattr(article, key)}")
@@ -241,12 +255,14 @@ def describe(article: Article, explain: bool = False, answer_words: int = 12) ->
         lines.append(f"  categories:   {', '.join(article.categories)}")
     qa = sum(1 for p in article.passages if p.kind == "qa")
     intro = any(p.kind == "intro" for p in article.passages)
-    lines.append(f"  passages:     {qa} questions{' + intro' if intro else ''}")
+    how = f"   ← {sources['questions']}" if sources.get("questions") else ""
+    lines.append(f"  passages:     {qa} questions{' + intro' if intro else ''}{how}")
     for passage in article.passages:
         words = passage.answer.split()
         start = " ".join(words[:answer_words]) + (" …" if len(words) > answer_words else "")
         label = "intro" if passage.kind == "intro" else passage.question
-        lines.append(f"    {passage.number:>2}. {label}")
+        at = f"[{_clock(passage.start)}] " if passage.start is not None else ""
+        lines.append(f"    {passage.number:>2}. {at}{label}")
         who = f" ({', '.join(passage.answerers)})" if len(passage.answerers) > 1 else ""
         lines.append(f"        → {start or '(no answer)'}{who}")
     if article.links:

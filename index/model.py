@@ -33,6 +33,7 @@ class Passage:
     question: str
     answer: str
     answerers: list[str] = field(default_factory=list)
+    start: float | None = None  # seconds into the recording where the passage starts (transcripts), or None
     topics: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     works: list[str] = field(default_factory=list)
@@ -53,6 +54,7 @@ class Article:
     path: str
     title: str = ""
     interviewees: list[str] = field(default_factory=list)
+    interviewer: str = ""  # who asks; several people are joined with " and "
     publication: str = ""
     date: str = ""
     url: str = ""
@@ -65,12 +67,14 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     format: str = ""  # "text" | "markdown" | "html": what the reader recognised
+    sources: dict[str, str] = field(default_factory=dict)  # field → where it came from (``--explain``)
 
     def to_dict(self, explain: bool = False) -> dict:
         """The JSON shape ``interviews parse --json`` prints; ``dropped`` only when ``explain``."""
         data = asdict(self)
         if not explain:
             del data["dropped"]
+            del data["sources"]
         return data
 
     @classmethod

@@ -305,12 +305,13 @@ def detect_format(text: str, path: str = "", has_front_matter: bool = False) -> 
     """Say whether ``text`` is "html", "markdown" or "text", by content first and extension second.
 
     A ``.txt`` holding a saved web page is HTML; one with front matter, ``#`` headings, reference-link
-    definitions or inline links is Markdown. An ``.html`` file is HTML whatever it holds.
+    definitions or inline links is Markdown. An ``.html`` file is HTML and a ``.md`` file Markdown whatever
+    they hold: Markdown may contain HTML elements, which the Markdown reader understands.
     """
     ext = os.path.splitext(path)[1].lower()
     by_name = _EXTENSION_FORMAT.get(ext, "text")
     head = text[:20000]
-    if by_name == "html" or _looks_html(head):
+    if by_name == "html" or (by_name != "markdown" and _looks_html(head)):
         return "html"
     if by_name == "markdown" or has_front_matter:
         return "markdown"

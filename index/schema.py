@@ -30,7 +30,7 @@ ANSWER_BOOST = 1.0
 TITLE_BOOST = 0.3
 INTERVIEWEE_BOOST = 0.3
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped when the schema changes; an index written with another version needs a ``build``."""
 
 FACET_PREFIX = "facet_"

@@ -10,9 +10,11 @@ they return stale or duplicated hits after ``Searcher.refresh()``) must fail lou
 * :func:`install` — call before using Whoosh for reading or writing (the Whoosh engine and the Whoosh
   store do): checks the version (:class:`WhooshVersionError` otherwise) and applies :func:`_skip_to` to
   ``W3LeafMatcher``. Idempotent; importing this module changes nothing.
-* Reading: :func:`decode` / :func:`decode_positions` (a term's posting blocks → numpy arrays),
+* Reading: :func:`read_commit` / :func:`open_searcher` (searchers for one thread each, all over the
+  same commit), :func:`decode` / :func:`decode_positions` (a term's posting blocks → numpy arrays),
   :func:`field_lengths` (a segment's field lengths as one array), :func:`posting_ids`, :func:`read_column`,
-  :func:`segment_key`.
+  :func:`segment_key`, :func:`prefix_terms` (a prefix's terms with their counts in one walk),
+  :func:`levenshtein_dfa` / :func:`words_within` (fuzzy words, one automaton for every field and segment).
 * Writing: :class:`BuildWriter` (a ``SegmentWriter`` with a cheaper posting pool) and the field types
   :class:`AnalysedText` / :class:`SpelledText` (analyse each distinct word once per writer).
 
@@ -26,6 +28,7 @@ moving one means an alias at the old name or a ``SCHEMA_VERSION`` bump (``index.
 from __future__ import annotations
 
 import bisect
+import copy
 import itertools
 import pickle
 import threading
@@ -35,8 +38,12 @@ from array import array
 import numpy as np
 import whoosh
 from whoosh import fields, formats
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.index import FileIndex
 from whoosh.matching import ReadTooFar
+from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -145,6 +152,67 @@ def read_column(leaf, fieldname: str, default) -> list:
     if count == 0 or not leaf.has_column(fieldname):
         return [default] * count
     return [value if value else default for value in leaf.column_reader(fieldname, translate=False)]
+
+
+# --- commits: searchers that all see one commit -----------------------------------------------------
+
+def read_commit(ix):
+    """The table of contents of ``ix``'s latest commit (its generation, segments and schema)."""
+    return ix._read_toc()
+
+
+def commit_generation(commit) -> int:
+    """The generation number of a commit read by :func:`read_commit`."""
+    return commit.generation
+
+
+def open_searcher(ix, commit, weighting):
+    """A new searcher over exactly ``commit`` (not whatever is latest when it opens), for one thread.
+
+    Whoosh readers and searchers are not thread-safe, so each search in flight gets its own; they must
+    all number documents alike, which only readers of the same commit do. Each gets its own copy of the
+    schema: analysers may keep caches (Whoosh's stemming filter does) that two threads must not share.
+    Raises OSError when the commit's files are gone (a later commit merged them away).
+    """
+    schema = copy.deepcopy(commit.schema)
+    reader = FileIndex._reader(ix.storage, schema, commit.segments, commit.generation)
+    return Searcher(reader, weighting=weighting, fromindex=ix)
+
+
+# --- term dictionary walks --------------------------------------------------------------------------
+
+def levenshtein_dfa(text: str, maxdist: int, prefix: int = 0):
+    """Whoosh's automaton for the words within ``maxdist`` edits of ``text`` sharing its first ``prefix``
+    letters; building it costs more than walking a field with it, so callers reuse it."""
+    return levenshtein_automaton(text, maxdist, prefix).to_dfa()
+
+
+def prefix_terms(reader, fieldname: str, prefix: str) -> dict[str, int]:
+    """The terms of ``fieldname`` starting with ``prefix``, each with the number of documents holding
+    it (deleted ones included, as ``reader.doc_frequency`` counts), read in one walk of each segment's
+    term list instead of one look-up per term."""
+    found: dict[str, int] = {}
+    for leaf, _ in reader.leaf_readers():
+        if fieldname not in leaf.schema:
+            continue
+        for btext, info in leaf.iter_prefix(fieldname, prefix):
+            text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+            found[text] = found.get(text, 0) + info.doc_frequency()
+    return found
+
+
+def words_within(reader, fieldname: str, dfa) -> set[str]:
+    """The terms of ``fieldname`` itself (not its spelling twin) that ``dfa`` accepts, in every segment.
+
+    What ``reader.terms_within`` finds, without building the automaton again for every field and segment.
+    """
+    found: set[str] = set()
+    for leaf, _ in reader.leaf_readers():
+        if fieldname not in leaf.schema or not leaf.indexed_field_names() or \
+                fieldname not in leaf.indexed_field_names():
+            continue
+        found.update(Automata.find_matches(dfa, leaf.cursor(fieldname)))
+    return found
 
 
 # --- postings as numpy arrays -----------------------------------------------------------------------

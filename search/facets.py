@@ -8,6 +8,7 @@ refreshing after an update only reads the new segments.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,6 +49,7 @@ def _read_leaf(leaf) -> _LeafData:
 
 _cache: dict[tuple[str, str], _LeafData] = {}
 """(index folder, segment id) → arrays; segments never change once written (deletions aside)."""
+_cache_lock = threading.Lock()
 
 
 def _leaf_key(ix_path: str, leaf) -> tuple[str, str] | None:
@@ -73,12 +75,14 @@ class FacetTable:
             if data is None:
                 data = _read_leaf(leaf)
                 if key:
-                    _cache[key] = data
+                    with _cache_lock:
+                        _cache[key] = data
             if key:
                 used.add(key)
             datas.append((data, offset))
-        for key in [k for k in _cache if k[0] == ix_path and k not in used]:
-            del _cache[key]
+        with _cache_lock:  # engines of other folders may be adding theirs
+            for key in [k for k in _cache if k[0] == ix_path and k not in used]:
+                del _cache[key]
 
         self.values: dict[str, list[str]] = {}
         self.index: dict[str, dict[str, int]] = {}

@@ -149,6 +149,13 @@ def query_terms(q, reader, fields: tuple[str, ...]) -> dict[str, set]:
             positions = getattr(leaf, "positions", None) or list(range(len(leaf.words)))
             marks.setdefault(leaf.fieldname, set()).add((tuple(leaf.words), tuple(positions)))
             continue
+        texts = getattr(leaf, "texts", None)
+        if texts is not None and hasattr(leaf, "fieldname"):
+            # A prefix or fuzzy word's expansion: index terms already (looking each one up again cost a
+            # fifth of a 64-prefix search). A text some passage lacks marks nothing in it.
+            if leaf.fieldname in fields:
+                marks.setdefault(leaf.fieldname, set()).update(texts)
+            continue
         try:
             found = leaf.existing_terms(reader, expand=True)
         except Exception:  # noqa: BLE001 - highlighting is a nicety; never fail a search on it
@@ -187,7 +194,15 @@ def mark(text: str, terms: set, analyzer, maxchars: int | None = None) -> str:
             # The window holding the most distinct matched words; the earliest on ties.
             best, best_score = 0, -1
             for i, (s, _e, _t) in enumerate(spans):
-                within = {t for (s2, e2, t) in spans[i:] if e2 <= s + maxchars - CONTEXT_CHARS}
+                limit = s + maxchars - CONTEXT_CHARS
+                within = set()
+                # Spans come in text order: once one starts past the window, none after it fits (this
+                # kept a 64-prefix query's snippets linear in the matches, not quadratic).
+                for s2, e2, t in spans[i:]:
+                    if s2 >= limit:
+                        break
+                    if e2 <= limit:
+                        within.add(t)
                 if len(within) > best_score:
                     best, best_score = i, len(within)
             start = _snap_start(text, max(0, spans[best][0] - CONTEXT_CHARS))

@@ -17,9 +17,11 @@ from whoosh import qparser, query
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query.terms import MultiTerm
 
+from index import whoosh_internals
 from index.analysis import WORD_PATTERN, acronyms, stop_list, synonyms, terms
 from index.facets import FACET_NAMES, canonical_name
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
+from search.budget import Budget
 from search.request import MATCHES
 
 MAX_QUERY_CHARS = 1000
@@ -36,7 +38,20 @@ MAX_FUZZY_CHARS = 20
 MAX_FUZZY_WORDS = 4
 """Fuzzy words allowed in one query; later ones are searched exactly."""
 MAX_EXPANSIONS = 200
-"""A prefix or fuzzy word matches at most this many different indexed words."""
+"""A prefix or fuzzy word matches at most this many different indexed words per field (the most frequent)."""
+MAX_QUERY_EXPANSIONS = 1000
+"""All the prefix and fuzzy words of one query share about this many indexed words per field: each keeps
+its most frequent ``MAX_QUERY_EXPANSIONS // words`` (at most ``MAX_EXPANSIONS``, at least
+``MIN_EXPANSIONS``), so up to five such words keep ``MAX_EXPANSIONS`` each. Reading and adding up the
+postings of the words a prefix stands for costs time in proportion to their number."""
+MIN_EXPANSIONS = 10
+"""However many prefix and fuzzy words a query has, each keeps at least this many indexed words."""
+MAX_CUT_WARNINGS = 3
+"""Words cut to their share named one by one in the warnings; more are summed up in one warning."""
+EXPANSION_SHARE = 0.5
+"""Share of a search's deadline that expanding its prefix and fuzzy words may take; matching gets the rest."""
+STEMS_MEMO_SIZE = 200_000
+"""Words whose analysis :func:`expand_words` may remember between searches (forgotten all at once)."""
 
 SEARCHABLE_FIELDS = TEXT_FIELDS + tuple(name for name in FACET_NAMES if name not in TEXT_FIELDS)
 TEXT_FIELD_ALIASES = {"q": "question", "questions": "question", "a": "answer", "answers": "answer"}
@@ -309,6 +324,15 @@ def _with_synonyms(text: str) -> tuple[str, list[tuple[int, int, int]], list[Spa
     return "".join(out), spans, groups, notes
 
 
+class SynonymGroup(query.DisjunctionMax):
+    """A ``DisjunctionMax`` that keeps its tie-breaker when a query is rebuilt (``accept``/``apply``, as
+    :func:`expand_words` does): Whoosh 2.7.4's ``CompoundQuery.apply`` makes the copy with the default
+    tie-breaker 0, which silently scored synonym groups by their best alternative alone."""
+
+    def apply(self, fn):
+        return self.__class__([fn(q) for q in self.subqueries], boost=self.boost, tiebreak=self.tiebreak)
+
+
 def _as_one_word(q: query.Query, groups: list[Spans]) -> query.Query:
     """Each synonym group of :func:`_with_synonyms` as a ``DisjunctionMax`` (see :data:`SYNONYM_TIEBREAK`):
     the OR whose leaves come from two or more alternatives of one group."""
@@ -345,7 +369,7 @@ def _as_one_word(q: query.Query, groups: list[Spans]) -> query.Query:
         for alts in by_group.values():
             options = [parts[0] if len(parts) == 1 else query.Or(parts) for _, parts in sorted(alts.items())]
             children.append(options[0] if len(options) == 1 else
-                             query.DisjunctionMax(options, tiebreak=SYNONYM_TIEBREAK))
+                             SynonymGroup(options, tiebreak=SYNONYM_TIEBREAK))
         return children[0].with_boost(children[0].boost * node.boost) if len(children) == 1 else \
             query.Or(children, boost=node.boost)
 
@@ -620,14 +644,54 @@ class TermSet(MultiTerm):
         return ListMatcher(sorted(ids), all_weights=self.boost)
 
 
-def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
+def expand_words(q: query.Query, reader, budget: Budget | None = None,
+                 stems: dict | None = None) -> tuple[query.Query, list[str]]:
     """Turn ``prefix*`` and ``fuzzy~`` words into :class:`TermSet` queries that work on stemmed fields.
 
     The index holds stems ("animation" → ``anim``), so ``animati*`` or ``animaton~`` would find nothing
     by themselves. Such words are also matched against the unstemmed spelling words of the field, and
-    the stems of the words found are searched. At most :data:`MAX_EXPANSIONS` terms, the most frequent.
+    the stems of the words found are searched. Each keeps at most :data:`MAX_EXPANSIONS` terms per field,
+    the most frequent, and all of a query's together about :data:`MAX_QUERY_EXPANSIONS` (each its share,
+    at least :data:`MIN_EXPANSIONS`). With a ``budget`` whose deadline passes, the words not expanded yet
+    match nothing (under a NOT: everything, so that nothing that should be excluded is shown).
+    ``stems`` may keep (field, word) → its terms across calls on the same index (at most
+    :data:`STEMS_MEMO_SIZE` entries): what a word analyses to never changes for an index.
     """
     warnings: list[str] = []
+    budget = budget if budget is not None else Budget(None)
+    # A word searched in several fields is one word here: each of its fields gets the word's share.
+    words = {(type(leaf), leaf.text) for leaf in q.leaves()
+             if isinstance(leaf, (query.Prefix, query.FuzzyTerm))}
+    if not words:
+        return q, warnings
+    share = max(MIN_EXPANSIONS, min(MAX_EXPANSIONS, MAX_QUERY_EXPANSIONS // len(words)))
+    negative = {id(leaf) for leaf in _negative_leaves(q)}
+    walks: dict[tuple, dict[str, int | None]] = {}  # one walk per field and word, shared by fields
+    dfas: dict[tuple, object] = {}
+    stems = stems if stems is not None else {}
+
+    def walk(fieldname: str, text: str, fuzzy: bool, maxdist: int, prefix: int) -> dict[str, int | None]:
+        """The field's terms matching the word, with their document counts when the walk gave them."""
+        key = (fieldname, text, fuzzy, maxdist, prefix)
+        if key not in walks:
+            if fuzzy:
+                dfa = dfas.get((text, maxdist, prefix))
+                if dfa is None:
+                    dfa = whoosh_internals.levenshtein_dfa(text, maxdist, prefix)
+                    dfas[(text, maxdist, prefix)] = dfa
+                walks[key] = dict.fromkeys(whoosh_internals.words_within(reader, fieldname, dfa))
+            else:
+                walks[key] = whoosh_internals.prefix_terms(reader, fieldname, text)
+        return walks[key]
+
+    def stems_of(field: str, analyzer, word: str) -> tuple[str, ...]:
+        key = (field, word)
+        found = stems.get(key)
+        if found is None:
+            if len(stems) >= STEMS_MEMO_SIZE:
+                stems.clear()
+            found = stems[key] = tuple(token.text for token in analyzer(word, mode="query"))
+        return found
 
     def expand(leaf: query.Query) -> query.Query:
         if not isinstance(leaf, (query.Prefix, query.FuzzyTerm)):
@@ -635,6 +699,8 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
         field = leaf.fieldname
         if field not in reader.schema:
             return leaf
+        if budget.stop(EXPANSION_SHARE):
+            return query.Every() if id(leaf) in negative else query.NullQuery
         fuzzy = isinstance(leaf, query.FuzzyTerm)
         # "word~1/5" asks for a 5-letter exact prefix; longer than the word, Whoosh's automaton raised
         # IndexError (found by bench/fuzz_long.py).
@@ -644,23 +710,25 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
         maxdist = min(leaf.maxdist, MAX_FUZZY) if fuzzy else 0
         if fuzzy and len(leaf.text) > MAX_FUZZY_CHARS:
             return query.Term(field, leaf.text, boost=leaf.boost)
-        # The field's own terms (stems), as Whoosh would expand them ...
-        found = (reader.terms_within(field, leaf.text, maxdist, prefix=prefix) if fuzzy
-                 else reader.expand_prefix(field, leaf.text))
-        terms = {t.decode("utf-8") if isinstance(t, bytes) else t for t in found}
+        # The field's own terms, as Whoosh would expand them (for a fuzzy word Whoosh walks the field's
+        # spelling twin when it has one) ...
+        fieldobj = reader.schema[field]
+        own = walk(fieldobj.spelling_fieldname(field) if fuzzy else field, leaf.text, fuzzy, maxdist, prefix)
+        terms = set(own)
         # ... plus the stems of the unstemmed words that match, where the field has a spelling twin.
         spell = f"spell_{field}"
         if spell in reader.schema:
-            words = (reader.terms_within(spell, leaf.text, maxdist, prefix=prefix) if fuzzy
-                     else reader.expand_prefix(spell, leaf.text))
-            analyzer = reader.schema[field].analyzer
-            for word in words:
-                word = word.decode("utf-8") if isinstance(word, bytes) else word
-                terms.update(token.text for token in analyzer(word, mode="query"))
-        if len(terms) > MAX_EXPANSIONS:
-            warnings.append(f"{leaf.text!r} matches {len(terms)} words; searched the {MAX_EXPANSIONS} "
-                            f"most frequent")
-            terms = set(sorted(terms, key=lambda t: (-reader.doc_frequency(field, t), t))[:MAX_EXPANSIONS])
+            for word in walk(spell, leaf.text, fuzzy, maxdist, prefix):
+                terms.update(stems_of(field, fieldobj.analyzer, word))
+        if len(terms) > share:
+            cut[leaf.text] = max(cut.get(leaf.text, 0), len(terms))
+            counts = own if not fuzzy else {}
+
+            def frequency(term: str) -> int:
+                count = counts.get(term)
+                return count if count is not None else reader.doc_frequency(field, term)
+
+            terms = set(sorted(terms, key=lambda t: (-frequency(t), t))[:share])
         texts = sorted(terms)
         if not texts:
             return query.NullQuery
@@ -669,8 +737,33 @@ def expand_words(q: query.Query, reader) -> tuple[query.Query, list[str]]:
         replaced.endchar = getattr(leaf, "endchar", None)
         return replaced
 
+    cut: dict[str, int] = {}  # word → most indexed words it matched in a field, where more than its share
     expanded = q.accept(expand).normalize()
+    if len(cut) > MAX_CUT_WARNINGS:
+        # One line, not one per word: 64 prefixes made 40 near-identical warnings.
+        widest = sorted(cut, key=lambda w: -cut[w])[:MAX_CUT_WARNINGS]
+        warnings.append(f"{len(cut)} prefix or fuzzy words match more than {share} indexed words each "
+                        f"({', '.join(f'{w!r}: {cut[w]}' for w in widest)}, …); each searched its "
+                        f"{share} most frequent")
+    else:
+        warnings.extend(f"{word!r} matches {count} words; searched the {share} most frequent"
+                        for word, count in cut.items())
     return expanded, list(dict.fromkeys(warnings))
+
+
+def _negative_leaves(q: query.Query):
+    """Leaf queries under a NOT (what a match must *not* have)."""
+    if isinstance(q, query.Not):
+        yield from q.leaves()
+        return
+    if isinstance(q, query.AndNot):
+        yield from _negative_leaves(q.a)
+        yield from q.b.leaves()
+        return
+    if q.is_leaf():
+        return
+    for child in q.children():
+        yield from _negative_leaves(child)
 
 
 def plain_words(text: str, schema, match: str = "all") -> ParsedQuery:

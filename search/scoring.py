@@ -22,6 +22,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from index.whoosh_internals import field_lengths
+from search.budget import Budget
 from search.postings import PostingsCache
 
 
@@ -86,9 +87,16 @@ MOST_FEW = 20
 have them all (:meth:`Evaluator.most`)."""
 
 class Evaluator:
-    """Evaluates queries against one searcher (its segments, deletions and statistics)."""
+    """Evaluates queries against one searcher (its segments, deletions and statistics), for one search.
 
-    def __init__(self, searcher, live: np.ndarray, cache: PostingsCache, k1: float, b: float):
+    ``lengths`` caches each field's lengths per document; it may be shared by the evaluators of every
+    searcher of the same commit. With a ``budget``, work left when its deadline passes is skipped: a
+    part not evaluated matches nothing, so what is returned is a subset of the full answer (a NOT whose
+    excluded part was cut short removes everything rather than too little).
+    """
+
+    def __init__(self, searcher, live: np.ndarray, cache: PostingsCache, k1: float, b: float,
+                 lengths: dict[str, np.ndarray | None] | None = None, budget: Budget | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = self.reader.schema
@@ -97,17 +105,24 @@ class Evaluator:
         self.size = len(live)
         self.cache = cache
         self.k1, self.b = k1, b
-        self._lengths: dict[str, np.ndarray | None] = {}
+        self._lengths = lengths if lengths is not None else {}
+        self.budget = budget if budget is not None else Budget(None)
 
     def evaluate(self, q) -> Matches:
         """Every live document ``q`` matches, with its BM25F score."""
+        if self.budget.stop():
+            return self._empty()
         if isinstance(q, wq.Term):
             return self._term(q.fieldname, q.text, q.boost)
         if isinstance(q, type(wq.NullQuery)):
             return self._empty()
         texts = getattr(q, "texts", None)  # search.query.TermSet: prefix* and fuzzy~, one constant score
         if texts is not None and hasattr(q, "fieldname"):
-            parts = [self._term(q.fieldname, text, 1.0, scored=False) for text in texts]
+            parts = []
+            for text in texts:
+                if self.budget.stop():
+                    break
+                parts.append(self._term(q.fieldname, text, 1.0, scored=False))
             found = self._union(parts)
             return Matches(found.ids, np.full(len(found), float(q.boost)))
         if isinstance(q, wq.Phrase):
@@ -125,7 +140,11 @@ class Evaluator:
         if isinstance(q, wq.AndNot):
             found = self.evaluate(q.a)
             if len(found):
-                found = self._keep(found, self.evaluate(q.b), keep=False)
+                skipped = self.budget.skipped
+                excluded = self.evaluate(q.b)
+                # Removing only part of what NOT excludes would return passages that do not match.
+                found = self._empty() if self.budget.skipped != skipped else \
+                    self._keep(found, excluded, keep=False)
             return self._boosted(found, q.boost)
         if isinstance(q, wq.Require):
             found = self.evaluate(q.a)
@@ -248,6 +267,7 @@ class Evaluator:
 
     def _field_lengths(self, fieldname: str) -> np.ndarray | None:
         if fieldname not in self._lengths:
+            # Two threads may compute it at once: the same array, harmlessly.
             parts = [field_lengths(leaf, fieldname) for leaf, _ in self.leaves]
             self._lengths[fieldname] = None if any(p is None for p in parts) else \
                 (np.concatenate(parts) if len(parts) != 1 else parts[0])
@@ -259,11 +279,15 @@ class Evaluator:
         ids: list[int] = []
         scores: list[float] = []
         for sub, offset in self.searcher.leaf_searchers():
+            if self.budget.stop():
+                break
             matcher = q.matcher(sub, context)
             while matcher.is_active():
                 ids.append(matcher.id() + offset)
                 scores.append(matcher.score())
                 matcher.next()
+                if not len(ids) % 1024 and self.budget.stop():
+                    break
         found = Matches(np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float64))
         order = np.argsort(found.ids, kind="stable")
         found = Matches(found.ids[order], found.scores[order])

@@ -41,7 +41,7 @@ from search.query import (
 from search.results import Facet, FacetValue, Hit, SearchResult
 from search.scoring import MOST_FEW, clauses, minimum_should_match
 from search.solrclient import SolrClient, SolrError
-from search.spelling import best_correction
+from search.spelling import best_correction, words_to_correct
 
 SNIPPET_CHARS = highlight.SNIPPET_CHARS
 MAX_PER_PAGE = 100
@@ -142,7 +142,8 @@ class SolrEngine(SearchEngine):
         terms = _highlight_terms(parsed.query, expansions) if not parsed.match_all else {}
         analyzer = schema["answer"].analyzer
         hits = [_hit(doc, terms, analyzer) for doc in response["docs"]]
-        suggestion = self._suggest(answer, parsed, spell_words, schema) if spell_words else None
+        suggestion = self._suggest(answer, parsed, spell_words, schema, request.match) \
+            if spell_words else None
         result = SearchResult(query=request.query, total=int(response["numFound"]), page=request.page,
                               per_page=request.per_page, hits=hits, facets=result_facets,
                               suggestion=suggestion, warnings=warnings, sort=request.sort)
@@ -230,9 +231,11 @@ class SolrEngine(SearchEngine):
             words[(start, end)] = parsed.cleaned[start:end]
         return words
 
-    def _suggest(self, answer: dict, parsed, words: dict[tuple[int, int], str], schema) -> str | None:
+    def _suggest(self, answer: dict, parsed, words: dict[tuple[int, int], str], schema,
+                 match: str = "all") -> str | None:
         """The query with each word no text field knows replaced by its closest known word (as the
-        embedded engine picks it: fewest edits, then most used, then A–Z)."""
+        embedded engine picks it: fewest edits, then most used, then A–Z; the words tried as
+        :func:`search.spelling.words_to_correct` chooses)."""
         candidates: dict[str, list[tuple[str, int]]] = {}
         found = answer.get("spellcheck", {}).get("suggestions", [])
         for i in range(0, len(found) - 1, 2):
@@ -242,11 +245,12 @@ class SolrEngine(SearchEngine):
             candidates[str(word).lower()] = options
         if not candidates:
             return None
-        unknown = self._unknown_words([w for w in words.values() if w.lower() in candidates], schema)
+        unknown = self._unknown_words(list(words.values()), schema)
         fixes = {}
-        for span, word in words.items():
-            typed = word.lower()
-            if typed not in unknown or not candidates.get(typed):
+        unknown_spans = [span for span, word in words.items() if word.lower() in unknown]
+        for span in words_to_correct(unknown_spans, match, len(words)):
+            typed = words[span].lower()
+            if not candidates.get(typed):
                 continue
             used = dict(candidates[typed])
             best = best_correction(typed, used, used.__getitem__)
@@ -300,7 +304,7 @@ class SolrEngine(SearchEngine):
             article.passages.append(Passage(
                 number=int(doc.get("number", 0)), kind=doc.get("kind", "qa"),
                 question=doc.get("question", ""), answer=doc.get("answer", ""),
-                answerers=list(data.get("answerers", [])),
+                answerers=list(data.get("answerers", [])), start=data.get("start"),
                 **{k: list(data.get(k, [])) for k in
                    ("topics", "places", "works", "organizations", "roles", "years")}))
         return article

@@ -8,8 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from search.scoring import minimum_should_match
+
 MAX_EDITS = 2
 """Largest edit distance a "did you mean" suggestion may be from the typed word."""
+MAX_SUGGEST_WORDS = 4
+"""Unknown words "did you mean" corrects in one query (see :func:`words_to_correct`)."""
+
+
+def words_to_correct(unknown: list, match: str, words: int | None = None) -> list:
+    """Which of a query's unknown words (in query order) "did you mean" tries to correct: only where a
+    correction can change the answer. A passage must hold every one of the query's ``words`` (default:
+    as many as ``unknown``) for ``match`` "all", half of them for "most" (the partial tier's
+    :func:`search.scoring.minimum_should_match`), one for "any". When correcting
+    :data:`MAX_SUGGEST_WORDS` of them still leaves too few known words for that, none: no correction
+    could find anything. Otherwise the first :data:`MAX_SUGGEST_WORDS` (each costs a walk of the word
+    list)."""
+    total = len(unknown) if words is None else words
+    needed = {"all": total, "most": minimum_should_match(total)}.get(match, 1)
+    tried = unknown[:MAX_SUGGEST_WORDS]
+    if total - len(unknown) + len(tried) < needed:
+        return []
+    return tried
 
 
 def edits(a: str, b: str) -> int:
@@ -28,7 +48,9 @@ def edits(a: str, b: str) -> int:
 def best_correction(typed: str, candidates: Iterable[str], used: Callable[[str], int]) -> str | None:
     """The candidate nearest ``typed`` (fewest edits, then most ``used``, then A–Z), within
     :data:`MAX_EDITS`; None if there is none."""
-    within = [c for c in candidates if c != typed and edits(typed, c) <= MAX_EDITS]
-    if not within:
+    distance = {c: edits(typed, c) for c in candidates if c != typed}
+    fewest = min((n for n in distance.values() if n <= MAX_EDITS), default=None)
+    if fewest is None:
         return None
-    return min(within, key=lambda c: (edits(typed, c), -used(c), c))
+    # How much a word is used is looked up only for the closest ones.
+    return min((c for c, n in distance.items() if n == fewest), key=lambda c: (-used(c), c))

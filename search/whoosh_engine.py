@@ -1,8 +1,18 @@
 """The Whoosh engine: searches an index folder's current generation; plain dataclasses out.
 
-One :class:`WhooshEngine` per process, shared by threads: it keeps one Whoosh searcher and, before each
-call, checks cheaply (one small file read and one directory listing) whether a new generation was
-switched in or an update committed, reopening or refreshing the searcher when one did.
+One :class:`WhooshEngine` per process, shared by threads. Searches do not wait for each other: what a
+search only reads is built once per commit of the index and shared (the facet and sort arrays, field
+lengths, decoded postings), and the Whoosh searcher it needs — Whoosh's readers are not thread-safe — is
+its own, borrowed for the search from the commit's pool (:class:`_Commit`). Before each call the engine
+checks cheaply (one small file read and one directory listing, under a short lock) whether a new
+generation was switched in or an update committed; if one was, later searches use the new commit and
+the old one's searchers close once the searches using them end.
+
+Each search has a cost budget (:mod:`search.budget`): a deadline (``deadline_s``, default
+``DEADLINE_S``) after which it stops and returns what it has found, with a warning; prefix and fuzzy
+words expand to a bounded number of indexed words (``search.query.MAX_QUERY_EXPANSIONS``); "did you
+mean" corrects at most ``search.spelling.MAX_SUGGEST_WORDS`` words, only where a correction can change
+the answer.
 
 Its parts: :mod:`search.query` (user syntax → Whoosh query), :mod:`search.scoring` (matching and BM25F
 over numpy arrays), :mod:`search.postings` (decoded postings, cached), :mod:`search.facets` (per-document
@@ -12,9 +22,11 @@ arrays for filters, counts and sorts), :mod:`search.highlight`; the index folder
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +40,7 @@ from index.model import Article, Passage
 from index.schema import BM25_B, BM25_K1, TEXT_FIELDS
 from index.whoosh_store import current_generation, current_name, outdated, read_meta
 from search import highlight
+from search.budget import DEADLINE_S, Budget
 from search.engine import IndexNotFound, SearchEngine
 from search.facets import FacetTable
 from search.postings import CACHE_MB, PostingsCache
@@ -35,7 +48,7 @@ from search.query import MAX_FUZZY_CHARS, expand_words, parse, plain_words, posi
 from search.request import MAX_PER_PAGE, SearchRequest
 from search.results import Hit, SearchResult
 from search.scoring import BM25, Evaluator, Matches, top
-from search.spelling import MAX_EDITS, best_correction
+from search.spelling import MAX_EDITS, best_correction, words_to_correct
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +57,58 @@ SNIPPET_CHARS = highlight.SNIPPET_CHARS
 _HIGHLIGHT_FIELDS = ("question", "answer", "title")
 
 
-@dataclass
-class _State:
-    gen: Path
-    ix: object
-    searcher: object
-    table: FacetTable
-    evaluator: Evaluator
-    opened: float
+MAX_IDLE_SEARCHERS = 8
+"""Searchers a commit keeps open between searches (more are opened while more searches run at once)."""
+
+
+class _Commit:
+    """One commit of one generation, open for searching: what every search shares, and a pool of
+    searchers so that each search in flight has one of its own.
+
+    The shared parts are read-only once built: the facet and sort arrays (:class:`FacetTable`), the live
+    documents; or filled in on first use with values that do not depend on who computes them (field
+    lengths, words' analyses), so two threads racing store equal values.
+    """
+
+    def __init__(self, gen: Path, ix, weighting):
+        self.gen, self.ix, self.weighting = gen, ix, weighting
+        self.commit = whoosh_internals.read_commit(ix)
+        self.generation = whoosh_internals.commit_generation(self.commit)
+        first = whoosh_internals.open_searcher(ix, self.commit, weighting)
+        try:
+            self.table = FacetTable(first.reader(), str(gen))
+        except BaseException:
+            first.close()
+            raise
+        self.lengths: dict = {}
+        self.stems: dict = {}  # (field, word) → its terms, for prefix and fuzzy expansion
+        self.opened = time.time()
+        self._idle = [first]
+        self._retired = False
+        self._lock = threading.Lock()
+
+    def acquire(self):
+        """A searcher for this commit that no other thread uses until :meth:`release` (OSError when the
+        commit's files have gone: a later commit merged them away)."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return whoosh_internals.open_searcher(self.ix, self.commit, self.weighting)
+
+    def release(self, searcher) -> None:
+        with self._lock:
+            if not self._retired and len(self._idle) < MAX_IDLE_SEARCHERS:
+                self._idle.append(searcher)
+                return
+        searcher.close()
+
+    def retire(self) -> None:
+        """No new searches: close the idle searchers now, the busy ones when they come back."""
+        with self._lock:
+            self._retired = True
+            idle, self._idle = self._idle, []
+        for searcher in idle:
+            searcher.close()
 
 
 _caches: dict[float, PostingsCache] = {}
@@ -66,73 +123,111 @@ def _shared_cache(megabytes: float) -> PostingsCache:
         return _caches[megabytes]
 
 
+@dataclass
+class Session:
+    """One call's view of the index: the commit (and its shared arrays), a searcher no other thread uses,
+    and an evaluator over it."""
+
+    commit: _Commit
+    searcher: object
+    evaluator: Evaluator
+
+    @property
+    def table(self) -> FacetTable:
+        return self.commit.table
+
+
 class WhooshEngine(SearchEngine):
-    """Searches one index folder; thread-safe; see the module docstring for freshness.
+    """Searches one index folder; thread-safe; see the module docstring for freshness and cost.
 
     Raises :class:`search.engine.IndexNotFound` if nothing was built there. ``cache_mb`` bounds the
     decoded postings kept in memory (megabytes, shared by every engine of the process that asks for the
-    same size; see :mod:`search.postings`).
+    same size; see :mod:`search.postings`). ``deadline_s``: seconds a search may work before it returns
+    what it has (None: no limit).
     """
 
-    def __init__(self, index_dir: str | Path = "var/index", cache_mb: float = CACHE_MB):
+    def __init__(self, index_dir: str | Path = "var/index", cache_mb: float = CACHE_MB,
+                 deadline_s: float | None = DEADLINE_S):
         whoosh_internals.install()
         self.index_dir = Path(index_dir)
         self.postings = _shared_cache(cache_mb)
-        self._lock = threading.RLock()
-        self._state: _State | None = None
+        self.deadline_s = deadline_s
+        self._lock = threading.Lock()  # held only to check freshness and switch commits
+        self._commit: _Commit | None = None
         self._current()
 
     # --- freshness ---------------------------------------------------------------------------------
 
-    def _open(self, gen: Path) -> _State:
-        why = outdated(read_meta(gen))
-        if why:
-            raise IndexNotFound(f"{gen}: this index cannot be searched: {why}")
-        ix = whoosh_index.open_dir(str(gen))
-        return self._state_for(gen, ix, ix.searcher(weighting=BM25(B=BM25_B, K1=BM25_K1)))
+    def _open(self, gen: Path, ix=None) -> _Commit:
+        if ix is None:
+            why = outdated(read_meta(gen))
+            if why:
+                raise IndexNotFound(f"{gen}: this index cannot be searched: {why}")
+            ix = whoosh_index.open_dir(str(gen))
+        return _Commit(gen, ix, BM25(B=BM25_B, K1=BM25_K1))
 
-    def _state_for(self, gen: Path, ix, searcher) -> _State:
-        table = FacetTable(searcher.reader(), str(gen))
-        evaluator = Evaluator(searcher, table.live, self.postings, BM25_K1, BM25_B)
-        return _State(gen, ix, searcher, table, evaluator, time.time())
-
-    def _current(self) -> _State:
-        """The state to search with, reopened or refreshed first if the index changed on disk."""
+    def _current(self, stale: _Commit | None = None) -> _Commit:
+        """The commit to search, opened first if the index changed on disk (or ``stale`` cannot be used)."""
+        commit = self._commit
+        if commit is not None and commit is not stale and current_name(self.index_dir) == commit.gen.name \
+                and commit.ix.latest_generation() == commit.generation:
+            return commit  # nothing changed since this call began: no lock needed to say so
         with self._lock:
-            state = self._state
+            commit = self._commit
             # CURRENT still naming the open generation needs no check that it is a whole index (which
             # reads and unpickles its table of contents: a tenth of a rare word's search).
-            gen = state.gen if state is not None and current_name(self.index_dir) == state.gen.name \
+            gen = commit.gen if commit is not None and current_name(self.index_dir) == commit.gen.name \
                 else current_generation(self.index_dir)
             if gen is None:
-                if state is not None:
-                    return state  # the folder was emptied under us: keep serving what we have
+                if commit is not None:
+                    return commit  # the folder was emptied under us: keep serving what we have
                 raise IndexNotFound(f"{self.index_dir}: no index here; run `interviews build` first")
             try:
-                if state is None or state.gen != gen:
-                    self._state = self._open(gen)
-                    if state is not None:
-                        # No other thread can be using it: every use holds self._lock.
-                        state.searcher.close()
-                elif not state.searcher.up_to_date():
-                    # refresh() reuses the readers of unchanged segments and closes the others itself.
-                    searcher = state.searcher.refresh()
-                    self._state = self._state_for(gen, state.ix, searcher)
+                if commit is None or commit.gen != gen:
+                    fresh = self._open(gen)
+                elif commit is stale or commit.ix.latest_generation() != commit.generation:
+                    # An update committed: open its commit (segments unchanged since keep their arrays).
+                    fresh = self._open(gen, commit.ix)
+                else:
+                    return commit
             except Exception as exc:
-                if state is None:
+                if commit is None:
                     raise
                 # A generation that cannot be opened (half-deleted, disk trouble) must not stop us
                 # serving the one we have; the next call tries again.
-                log.warning("keeping %s: cannot open %s: %s", state.gen.name, gen, exc)
-                self._state = state
-            return self._state
+                log.warning("keeping %s: cannot open %s: %s", commit.gen.name, gen, exc)
+                return commit
+            self._commit = fresh
+            if commit is not None:
+                commit.retire()
+            return fresh
+
+    @contextlib.contextmanager
+    def session(self, budget: Budget | None = None) -> Iterator[Session]:
+        """The current commit with a searcher (and an evaluator) for this thread alone, for the block.
+
+        What every call uses; tests and benchmarks that need Whoosh's own objects use it too.
+        """
+        commit = self._current()
+        try:
+            searcher = commit.acquire()
+        except OSError:
+            # Its files were merged away by a newer commit since we looked: take that one.
+            commit = self._current(stale=commit)
+            searcher = commit.acquire()
+        try:
+            evaluator = Evaluator(searcher, commit.table.live, self.postings, BM25_K1, BM25_B,
+                                  lengths=commit.lengths, budget=budget)
+            yield Session(commit, searcher, evaluator)
+        finally:
+            commit.release(searcher)
 
     def close(self) -> None:
-        """Release the searcher's files; the engine reopens them if used again."""
+        """Release the index's files (searches still running finish first); reopened if used again."""
         with self._lock:
-            if self._state is not None:
-                self._state.searcher.close()
-                self._state = None
+            commit, self._commit = self._commit, None
+        if commit is not None:
+            commit.retire()
 
     # --- searching ---------------------------------------------------------------------------------
 
@@ -140,13 +235,13 @@ class WhooshEngine(SearchEngine):
         """Run a cleaned request (see :meth:`search.engine.SearchEngine.search` for what it means)."""
         query, selected, sort, match = request.query, request.filters, request.sort, request.match
         page, per_page = request.page, request.per_page
-        warnings: list[str] = []
-        with self._lock:
-            state = self._current()
-            searcher, table = state.searcher, state.table
+        budget = Budget(self.deadline_s)
+        with self.session(budget) as session:
+            searcher, table, evaluator = session.searcher, session.table, session.evaluator
             parsed = parse(query, searcher.schema, match)
-            parsed.query, expand_warnings = expand_words(parsed.query, searcher.reader())
-            warnings[:0] = parsed.warnings + expand_warnings
+            parsed.query, expand_warnings = expand_words(parsed.query, searcher.reader(), budget,
+                                                         stems=session.commit.stems)
+            warnings = parsed.warnings + expand_warnings
             masks = {name: table.mask_for(name, values) for name, values in selected.items()}
             allowed = None
             for mask in masks.values():
@@ -157,12 +252,12 @@ class WhooshEngine(SearchEngine):
                 matched = table.live.copy()
             else:
                 try:
-                    found = state.evaluator.rank(parsed.query, match, allowed)
+                    found = evaluator.rank(parsed.query, match, allowed)
                 except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
                     warnings.append(f"searched as plain words because the query failed "
                                     f"({type(exc).__name__})")
                     parsed = plain_words(query, searcher.schema, match)
-                    found = state.evaluator.evaluate(parsed.query)
+                    found = evaluator.evaluate(parsed.query)
                 matched = np.zeros(table.size, dtype=bool)
                 matched[found.ids] = True
             final = matched if allowed is None else matched & allowed
@@ -186,7 +281,11 @@ class WhooshEngine(SearchEngine):
             terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
             hits = [self._hit(searcher, docnum, score, terms, docnum in partial)
                     for docnum, score in page_docs]
-            suggestion = _suggest(searcher, parsed, parsed.cleaned) if not parsed.match_all else None
+            suggestion = None
+            if not parsed.match_all and not budget.expired():
+                suggestion = _suggest(searcher, parsed, match, budget)
+        if budget.cut:
+            warnings.append(budget.warning())
         return SearchResult(query=query, total=total, page=page, per_page=per_page, hits=hits, facets=facets,
                             suggestion=suggestion, warnings=warnings, sort=sort, partial=len(partial))
 
@@ -237,9 +336,8 @@ class WhooshEngine(SearchEngine):
 
     def article(self, article_id: str) -> Article | None:
         """The whole article (passages in order, links, credits, captions), or None if not indexed."""
-        with self._lock:
-            searcher = self._current().searcher
-            docs = sorted(searcher.documents(article=article_id), key=lambda d: d.get("number", 0))
+        with self.session() as session:
+            docs = sorted(session.searcher.documents(article=article_id), key=lambda d: d.get("number", 0))
         if not docs:
             return None
         meta = next((d["meta"] for d in docs if d.get("meta")), None) or {"id": article_id, "path": ""}
@@ -249,15 +347,14 @@ class WhooshEngine(SearchEngine):
             article.passages.append(Passage(
                 number=int(doc.get("number", 0)), kind=doc.get("kind", "qa"),
                 question=doc.get("question", ""), answer=doc.get("answer", ""),
-                answerers=list(data.get("answerers", [])),
+                answerers=list(data.get("answerers", [])), start=data.get("start"),
                 **{f.passage_attribute: list(data.get(f.passage_attribute, [])) for f in PASSAGE_FACETS}))
         return article
 
     def more_like_this(self, article_id: str, passage_number: int, limit: int = 5) -> list[Hit]:
         """Passages of *other* articles most like this one (by its question and answer's key words)."""
-        with self._lock:
-            state = self._current()
-            searcher = state.searcher
+        with self.session() as session:
+            searcher = session.searcher
             docnum = searcher.document_number(docid=f"{article_id}#{passage_number}")
             if docnum is None:
                 return []
@@ -274,27 +371,26 @@ class WhooshEngine(SearchEngine):
 
     def stats(self, top: int = 5) -> dict:
         """Generation, passage and article counts, last build/update time (UTC ISO) and top facet values."""
-        with self._lock:
-            state = self._current()
-            table = state.table
-            meta = read_meta(state.gen)
-            live = table.live
-            articles = int(np.unique(table.article_rank[live]).size) if live.any() else 0
-            facets = {name: [{"value": v.value, "count": v.count}
-                             for v in table.facet(name, live, [], top).values]
-                      for name in FACET_NAMES}
-            return {
-                "generation": state.gen.name,
-                "location": str(self.index_dir),
-                "index_dir": str(self.index_dir),
-                "passages": int(live.sum()),
-                "articles": articles,
-                "built": meta.get("created", ""),
-                "updated": meta.get("updated", ""),
-                "source": meta.get("source", {}),
-                "opened": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(state.opened)),
-                "facets": facets,
-            }
+        commit = self._current()
+        table = commit.table
+        meta = read_meta(commit.gen)
+        live = table.live
+        articles = int(np.unique(table.article_rank[live]).size) if live.any() else 0
+        facets = {name: [{"value": v.value, "count": v.count}
+                         for v in table.facet(name, live, [], top).values]
+                  for name in FACET_NAMES}
+        return {
+            "generation": commit.gen.name,
+            "location": str(self.index_dir),
+            "index_dir": str(self.index_dir),
+            "passages": int(live.sum()),
+            "articles": articles,
+            "built": meta.get("created", ""),
+            "updated": meta.get("updated", ""),
+            "source": meta.get("source", {}),
+            "opened": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(commit.opened)),
+            "facets": facets,
+        }
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -308,22 +404,33 @@ def _highlight_terms(q, reader) -> dict[str, set]:
     return highlight.query_terms(q, reader, _HIGHLIGHT_FIELDS)
 
 
-def _suggest(searcher, parsed, text: str) -> str | None:
-    """The query with each word that the index does not know replaced by its closest known word."""
+def _suggest(searcher, parsed, match: str, budget: Budget) -> str | None:
+    """The query with each word that the index does not know replaced by its closest known word.
+
+    Only when a correction can change the answer: words the index knows are left alone, and which
+    unknown ones are tried is :func:`search.spelling.words_to_correct`'s choice. Stops (without a
+    suggestion) when the search's deadline passes.
+    """
     reader = searcher.reader()
-    fixes: dict[tuple[int, int], str] = {}
+    text = parsed.cleaned
+    spans: list[tuple[int, int]] = []
+    unknown: list[tuple[int, int]] = []
     for leaf in positive_leaves(parsed.query):
         if not isinstance(leaf, wq.Term) or leaf.fieldname not in TEXT_FIELDS:
             continue
         start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
-        if start is None or end is None or (start, end) in fixes:
+        if start is None or end is None or (start, end) in spans:
             continue
-        word = text[start:end]
-        if any((field, leaf.text) in reader for field in TEXT_FIELDS):
-            fixes[(start, end)] = word
-            continue
-        fixes[(start, end)] = _closest_word(reader, word)
-    changed = {span: new for span, new in fixes.items() if new.lower() != text[span[0]:span[1]].lower()}
+        spans.append((start, end))
+        if not any((field, leaf.text) in reader for field in TEXT_FIELDS):
+            unknown.append((start, end))
+    changed: dict[tuple[int, int], str] = {}
+    for start, end in words_to_correct(unknown, match, len(spans)):
+        if budget.expired():
+            return None  # a suggestion is a nicety: not worth the user's wait
+        new = _closest_word(reader, text[start:end])
+        if new.lower() != text[start:end].lower():
+            changed[(start, end)] = new
     if not changed:
         return None
     out = text
@@ -346,11 +453,11 @@ def _closest_word(reader, word: str) -> str:
     if len(word) > MAX_FUZZY_CHARS:
         return word
     typed = word.lower()
+    dfa = whoosh_internals.levenshtein_dfa(typed, MAX_EDITS, prefix=1)  # one automaton for both fields
     candidates: set[str] = set()
     for field in _SPELL_FIELDS:
         if field in reader.schema:
-            found = reader.terms_within(field, typed, MAX_EDITS, prefix=1)
-            candidates.update(c for c in found if c != typed)
+            candidates.update(c for c in whoosh_internals.words_within(reader, field, dfa) if c != typed)
     if not candidates:
         return word
     analyzer = reader.schema["answer"].analyzer

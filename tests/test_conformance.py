@@ -36,6 +36,34 @@ EXPANDED = [("animat*", r"animat\w*"), ("photo*", r"photo\w*"), ("animaton~", r"
 """Prefix and fuzzy words, and a pattern of the words they must find. Their totals are not compared:
 both engines expand them to the index's stems, and Whoosh's Porter stemmer makes other stems than
 Lucene's for some words (animated: ``animat`` / ``anim``; see tests/test_solr_analysis.py)."""
+TRANSCRIPT = "podcast/ep12"
+TRANSCRIPT_ARTICLE = """\
+---
+title: "Episode 12: Building a sound library with Mara Quill"
+publication: Studio Hours Podcast
+---
+
+Mara Quill records foley for independent films. We talked about field recording and her sample packs.
+
+Jonas Reed (00:00:05):
+Welcome back to Studio Hours. Mara, how did you start recording sounds?
+
+Mara Quill (00:00:12):
+I started with a cheap handheld recorder and a lot of walks through the harbour at night.
+
+Jonas Reed (00:01:40):
+Right.
+
+Mara Quill (00:01:42):
+The recordings were noisy, but they taught me where to stand.
+
+Jonas Reed (00:03:05):
+What gear do you carry on a field trip now?
+
+Mara Quill (00:03:11):
+Two small diaphragm microphones, a windshield and a recorder with good preamps.
+"""
+"""A transcript: its interviewer and each passage's start second must come back from both engines."""
 BAD_QUERIES = ['"unclosed phrase', "camera AND", "(((film", "*mera", "film~~", "title:", "a" * 3000,
                "OR OR OR", "-", "\x00\x1f camera", "unknownfield:x"]
 
@@ -44,6 +72,8 @@ def _corpus(target: Path) -> Path:
     copy_seeds(target)
     copy_usesthis(target, USESTHIS)
     (target / "voyagela" / "therese.txt").write_text(ACCENTS_ARTICLE, encoding="utf-8")
+    (target / "podcast").mkdir()
+    (target / "podcast" / "ep12.md").write_text(TRANSCRIPT_ARTICLE, encoding="utf-8")
     return target
 
 
@@ -183,6 +213,14 @@ def test_articles_read_back_whole(built):
     assert solr is not None and whoosh is not None
     assert solr.to_dict() == whoosh.to_dict()
     assert built["solr"].article("no/such-article") is None
+
+
+def test_transcripts_read_back_with_interviewer_and_start_seconds(built):
+    whoosh, solr = (built[name].article(TRANSCRIPT) for name in ENGINES)
+    assert solr is not None and whoosh is not None
+    assert solr.to_dict() == whoosh.to_dict()
+    assert solr.interviewer == "Jonas Reed"
+    assert [(p.kind, p.start) for p in solr.passages] == [("intro", None), ("qa", 5.0), ("qa", 185.0)]
 
 
 def test_stats(built):

@@ -136,11 +136,10 @@ def test_a_fuzzy_distance_glued_to_the_next_word_is_still_capped(engine):
     # Found by bench/fuzz_long.py: "word~8s" passed _clean uncapped, and Whoosh still read "~8".
     from search.query import expand_words, parse
 
-    searcher = engine._current().searcher
-
     def expanded_words(text: str) -> set[str]:
-        parsed = parse(text, searcher.schema)
-        expanded, _ = expand_words(parsed.query, searcher.reader())
+        with engine.session() as session:
+            parsed = parse(text, session.searcher.schema)
+            expanded, _ = expand_words(parsed.query, session.searcher.reader())
         return {word for leaf in expanded.leaves() for word in getattr(leaf, "texts", ())}
 
     capped = expanded_words("covidx~2")
@@ -161,8 +160,8 @@ def test_a_fuzzy_prefix_longer_than_the_word_is_no_error(engine, q):
     # Found by bench/fuzz_long.py: "A~/5" made Whoosh's edit automaton raise IndexError.
     from search.query import expand_words, parse
 
-    searcher = engine._current().searcher
-    parsed = parse(q, searcher.schema)
-    expand_words(parsed.query, searcher.reader())
+    with engine.session() as session:
+        parsed = parse(q, session.searcher.schema)
+        expand_words(parsed.query, session.searcher.reader())
     result = engine.search(q)
     assert not any("plain words" in w for w in result.warnings), "searched as written, not as a fallback"

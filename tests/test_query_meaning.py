@@ -152,3 +152,22 @@ def test_any_leaves_out_common_words_unless_nothing_else_is_left(engine):
     assert any(w == "common words not searched: which, would, they, move, between" for w in result.warnings)
     assert found(engine, "never", match="any") == {"la", "whattodo"}  # only a common word: searched
     assert found(engine, "never", match="all") == {"la", "whattodo"}
+
+
+def test_a_synonym_group_keeps_its_tie_breaker_through_expansion(engine):
+    # Whoosh rebuilds queries with the default tie-breaker (0); a group scored by its best alternative
+    # alone would rank a passage using one synonym level with one using several.
+    from search.query import SYNONYM_TIEBREAK, SynonymGroup, expand_words, parse
+
+    with engine.session() as session:
+        parsed = parse("covid anim*", session.searcher.schema)
+        expanded, _ = expand_words(parsed.query, session.searcher.reader())
+    groups = [leaf for leaf in _nodes(expanded) if isinstance(leaf, SynonymGroup)]
+    assert groups and all(group.tiebreak == SYNONYM_TIEBREAK for group in groups)
+
+
+def _nodes(q):
+    yield q
+    if not q.is_leaf():
+        for child in q.children():
+            yield from _nodes(child)

@@ -48,18 +48,24 @@ def whoosh_ranking(searcher, q) -> list[tuple[int, float]]:
     return sorted(((d, s) for s, d in results.top_n), key=lambda pair: (-pair[1], pair[0]))
 
 
-def expanded(engine, text):
-    searcher = engine._current().searcher
-    return expand_words(parse(text, searcher.schema).query, searcher.reader())[0]
+@pytest.fixture
+def state(engine):
+    """A searcher and evaluator of the engine's current commit, for the test."""
+    with engine.session() as session:
+        yield session
 
 
-def test_the_index_has_deletions_and_several_segments(engine):
-    reader = engine._current().searcher.reader()
+def expanded(state, text):
+    return expand_words(parse(text, state.searcher.schema).query, state.searcher.reader())[0]
+
+
+def test_the_index_has_deletions_and_several_segments(state):
+    reader = state.searcher.reader()
     assert len(list(reader.leaf_readers())) >= 2 and reader.has_deletions()
 
 
-def test_decoded_postings_are_exactly_whooshs(engine):
-    reader = engine._current().searcher.reader()
+def test_decoded_postings_are_exactly_whooshs(state):
+    reader = state.searcher.reader()
     checked = 0
     for leaf, _ in reader.leaf_readers():
         for field in ("answer", "question", "facet_publication"):
@@ -75,8 +81,8 @@ def test_decoded_postings_are_exactly_whooshs(engine):
     assert checked > 10_000
 
 
-def test_decoded_positions_are_exactly_whooshs(engine):
-    reader = engine._current().searcher.reader()
+def test_decoded_positions_are_exactly_whooshs(state):
+    reader = state.searcher.reader()
     checked = 0
     for leaf, _ in reader.leaf_readers():
         for btext in list(leaf.lexicon("answer"))[::7]:
@@ -95,9 +101,8 @@ def test_decoded_positions_are_exactly_whooshs(engine):
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_matches_and_scores_are_whooshs(engine, text):
-    state = engine._current()
-    q = expanded(engine, text)
+def test_matches_and_scores_are_whooshs(text, state):
+    q = expanded(state, text)
     found = state.evaluator.evaluate(q)
     want = whoosh_ranking(state.searcher, q)
     assert want, f"{text!r} should match something in the sample"
@@ -107,23 +112,21 @@ def test_matches_and_scores_are_whooshs(engine, text):
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_the_first_page_is_whooshs_full_ranking(engine, text):
-    state = engine._current()
-    want = whoosh_ranking(state.searcher, expanded(engine, text))[:10]
+def test_the_first_page_is_whooshs_full_ranking(engine, text, state):
+    want = whoosh_ranking(state.searcher, expanded(state, text))[:10]
     result = engine.search(text, per_page=10, match="all")
     docids = [state.searcher.stored_fields(d)["docid"] for d, _ in want]
     assert [f"{h.article}#{h.passage}" for h in result.hits] == docids
-    assert result.total == len(whoosh_ranking(state.searcher, expanded(engine, text)))
+    assert result.total == len(whoosh_ranking(state.searcher, expanded(state, text)))
 
 
-def test_not_after_a_phrase_removes_every_passage_with_the_word(engine):
+def test_not_after_a_phrase_removes_every_passage_with_the_word(state):
     # Whoosh 2.7's own AndNot over a phrase matcher keeps some passages that have the excluded word
     # (here one whose answer says "Chrome"); ours must not.
-    state = engine._current()
-    phrase, excluded = expanded(engine, '"web browser"'), expanded(engine, "chrome")
+    phrase, excluded = expanded(state, '"web browser"'), expanded(state, "chrome")
     want = {d for d, _ in whoosh_ranking(state.searcher, phrase)} - \
         {d for d, _ in whoosh_ranking(state.searcher, excluded)}
-    got = state.evaluator.evaluate(expanded(engine, '"web browser" -chrome'))
+    got = state.evaluator.evaluate(expanded(state, '"web browser" -chrome'))
     assert want and set(got.ids.tolist()) == want
 
 

@@ -23,6 +23,10 @@ class Block:
     gap: bool = True  # a paragraph boundary (blank line, new HTML block) comes before it
     heading: int = 0  # heading level 1-6, 0 when not a heading
     strong: bool = False  # the whole block is bold / strong
+    emphasis: bool = False  # the whole block is italic / emphasised
+    color: str = ""  # the one text colour the whole block is set in (HTML ``color``), "" when none
+    quote: bool = False  # inside a blockquote
+    lead: str = ""  # a bold or italic span the block opens with, when more text follows ("Kidd:")
     qclass: bool = False  # inside an element whose class marks a question
     aclass: bool = False  # inside an element whose class marks an answer
     code: bool = False  # preformatted / code: never a question, kept verbatim in answers
@@ -42,10 +46,15 @@ class Document:
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SPECIAL = frozenset("\u00a0\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff\u00ad") | frozenset(
+    chr(c) for c in range(0x2000, 0x200B)
+)  # the Unicode spaces and invisible characters of the two patterns above
 
 
 def clean_inline(text: str) -> str:
     """Collapse runs of spaces (NBSP and other Unicode spaces included) and drop invisible characters."""
+    if "  " not in text and "\t" not in text and (text.isascii() or _SPECIAL.isdisjoint(text)):
+        return text.strip()  # the common case, without a regex
     return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 from index.blocks import Block, Document, clean_inline
 from index.model import Dropped
@@ -44,6 +45,19 @@ _BLOCK_TAGS = {
 }
 _VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
 _STRONG_TAGS = {"strong", "b"}
+_EM_TAGS = {"em", "i", "cite"}
+_COLOR = re.compile(r"color\s*[:=]\s*[\"']?\s*(#?\w{1,20})", re.IGNORECASE)
+
+
+class _Segment(NamedTuple):
+    """A run of text inside one block element, with the inline formatting it is set in."""
+
+    text: str
+    strong: bool = False
+    em: bool = False
+    color: str = ""  # innermost colour of an enclosing element (``style="color:…"``, ``<font color>``)
+
+
 _QUESTION_CLASSES = {"question", "q", "interviewer", "ask", "asked", "question-text", "interview-question"}
 _ANSWER_CLASSES = {"answer", "a", "interviewee", "response", "reply", "answer-text", "interview-answer"}
 _FURNITURE_CLASSES = re.compile(
@@ -59,17 +73,19 @@ class _BlockParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.doc = Document()
-        self.stack: list[tuple[str, bool, bool, bool]] = []  # (tag, question class, answer class, furniture)
+        # (tag, question class, answer class, furniture, text colour set by this element or "")
+        self.stack: list[tuple[str, bool, bool, bool, str]] = []
         self.skip_depth = 0
         self.skip_tag = ""
         self.skipped: list[str] = []
         self.furniture_depth = 0
         self.furniture_text: list[str] = []
         self.strong_depth = 0
+        self.em_depth = 0
         self.pre_depth = 0
         self.heading = 0
         self.caption_depth = 0
-        self.segments: list[tuple[str, bool]] = []  # (text, inside <strong>/<b>)
+        self.segments: list[_Segment] = []
         self.links: list[tuple[str, str]] = []
         self.href: str | None = None
         self.href_text: list[str] = []
@@ -80,25 +96,29 @@ class _BlockParser(HTMLParser):
     # -- helpers
 
     def _flush(self, gap_after: bool = True) -> None:
-        raw = "".join(text for text, _ in self.segments)
+        raw = "".join(s.text for s in self.segments)
         text = raw.strip("\n") if self.pre_depth else clean_inline(raw.replace("\n", " "))
         if text and not self.pre_depth and not self.heading and self._split_bold_lead():
             return
         if text:
-            visible = [t for t, _ in self.segments if t.strip()]
-            strong = bool(visible) and all(s for t, s in self.segments if t.strip())
-            qclass = any(q for _, q, _, _ in self.stack)
-            aclass = any(a for _, _, a, _ in self.stack)
+            visible = [s for s in self.segments if s.text.strip()]
+            strong = bool(visible) and all(s.strong for s in visible)
+            emphasis = bool(visible) and all(s.em for s in visible)
+            colors = {s.color for s in visible}
             self.doc.blocks.append(
                 Block(
                     text,
                     gap=self.next_gap,
                     heading=self.heading,
                     strong=strong and not self.heading,
-                    qclass=qclass,
-                    aclass=aclass,
+                    emphasis=emphasis and not self.heading,
+                    color=colors.pop() if len(colors) == 1 else "",
+                    quote=any(entry[0] == "blockquote" for entry in self.stack),
+                    lead=self._lead(visible) if not (strong or emphasis or self.pre_depth) else "",
+                    qclass=any(entry[1] for entry in self.stack),
+                    aclass=any(entry[2] for entry in self.stack),
                     code=bool(self.pre_depth),
-                    list_item=any(tag == "li" for tag, *_ in self.stack),
+                    list_item=any(entry[0] == "li" for entry in self.stack),
                     caption=bool(self.caption_depth),
                     links=list(self.links),
                 )
@@ -112,19 +132,33 @@ class _BlockParser(HTMLParser):
         blocks. Only when the bold lead ends with "?", so bold words inside a sentence stay put."""
         lead_end = 0
         while lead_end < len(self.segments) and (
-            self.segments[lead_end][1] or not self.segments[lead_end][0].strip()
+            self.segments[lead_end].strong or not self.segments[lead_end].text.strip()
         ):
             lead_end += 1
-        lead = clean_inline("".join(t for t, _ in self.segments[:lead_end]).replace("\n", " "))
-        rest = clean_inline("".join(t for t, _ in self.segments[lead_end:]).replace("\n", " "))
+        lead = clean_inline("".join(s.text for s in self.segments[:lead_end]).replace("\n", " "))
+        rest = clean_inline("".join(s.text for s in self.segments[lead_end:]).replace("\n", " "))
         if not lead or not rest or not lead.endswith("?"):
             return False
         segments = self.segments
-        self.segments = [(lead, True)]
+        self.segments = [_Segment(lead, True, segments[0].em, segments[0].color)]
         self._flush(gap_after=False)
-        self.segments = [(t, False) for t, _ in segments[lead_end:]]
+        self.segments = [s._replace(strong=False) for s in segments[lead_end:]]
         self._flush()
         return True
+
+    @staticmethod
+    def _lead(visible: list[_Segment]) -> str:
+        """The bold (or italic) span a block opens with, when plain text follows it ("<b>Linus</b>: …")."""
+        if not visible or not (visible[0].strong or visible[0].em):
+            return ""
+        kind = "strong" if visible[0].strong else "em"
+        end = 0
+        while end < len(visible) and getattr(visible[end], kind):
+            end += 1
+        if end == len(visible):
+            return ""
+        lead = clean_inline(" ".join(s.text for s in visible[:end]))
+        return lead if len(lead) <= 80 else ""
 
     # -- parser callbacks
 
@@ -148,8 +182,9 @@ class _BlockParser(HTMLParser):
             return
         if tag == "time" and attr.get("datetime"):
             self.doc.meta.setdefault("date", attr["datetime"])
-        classes = set(attr.get("class", "").lower().split())
-        furniture = tag in _FURNITURE_TAGS or bool(_FURNITURE_CLASSES.search(attr.get("class", "")))
+        class_attr = attr.get("class") or attr.get("classname", "")  # JSX writes className
+        classes = set(class_attr.lower().split())
+        furniture = tag in _FURNITURE_TAGS or bool(_FURNITURE_CLASSES.search(class_attr))
         furniture = furniture or attr.get("role", "") in (
             "navigation",
             "banner",
@@ -166,11 +201,20 @@ class _BlockParser(HTMLParser):
             self._flush()
         if furniture:
             self.furniture_depth += 1
+        color = _COLOR.search(attr.get("style", "")) or _COLOR.search("color=" + attr.get("color", ""))
         self.stack.append(
-            (tag, bool(classes & _QUESTION_CLASSES), bool(classes & _ANSWER_CLASSES), furniture)
+            (
+                tag,
+                bool(classes & _QUESTION_CLASSES),
+                bool(classes & _ANSWER_CLASSES),
+                furniture,
+                color.group(1).lower() if color else "",
+            )
         )
         if tag in _STRONG_TAGS:
             self.strong_depth += 1
+        elif tag in _EM_TAGS:
+            self.em_depth += 1
         elif tag == "pre":
             self.pre_depth += 1
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -192,7 +236,7 @@ class _BlockParser(HTMLParser):
             return  # a stray end tag
         # Close everything opened after ``tag`` too (browsers do the same for unclosed <p>, <li>…).
         while self.stack:
-            open_tag, _, _, furniture = self.stack[-1]
+            open_tag, _, _, furniture, _ = self.stack[-1]
             if open_tag in _BLOCK_TAGS or furniture or open_tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 self._flush()
             self.stack.pop()
@@ -200,6 +244,8 @@ class _BlockParser(HTMLParser):
                 self.furniture_depth -= 1
             if open_tag in _STRONG_TAGS:
                 self.strong_depth -= 1
+            elif open_tag in _EM_TAGS:
+                self.em_depth -= 1
             elif open_tag == "pre":
                 self.pre_depth -= 1
             elif open_tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -228,7 +274,8 @@ class _BlockParser(HTMLParser):
             if data.strip():
                 self.furniture_text.append(data)
             return
-        self.segments.append((data, self.strong_depth > 0))
+        color = next((entry[4] for entry in reversed(self.stack) if entry[4]), "")
+        self.segments.append(_Segment(data, self.strong_depth > 0, self.em_depth > 0, color))
 
     def handle_comment(self, data: str) -> None:
         if data.strip():
@@ -241,6 +288,8 @@ class _BlockParser(HTMLParser):
             return
         wanted = {
             "og:title": "title",
+            "og:site_name": "site_name",
+            "application-name": "site_name",
             "og:url": "url",
             "og:description": "summary",
             "description": "summary",
@@ -279,7 +328,18 @@ def _without_unclosed_comment(text: str) -> str:
 
 
 def html_document(text: str) -> Document:
+    """Blocks of an HTML page or fragment. A page whose text is mostly inside ``<pre>`` (plain text put on
+    the web as it was) is read as plain text, line by line, rather than as one code block."""
     parser = _BlockParser()
     parser.feed(_without_unclosed_comment(text))
     parser.close()
-    return parser.doc
+    doc = parser.doc
+    pre = sum(len(b.text) for b in doc.blocks if b.code)
+    if pre and pre > 0.5 * sum(len(b.text) for b in doc.blocks):
+        from index.blocks.text import text_document
+
+        blocks: list[Block] = []
+        for block in doc.blocks:
+            blocks.extend(text_document(block.text).blocks if block.code else [block])
+        doc.blocks = blocks
+    return doc

@@ -22,12 +22,14 @@ from __future__ import annotations
 import os
 
 from index.blocks import Block, build_document
+from index.blocks.markdown import REFERENCE_LINK_DEFINITION
 from index.model import Article, ArticleError, Dropped, Passage
 from index.read import Source
+from index.split.attribution import attribute
 from index.split.furniture import State, set_aside_furniture
-from index.split.metadata import as_list, as_text, front_matter_metadata, normalise_date, title_from_blocks
+from index.split.metadata import as_text, front_matter_metadata, normalise_date, title_from_blocks
 from index.split.patterns import load_patterns
-from index.split.people import interviewees, resolve_answerers
+from index.split.people import interviewees, known_people, resolve_answerers
 from index.split.questions import TEXT_QUESTION_THRESHOLD, find_passages
 from index.split.text import dedupe, dedupe_links
 
@@ -66,13 +68,32 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
     if not article.title:
         article.title, blocks = title_from_blocks(blocks, doc.meta)
 
-    known = as_list(front.get("interviewees")) + as_list(front.get("interviewee")) + state.lead_in_names
-    known += [as_text(front.get("title"))]
-    passages, answer_labels = find_passages(blocks, pats, state, known_names=[n for n in known if n])
+    known = known_people(front, doc.meta, article.title, blocks, state)
+    found = find_passages(blocks, pats, state, known)
+    passages = found.passages
     if not passages:
         raise ArticleError(source.path, _no_question_reason(blocks))
 
-    article.interviewees = interviewees(front, article, passages, answer_labels, state)
+    texts = _attribution_texts(article, passages, state)
+    interviewer, interviewer_source, publication, publication_source = attribute(
+        article.title, doc.meta, front, state.meta, found, texts, known_publication=article.publication
+    )
+    if not interviewer and front.get("author"):
+        interviewer, interviewer_source = as_text(front.get("author")), "front matter author"
+    article.interviewer = interviewer
+    article.interviewees, people_source = interviewees(front, article, found, state, interviewer, known)
+    if not article.publication and publication:
+        article.publication = publication
+        article.sources["publication"] = publication_source
+    elif article.publication:
+        article.sources["publication"] = (
+            "front matter" if front.get("publication") else "folder (publication.yml)"
+        )
+    if interviewer:
+        article.sources["interviewer"] = interviewer_source
+    if article.interviewees:
+        article.sources["interviewees"] = people_source
+    article.sources["questions"] = found.method
     resolve_answerers(passages, article.interviewees)
     intro_blocks = passages.pop(0) if passages and passages[0].kind == "pre" else None
     if intro_blocks is not None:
@@ -99,6 +120,15 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
     if not article.interviewees:
         article.warnings.append("no interviewee found")
     return article
+
+
+def _attribution_texts(article: Article, passages: list[Passage], state: State) -> list[str]:
+    """Where publication and interviewer phrases are looked for: the title, the intro, the first and last
+    passages, and the furniture set aside (footers and bylines name publications)."""
+    texts = [article.title]
+    texts += [p.answer[:3000] for p in passages[:2]] + [p.answer[-2000:] for p in passages[-1:]]
+    texts += [d.text for d in state.dropped if d.reason != REFERENCE_LINK_DEFINITION][:60]  # words, not URLs
+    return texts
 
 
 def _no_question_reason(blocks: list[Block]) -> str:

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 from index.blocks import Block
 from index.model import Dropped, Link
+from index.split.attribution import meta_fields
 from index.split.patterns import Patterns, match_key, nav_key
 from index.split.text import clean_name, name_like, person_name
 
 _BOILERPLATE_MAX_CHARS = 500  # longer blocks are content, never furniture
+_META_REACH = 12  # "Key: value" lines and bylines are looked for among the first this many content blocks
 
 
 @dataclass
@@ -29,6 +31,7 @@ class State:
     captions: list[str] = field(default_factory=list)
     lead_in_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    meta: dict[str, tuple[str, str]] = field(default_factory=dict)  # field → (value, the line it came from)
 
 
 def set_aside_furniture(blocks: list[Block], state: State, pats: Patterns, html: bool = False) -> None:
@@ -104,6 +107,16 @@ def set_aside_furniture(blocks: list[Block], state: State, pats: Patterns, html:
                         state.credits.append(holder)
                 removed_before = True
                 continue
+            if len(state.content) < _META_REACH and (block.gap or not state.content):
+                fields = meta_fields(text)
+                if block.heading:  # a heading may be a byline ("By Rawya"), never "Key: value" metadata
+                    fields = {k: v for k, v in fields.items() if k == "byline"}
+                if fields:
+                    for name, value in fields.items():
+                        state.meta.setdefault(name, (value, text))
+                    state.dropped.append(Dropped(text, "byline or metadata line"))
+                    removed_before = True
+                    continue
             name = _lead_in_name(key, pats)
             if name:
                 state.lead_in_names.append(name)
@@ -156,6 +169,9 @@ def _lead_in_name(key: str, pats: Patterns) -> str:
     return ""
 
 
+_NAME_LIST = re.compile(r",|;|&| and ")
+
+
 def _inline_credits(key: str, pats: Patterns) -> list[str] | None:
     """None when ``key`` is not a credit header; [] for a bare header; names for "Image Credits: A, B"."""
     head, sep, rest = key.partition(":")
@@ -164,7 +180,7 @@ def _inline_credits(key: str, pats: Patterns) -> list[str] | None:
         return None
     if not rest.strip():
         return []
-    return [clean_name(n) for n in re.split(r",|;|&| and ", rest) if clean_name(n)]
+    return [clean_name(n) for n in _NAME_LIST.split(rest) if clean_name(n)]
 
 
 def _caption_holder(text: str) -> str:

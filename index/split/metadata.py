@@ -79,11 +79,15 @@ _TITLE_END = (".", "?", "!", ":", ";", ",")
 
 
 def title_from_blocks(blocks: list[Block], meta: dict) -> tuple[str, list[Block]]:
-    """Title from a leading level-1 heading or a short first line; else the HTML <title>."""
+    """Title from a level-1 heading near the top (a page may open with navigation or a tagline), else a
+    short first line, else the HTML <title>."""
+    top = next((i for i, b in enumerate(blocks[:8]) if b.heading == 1), None)
+    if top is not None and top > 0:
+        return blocks[top].text, blocks[:top] + blocks[top + 1 :]
     if blocks:
         first = blocks[0]
         nxt = blocks[1] if len(blocks) > 1 else None
-        if first.heading == 1:
+        if first.heading == 1 or (first.heading and len(first.text) <= 150 and not first.text.endswith("?")):
             return first.text, blocks[1:]
         is_short = len(first.text) <= 200 and len(first.text.split()) <= 25
         stands_alone = nxt is None or nxt.gap

@@ -3,10 +3,14 @@ its answer (or the text before the first question)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from index.blocks import Block, clean_inline
 from index.model import Passage
+
+# "1. How did…", "Q3) What…", "- How…": a question's number or list bullet is not part of it.
+_ENUMERATOR = re.compile(r"^(?:(?:Q\s?)?\d{1,2}[.):]|[-*•–])\s+(?=\S)")
 
 
 @dataclass
@@ -17,6 +21,7 @@ class Draft:
     question_parts: list[str] = field(default_factory=list)
     answer_parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, starts a paragraph)
     answerers: list[str] = field(default_factory=list)
+    start: float | None = None  # seconds into the recording (transcripts)
 
 
 def assemble(blocks: list[Block], marks: list[bool]) -> list[Draft]:
@@ -47,7 +52,8 @@ def finish(draft: Draft) -> Passage:
     return Passage(
         number=0,
         kind=draft.kind,
-        question=clean_inline(" ".join(draft.question_parts)),
+        question=_ENUMERATOR.sub("", clean_inline(" ".join(draft.question_parts)), count=1),
         answer=answer.strip(),
         answerers=list(draft.answerers),
+        start=draft.start,
     )

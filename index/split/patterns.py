@@ -58,5 +58,8 @@ def match_key(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').strip()
 
 
+_NAV_NOISE = re.compile(r"[^\w& ]+")
+
+
 def nav_key(text: str) -> str:
-    return re.sub(r"[^\w& ]+", "", match_key(text).lower()).strip()
+    return _NAV_NOISE.sub("", match_key(text).lower()).strip()

@@ -4,11 +4,15 @@ headline; and who answered each passage."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from index.model import Article, Passage
 from index.split.furniture import State
+from index.split.labels import same_speaker
 from index.split.metadata import as_list, as_text
+from index.split.questions import Found
 from index.split.text import HONORIFICS, clean_name, dedupe
+from index.split.turns import Known
 
 _ADDRESS = re.compile(
     r"(?:\b(?:[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Tt]hanks|[Tt]hank you)\s+([A-Z][\w'’-]{1,20})\b|"
@@ -38,46 +42,104 @@ _STOP_FIRST_WORDS = {
 
 
 def interviewees(
-    front: dict, article: Article, passages: list[Passage], answer_labels: list[str], state: State
-):
-    """Who is interviewed, strongest evidence first: front matter, lead-in formula, a name addressed in
-    the questions and spelled out in the title or text, answer labels, and last a name in the title."""
+    front: dict, article: Article, found: Found, state: State, interviewer: str, known: Known
+) -> tuple[list[str], str]:
+    """Who is interviewed, and where that came from; strongest evidence first: front matter
+    (``interviewee(s)``, then ``speakers`` other than the interviewer), a lead-in formula, a short
+    front-matter title that is a name, the speaker labels of the answers, a first name the questions
+    address spelled out in the title or text, a name in the headline, the intro ("we are interviewing
+    X", "X is a …") or a self-introduction in the first answer ("Hi, I'm X")."""
     names = as_list(front.get("interviewees")) or as_list(front.get("interviewee"))
     if names:
-        return dedupe(names)
+        return dedupe(names), "front matter"
+    speakers = [s for s in as_list(front.get("speakers")) if not _same_person(s, interviewer)]
+    if speakers:
+        return dedupe(speakers), "front matter speakers (other than the interviewer)"
     if state.lead_in_names:
-        return dedupe(state.lead_in_names)
+        return dedupe(state.lead_in_names), "lead-in formula"
     # A short front-matter title is a name (The Setup titles each interview with the interviewee's name);
     # headline-style titles are longer or use headline words ("A Chat with …", "Questions for …").
     title = as_text(front.get("title"))
     if title and len(title) <= 60 and len(title.split()) <= 5 and not _HEADLINE_WORDS.search(title):
-        return [title]
+        return [title], "front-matter title"
+    answerers = [a for a in found.answerers if _person_label(a) and not _same_person(a, interviewer)]
+    if answerers:
+        return dedupe(answerers), "speaker labels of the answers"
+    passages = found.passages
     questions = " ".join(p.question for p in passages if p.kind == "qa")
     haystack = "\n".join([article.title, *(p.answer for p in passages[:2])])
-    found: list[str] = []
+    addressed: list[str] = []
     for match in _ADDRESS.finditer(questions):
         first = next(g for g in match.groups() if g)
         if first in _STOP_FIRST_WORDS:
             continue
         full = re.search(rf"\b{re.escape(first)}\s+({_CAP_WORD})\b", haystack)
         if full:
-            found.append(clean_name(f"{first} {full.group(1)}"))
-    if found:
-        return dedupe(found)
-    people = [label for label in answer_labels if label not in ("A",) and len(label) > 2]
-    if people:
-        return dedupe(people)
-    from_title = _name_from_title(article.title, haystack)
-    if from_title:
-        return [from_title]
+            addressed.append(clean_name(f"{first} {full.group(1)}"))
+    if addressed:
+        return dedupe(addressed), "a first name the questions address, spelled out in the text"
+    body = "\n".join(p.answer for p in passages)  # the intro (a "pre" passage) included
+    for headline in (article.title, *(as_text(front.get(k)) for k in _SUBTITLE_KEYS)):
+        name = _name_from_title(headline, body)
+        if name and not _same_person(name, interviewer):
+            return [name], f"headline: {headline}"
+    intro = passages[0].answer[:2000] if passages and passages[0].kind == "pre" else ""
+    for pattern in (_INTRO_PHRASE, _INTRO_OPENS):
+        match = pattern.search(intro)
+        if match and not _same_person(match.group(1), interviewer):
+            return [match.group(1)], f"intro: {_clip(match.group(0))}"
+    first_answer = next((p.answer[:600] for p in passages if p.kind == "qa"), "")
+    match = _SELF_INTRODUCTION.search(first_answer)
+    if match and not _same_person(match.group(1), interviewer):
+        return [match.group(1)], f"first answer: {_clip(match.group(0))}"
     possessive = re.search(rf"\b({_CAP_WORD}(?: {_CAP_WORD}){{1,2}})['’]s\b", article.title)
     if possessive and possessive.group(1).split()[0] not in {"Check", "Meet", "Inside", "Behind"}:
-        return [possessive.group(1)]
-    return []
+        return [possessive.group(1)], "headline (possessive)"
+    return [], ""
+
+
+_SUBTITLE_KEYS = ("sub-title", "subtitle", "seo_title", "subhead", "headline")
+_PERSON = (
+    r"((?:[A-Z]['’])?[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+(?:-[A-Z][a-z\u00DF-\u024F]+)?"
+    r"(?:[ \t]+(?:(?:van|von|de|der|den|da|di|du|le|la|del|bin|al)[ \t]+)?"
+    r"(?:[A-Z]['’])?[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+(?:-[A-Z][a-z\u00DF-\u024F]+)?){1,2})"
+)
+# "This week, we are interviewing Louis Durrant", "we had the pleasure of speaking with Ana Ruiz",
+# or an intro that opens with the person: "Ilya Varivchenko is a fashion and portrait photographer".
+_INTRO_PHRASE = re.compile(
+    r"\b(?:interviewing|interviewed|interview with|speaking with|spoke with|spoke to|talking (?:to|with)|"
+    r"talked (?:to|with)|chatting with|chatted with|sat down with|caught up with|conversation with|"
+    r"introduce you to)\s+(?:(?:the|our|a|an)\s+)?(?:[a-z][\w-]*\s+){0,3}?(?-i:" + _PERSON + r")(?![\w-])",
+    re.IGNORECASE,
+)
+_INTRO_OPENS = re.compile(r"^(?-i:" + _PERSON + r"),?\s+(?:is|was|has been|works as)\s+(?:a|an|the|one)\b")
+_SELF_INTRODUCTION = re.compile(
+    r"\b(?:I['’]m|I am|my name is|my name['’]s)\s+(?-i:" + _PERSON + r")(?![\w-])", re.IGNORECASE
+)
+_GENERIC_SPEAKERS = re.compile(
+    r"^(?:a|answer|guest|interviewee|unknown(?: speaker)?|speaker(?: \d+)?)$", re.IGNORECASE
+)
+
+
+def _person_label(name: str) -> bool:
+    return bool(name) and not _GENERIC_SPEAKERS.match(name.strip())
+
+
+def _same_person(a: str, b: str) -> bool:
+    """True when names ``a`` and ``b`` are the same person (one may be a label form of the other)."""
+    if not a or not b:
+        return False
+    return any(same_speaker(x, y) or same_speaker(y, x) for x in b.split(" and ") for y in [a])
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 _HEADLINE_WORDS = re.compile(
-    r"\b(?:with|for|about|meet|meets|interview|interviews|conversation|chat|talk|talks|talking|questions|q&a)\b|:",
+    r"\b(?:with|for|about|meet|meets|interview|interviews|conversation|chat|talk|talks|talking|questions|q&a|"
+    r"spotlight|on|of|in|from|at|to|and)\b|:",
     re.IGNORECASE,
 )
 
@@ -115,11 +177,14 @@ _TITLE_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-\u00C0-\u024F]*|[^\w\s
 
 
 def _name_from_title(title: str, text: str) -> str:
-    """The person a headline names ("Bicycle Builders: Sam Okafor", "Ten Minutes with Jo Park"), or "".
+    """The person a headline names ("Bicycle Builders: Sam Okafor", "Ten Minutes with Jo Park", "Stefan
+    Sagmeister Interview", "A Q&A with Photographer Riley Brandt"), or "".
 
-    Runs of two or three capitalised words are candidates; one scores for coming after "with" or a
-    colon, for ending the title, and for appearing again in ``text`` (the intro and first answer).
-    A candidate needs two points, so "Two Cooks, One Kitchen" names nobody.
+    Runs of capitalised words (not acronyms, not possessives such as "Wine's") are candidates; within a
+    run, the two- or three-word part the ``text`` repeats most is the name (so a descriptor before it,
+    "Photographer", falls away). A candidate scores for coming after "with", "by", "meet", "interview" or
+    a colon, for ending the title or coming before "interview", and for appearing in ``text`` (the
+    answers); it needs two points, so "Two Cooks, One Kitchen" names nobody.
     """
     if not title:
         return ""
@@ -128,7 +193,12 @@ def _name_from_title(title: str, text: str) -> str:
     start = None
     for i, tok in enumerate([*tokens, "."]):
         word = HONORIFICS.sub("", tok)
-        is_name_word = word[:1].isupper() and word not in _TITLE_BREAK_WORDS and not word.isupper()
+        is_name_word = (
+            word[:1].isupper()
+            and word not in _TITLE_BREAK_WORDS
+            and not word.isupper()
+            and not word.endswith(("'s", "’s"))
+        )
         if is_name_word and start is None:
             start = i
         elif not is_name_word and start is not None:
@@ -136,14 +206,27 @@ def _name_from_title(title: str, text: str) -> str:
             start = None
     best, best_score = "", 1
     for a, b in runs:
-        if not 2 <= b - a <= 3:
+        if b - a < 2:
             continue
+        a, b = _best_part(tokens, a, b, text)
         name = " ".join(tokens[a:b])
         prev = tokens[a - 1].lower() if a else ""
-        score = (prev in ("with", ":", "–", "—", "-")) + (b == len(tokens)) + (name in text)
+        nxt = tokens[b].lower() if b < len(tokens) else ""
+        score = prev in ("with", "by", "meet", "interview", ":", "–", "—", "-")
+        score += b == len(tokens) or nxt in ("interview", "q&a", ",", "talks", "on")
+        score += name in text
         if score > best_score or (score == best_score and best):
             best, best_score = name, score
     return best
+
+
+def _best_part(tokens: list[str], a: int, b: int, text: str) -> tuple[int, int]:
+    """The two- or three-word stretch of run ``tokens[a:b]`` the text repeats most; the last on a tie
+    (descriptors come before names: "Wine's Man Alexandre Julliard", "Photographer Riley Brandt")."""
+    if b - a <= 2:
+        return a, b
+    parts = [(start, start + size) for size in (2, 3) for start in range(a, b - size + 1)]
+    return max(parts, key=lambda p: (text.count(" ".join(tokens[p[0] : p[1]])), p[1], p[0] - p[1]))
 
 
 def resolve_answerers(passages: list[Passage], interviewees: list[str]) -> None:
@@ -167,3 +250,44 @@ def resolve_answerers(passages: list[Passage], interviewees: list[str]) -> None:
             )
         elif len(interviewees) == 1:
             passage.answerers = list(interviewees)
+
+
+# --- names the article gives, for expanding short labels and telling interviewer from interviewee ---------
+
+_LOWER = "a-z\u00df-\u024f"
+_NAME_WORD = rf"(?:[A-Z]['’])?[A-Z\u00C0-\u00DE][{_LOWER}]+(?:[A-Z][a-z]+)?(?:-[A-Z][{_LOWER}]+)?"
+_NAME_PARTICLE = r"(?:van|von|de|der|den|da|di|du|le|la|del|bin|al)"
+_NAME_IN_TEXT = re.compile(
+    rf"(?<![\w.'’])({_NAME_WORD}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_WORD}){{1,2}})(?![\w'’])"
+)
+
+
+def names_in_text(texts: list[str]) -> Counter:
+    """Capitalised two- and three-word runs in ``texts`` that could be people's names, with counts."""
+    counts: Counter = Counter()
+    for text in texts:
+        for match in _NAME_IN_TEXT.finditer(text):
+            name = match.group(1)
+            words = name.split()
+            if words[0] not in _STOP_FIRST_WORDS and words[0] not in _TITLE_BREAK_WORDS:
+                counts[name] += 1
+            if len(words) == 3 and words[1][:1].isupper():
+                # A run of three may start with a word that is not part of the name ("Man Alexandre
+                # Julliard", "Meet Ana Ruiz"): count its last two words as a name too.
+                counts[" ".join(words[1:])] += 1
+    return counts
+
+
+def known_people(front: dict, meta: dict, title: str, blocks: list, state: State) -> Known:
+    """People the article names outside its turns: interviewees (front matter, lead-ins), interviewers
+    (front-matter author, byline, ``Interviewer:`` lines) and every name-like run in its text."""
+    # Front-matter "speakers" lists everyone who speaks, the interviewer too: not evidence either way.
+    interviewees = as_list(front.get("interviewees")) + as_list(front.get("interviewee"))
+    interviewees += state.lead_in_names
+    interviewers = (
+        as_list(front.get("interviewer")) + as_list(front.get("author")) + as_list(meta.get("author"))
+    )
+    texts = [title, *(b.text for b in blocks[:400])]
+    known = Known(dedupe(interviewees), dedupe(interviewers), title=title, texts=texts)
+    known.speakers = as_list(front.get("speakers"))
+    return known

@@ -5,13 +5,16 @@ breaks were lost is cut into sentences (or before inline ``Q:``/``A:``) first.""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 
 from index.blocks import Block
-from index.model import Passage
+from index.model import Dropped, Passage
 from index.split.furniture import State
-from index.split.labels import by_speaker_labels, label_answerers
-from index.split.passages import assemble, finish
+from index.split.labels import find_label, speaker_key
+from index.split.passages import Draft, assemble, finish
 from index.split.patterns import Patterns, match_key
+from index.split.turns import Known, TurnResult, find_turn_passages, label_answerers
 from index.split.wording import (
     FIRST_PERSON,
     GREETING,
@@ -27,54 +30,109 @@ TEXT_QUESTION_THRESHOLD = 5
 """Score a block needs, on textual signals alone, to count as a question (see :func:`_text_score`)."""
 
 
-def find_passages(
-    blocks: list[Block], pats: Patterns, state: State, known_names: list[str] = ()
-) -> tuple[list[Passage], list[str]]:
-    """Passages (the first may be kind "pre": text before the first question) and the answer labels.
+@dataclass
+class Found:
+    """What the question finders found: passages (the first may be kind "pre", the text before the first
+    question), who answered and who asked where labels say so, and which signal decided."""
 
-    ``known_names`` (interviewees named by front matter, lead-in or title) help tell speaker labels
-    from section labels."""
+    passages: list[Passage] = field(default_factory=list)
+    answerers: list[str] = field(default_factory=list)
+    interviewers: list[str] = field(default_factory=list)
+    question_label: str = ""  # a label every question carries ("Q", "Olinux"), taken off the questions
+    method: str = ""
+    speakers: dict = field(default_factory=dict)  # speaker key → turns.Speaker, when speaker turns decided
+    interviewer_keys: list[str] = field(default_factory=list)
+
+
+def find_passages(blocks: list[Block], pats: Patterns, state: State, known: Known | None = None) -> Found:
+    """Passages by the strongest signal the article has: ``class="question"``, question headings, speaker
+    turns, a formatting contrast, then wording (see the module docstring). ``known`` (people named by
+    front matter, title and text) helps tell speakers from section labels and find the interviewer."""
+    known = known or Known()
     if not blocks:
-        return [], []
-    for finder in (_by_class, _by_headings, by_speaker_labels, _by_strong):
-        result = finder(blocks, pats)
-        if result is not None:
-            drafts, labels = result
-            if finder is not by_speaker_labels:
-                labels = label_answerers(drafts, known_names)
-            return [finish(d) for d in drafts], labels
+        return Found()
+    for method, finder in (("class", _by_class), ("headings", _by_headings)):
+        drafts = finder(blocks, pats)
+        if drafts is not None:
+            return _found(drafts, method, known)
+    turns = find_turn_passages(blocks, pats, known)
+    if turns is not None:
+        return _from_turns(turns, state)
+    drafts = _by_strong(blocks, pats)
+    if drafts is not None:
+        return _found(drafts, "formatting", known)
+    split = _leading_question_blocks(blocks)
+    if split is not None:
+        blocks = split
     marks = _textual_marks(blocks, pats)
     if sum(marks) < 2:
         # Maybe the line breaks were lost: cut long blocks into sentences and look again.
         sentences = _sentence_blocks(blocks)
         if len(sentences) > len(blocks):
-            labelled = by_speaker_labels(_inline_label_blocks(blocks), pats)
-            if labelled is not None:
+            turns = find_turn_passages(_inline_label_blocks(blocks), pats, known)
+            if turns is not None:
                 state.warnings.append("line breaks seem lost; split on Q:/A: labels")
-                drafts, labels = labelled
-                return [finish(d) for d in drafts], labels
+                return _from_turns(turns, state)
             sentence_marks = _textual_marks(sentences, pats, sentences=True)
             if sum(sentence_marks) >= 2:
                 state.warnings.append("line breaks seem lost; questions recovered from sentence patterns")
-                return [finish(d) for d in assemble(sentences, sentence_marks)], []
+                return _found(assemble(sentences, sentence_marks), "sentences", known)
     if sum(marks) < 2:
-        return [], []
-    drafts = assemble(blocks, marks)
-    labels = label_answerers(drafts, known_names)
-    return [finish(d) for d in drafts], labels
+        return Found()
+    return _found(assemble(blocks, marks), "wording", known)
 
 
-def _by_class(blocks: list[Block], pats: Patterns):
+def _from_turns(turns: TurnResult, state: State) -> Found:
+    state.dropped.extend(Dropped(text, reason) for text, reason in turns.dropped)
+    found = Found([finish(d) for d in turns.drafts], turns.answerers, turns.interviewers, method="turns")
+    found.speakers, found.interviewer_keys = turns.speakers, turns.interviewer_keys
+    return found
+
+
+def _found(drafts: list[Draft], method: str, known: Known) -> Found:
+    """Finish drafts that headings, class, formatting or wording marked: take a label every question
+    carries off the questions, and record labelled answerers."""
+    label = _strip_question_label(drafts)
+    answerers = label_answerers(drafts, known)
+    return Found([finish(d) for d in drafts], answerers, [], question_label=label, method=method)
+
+
+def _strip_question_label(drafts: list[Draft]) -> str:
+    """``Q: How did…`` / ``Olinux: Tell us…`` in every question: the label is the interviewer's, not part
+    of the question. Taken off when two or more questions and most of them carry the same one."""
+    labels = []
+    for draft in drafts:
+        if draft.kind == "qa" and draft.question_parts:
+            labels.append(find_label(Block(draft.question_parts[0])))
+    keys = Counter(speaker_key(lab.name) for lab in labels if lab is not None and lab.rest)
+    if not keys:
+        return ""
+    key, count = keys.most_common(1)[0]
+    questions = sum(d.kind == "qa" for d in drafts)
+    if count < 2 or count * 2 < questions:
+        return ""
+    name = ""
+    for draft in drafts:
+        if draft.kind != "qa" or not draft.question_parts:
+            continue
+        label = find_label(Block(draft.question_parts[0]))
+        if label is not None and label.rest and speaker_key(label.name) == key:
+            draft.question_parts[0] = label.rest
+            name = name or label.name
+    return name
+
+
+def _by_class(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
     """Questions are the blocks inside ``class="question"`` elements, and any sub-heading (level 2 or
     deeper) that reads like a question: pages that mark most questions by class sometimes set one
     (often the last, "What's next?") as a plain heading."""
     if not any(b.qclass for b in blocks):
         return None
     marks = [b.qclass or (b.heading >= 2 and is_question_like(b.text, pats)) for b in blocks]
-    return assemble(blocks, marks), []
+    return assemble(blocks, marks)
 
 
-def _by_headings(blocks: list[Block], pats: Patterns):
+def _by_headings(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
     """When question-like headings exist: every heading at the level most of them use is a question, and
     so is any other heading that reads like one; the rest ("#### Coding/Design:") are sub-headings
     inside answers."""
@@ -91,15 +149,19 @@ def _by_headings(blocks: list[Block], pats: Patterns):
     if questions == 0 or (questions < 2 and total > 2) or questions * 3 < total:
         return None
     marks = [bool(b.heading) and (b.heading == level or is_question_like(b.text, pats)) for b in blocks]
-    return assemble(blocks, marks), []
+    # Headings before the first one that reads like a question are the page's own (tagline, byline,
+    # section title), not questions.
+    first = next(i for i, b in enumerate(blocks) if marks[i] and is_question_like(b.text, pats))
+    marks[:first] = [False] * first
+    return assemble(blocks, marks)
 
 
-def _by_strong(blocks: list[Block], pats: Patterns):
+def _by_strong(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
     """Whole-bold paragraphs that read like questions (ends with "?" or a prompt) are the questions."""
     marks = [b.strong and not b.code and is_question_like(b.text, pats) for b in blocks]
     if sum(marks) < 2:
         return None
-    return assemble(blocks, marks), []
+    return assemble(blocks, marks)
 
 
 def _textual_marks(blocks: list[Block], pats: Patterns, sentences: bool = False) -> list[bool]:
@@ -175,6 +237,34 @@ def _sentence_blocks(blocks: list[Block]) -> list[Block]:
             continue
         for i, sentence in enumerate(_split_sentences(block.text)):
             out.append(Block(sentence, gap=block.gap if i == 0 else False))
+    return out
+
+
+_QUESTION_SENTENCE = re.compile(r"^.{8,400}?\?[\"”’')\]]*(?=\s+\S)")
+
+
+def _leading_question_blocks(blocks: list[Block]) -> list[Block] | None:
+    """Blocks that open with a question and go on with its answer ("How did the band start? We met in
+    school…"), cut in two, when three or more blocks are like that: an article whose question and answer
+    lines were run together. None when the article does not look like that."""
+    cuts: list[tuple[int, int]] = []
+    for i, block in enumerate(blocks):
+        if block.code or block.heading or block.list_item or len(block.text) < 40:
+            continue
+        match = _QUESTION_SENTENCE.match(block.text)
+        if match is None:
+            continue
+        rest = block.text[match.end() :].strip()
+        if len(rest) >= 20 and not QUESTION_END.search(rest) and "?" not in rest[:80]:
+            cuts.append((i, match.end()))
+    if len(cuts) < 3:
+        return None
+    out = list(blocks)
+    for i, end in reversed(cuts):
+        block = blocks[i]
+        question = Block(block.text[:end].strip(), gap=True)
+        answer = Block(block.text[end:].strip(), gap=False)
+        out[i : i + 1] = [question, answer]
     return out
 
 

@@ -52,3 +52,64 @@ def greets(block: Block) -> bool:
         and bool(GREETING.match(key))
         and not FIRST_PERSON.search(key)
     )
+
+
+# Sentences as prompts and questions are looked for in them: cut after ".", "!", "?" or "…" and a space.
+_SENTENCE_CUT = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+")
+_CLOSING = re.compile(
+    r"^(?:(?:ok(?:ay)?|well|great|alright|all right|so|and)[,!.]?\s+)*"
+    r"(?:thanks|thank you|many thanks|cheers)\b|"
+    r"\b(?:thanks|thank you)\b[^.?!]{0,40}\b(?:for|again)\b[^.?!]{0,60}\b(?:time|interview|talking|chat|"
+    r"chatting|joining|speaking|sharing|conversation|doing this|having me|answering|coming)\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into sentences (cheaply: at sentence punctuation followed by a space)."""
+    return [s for s in _SENTENCE_CUT.split(text) if s.strip()]
+
+
+# "…, right?" / "…, yeah?" asks for agreement, not an answer; "Was it?" / "Really?" echoes what was said.
+_TAG_QUESTION = re.compile(
+    r"(?:,\s*|^)(?:right|yeah|yes|no|huh|eh|ok|okay|correct|true|really|isn't it|is it|wasn't it|didn't you)"
+    r"\s*\?[\"”’')\]]*$",
+    re.IGNORECASE,
+)
+_ECHO_QUESTION = re.compile(
+    r"^(?:oh,?\s+)?(?:was|is|were|are|did|do|does|have|has|had|can|could|would|will)\s+(?:it|he|she|they|you|we|that|there)"
+    r"(?:\s+not)?\s*\?[\"”’')\]]*$",
+    re.IGNORECASE,
+)
+# A clause that asks without a question mark, as transcribed speech often does: "…, but how does it feel
+# doing the JAMstack side", "what do you want to share", or an embedded "tell me"/"give us".
+_ASKING_CLAUSE = re.compile(
+    r"(?:^|[,;:]\s+|\b(?:and|but|so|then|now)\s+)(?:what|how|why|where|when|who|which|do|does|did|are|is|"
+    r"have|has|can|could|would|will)\s+(?:\w+\s+){0,2}?(?:you|your|yourself|it|that|this|they|we)\b"
+    r"|\b(?:tell|give|walk|take)\s+(?:us|me)\b",
+    re.IGNORECASE,
+)
+
+
+def asks(text: str, pats: Patterns, loosely: bool = False) -> bool:
+    """True when ``text`` asks something: a question (not a tag question such as "…, right?" or an echo
+    such as "Was it?"), or a sentence that is an interviewer prompt ("Tell us about …", "Let's talk
+    about …", "Walk me through …"). ``loosely`` also accepts a clause that asks without a question mark
+    ("…, but how does it feel doing …"), for spoken transcripts."""
+    key = match_key(text)
+    parts = sentences(key)[:12]
+    for sentence in parts:
+        if "?" in sentence and not (_TAG_QUESTION.search(sentence) or _ECHO_QUESTION.match(sentence)):
+            return True
+    for sentence in parts[:8]:
+        if is_prompt(sentence, pats) or any(is_prompt(c, pats) for c in sentence.split(", ")[1:4]):
+            return True
+        if loosely and _ASKING_CLAUSE.search(sentence):
+            return True
+    return False
+
+
+def is_closing(text: str) -> bool:
+    """A thank-you or sign-off that asks nothing ("Thanks for your time, Jeremy.")."""
+    key = match_key(text)
+    return "?" not in key and len(key) < 400 and bool(_CLOSING.search(key))

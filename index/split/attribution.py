@@ -1,0 +1,352 @@
+"""Who asked and where it was published, from what the article says in words: ``Key: value`` lines and
+bylines near the top ("Interviewer: …", "By Scott Ruecker"), and phrases anywhere ("Published in Issue 52
+of Linux Gazette", "WTBU's Grace Lauson chatted with …", "I'm Shinobi from Bitcoin Magazine").
+
+The patterns live in ``index/data/attribution.yml``; each finding keeps the words it came from, which
+``interviews parse --explain`` shows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from index.split.labels import INTERVIEWER_LABELS
+from index.split.patterns import DATA_DIR
+
+NAME = (
+    r"(?-i:(?:[A-Z]['’])?[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+(?:-[A-Z][a-z\u00DF-\u024F]+)?"
+    r"(?:[ \t]+(?:(?:van|von|de|der|den|da|di|du|le|la|del|bin|al)[ \t]+)?"
+    r"(?:[A-Z]['’])?[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+(?:-[A-Z][a-z\u00DF-\u024F]+)?){1,2})"
+)
+"""A person's name as the phrases capture it: two or three capitalised words, name particles allowed."""
+
+FIRST = r"(?-i:[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+(?:[ \t]+[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+){0,2})"
+"""A person's name that may be a single word (a first name or a pseudonym: "Shinobi")."""
+
+_PUB_WORD = r"(?!I\b|I['’])[A-Z0-9][\w&'’\-]*(?:\.[\w&'’\-]+)*"  # "Linux", "PIXLS.US"; no dot at the end
+PUB = (
+    rf"(?-i:(?:{_PUB_WORD}|[a-z][a-z0-9\-]*\.[a-z]{{2,6}}(?:\.[a-z]{{2}})?)"
+    rf"(?:[ \t](?:(?:of|the|and|&|de|du|for)[ \t])?{_PUB_WORD}){{0,4}})"
+)
+"""A publication's name as the phrases capture it: capitalised words, an acronym or a site name."""
+
+
+@dataclass
+class Attribution:
+    """Findings with the words they came from: ``{field: (value, evidence)}``."""
+
+    found: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def add(self, key: str, value: str, evidence: str) -> None:
+        if value and key not in self.found:
+            self.found[key] = (value, evidence)
+
+    def get(self, key: str) -> str:
+        return self.found.get(key, ("", ""))[0]
+
+    def evidence(self, key: str) -> str:
+        return self.found.get(key, ("", ""))[1]
+
+
+@dataclass
+class _Patterns:
+    meta_keys: dict[str, str]  # lower-cased key → field
+    meta_line: re.Pattern
+    bylines: list[re.Pattern]
+    publication: list[_Phrase]
+    interviewer: list[_Phrase]
+    publication_words: frozenset[str]
+
+    def chosen(self, publication: bool, interviewer: bool) -> list[_Phrase]:
+        """The phrases (publication phrases first) that can name what is wanted."""
+        wanted = {"pub"} if publication else set()
+        wanted |= {"person"} if interviewer else set()
+        return [p for p in self.publication + self.interviewer if wanted & set(p.pattern.groupindex)]
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """A pattern and the words one of which every match of it holds (``()``: no such words)."""
+
+    pattern: re.Pattern
+    words: tuple[str, ...]
+
+    def search(self, text: str, hits: dict[str, list[int]]) -> re.Match | None:
+        """The first match in ``text``, looked for only around where its words occur (``hits``: lower-cased
+        word → offsets): a pattern that opens with a name would otherwise be tried at every capital."""
+        if not self.words:
+            return self.pattern.search(text)
+        starts = [at for word in self.words for at in hits.get(word, ())]
+        if not starts:
+            return None
+        starts.sort()
+        end = -1
+        for at in starts:
+            if at < end:
+                continue  # inside the window already searched
+            begin = max(0, at - _BEFORE)
+            end = text.find(" ", at + _AFTER)
+            end = len(text) if end < 0 else end
+            match = self.pattern.search(text, begin, end)
+            if match:
+                return match
+        return None
+
+
+# A phrase's match reaches this far before and after the word it holds (a name and a publication of a
+# few words each).
+_BEFORE, _AFTER = 120, 200
+
+
+@functools.lru_cache(maxsize=2)
+def _load(path: str = os.path.join(DATA_DIR, "attribution.yml")) -> _Patterns:
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+
+    def compile_one(pattern: str) -> re.Pattern:
+        return re.compile(
+            pattern.replace("{NAME}", NAME).replace("{FIRST}", FIRST).replace("{PUB}", PUB), re.IGNORECASE
+        )
+
+    def compile_all(items: list[str]) -> list[re.Pattern]:
+        return [compile_one(p) for p in items]
+
+    def phrases_of(items: list) -> list[_Phrase]:
+        out = []
+        for item in items:
+            pattern, words = (item, ()) if isinstance(item, str) else (item["pattern"], item.get("words", ()))
+            words = tuple(str(w).casefold() for w in words)
+            out.append(_Phrase(compile_one(pattern), words))
+        return out
+
+    keys = {str(k).lower(): name for name, words in data["meta_keys"].items() for k in words}
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    meta_line = re.compile(rf"(?:^|\s)({alternatives})\s*[:：]\s*", re.IGNORECASE)
+    publication = phrases_of(data.get("publication_phrases", []))
+    interviewer = phrases_of(data.get("interviewer_phrases", []))
+    return _Patterns(
+        meta_keys=keys,
+        meta_line=meta_line,
+        bylines=compile_all(data.get("bylines", [])),
+        publication=publication,
+        interviewer=interviewer,
+        publication_words=frozenset(str(w).casefold() for w in data.get("publication_words", [])),
+    )
+
+
+def meta_fields(text: str) -> dict[str, str]:
+    """``{field: value}`` when ``text`` is a metadata line ("Date: 2016-05-17", "Interviewer: A
+    Translator: B", "By Rawya"), else ``{}``. The whole line must be key–value pairs or a byline."""
+    pats = _load()
+    if len(text) > 300:
+        return {}
+    stripped = text.strip()
+    for byline in pats.bylines:
+        match = byline.match(stripped)
+        if match:
+            return {"byline": match.group("person")}
+    if not pats.meta_line.match(text):  # the line must open with a key
+        return {}
+    matches = list(pats.meta_line.finditer(text))
+    out: dict[str, str] = {}
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        value = text[match.end() : following.start() if following else len(text)].strip(" ,;|")
+        if not value or len(value) > 120:
+            return {}
+        out.setdefault(pats.meta_keys[match.group(1).lower()], value)
+    return out
+
+
+def phrases(
+    texts: list[str], attribution: Attribution, publication: bool = True, interviewer: bool = True
+) -> None:
+    """Look for publication and interviewer phrases in ``texts`` (first finding of each kind wins); only
+    for the publication or only for the interviewer when the other is known already."""
+    pats = _load()
+    chosen = pats.chosen(publication, interviewer)
+    if not chosen:
+        return
+    words = tuple(sorted({w for phrase in chosen for w in phrase.words}, key=len, reverse=True))
+    unfiltered = any(not phrase.words for phrase in chosen)
+    texts = [t for t in texts if t]
+    # One look for the words over all the texts together (each text's offsets kept apart): most texts
+    # hold none of them, and a look per text and word cost more than the phrases themselves.
+    starts, at = [], 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    per_text: list[dict[str, list[int]]] = [{} for _ in texts]
+    for word, offsets in _word_starts("\n".join(texts), words).items():
+        for offset in offsets:
+            index = bisect.bisect_right(starts, offset) - 1
+            per_text[index].setdefault(word, []).append(offset - starts[index])
+    for text, hits in zip(texts, per_text, strict=True):
+        if not hits and not unfiltered:
+            continue
+        for phrase in chosen:
+            match = phrase.search(text, hits)
+            if match:
+                found = match.groupdict()
+                pub = trim_publication(found["pub"]) if found.get("pub") else ""
+                if pub:
+                    attribution.add("publication", pub, _clip(match.group(0)))
+                if found.get("person"):
+                    attribution.add("interviewer", found["person"], _clip(match.group(0)))
+
+
+def _word_starts(text: str, words: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each of ``words`` begins a word of ``text`` (ignoring case): ``{word: [offsets]}``."""
+    lowered = text.lower()
+    hits: dict[str, list[int]] = {}
+    if len(lowered) != len(text):  # a letter whose lower case is longer ("İ"): offsets would drift
+        for word in words:
+            for match in re.finditer(r"(?<!\w)" + re.escape(word), text, re.IGNORECASE):
+                hits.setdefault(word, []).append(match.start())
+        return hits
+    for word in words:
+        at = lowered.find(word)
+        while at >= 0:
+            if at == 0 or not (lowered[at - 1].isalnum() or lowered[at - 1] == "_"):
+                hits.setdefault(word, []).append(at)
+            at = lowered.find(word, at + 1)
+    return hits
+
+
+_TRAILING_SMALL = re.compile(r"(?:[ \t]+(?:of|the|and|&|de|du|for))+$|[.’'\-]+$")
+_NOT_PUBLICATIONS = frozenset(
+    {
+        *("i", "we", "you", "he", "she", "they", "it", "this", "that", "the", "a", "an"),
+        *("our", "my", "your", "his", "her", "their", "issue", "episode", "part"),
+    }
+)
+_DATE_LIKE = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|^\d[\d\s./-]*$", re.IGNORECASE
+)
+
+
+def trim_publication(name: str) -> str:
+    """A captured publication name without trailing small words or punctuation; "" when it is only a
+    pronoun or an article ("We", "The")."""
+    name = _TRAILING_SMALL.sub("", name.strip())
+    name = _TRAILING_SMALL.sub("", name)
+    if not name or name.casefold() in _NOT_PUBLICATIONS or len(name) > 60 or _DATE_LIKE.match(name):
+        return ""
+    return name
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def publication_word(name: str) -> bool:
+    """True when ``name`` has a word that publications are named with ("Amiga Magazin", "Linux Gazette")."""
+    words = {w.casefold() for w in re.findall(r"[A-Za-z]+", name)}
+    return bool(words & _load().publication_words)
+
+
+def attribute(
+    article_title: str,
+    html_meta: dict,
+    front: dict,
+    state_meta: dict,
+    found,
+    texts: list[str],
+    known_publication: str = "",
+):
+    """(interviewer, its source, publication, its source), each "" when the article does not say.
+    ``known_publication`` (from front matter or the corpus folder) spares looking for publication phrases.
+
+    Interviewer, strongest first: the speaker labels' interviewer (a person, not "Q"), a metadata line or
+    byline near the top, a phrase ("X sat down with", "interview conducted by X"), the front-matter
+    author. Publication: a metadata line, a phrase ("Published in … of X", "I'm X from Y", "Y's X
+    chatted with"), the interviewer's label when it is not a person ("Amiga Magazin:", "kubuntu-de.org:",
+    "Heavy Local Greece (Daria Aeonia):"), the page's ``og:site_name``, the ``<title>``'s site part."""
+    interviewer, interviewer_source = "", ""
+    people = [s for s in found.interviewers if s and _person(s, found)]
+    if people:
+        interviewer, interviewer_source = " and ".join(people), "speaker labels (who asks)"
+    else:
+        for key in ("interviewer", "byline"):
+            if key in state_meta and _person_like(state_meta[key][0]):
+                interviewer, interviewer_source = _clean(state_meta[key][0]), f"line: {state_meta[key][1]}"
+                break
+    found_in_text = Attribution()
+    wants_publication = not known_publication and "publication" not in state_meta
+    phrases(texts, found_in_text, publication=wants_publication, interviewer=not interviewer)
+    if not interviewer and found_in_text.get("interviewer"):
+        interviewer = found_in_text.get("interviewer")
+        interviewer_source = f"text: {found_in_text.evidence('interviewer')}"
+    publication, publication_source = "", ""
+    if "publication" in state_meta:
+        publication, publication_source = (
+            _clean(state_meta["publication"][0]),
+            f"line: {state_meta['publication'][1]}",
+        )
+    elif found_in_text.get("publication"):
+        publication = found_in_text.get("publication")
+        publication_source = f"text: {found_in_text.evidence('publication')}"
+    else:
+        label = _publication_label(found)
+        if label:
+            publication, publication_source = label, "the interviewer's speaker label"
+        elif html_meta.get("site_name"):
+            publication, publication_source = html_meta["site_name"], "page metadata (og:site_name)"
+        else:
+            site = _title_site(html_meta.get("html_title", ""), article_title)
+            if site:
+                publication, publication_source = site, f"page title: {html_meta.get('html_title')}"
+    return interviewer, interviewer_source, publication, publication_source
+
+
+def _person(name: str, found) -> bool:
+    speaker = next((s for s in found.speakers.values() if s.name == name), None) if found.speakers else None
+    if speaker is not None and (not speaker.person or publication_word(name)):
+        return False
+    return _person_like(name) or (speaker is not None and speaker.person)
+
+
+_PERSONISH = re.compile(
+    r"^[A-Z\u00C0-\u00DE][\w'’.\-]*(?:[ \t,]+(?:and\s+)?[A-Za-z\u00C0-\u024F][\w'’.\-]*){0,8}$"
+)
+
+
+def _person_like(value: str) -> bool:
+    value = _clean(value)
+    return bool(value) and len(value) <= 80 and bool(_PERSONISH.match(value)) and not publication_word(value)
+
+
+def _clean(value: str) -> str:
+    return re.sub(r"\s*\([^()]{0,40}\)", "", value).strip(" ,;.")
+
+
+def _publication_label(found) -> str:
+    """The interviewer's label when it names an organisation, or the organisation a label puts its
+    person in ("Heavy Local Greece (Daria Aeonia)")."""
+    for key in getattr(found, "interviewer_keys", []) or []:
+        speaker = found.speakers.get(key)
+        if speaker is None or key in INTERVIEWER_LABELS:
+            continue
+        if speaker.affiliation:
+            return speaker.affiliation
+        if not speaker.person or publication_word(speaker.name):
+            return speaker.name
+    return ""
+
+
+_TITLE_SITE = re.compile(r"\s+(?:[|–—»·:]|-)\s+([^|–—»·]{2,60})$")
+
+
+def _title_site(html_title: str, article_title: str) -> str:
+    """ "Interview: Timothy Miller LG #130" has no site part; "Meet Ana | VoyageLA" has "VoyageLA"."""
+    match = _TITLE_SITE.search(html_title or "")
+    if not match:
+        return ""
+    site = match.group(1).strip()
+    return site if site and site not in article_title and len(site.split()) <= 5 else ""

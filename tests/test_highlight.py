@@ -1,0 +1,48 @@
+"""``search.highlight.mark``: the snippet window and the marks, directly (pages test them end to end)."""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+
+from index.schema import text_analyzer
+from search import highlight
+from search.highlight import CONTEXT_CHARS, SNIPPET_CHARS, _matches, mark
+
+ANALYZER = text_analyzer()
+WORDS = ["camera", "lens", "film", "editor", "covid", "shutdown", "studio", "animation", "light", "music",
+         "desk", "chair", "keyboard", "the", "of", "and", "Covid-19", "we'd", "Thérèse", "stop-motion",
+         "photographs", "photography"]
+
+
+def _best_start_by_brute_force(spans) -> int:
+    """The window choice as first written: for each span, count the distinct terms fitting after it."""
+    best, best_score = 0, -1
+    for i, (s, _e, _t) in enumerate(spans):
+        within = {t for (s2, e2, t) in spans[i:] if e2 <= s + SNIPPET_CHARS - CONTEXT_CHARS}
+        if len(within) > best_score:
+            best, best_score = i, len(within)
+    return best
+
+
+def test_the_snippet_window_is_the_one_holding_the_most_distinct_matched_words():
+    rng = random.Random(7)
+    for _ in range(300):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 400)))
+        terms = {t.text for t in ANALYZER(" ".join(rng.sample(WORDS, rng.randint(1, 8))))}
+        spans = _matches(text, terms, ANALYZER)
+        snippet = mark(text, terms, ANALYZER, SNIPPET_CHARS)
+        if len(text) <= SNIPPET_CHARS or not spans:
+            continue
+        best = spans[_best_start_by_brute_force(spans)][0]
+        start = highlight._snap_start(text, max(0, best - CONTEXT_CHARS))
+        end = highlight._snap_end(text, start + SNIPPET_CHARS)
+        shown = html.unescape(re.sub(r"</?mark>", "", snippet))
+        assert shown == ("…" if start else "") + text[start:end] + ("…" if end < len(text) else ""), terms
+
+
+def test_marks_follow_the_index_analysis():
+    html = mark("Covid-19 shut the studios; we'd film again.", {"covid", "studio", "film"}, ANALYZER)
+    assert html == "<mark>Covid</mark>-19 shut the <mark>studios</mark>; we'd <mark>film</mark> again."
+    assert mark("a < b & c", {"b"}, ANALYZER) == "a &lt; <mark>b</mark> &amp; c"

@@ -1,0 +1,50 @@
+"""Who is interviewed (index/split/people.py): headline, intro, self-introduction, names in the text."""
+
+from __future__ import annotations
+
+from index.read import source_from_bytes
+from index.split import split_source
+from index.split.people import _name_from_title, names_in_text
+
+
+def test_a_descriptor_before_the_name_falls_away_when_the_text_says_the_name():
+    text = "Ida Brandt has shot weddings for ten years. Ida Brandt works in Malmö."
+    assert _name_from_title("A Q&A with Photographer Ida Brandt", text) == "Ida Brandt"
+    assert _name_from_title("Ida Brandt Interview", text) == "Ida Brandt"
+    assert _name_from_title("Two Cooks, One Kitchen", text) == ""
+
+
+def test_runs_of_three_count_their_last_two_words():
+    names = names_in_text(["Meet Ana Ruiz, who makes maps."])
+    assert names["Ana Ruiz"] == 1
+
+
+ARTICLE = """---
+title: "Showcase: a small game about gardens"
+---
+
+This week, we are interviewing Tove Lind about her first game.
+
+### Introduce yourself.
+
+Hi, I'm Tove Lind, and I draw things.
+
+### How long did the game take?
+
+Three years of evenings.
+"""
+
+
+def test_intro_phrases_name_the_interviewee():
+    article = split_source(source_from_bytes(ARTICLE.encode(), "lind.md"))
+    assert article.interviewees == ["Tove Lind"]
+    assert article.sources["interviewees"].startswith("intro")
+
+
+def test_a_self_introduction_names_the_interviewee():
+    text = ARTICLE.replace(
+        "This week, we are interviewing Tove Lind about her first game.", "A new showcase."
+    )
+    article = split_source(source_from_bytes(text.encode(), "lind.md"))
+    assert article.interviewees == ["Tove Lind"]
+    assert article.sources["interviewees"].startswith("first answer")

@@ -1,0 +1,225 @@
+"""Speaker turns (index/split/turns.py): who asks, which turns open a passage, who answered, and when.
+
+Each test is a small interview written for it, in one of the shapes real articles use."""
+
+from __future__ import annotations
+
+from index.read import source_from_bytes
+from index.split import split_source
+
+
+def split(text: str, name: str = "interview.md"):
+    return split_source(source_from_bytes(text.encode("utf-8"), name))
+
+
+def questions(article) -> list[str]:
+    return [p.question for p in article.passages if p.kind == "qa"]
+
+
+BAND = """---
+title: "On the road with Glass Harbour"
+---
+
+Glass Harbour are Ida Brandt (vocals) and Tom Weller (drums). Our writer Nils Ek met them before a show.
+
+**Nils Ek: How was the first night of the tour?**
+
+Ida Brandt: Loud. Really loud.
+
+Tom Weller: The monitors died halfway through.
+
+**NE: Did the crowd notice?**
+
+IB: Not at all.
+
+**NE: You recorded the album in a barn.**
+
+TW: A cold one. We wore gloves.
+
+**NE: What comes next?**
+
+IB: Sleep.
+"""
+
+
+def test_initials_are_the_full_name_given_first_and_the_interviewer_asks():
+    article = split(BAND)
+    assert questions(article) == [
+        "How was the first night of the tour?",
+        "Did the crowd notice?",
+        "You recorded the album in a barn.",  # set apart in bold like the others: a question too
+        "What comes next?",
+    ]
+    assert article.interviewer == "Nils Ek"
+    assert article.interviewees == ["Ida Brandt", "Tom Weller"]
+
+
+def test_several_answerers_stay_one_passage_and_keep_their_names():
+    first = split(BAND).passages[1]
+    assert first.answerers == ["Ida Brandt", "Tom Weller"]
+    assert first.answer == "Ida Brandt: Loud. Really loud.\n\nTom Weller: The monitors died halfway through."
+    single = split(BAND).passages[2]
+    assert single.answerers == ["Ida Brandt"] and single.answer == "Not at all."
+
+
+PODCAST = """---
+title: Ana Ruiz on maps
+speakers:
+  - Ana Ruiz
+---
+
+Kai Moss (00:00:04): Welcome to Fieldnotes. Today my guest is Ana Ruiz.
+
+Ana Ruiz (00:00:09): Thanks for having me.
+
+Kai Moss (00:00:11): So how did you start making maps?
+
+Ana Ruiz (00:00:15): With a pencil and my grandfather's atlas. I copied coastlines for years.
+
+Kai Moss (00:01:02): Wow.
+
+Ana Ruiz (00:01:03): Then I found the open data projects and never looked back.
+
+Kai Moss (00:01:40): That's amazing, right?
+
+Ana Ruiz (00:01:41): It was a lucky time.
+
+Kai Moss (00:02:00): Tell me about the flood maps you made last year.
+
+Ana Ruiz (00:02:05): We mapped every street in the valley in two weeks, with three hundred volunteers.
+
+Kai Moss (00:03:30): Thank you so much for your time, Ana.
+
+Ana Ruiz (00:03:33): Thank you!
+"""
+
+
+def test_transcript_turns_that_ask_open_passages_and_backchannel_joins_the_answer():
+    article = split(PODCAST)
+    assert questions(article) == [
+        "So how did you start making maps?",
+        "Tell me about the flood maps you made last year.",
+    ]
+    maps = article.passages[1]
+    assert "Kai Moss: Wow." in maps.answer
+    assert "Kai Moss: That's amazing, right?" in maps.answer  # a tag question asks nothing
+    assert maps.answer.startswith("Ana Ruiz: With a pencil")
+    assert article.interviewer == "Kai Moss"
+    assert article.interviewees == ["Ana Ruiz"]
+
+
+def test_timestamps_give_each_passage_its_start_in_seconds():
+    article = split(PODCAST)
+    assert [p.start for p in article.passages if p.kind == "qa"] == [11.0, 120.0]
+    assert article.passages[0].kind == "intro"
+
+
+ONE_SIDED_QUESTIONS = """Lena Varga interview
+
+Welcome to our tenth issue. We talked to the composer Lena Varga about her new record.
+
+TR> How did the record start?
+
+It started with a broken piano in a rented flat. Half the keys stuck.
+
+TR> Which song came first?
+
+The last one on the record, oddly enough.
+
+TR> Will you tour?
+
+Next spring, if the van survives.
+"""
+
+
+def test_only_the_questions_labelled():
+    article = split(ONE_SIDED_QUESTIONS, "varga.txt")
+    assert questions(article) == ["How did the record start?", "Which song came first?", "Will you tour?"]
+    assert article.passages[1].answer.startswith("It started with a broken piano")
+    assert article.interviewees == ["Lena Varga"]
+
+
+ONE_SIDED_ANSWERS = """# Five questions for Sam Kell
+
+Sam Kell builds guitars from old furniture.
+
+- How did you start?
+
+Sam Kell: I broke a chair and kept the legs.
+
+- Where do you find the wood?
+
+Sam Kell: Skips, mostly. People throw away beautiful oak.
+
+Some of it is a hundred years old.
+
+- What do you play yourself?
+
+Sam Kell: Badly, the banjo.
+"""
+
+
+def test_only_the_answers_labelled():
+    article = split(ONE_SIDED_ANSWERS)
+    assert questions(article) == [
+        "How did you start?",
+        "Where do you find the wood?",
+        "What do you play yourself?",
+    ]
+    wood = next(p for p in article.passages if p.question.startswith("Where"))
+    assert wood.answer.endswith("Some of it is a hundred years old.")  # an unlabelled paragraph continues
+    assert article.interviewees == ["Sam Kell"]
+
+
+PUBLICATION_LABEL = """Interview with Ruth Amsel
+
+Tideline Magazine: Congratulations on the prize. What did you spend it on?
+RA: A new roof for the studio.
+
+Tideline Magazine: Is the studio still in the harbour?
+RA: Yes, next to the ferry.
+
+Tideline Magazine: Thank you very much for this conversation.
+"""
+
+
+def test_a_publication_as_the_interviewer_label():
+    article = split(PUBLICATION_LABEL, "amsel.txt")
+    assert questions(article) == [
+        "Congratulations on the prize. What did you spend it on?",
+        "Is the studio still in the harbour?",
+    ]
+    assert article.publication == "Tideline Magazine"
+    assert article.interviewees == ["Ruth Amsel"]
+    assert any("nobody answers" in d.reason or "Thank" in d.text for d in article.dropped) or all(
+        "Thank you very much" not in p.question for p in article.passages
+    )
+
+
+COHOSTS = """---
+title: Compilers, part 2
+speakers:
+  - Rosa Lindqvist
+---
+
+Ben: Welcome back. Last time we stopped at the parser.
+
+Max: Where do you want to pick up?
+
+Rosa: At error recovery, I think. Nobody talks about it.
+
+Ben: Why is error recovery so hard?
+
+Rosa: Because the parser has to guess what you meant, and guessing is expensive.
+
+Max: Right. And how do you test it?
+
+Rosa: With a corpus of broken programs students sent us over ten years.
+"""
+
+
+def test_co_hosts_both_ask_and_the_listed_guest_answers():
+    article = split(COHOSTS)
+    assert article.interviewees == ["Rosa Lindqvist"]
+    assert set(article.interviewer.split(" and ")) == {"Ben", "Max"}
+    assert questions(article)[-1] == "Right. And how do you test it?"

@@ -1,0 +1,77 @@
+"""``index/whoosh_internals.py`` against Whoosh's own public answers, on a real index of several segments.
+
+(Posting-block decoding is checked against Whoosh's matchers in ``tests/test_scoring.py``; the writer in
+``tests/test_fast_indexing.py``; the version check and the patch in ``tests/test_engine_boundary.py``.)
+"""
+
+from __future__ import annotations
+
+import pytest
+from searchkit import copy_seeds, copy_usesthis
+from whoosh import index as whoosh_index
+
+from index import whoosh_internals as internals
+from index.build import build, update
+from index.whoosh_store import current_generation
+from search.scoring import BM25
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("internals")
+    corpus = copy_seeds(root / "corpus")
+    copies = copy_usesthis(corpus, 40)
+    build(corpus, root / "index")
+    copies[0].unlink()  # a second segment, and deletions in the first
+    copies[1].write_text(copies[1].read_text(encoding="utf-8") + "\n\n### More?\n\nKeyboards.\n", "utf-8")
+    update(corpus, root / "index")
+    return current_generation(root / "index")
+
+
+@pytest.fixture(scope="module")
+def reader(index_dir):
+    internals.install()
+    with whoosh_index.open_dir(index_dir).reader() as reader:
+        assert len(list(reader.leaf_readers())) >= 2
+        yield reader
+
+
+@pytest.mark.parametrize("prefix", ["co", "key", "photo", "zz", "s"])
+@pytest.mark.parametrize("field", ["answer", "spell_answer", "title"])
+def test_prefix_terms_are_whooshs_with_their_document_counts(reader, field, prefix):
+    found = internals.prefix_terms(reader, field, prefix)
+    terms = reader.expand_prefix(field, prefix)
+    expected = {t.decode("utf-8"): reader.doc_frequency(field, t) for t in terms}
+    assert found == expected
+
+
+@pytest.mark.parametrize(("word", "dist", "prefix"), [("keybord", 1, 1), ("softwre", 2, 1), ("camra", 2, 0),
+                                                      ("xqzv", 1, 1)])
+def test_words_within_are_what_whoosh_finds_in_each_segment(reader, word, dist, prefix):
+    dfa = internals.levenshtein_dfa(word, dist, prefix)
+    for field in ("spell_answer", "spell_question", "title"):
+        expected = set()
+        for leaf, _ in reader.leaf_readers():
+            # A segment reader's own walk (Whoosh's MultiReader falls back to another algorithm).
+            expected.update(leaf.terms_within(field, word, dist, prefix=prefix))
+        assert internals.words_within(reader, field, dfa) == expected
+
+
+def test_a_searcher_opened_for_a_commit_stays_on_it(tmp_path):
+    corpus = copy_seeds(tmp_path / "corpus")
+    build(corpus, tmp_path / "index")
+    gen = current_generation(tmp_path / "index")
+    ix = whoosh_index.open_dir(gen)
+    commit = internals.read_commit(ix)
+    first = internals.open_searcher(ix, commit, BM25())
+    (corpus / "voyagela" / "000_713f14fa217934a6.txt").unlink()
+    update(corpus, tmp_path / "index")
+    later = internals.open_searcher(ix, commit, BM25())  # opened after the update, for the old commit
+    latest = ix.searcher()
+    try:
+        assert later.doc_count() == first.doc_count() > latest.doc_count()
+        assert later.schema is not first.schema, "each searcher analyses with its own schema objects"
+        assert internals.commit_generation(commit) < internals.commit_generation(internals.read_commit(ix))
+    finally:
+        for searcher in (first, later, latest):
+            searcher.close()
