@@ -433,7 +433,7 @@ ANY_STOP_WORDS = "long"
 """With ``match="any"``, the words of this stop list (``index.analysis.STOP_LISTS``) are left out of the
 query even when the index keeps them: in an any-word search, pasted prose, "first", "between" or
 "their" match most passages and only add noise. On Cranfield and CISI this raised the mean MAP from
-0.2473 to 0.2510 (docs/benchmarks.md). ``match="all"`` and ``"most"`` keep every word the index keeps."""
+0.2473 to 0.2518 (docs/benchmarks.md). ``match="all"`` and ``"most"`` keep every word the index keeps."""
 _PLAIN_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 
