@@ -172,20 +172,36 @@ def _used_articles() -> set[str]:
     return used
 
 
-def draw(out: Path, seed: int, per_facet: int) -> list[dict]:
+def draw(
+    out: Path, seed: int, per_facet: int, top_up: bool = False, facets: tuple[str, ...] = FACET_FIELDS
+) -> list[dict]:
     """Draw up to ``per_facet`` value occurrences per facet, uniformly (``random.Random(seed)``), from
-    articles no earlier sample or fixture used; write them to ``out`` unannotated (``ok`` null)."""
-    articles = real_articles(skip=_used_articles())
-    occurrences: dict[str, list[tuple[str, str]]] = {facet: [] for facet in FACET_FIELDS}
+    articles no earlier sample or fixture used; write them to ``out`` unannotated (``ok`` null).
+
+    With ``top_up``, a facet too rare to fill its share there (works) takes the rest from the articles
+    of earlier samples (never the fixtures'), among the values of that facet no sample has judged.
+    """
+    used = _used_articles()
+    fixtures = {json.loads(f.read_text(encoding="utf-8"))["article"] for f in FIXTURES.glob("*.json")}
+    judged = {(r["facet"], r["passage"]) for path in _sample_files() for r in _read_rows(path)}
+    articles = real_articles(skip=fixtures if top_up else used)
+    fresh_pool: dict[str, list[tuple[str, str]]] = {facet: [] for facet in FACET_FIELDS}
+    reused_pool: dict[str, list[tuple[str, str]]] = {facet: [] for facet in FACET_FIELDS}
     for article_id in sorted(articles):
+        pool = reused_pool if article_id in used else fresh_pool
         for passage in articles[article_id].passages:
+            where = f"{article_id}#{passage.number}"
             for facet in FACET_FIELDS:
-                for value in getattr(passage, facet):
-                    occurrences[facet].append((f"{article_id}#{passage.number}", value))
+                if pool is reused_pool and (facet, where) in judged:
+                    continue
+                pool[facet] += [(where, value) for value in getattr(passage, facet)]
     rng = random.Random(seed)
     rows = []
-    for facet in FACET_FIELDS:
-        chosen = rng.sample(occurrences[facet], min(per_facet, len(occurrences[facet])))
+    for facet in facets:
+        chosen = rng.sample(fresh_pool[facet], min(per_facet, len(fresh_pool[facet])))
+        missing = per_facet - len(chosen)
+        if missing > 0 and top_up:
+            chosen += rng.sample(reused_pool[facet], min(missing, len(reused_pool[facet])))
         rows += [{"facet": facet, "value": v, "passage": p, "ok": None} for p, v in sorted(chosen)]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
@@ -218,6 +234,24 @@ def _passage(articles: dict, passage_id: str):
     return next(p for p in articles[article_id].passages if str(p.number) == number)
 
 
+def _given(articles: dict, passage_id: str, facet: str) -> set[str]:
+    """The ``facet`` values (keys) the extractors give now in the passage ``passage_id`` names.
+
+    Passage numbers move when the splitter changes (a dev-set article split into more passages): when
+    that article has no passage of that number, or it gives none of this facet, the values of every
+    passage of the article count, so a value found again in its renumbered passage is still given.
+    """
+    article_id, number = passage_id.rsplit("#", 1)
+    passages = articles[article_id].passages
+    here = [p for p in passages if str(p.number) == number]
+    values = {_key(v) for p in here for v in getattr(p, facet)}
+    if facet == "topics":  # a question's own: no other passage stands in for it
+        return values
+    if values and not article_id.startswith("usesthis/"):
+        return values | {_key(v) for p in passages for v in getattr(p, facet)}
+    return values or {_key(v) for p in passages for v in getattr(p, facet)}
+
+
 def fresh(samples: list[Path] | None = None) -> dict:
     """Precision per facet over each sample's annotated rows, and recall over its recall file.
 
@@ -242,10 +276,14 @@ def fresh(samples: list[Path] | None = None) -> dict:
             kept, dropped = [], []
             normalise = _NORMALISERS[facet]  # a value annotated under an older spelling still counts
             for row in (r for r in rows if r["facet"] == facet):
-                now = {_key(v) for v in getattr(_passage(articles, row["passage"]), facet)}
+                now = _given(articles, row["passage"], facet)
                 (kept if _key(normalise(row["value"])) in now else dropped).append(row)
             good = sum(1 for r in kept if r["ok"])
+            drawn = kept + dropped
             result["facets"][facet] = {
+                # every annotated value was given when the sample was drawn: precision of that code
+                "at_draw": round(sum(1 for r in drawn if r["ok"]) / len(drawn), 3) if drawn else None,
+                "right_at_draw": sum(1 for r in drawn if r["ok"]),
                 "annotated": len(kept) + len(dropped),
                 "kept": len(kept),
                 "precision": round(good / len(kept), 3) if kept else None,
@@ -257,7 +295,7 @@ def fresh(samples: list[Path] | None = None) -> dict:
             for facet in FACET_FIELDS:
                 want, missed = 0, []
                 for passage_id, values in gold.items():
-                    now = {_key(v) for v in getattr(_passage(articles, passage_id), facet)}
+                    now = _given(articles, passage_id, facet)
                     want += len(values.get(facet, []))
                     missed += [f"{passage_id}: {v}" for v in values.get(facet, []) if _key(v) not in now]
                 result["facets"][facet].update(
@@ -307,7 +345,12 @@ def duplicate_groups(values: set[str]) -> list[list[str]]:
             groups.setdefault(key, set()).add(value)
     acronyms = {v for v in values if v.isupper() and " " not in v}
     # "RMIT University" and "Royal Melbourne Institute of Technology"
-    named = {v.split()[0]: v for v in values if len(v.split()) == 2 and v.split()[0].isupper()}
+    named = {
+        v.split()[0]: v
+        for v in values
+        if len(v.split()) == 2 and v.split()[0].isupper()
+        and v.split()[1] in ("University", "College", "Institute")
+    }  # not "UC Berkeley" (UC is no school's whole acronym: University of Chicago, of Calgary)
     for value in values:
         if " " in value and initials(value) in acronyms | named.keys():
             acronym = initials(value)
@@ -327,8 +370,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", metavar="DIR", help="also time enrichment over every article under DIR")
     parser.add_argument("--fresh", action="store_true", help="precision/recall on bench/facet_samples/")
     parser.add_argument("--draw", metavar="FILE", type=Path, help="draw a new fresh sample into FILE")
+    parser.add_argument("--samples", metavar="N,M", help="--fresh: only these sample numbers (default: all)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of --draw (default 1)")
     parser.add_argument("--per-facet", type=int, default=60, help="values per facet for --draw (default 60)")
+    parser.add_argument("--top-up", action="store_true",
+                        help="--draw: fill a rare facet's share from earlier samples' articles")
+    parser.add_argument("--facets", default=",".join(FACET_FIELDS),
+                        help="--draw: the facets to draw, comma-separated (default: all)")
     parser.add_argument("--show", metavar="FILE", type=Path, help="print a sample with context, to annotate")
     parser.add_argument("--duplicates", metavar="DIR", type=Path,
                         help="list organisations that appear under two names among the articles under DIR")
@@ -340,14 +388,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(groups)} organisations under more than one name")
         return 0
     if args.draw:
-        rows = draw(args.draw, args.seed, args.per_facet)
+        rows = draw(args.draw, args.seed, args.per_facet, args.top_up, tuple(args.facets.split(",")))
         print(f"{len(rows)} values written to {args.draw}")
         return 0
     if args.show:
         show(args.show)
         return 0
     if args.fresh:
-        result = fresh()
+        paths = [SAMPLES / f"sample-{n}.jsonl" for n in args.samples.split(",")] if args.samples else None
+        result = fresh(paths)
         if args.json:
             print(json.dumps(result, ensure_ascii=False, indent=1))
             return 0
@@ -356,8 +405,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {part['rows']} annotated values; recall over {passages} annotated passages")
             for facet, c in part["facets"].items():
                 recall = f"{_fmt(c.get('recall'))} ({c.get('gold', 0)})" if "recall" in c else "-"
-                print(f"  {facet:<14} precision {_fmt(c['precision'])} ({c['kept']} of {c['annotated']} "
-                      f"still given)  recall {recall}")
+                print(f"  {facet:<14} at draw {_fmt(c['at_draw'])} ({c['annotated']})  "
+                      f"now {_fmt(c['precision'])} ({c['kept']} still given)  recall {recall}")
                 if args.errors:
                     for line in c["wrong"]:
                         print(f"      WRONG {line}")
@@ -365,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"      DROPPED RIGHT {line}")
                     for line in c.get("missed", []):
                         print(f"      MISSED {line}")
+        print(f"pooled over {', '.join(result)}: precision at draw (values)")
+        for facet in FACET_FIELDS:
+            right = sum(part["facets"][facet]["right_at_draw"] for part in result.values())
+            total = sum(part["facets"][facet]["annotated"] for part in result.values())
+            print(f"  {facet:<14} {_fmt(right / total if total else None)} ({total})")
         return 0
     result = measure()
     if args.rate:

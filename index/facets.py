@@ -123,6 +123,23 @@ PASSAGE_FACETS: tuple[FacetSpec, ...] = tuple(f for f in FACETS if f.passage_att
 ARTICLE_FACETS: tuple[FacetSpec, ...] = tuple(f for f in FACETS if not f.passage_attribute)
 """Facets about the article or its people (shown in the article page's header)."""
 
+def order_values(values: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """``(value, count, newest)`` triples in the order every list of facet values uses.
+
+    Most passages first; among equal counts the value whose newest passage is newest (``newest``: the
+    ISO date of that passage's article, "" when undated, which sorts last); then A–Z, case folded
+    (then by code point, so the order is total). Counts are passages, an interviewee's too, so among
+    The Setup's interviewees (four passages each) the latest interviews come first rather than the
+    first "Aaron"s. Both engines order this way: the Solr engine with this function over each
+    bucket's ``count`` and ``max(date)``, the embedded engine with the same keys in numpy
+    (``search.facets.FacetTable.facet``); ``tests/test_conformance.py`` compares them.
+    """
+    out = sorted(values, key=lambda v: (v[0].casefold(), v[0]))
+    out.sort(key=lambda v: v[2], reverse=True)  # stable sorts: each keeps the order of the one before
+    out.sort(key=lambda v: v[1], reverse=True)
+    return out
+
+
 _BY_ALIAS = {alias: f.name for f in FACETS for alias in (f.name, *f.aliases)}
 
 

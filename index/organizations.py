@@ -131,7 +131,111 @@ _PRODUCT_NOUNS = frozenset(
      "headphones", "keyboard", "keyboards", "mouse", "laptop", "laptops", "tablet", "phone", "camera",
      "cameras", "lens", "lenses", "font", "fonts", "plugin", "plugins", "extension", "extensions",
      "library", "libraries", "toolkit", "sdk", "api", "ecosystem", "stack", "platform", "device",
-     "devices", "hardware", "gear", "tools", "editor", "browser", "monitor", "speakers", "drive"]
+     "devices", "hardware", "gear", "tools", "editor", "browser", "monitor", "speakers", "drive", "bot",
+     "bots"]
+)
+# A capitalised run ending in one of these is a job title, whatever head words it holds ("Emerging
+# Technologies and Distance Services Librarian", "Communications and Engagement Officer").
+_JOB_TITLE_HEADS = frozenset(
+    ["Librarian", "Officer", "Manager", "Director", "Coordinator", "Specialist", "Chair", "Professor",
+     "Lecturer", "Curator", "Strategist", "Consultant", "Analyst", "Scientist", "Researcher", "Evangelist",
+     "Advocate", "Engineer", "Designer", "Producer", "Editor", "Architect", "Lead", "Head", "President",
+     "Administrator", "Technician", "Assistant", "Associate", "Intern", "Liaison", "Representative"]
+)
+
+
+# "<one of these> at X": X employs or teaches the speaker ("an engineer at Stripe", "I work at Etsy").
+_EMPLOYED_AT = frozenset(
+    ["work", "works", "worked", "working", "employed", "intern", "interned", "internship", "job", "position",
+     "student", "students", "researcher", "fellow", "professor", "lecturer", "teacher", "engineer",
+     "designer", "developer", "programmer", "manager", "director", "editor", "producer", "writer",
+     "artist", "animator", "illustrator", "scientist", "analyst", "consultant", "architect", "lead",
+     "head", "officer", "strategist", "evangelist", "advocate", "librarian", "curator", "partner",
+     "principal", "founder", "co-founder", "cofounder", "ceo", "cto", "coo", "cfo", "vp", "president",
+     "employee", "staff", "resident", "instructor", "faculty", "coordinator", "specialist", "technologist"]
+)
+# "<one of these> of X": X is the speaker's company ("co-founder of Destroy All Software"); not
+# "publisher of X", which is as often a book ("publisher of Art Space Tokyo").
+_HEAD_OF = frozenset(
+    ["founder", "co-founder", "cofounder", "ceo", "cto", "coo", "co-owner", "president", "proprietor"]
+)
+
+
+def _employer_context(view: TextView, run: list[Token]) -> bool:
+    """True when the words before ``run`` say it employs the speaker (see ``_EMPLOYED_AT``)."""
+    before = view.before(run[0], 3)
+    if len(before) >= 2 and before[-1] == "at":
+        return before[-2] in _EMPLOYED_AT
+    if len(before) >= 3 and before[-1] == "at" and before[-2] == "the":
+        return before[-3] in _EMPLOYED_AT
+    return len(before) >= 2 and before[-1] == "of" and before[-2] in _HEAD_OF
+
+
+# After "at", capitalised words that make an idiom or a time, not a name ("Editor at Large").
+_AT_IDIOMS = frozenset(["Large", "Heart", "Home", "Night", "Work", "Times", "Least", "First", "Last", "Once"])
+# Lower-case words after a name that make it a modifier ("at PlayStation game makers MediaMolecule").
+_MODIFIED_NOUNS = frozenset(["game", "games", "makers", "maker", "team", "division", "group", "studio",
+                             "studios", "office", "offices", "store", "stores", "labs", "lab", "brand"])
+_DOMAIN_ENDINGS = frozenset(["com", "net", "org", "io", "co", "fm", "ai"])
+
+
+def _employer_name(view: TextView, run: list[Token]) -> list[Token]:
+    """The part of ``run`` that may name an employer, or [] when the words around it say it is cut
+    short or a modifier: the run ends at its first lower-case word; nothing when a possessive, " & ",
+    a product's noun or a domain other than .com/.net/.io... continues it ("Cook's Illustrated",
+    "Industrial Light & Magic", "PlayStation game makers", "Parse.ly")."""
+    cut = next((i for i, t in enumerate(run) if not t.capitalised), len(run))
+    run = run[:cut]
+    if not run or run[0].text in _AT_IDIOMS or len(run[0].text) == 1:  # "U.C. Riverside"
+        return []
+    last = run[-1]
+    after = view.text[last.end : last.end + 2]
+    nxt = view.after(last)
+    if last.possessive and nxt is not None and nxt.capitalised:
+        return []
+    following = view.after(nxt) if nxt is not None else None
+    if re.match(r" (?:&|and|to|of|the|on|for) [A-Z]", view.text[last.end : last.end + 7]) or (
+        following is not None and not nxt.capitalised and following.capitalised
+        and nxt.text in ("and", "to", "of", "the", "on", "for") and view.gap(nxt, following) == " "
+    ):
+        return []  # "Six to Start", "Industrial Light & Magic", "Pinterest and Quora": cut short or two
+    if after[:1] == "." and after[1:2].islower():
+        ending = re.match(r"\.([a-z]+)", view.text[last.end :])
+        if ending and ending.group(1) not in _DOMAIN_ENDINGS:
+            return []
+    if nxt is not None and view.gap(last, nxt) == " " and nxt.text in _MODIFIED_NOUNS:
+        return []
+    return run
+
+
+def _plain_name(view: TextView, run: list[Token]) -> bool:
+    """A run that may be a company's name: at most five words, not a place, not only generic or head
+    words ("the University"), not an acronym of the kind in ``entities.yml`` (BFA, CPU)."""
+    words = [t.text for t in run]
+    names = gazetteer().names
+    text = view.span_text(run)
+    if len(words) > 5 or text in names or all(part in names for part in text.split("-")):
+        return False
+    cue_words, _, _, _, _, function_words = _data()
+    if all(w.lower() in _GENERIC or w in cue_words or w in function_words or w in _CONNECTORS
+           for w in words):
+        return False
+    return not (len(words) == 1 and words[0] in vocab.word_set("entities", "acronyms"))
+
+
+def _is_job_title(run: list[Token]) -> bool:
+    """ "Emerging Technologies and Distance Services Librarian": the words after the run's last "and"
+    are two or more ending in a job title's head (not "Stanford University and Director of ...")."""
+    joints = [i for i, t in enumerate(run) if t.text in ("and", "&")]
+    return bool(joints) and len(run) - joints[-1] - 1 >= 2 and run[-1].text in _JOB_TITLE_HEADS
+
+
+# After a name, small words and a capital again: the name goes on ("Game and a Curry", "Museum in a Box").
+_CUT_SHORT = re.compile(r" (?:(?:and|a|an|in|of|the|on|to|for) ){1,2}[A-Z]")
+_LICENCE_WORDS = frozenset(["license", "licence", "licenses", "licences", "licensed", "licensing"])
+# "served by GitHub", "hosted by Google": "by" after these names a service, not the company.
+_SERVICE_VERBS = frozenset(
+    ["served", "hosted", "powered", "backed", "synced", "stored", "run", "handled", "provided", "supplied"]
 )
 # Words right before a weak-headed name that say an organisation follows ("worked at X Studio").
 _WEAK_CONTEXT = frozenset(
@@ -261,6 +365,13 @@ def _brand_context(view: TextView, token: Token) -> bool:
     before = view.before(token, 2)
     if not before:
         return False
+    if before[-1] == "by":
+        # "served by GitHub" names a service; "Photoshop by Adobe" the maker of a product; "swear by"
+        maker = view.previous(view.previous(token))
+        return not (
+            (len(before) == 2 and before[0] in _SERVICE_VERBS | {"swear", "swore", "sworn"})
+            or (maker is not None and maker.capitalised)
+        )
     if before[-1] in _BRAND_CONTEXT:
         return True
     return before[-1] in ("for", "from") and len(before) == 2 and before[0] in _BRAND_VERBS
@@ -270,10 +381,14 @@ def _brand_on_product(view: TextView, first: Token, last: Token) -> bool:
     """True when the name ending at ``last`` qualifies a product: a product noun follows ("the MIT
     license"), or it is possessive before a capitalised name that is no organisation ("YoYo Games' Game
     Maker"; not "NASA's Jet Propulsion Lab", nor "I work for Riot Games' Forge division")."""
+    if _LICENCE_WORDS.intersection(view.before(first, 5)):  # "my licenses of choice are MIT for software"
+        return True
     nxt = view.after(last)
     if nxt is None or view.gap(last, nxt) not in (" ", "’ ", "' "):
         return False
     if nxt.text.lower() in _PRODUCT_NOUNS and not nxt.capitalised:
+        return True
+    if nxt.text in ("Model", "Edition", "Series", "Mark"):  # "BBC Model B", "Canon Mark II"
         return True
     if any(c.isdigit() for c in nxt.text):  # a model number: "Martin Yale 1501 paper folder"
         return True
@@ -309,8 +424,26 @@ def _product_context(view: TextView, run: list[Token]) -> bool:
     """True when a verb of using or buying stands just before ``run`` ("I use Plex Media Center",
     "using BBedit and the OS X Terminal program"): a product, or a brand on one."""
     before = view.before(run[0], 4)
+    # "apps like DIM and Ishtar Collective", "tools such as X": named as examples of a product
+    for i, w in enumerate(before):
+        if w == "as" and i and before[i - 1] == "such":
+            w, i = "like", i - 1
+        if w in ("like", "including") and i and before[i - 1] in _PRODUCT_NOUNS:
+            return True
     # "I used to run Mesh Magazine" is no use of a product
     return any(w in _USE_VERBS and before[i + 1 : i + 2] != ["to"] for i, w in enumerate(before))
+
+
+def _named_as_other(view: TextView, run: list[Token]) -> bool:
+    """True when the words right after ``run`` say it is a work ("Peanuts Gallery, a podcast where") or
+    that the name goes on ("the Institute of Psychiatry, Psychology & Neuroscience")."""
+    from index.works import TITLE_NOUNS  # here: works imports this module's names
+
+    rest = view.text[run[-1].end : run[-1].end + 60]
+    apposition = re.match(r", (?:a|an|my|our|the) (?:[a-z-]+ ){0,2}?([a-z]+)\b", rest)
+    if apposition and apposition.group(1) in TITLE_NOUNS:
+        return True
+    return any(t.text == "of" for t in run) and bool(re.match(r", [A-Z]\w+ (?:&|and) [A-Z]", rest))
 
 
 def _org_context(view: TextView, run: list[Token]) -> bool:
@@ -346,6 +479,7 @@ def extract_organizations(
         whole = _strip(raw)
         # known names anywhere in the run ("Hide and Seek" is one, though "and" may split runs)
         _known_names(view, whole, add, brands=False)
+        job_title = _is_job_title(raw)
         for run in _pieces(view, whole):
             if not run:
                 continue
@@ -353,10 +487,12 @@ def extract_organizations(
             name = view.span_text(run)
             words = [t.text for t in run]
             if (
-                _is_cue_name(view, run)
+                not job_title
+                and _is_cue_name(view, run)
                 and not _product_context(view, run)
                 and not _brand_on_product(view, run[0], run[-1])
                 and not _is_title(view, run)
+                and not _named_as_other(view, run)
                 and (not tools_talk or _org_context(view, run))
             ):
                 add(run[0].start, name)
@@ -380,9 +516,21 @@ def extract_organizations(
                 and view.before(run[0], 1) == ["the"]  # "the TED Fellows program", not "a local ... program"
             ):
                 add(run[0].start, f"{name} {nxt.text}")
-            # "a design studio called Dirty Bandits"
-            before = view.before(run[0], 2)
-            if len(before) == 2 and before[1] in ("called", "named") and before[0] in _ORG_NOUNS:
+            # "an engineer at Stripe", "I work at House House", "co-founder of Destroy All Software"
+            employer = _employer_name(view, run)
+            if employer and _employer_context(view, employer) and _plain_name(view, employer):
+                add(employer[0].start, view.span_text(employer))
+            # "a design studio called Dirty Bandits" (not "the App Store called 'Tomato One'")
+            called = view.previous(run[0])
+            noun = view.previous(called) if called is not None else None
+            if (
+                noun is not None
+                and called.text in ("called", "named")
+                and noun.text in _ORG_NOUNS
+                and view.before(run[0], 2) == [noun.text, called.text]
+                # "a company called Game and a Curry", "a startup called Museum in a Box": cut short
+                and not _CUT_SHORT.match(view.text, run[-1].end)
+            ):
                 add(run[0].start, name)
             # "MartianCraft, LLC"
             if nxt is not None and view.gap(run[-1], nxt) == ", " and nxt.text in _LEGAL_SUFFIXES:
@@ -397,6 +545,11 @@ def extract_organizations(
         ):
             add(token.start, text)
     found.sort()
+    # "Hide" and "Hide and Seek" at one place: the longer name is meant (a known name inside a longer
+    # one stays: "LAIKA Animation Fellowship" names LAIKA too)
+    longest = {start: name for start, name in found}
+    found = [(start, name) for start, name in found
+             if name in known or not longest[start].startswith(name + " ")]
     return list(dict.fromkeys(canonical_name(name) for _, name in found))
 
 

@@ -11,7 +11,20 @@ Precision guards, in order:
   name with a lower-case noun ("New York magazine");
 - small cities (under ``min_population_without_context``), one-word cities under a million people,
   names in ``needs_context`` and any one-word city or state at a sentence start need a place context:
-  "in", "from", "near", "moved to"... right before, or ", <state or country>" right after.
+  "in", "from", "near", "moved to"... right before, or ", <state or country>" right after;
+- a one-word city under a million people whose name is an English word and no name in the dictionary
+  (Webster's Second International as the ``english-words`` package ships it: "torrent" but no
+  "Torrent"; magenta, time, paradise, vista; not Boston or Florence, which it lists as names) needs
+  more: a phrase of living or coming from ("live in", "based in", "grew up in",
+  "moved to", "I'm from") or ", <state or country>" after it ("grabbed from Torrent", "in Magenta",
+  "A Wrinkle in Time" name no place);
+- a place glued to a dot and a lower-case word, or after a word and a dot, is a domain or a product
+  ("Riverside.fm", "Brooklyn.js", "GOV.UK"), and one after "<Capitalised word> of" is the end of a
+  longer name ("Birds of Australia", "Boards of Canada": a title or a band is named, not the place),
+  unless that word is a kind of place or an institution that stands there ("City of London",
+  "University of Utah");
+- a place right before a currency sign is a currency ("US$400"), and a dotted abbreviation followed
+  by a capitalised word other than a grammar word starts a longer name ("the U.S. Digital Service").
 """
 
 from __future__ import annotations
@@ -69,6 +82,22 @@ _MOTION_VERBS = frozenset(
         "commuting",
     ]
 )
+# Before "in"/"to"/"from"/"near" (the word right before the name), these say the person lives, works or
+# comes from there: the context a city named like an English word needs ("based in Reading").
+_RESIDENCE_WORDS = frozenset(
+    ["live", "lives", "living", "lived", "based", "born", "raised", "up", "moved", "move", "moving",
+     "relocated", "relocating", "located", "settled", "headquartered", "reside", "resides", "residing",
+     "originally", "i'm", "am", "is", "are", "was", "hail", "hails", "come", "comes", "came", "home"]
+)
+# "<word> of <place>" is a longer name unless <word> is a kind of place ("City of London") or an
+# institution that stands there ("University of Utah": a reader filtering by Utah wants it).
+_PLACE_HEADS = frozenset(
+    ["University", "College", "Institute", "School", "Academy", "Conservatory", "Polytechnic", "Museum",
+     "Library", "Gallery", "Center", "Centre", "Theatre", "Theater", "City", "State", "Republic", "Kingdom",
+     "Province", "County", "Commonwealth", "Isle", "Islands",
+     "Bay", "Gulf", "Port", "Region", "District", "Valley", "Area", "Town", "Village", "Borough", "Coast",
+     "South", "North", "East", "West", "Central", "Capital", "Streets", "Outskirts", "Suburbs", "Downtown"]
+)
 # Single-word cities at least this big count without a place context.
 _BIG_CITY = 1_000_000
 # Dotted abbreviations that the tokeniser splits; matched on the raw text instead.
@@ -76,6 +105,8 @@ _DOTTED = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|L\.A\.|Washington,? D\
 # "St. Louis", "Mt. Vernon": the tokeniser splits at the dot; looked up whole.
 _SAINT = re.compile(r"\b(?:St|Ste|Mt|Ft)\. [A-Z][a-z]+(?: [A-Z][a-z]+)?")
 _STATE_CODE_AFTER = re.compile(r", ([A-Z]{2})\b")
+_DOTTED_CODE = re.compile(r"([A-Z])\.([A-Z])\.")
+_NAME_AFTER = re.compile(r" ([A-Z][\w'’]*)")
 # Places longer than this many words do not exist in our gazetteer view; bounds the n-gram lookup.
 _MAX_WORDS = 5
 
@@ -102,6 +133,13 @@ class _Gazetteer:
             self.state_codes[state["code"]] = state["name"]
         for country in cache_.get_countries().values():
             self.names[country["name"]] = (country["name"], "country", 10**8)
+        # One-word city names that the dictionary knows as a lower-case word and not as a name:
+        # "torrent" but no "Torrent" ("boston", a card game, beside "Boston" stays a name).
+        words = english_words()
+        self.word_cities = frozenset(
+            name for name, (_, kind, _) in self.names.items()
+            if kind == "city" and name.isalpha() and name.lower() in words and name not in words
+        )
         self.the_aliases: dict[str, str] = {}
         for alias, display in (data.get("aliases") or {}).items():
             alias = str(alias)
@@ -109,6 +147,14 @@ class _Gazetteer:
                 self.the_aliases[alias[4:]] = str(display)
             else:
                 self.names[alias] = (str(display), "alias", 10**8)
+
+
+def english_words() -> set[str]:
+    """The words of Webster's Second International, names capitalised (``english-words`` package, web2
+    list; ~236,000 words, ~0.1 s to load), used only while the gazetteer is built."""
+    from english_words import get_english_words_set
+
+    return get_english_words_set(["web2"], alpha=True)
 
 
 @cache
@@ -127,12 +173,52 @@ def _in_context(view: TextView, run: list[Token]) -> bool:
     return _state_after(view, run) is not None
 
 
+def _lives_there(view: TextView, run: list[Token]) -> bool:
+    """ "based in X", "grew up in X", "I'm from X", "moved to X", or "X, <state or country>"."""
+    before = view.before(run[0], 2)
+    if len(before) == 2 and before[1] in ("in", "to", "from", "near", "outside") and (
+        before[0] in _RESIDENCE_WORDS
+    ):
+        return True
+    return _state_after(view, run) is not None
+
+
+def _part_of_a_name(view: TextView, run: list[Token]) -> bool:
+    """ "Riverside.fm", "Brooklyn.js"; "Birds of Australia", "University of Michigan" (see the module)."""
+    end, start = run[-1].end, run[0].start
+    if view.text[end : end + 1] == "." and view.text[end + 1 : end + 2].islower():
+        return True
+    if start and view.text[start - 1] == "." and view.text[start - 2 : start - 1].isalnum():
+        return True  # "GOV.UK", "Amazon.com.au"
+    of = view.previous(run[0])
+    head = view.previous(of) if of is not None else None
+    return (
+        head is not None
+        and of.text == "of"
+        and head.capitalised
+        and not head.sentence_start
+        and head.text not in _PLACE_HEADS
+        and view.gap(head, of) == " "
+        and view.gap(of, run[0]) == " "
+    )
+
+
+def _sentence_after(text: str, end: int) -> bool:
+    """True when the capitalised word after a dotted abbreviation starts a sentence ("in the U.S. Then
+    I moved"): one of the grammar words in ``entities.yml``."""
+    word = _NAME_AFTER.match(text, end)
+    return word is not None and word.group(1) in vocab.word_set("entities", "function_words")
+
+
 def _state_after(view: TextView, run: list[Token]) -> str | None:
     """The state or country named right after ``run`` by ", <name>" or ", <US state code>", else None."""
     nxt = view.after(run[-1])
     if nxt is None or view.gap(run[-1], nxt) != ", ":
         return None
     gaz = gazetteer()
+    dotted = _DOTTED_CODE.match(view.text, nxt.start)  # "Buffalo, N.Y."
+    if dotted and dotted.group(1) + dotted.group(2) in gaz.state_codes:
+        return gaz.state_codes[dotted.group(1) + dotted.group(2)]
     if nxt.text in gaz.state_codes:
         return gaz.state_codes[nxt.text]
     entry = gaz.names.get(nxt.text)
@@ -175,6 +261,8 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
     covered: set[int] = set()  # token starts inside a dotted match ("Washington" of "Washington, DC")
     for match in _DOTTED.finditer(view.text):
         covered.update(range(match.start(), match.end()))
+        if _NAME_AFTER.match(view.text, match.end()) and not _sentence_after(view.text, match.end()):
+            continue  # "the U.S. Digital Service", "the U.S. Open": the start of a longer name
         alias = match.group().replace(" ", "").replace(",", "")
         display = {
             "U.S.A.": "United States",
@@ -207,6 +295,8 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
                 found += [pair[1], pair[2]]
             continue
         display, kind, population = entry
+        if view.text[run[-1].end : run[-1].end + 1] in ("$", "£", "€"):
+            continue  # "US$400": a currency
         needs_context = (
             name in gaz.needs_context
             or (kind == "city" and population < gaz.min_population)
@@ -215,7 +305,9 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
         )
         if needs_context and not _in_context(view, run):
             continue
-        if _names_an_institution(view, run):
+        if name in gaz.word_cities and population < _BIG_CITY and not _lives_there(view, run):
+            continue
+        if _names_an_institution(view, run) or _part_of_a_name(view, run):
             continue
         found.append(display)
         if kind == "city":

@@ -15,13 +15,18 @@ module only says how an article, the manifest and the writer lock live in a coll
   source, created/updated times;
 * the writer lock is a document (id ``_lock``) created with optimistic concurrency (``_version_=-1``
   fails if it exists), refreshed while the writer works and taken over when older than
-  :data:`LOCK_STALE_SECONDS` (its writer died).
+  :data:`LOCK_STALE_SECONDS` or when its writer was a process of this machine that is gone.
 
-Changes become searchable only at :meth:`SolrWriter.commit` (the collection has no automatic soft
-commit), so an update appears at once, not article by article. A build stamps every document it sends
-with a build id and, at its commit, deletes every document without that stamp: until then readers see
-the previous contents, and a build that fails half-way leaves only new versions of some articles
-pending (SolrCloud has no rollback), never an article missing, whoever commits next.
+The URL users give names a **collection alias** (or, before the first build, a plain collection,
+which that build turns into an alias of the same name: Solr resolves an alias before a collection).
+A full build never writes into what is served: it creates a new collection beside it (same configset,
+shards and replicas, the build's stop list), fills and commits it, then moves the alias to it in one
+ZooKeeper write (``CREATEALIAS``) and only then deletes the previous collection. A build that fails
+or is killed half-way leaves the alias, and so every search, on the last good collection; its
+unfinished collection is deleted when it fails, or by the next build when it was killed.
+``update`` and ``add`` change the served collection through the alias. Changes become searchable
+only at :meth:`SolrWriter.commit` (the collection has no automatic soft commit), so an update appears
+at once, not article by article.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -49,6 +55,9 @@ LOCK_STALE_SECONDS = 600
 """A writer lock not refreshed for this long belongs to a writer that died; the next one takes it."""
 MANIFEST_PAGE = 5000
 """Manifest entries read per request."""
+ALIAS_WAIT_SECONDS = 60
+"""How long a build waits for every live node to serve the new collection under the alias before it
+deletes the previous one (ZooKeeper tells the nodes of an alias change within moments)."""
 
 
 def article_key(article_id: str) -> str:
@@ -122,6 +131,19 @@ class SolrStore(IndexStore):
     def __init__(self, url: str, client: SolrClient | None = None):
         self.location = url
         self.client = client or SolrClient(url)
+        self.name = self.client.collection
+        """The name the URL gives: an alias (a plain collection until the first build)."""
+
+    def serving(self) -> str | None:
+        """The collection that answers at the URL (the alias's, or the one of that name), or None."""
+        behind = self.client.aliases().get(self.name)
+        if behind:
+            return behind[0]
+        return self.name if self.name in self.client.collections() else None
+
+    def _build_names(self) -> re.Pattern:
+        """The names :meth:`create` gives the collections it builds for this alias."""
+        return re.compile(re.escape(self.name) + r"_\d{8}_\d{6}_\d{3}")
 
     # --- what is there -----------------------------------------------------------------------------
 
@@ -139,8 +161,9 @@ class SolrStore(IndexStore):
         return bool(self.meta())
 
     def generation(self) -> str:
+        """``<collection>@<last commit time>`` of the served collection ("" before the first build)."""
         meta = self.meta()
-        return f"{self.client.collection}@{meta.get('updated', '')}" if meta else ""
+        return f"{meta.get('collection', self.name)}@{meta.get('updated', '')}" if meta else ""
 
     def stop_words(self) -> str:
         """The stop list the collection's schema drops (found by analysing a word only ``long`` drops)."""
@@ -180,6 +203,9 @@ class SolrStore(IndexStore):
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the collection's writer lock for the block; :class:`IndexBusy` at once if another has it."""
+        if self.serving() is None:
+            raise IndexMissing(f"{self.location}: the cluster has no collection or alias {self.name!r}; "
+                               f"create it first (docs/solr.md, \"Your own SolrCloud\")")
         owner = f"{socket.gethostname()}:{os.getpid()}:{time.time():.3f}"
         self._take_lock(owner)
         try:
@@ -198,9 +224,10 @@ class SolrStore(IndexStore):
                 raise
         held = self.client.get("get", {"id": LOCK_ID}).get("doc") or {}
         since = int(held.get("hash") or 0)
-        if time.time() - since < LOCK_STALE_SECONDS:
+        if time.time() - since < LOCK_STALE_SECONDS and not _dead_here(held.get("source", "")):
             raise IndexBusy(f"{self.location}: an update is already running ({held.get('source', '?')})")
-        # Its writer stopped refreshing it: take it over, unless another writer just did.
+        # Its writer stopped refreshing it or died on this machine: take it over, unless another
+        # writer just did.
         doc["_version_"] = held.get("_version_", 1)
         try:
             self.client.post("update", [doc])
@@ -219,50 +246,86 @@ class SolrStore(IndexStore):
     # --- writers -----------------------------------------------------------------------------------
 
     def create(self, stop_words: str | None, source: dict) -> SolrWriter:
-        """A writer that refills the collection; visible at its commit.
+        """A writer into a new collection beside the served one (same configset, shards and replicas;
+        stop list ``stop_words``, default ``short``) that the alias moves to at its commit.
 
-        The stop list is the collection's (chosen when it was created); ``stop_words``, if given, must
-        name the same one (:class:`IndexMissing` says how to get the other)."""
-        if stop_words is not None:
-            stop_list(stop_words)  # an unknown name fails here, before anything is sent
-        have = self.stop_words()
-        if stop_words is not None and stop_words != have:
-            raise IndexMissing(f"{self.location} drops the {have!r} stop list (chosen when the collection "
-                               f"was created, property interviews.stopwords): build it with --stop-words "
-                               f"{have}, or create a collection with property.interviews.stopwords="
-                               f"{stop_words}")
-        meta = {"schema_version": SCHEMA_VERSION, "source": source, "analysis": {"stop_words": have},
-                "created": _utcnow()}
-        return SolrWriter(self, meta, new=True)
+        Collections a killed build of this alias left behind are deleted first (the writer lock is held,
+        so no other build is filling them)."""
+        stop_words = stop_words or DEFAULT_STOP_WORDS
+        stop_list(stop_words)  # an unknown name fails here, before anything is created
+        serving = self.serving()
+        if serving is None:
+            raise IndexMissing(f"{self.location}: the cluster has no collection or alias {self.name!r}")
+        self._drop_leftovers(serving)
+        state = self.client.collection_state(serving)
+        shards, replicas = _shape(state)
+        now = time.time()
+        name = f"{self.name}_{time.strftime('%Y%m%d_%H%M%S', time.gmtime(now))}_{int(now * 1000) % 1000:03d}"
+        self.client.create_collection(
+            state["configName"], shards=shards, name=name,
+            replicas=replicas.get("NRT", 0), tlog_replicas=replicas.get("TLOG", 0),
+            pull_replicas=replicas.get("PULL", 0), properties={"interviews.stopwords": stop_words})
+        meta = {"schema_version": SCHEMA_VERSION, "source": source, "analysis": {"stop_words": stop_words},
+                "collection": name, "created": _utcnow()}
+        return SolrWriter(self, meta, new=True, target=SolrClient(f"{self.client.base}/{name}"),
+                          previous=serving)
+
+    def _drop_leftovers(self, serving: str) -> None:
+        """Delete collections this alias's builds made that nothing serves (their build was killed)."""
+        named = {c for collections in self.client.aliases().values() for c in collections}
+        pattern = self._build_names()
+        for collection in self.client.collections():
+            if collection != serving and collection not in named and (
+                    pattern.fullmatch(collection) or collection == self.name):
+                self.client.delete_collection(collection)
+
+    def retire(self, collection: str, previous: str) -> None:
+        """Once the alias names ``collection``: wait until every live node serves it, then delete
+        ``previous`` (if that fails, the next build deletes it)."""
+        deadline = time.monotonic() + ALIAS_WAIT_SECONDS
+        for base in self.client.nodes():
+            node = SolrClient(f"{base}/{self.name}", discover=False)
+            while True:
+                with contextlib.suppress(SolrError, ValueError):
+                    doc = node.get("get", {"id": META_ID}).get("doc") or {}
+                    if json.loads(doc.get("meta") or "{}").get("collection") == collection:
+                        break
+                if time.monotonic() > deadline:
+                    break  # the node will learn of it; deleting the old collection cannot wait forever
+                time.sleep(0.2)
+            node.close()
+        # A collection of the alias's own name (the first build's) is no longer reachable by its name.
+        with contextlib.suppress(SolrError):
+            self.client.delete_collection(previous)
 
     def open_writer(self) -> SolrWriter:
+        """A writer that changes the served collection (through the alias)."""
         meta = self.meta()
         if not meta:
             raise IndexMissing(f"{self.location}: nothing built into this collection yet")
-        return SolrWriter(self, meta, new=False)
+        return SolrWriter(self, meta, new=False, target=self.client)
 
 
 class SolrWriter(StoreWriter):
-    """Changes to the collection, sent in batches of whole article blocks, searchable at :meth:`commit`."""
+    """Changes to a collection, sent in batches of whole article blocks, searchable at :meth:`commit`.
 
-    def __init__(self, store: SolrStore, meta: dict, new: bool):
+    ``target`` is the client of the collection written: a new one (``new``, which the alias moves to at
+    the commit, replacing ``previous``) or the served one through the alias."""
+
+    def __init__(self, store: SolrStore, meta: dict, new: bool, target: SolrClient, previous: str = ""):
         self.store = store
-        self.client = store.client
+        self.client = target
         self.meta = meta
         self.new = new
-        self.generation = store.client.collection
+        self.previous = previous
+        self.generation = meta.get("collection", store.name)
         self._pending: list[dict] = []
         self._pending_docs = 0
         self._old_files: dict[str, dict] = {} if new else store.manifest()
         self._sent_at = time.monotonic()
-        self.build = f"{int(time.time() * 1000):x}-{os.getpid()}" if new else ""
 
     def add(self, article: Article) -> list[int]:
         block, numbers = solr_block(article)
-        if self.build:
-            block["build"] = self.build
-            for child in block["_childDocuments_"]:
-                child["build"] = self.build
         self._queue(block, 1 + len(numbers))
         return numbers
 
@@ -295,26 +358,58 @@ class SolrWriter(StoreWriter):
         """Send what is left and the manifest's changes, then commit: all of it searchable at once."""
         self._flush()
         changed = [{"id": _file_id(path), "doc": "file", "source": path, "hash": entry.get("hash", ""),
-                    "entry": json.dumps(entry, ensure_ascii=False), "build": self.build}
+                    "entry": json.dumps(entry, ensure_ascii=False)}
                    for path, entry in files.items() if self.new or self._old_files.get(path) != entry]
         for start in range(0, len(changed), BATCH_DOCS):
             self.client.post("update", changed[start:start + BATCH_DOCS])
         gone = [_file_id(path) for path in self._old_files if path not in files]
         for start in range(0, len(gone), BATCH_DOCS):
             self.client.post("update", {"delete": gone[start:start + BATCH_DOCS]})
-        now = _utcnow()
-        meta = {**self.meta, "updated": now}
-        self.client.post("update", [{"id": META_ID, "doc": "meta", "meta": json.dumps(meta),
-                                     "build": self.build}])
-        if self.new:
-            # What the previous build or updates left (but the lock) goes in the same commit.
-            self.client.post("update", {"delete": {"query": f"*:* -build:{self.build} -id:{LOCK_ID}"}})
+        meta = {**self.meta, "updated": _utcnow()}
+        self.client.post("update", [{"id": META_ID, "doc": "meta", "meta": json.dumps(meta)}])
         # A soft commit opens new searchers on every replica; the update log keeps the changes durable
-        # until the next automatic hard commit writes them into segments.
-        self.client.get("update", {"commit": "true", "softCommit": "true", "waitSearcher": "true"})
+        # until the next automatic hard commit writes them into segments. A new collection is written
+        # into segments at once: it is about to be served, and replaying its whole log is slow.
+        self.client.get("update", {"commit": "true", "softCommit": str(not self.new).lower(),
+                                   "waitSearcher": "true"})
         self.meta = meta
+        if self.new:
+            self.store.client.create_alias(self.store.name, meta["collection"])
+            self.store.retire(meta["collection"], self.previous)
 
     def cancel(self) -> None:
-        """Drop what was not sent yet. What was sent (whole new versions of articles) stays pending until
-        the next commit: SolrCloud has no rollback."""
+        """Drop the changes. A new collection is deleted (the alias never named it); changes already
+        sent to the served collection stay pending until its next commit (SolrCloud has no rollback)."""
         self._pending, self._pending_docs = [], 0
+        if self.new:
+            with contextlib.suppress(SolrError):
+                if self.store.serving() != self.meta["collection"]:  # not if the alias moved after all
+                    self.store.client.delete_collection(self.meta["collection"])
+
+
+def _shape(state: dict) -> tuple[int, dict[str, int]]:
+    """A collection's active shards and its replicas per shard by type (``NRT``, ``TLOG``, ``PULL``), as
+    they are now (after any ``SPLITSHARD`` or ``ADDREPLICA``), from its cluster state."""
+    active = [shard for shard in state["shards"].values() if shard.get("state", "active") == "active"]
+    replicas: dict[str, int] = {}
+    for replica in active[0]["replicas"].values():
+        kind = str(replica.get("type", "NRT")).upper()
+        replicas[kind] = replicas.get(kind, 0) + 1
+    if not replicas.get("NRT") and not replicas.get("TLOG"):
+        replicas["NRT"] = 1  # a collection needs a replica that can take updates
+    return len(active), replicas
+
+
+def _dead_here(owner: str) -> bool:
+    """Whether a lock ``owner`` (``host:pid:time``) is a process of this machine that no longer runs."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False

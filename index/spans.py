@@ -131,6 +131,11 @@ class TextView:
         index = self._index[token.start] + 1
         return self.tokens[index] if index < len(self.tokens) else None
 
+    def previous(self, token: Token) -> Token | None:
+        """The token right before ``token`` (None at the start)."""
+        index = self._index[token.start] - 1
+        return self.tokens[index] if index >= 0 else None
+
     @cached_property
     def _index(self) -> dict[int, int]:
         return {t.start: i for i, t in enumerate(self.tokens)}

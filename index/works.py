@@ -113,6 +113,28 @@ _CUE_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 # What may stand between two quoted titles of one list: a comma, "and", "or", spaces.
 _LIST_GAP = re.compile(r"[\s,]*(?:(?:and|or|&)\s+)?")
 _MAX_WORDS = 10
+# Nouns of kinds of work after which a Title Case run is a title ("the album Blue Train"); "project",
+# "piece", "show" (a trade show) and verbs ("read", "wrote") are left to the quoted and capitals rules.
+TITLE_NOUNS = frozenset(
+    ["film", "films", "movie", "movies", "documentary", "series", "book", "books", "novel", "novels",
+     "album", "albums", "song", "songs", "ep", "game", "games", "podcast", "podcasts", "comic", "comics",
+     "webcomic", "memoir", "zine", "anthology", "sitcom", "musical", "opera", "novella", "videogame",
+     "sequel", "trilogy", "cookbook", "textbook", "newsletter"]
+)
+# Words that may stand inside a title ("The Half-Life of Facts"); "for", "with", "at", "on", "from" more
+# often join a title to what follows ("the game FEZ for Xbox", "a podcast called X on Substack").
+_TITLE_CONNECTORS = frozenset(["of", "the", "and", "in", "a", "an", "to"])
+# A run starting with one of these is a clause, not a title ("a song I'm writing", "songs Me and Oliver
+# have written").
+_PRONOUNS = frozenset(["I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll", "Me", "We", "You",
+                       "He", "She", "They", "It", "My", "Our", "His", "Her", "Their", "This", "That"])
+# "<kind> series X" names an event, not a work ("the conference series An Event Apart").
+_EVENT_KINDS = frozenset(
+    ["conference", "lecture", "reading", "talk", "event", "speaker", "concert", "dinner"]
+)
+# A run followed by one of these is a product or a brand on one ("the game Unity engine").
+_PRODUCT_NOUNS = frozenset(["engine", "app", "apps", "software", "console", "controller", "store",
+                            "platform", "editor", "plugin", "library", "framework", "jam", "studio"])
 
 
 def title_case(title: str, from_caps: bool = False) -> str:
@@ -228,6 +250,13 @@ def extract_works(
         if _cut_short(view, run[-1]):
             continue
         found.append((run[0].start, title_case(name, from_caps=True)))
+    for run in _titled_runs(view):
+        name = view.span_text(run)
+        if name in exclude or name.title() in exclude or _is_org_name(name) or name in boilerplate:
+            continue
+        if _not_a_title(view, run):
+            continue
+        found.append((run[0].start, title_case(name, from_caps=name.isupper())))
     previous_end = -1
     for match in _QUOTED.finditer(view.text):
         group = next(i for i, g in enumerate(match.groups(), 1) if g is not None)
@@ -244,6 +273,103 @@ def extract_works(
     for _, title in found:
         seen.setdefault(title.casefold(), title)
     return list(seen.values())
+
+
+def _titled_runs(view: TextView) -> list[list[Token]]:
+    """Title Case runs right after a noun that names a kind of work ("the album Blue Train", "my book
+    Virtual Economies: Design and Analysis", "a game called Gunman Taco Truck"): small words may stand
+    inside, and a colon with a capitalised word after it continues the title."""
+    out = []
+    runs = view.runs(_TITLE_CONNECTORS)
+    for i, run in enumerate(runs):
+        cue = view.previous(run[0])
+        if cue is None or cue.capitalised or run[0].text in _PRONOUNS:
+            continue
+        before = view.before(cue, 3)
+        if cue.text in _NAMING:  # "a game called X", "my first game is called X"
+            if before[-1:] in (["is"], ["was"]):
+                before = before[:-1]
+            noun = before[-1] if before else ""
+            before = before[:-1]
+        elif view.gap(cue, run[0]) == " ":
+            noun = cue.text.lower()
+        else:
+            continue
+        if noun not in TITLE_NOUNS:
+            continue
+        # "the lecture series X" is an event; "80 series Neve", "300 series Smooth Bristol" a product line
+        if noun == "series" and before and (before[-1] in _EVENT_KINDS or before[-1][:1].isdigit()):
+            continue
+        # "The Content Mines and I": a pronoun after "and" is the speaker; elsewhere it is part of the
+        # title ("Push Me Pull You", "Listen Like You Mean It")
+        if len(run) >= 3 and run[-1].text in _PRONOUNS and run[-2].text == "and":
+            run = run[:-2]
+        while run and run[-1].text.lower() in SMALL_WORDS:
+            run = run[:-1]
+        # "Silent Hill: Shattered Memories"
+        if run and i + 1 < len(runs) and view.gap(run[-1], runs[i + 1][0]) == ": ":
+            run = run + runs[i + 1]
+        if not run or len(run) > _MAX_WORDS or _continues(view, run):
+            continue
+        # "the graphic novels Undertown and Orphan Blade": after a plural noun "and" joins two titles
+        if noun.endswith("s") and noun != "series" and any(t.text == "and" for t in run):
+            out += _split_at(run, "and")
+        else:
+            out.append(run)
+    return out
+
+
+def _split_at(run: list[Token], word: str) -> list[list[Token]]:
+    """The parts of ``run`` between the tokens ``word`` (empty parts left out)."""
+    parts: list[list[Token]] = [[]]
+    for token in run:
+        if token.text == word:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return [part for part in parts if part]
+
+
+def _continues(view: TextView, run: list[Token]) -> bool:
+    """True when the title goes on past ``run`` (so ``run`` is only part of it), or began before it
+    inside quotes (the quoted-title rule reads those whole): "Santa's Husband", "Love & Estrogen",
+    "Come as You Are", "Destiny 2", “Kiss Me, Kill Me”."""
+    last = run[-1]
+    if last.possessive or view.text[run[0].start - 1 : run[0].start] in "“‘\"'" and run[0].start > 0:
+        return True
+    rest = view.text[last.end : last.end + 40]
+    if re.match(r"[’']\s|\s*(?:&|\+|vs\.?|x)\s+[A-Z]|\s+[\d]", rest):
+        return True
+    # "Tinker, Tailor, Soldier, Spy", "No Way! Okay, Fine": a comma or "!" and a capital may go on
+    # with the title; after a plural noun a comma separates titles instead
+    if re.match(r"(?:, [A-Z][\w'’]*,|! [A-Z])", rest) and not _after_plural(view, run):
+        return True
+    # "Come as You Are", "Everything is a Remix": one or two lower-case words, then a capital again
+    return bool(re.match(r" [a-z]+ (?:[a-z]+ )?[A-Z]", rest))
+
+
+def _after_plural(view: TextView, run: list[Token]) -> bool:
+    """True when a plural noun of a kind of work introduces ``run`` ("the games Yomi, Puzzle Strike")."""
+    words = [w for w in view.before(run[0], 3) if w not in _NAMING]
+    return bool(words) and words[-1].endswith("s") and words[-1] in TITLE_NOUNS and words[-1] != "series"
+
+
+def _not_a_title(view: TextView, run: list[Token]) -> bool:
+    """True for runs after a work noun that are no title: acronyms (BFA), places, software and brands
+    (a product noun follows: "the game Unity engine"), the speaker's own words at a sentence start."""
+    from index.places import gazetteer  # here: places is heavier to import than this module
+
+    words = [t.text for t in run]
+    name = view.span_text(run)
+    if all(w in _acronyms() or len(w) < 2 for w in words) or name in gazetteer().names:
+        return True
+    if len(words) == 1 and (
+        len(name) < 3 or words[0].lower() in SMALL_WORDS or re.fullmatch(r"[A-Z]+s", name)  # "PDFs"
+    ):
+        return True
+    nxt = view.after(run[-1])
+    # "the game Unity engine"; "a podcast AV Club called X" (the one that names something is no title)
+    return nxt is not None and view.gap(run[-1], nxt) == " " and nxt.text.lower() in _PRODUCT_NOUNS | _NAMING
 
 
 def _cut_short(view: TextView, last: Token) -> bool:

@@ -144,8 +144,28 @@ class FacetTable:
         return np.bincount(vals[mask[docs]], minlength=len(self.values[name])) if len(docs) else \
             np.zeros(len(self.values[name]), dtype=np.int64)
 
+    def newest(self, name: str, mask: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Per value id of facet ``name``, the date rank of the newest document in ``mask`` having it,
+        computed for the value ids ``ids`` only (-1 elsewhere and for values no document in ``mask`` has).
+
+        Date ranks order as the ISO date strings do (an undated passage's "" first), so the highest rank
+        is the newest date: what the Solr engine's ``max(date)`` per bucket gives.
+        """
+        docs, vals = self.docs[name], self.vals[name]
+        newest = np.full(len(self.values[name]), -1, dtype=np.int64)
+        wanted = np.zeros(len(self.values[name]), dtype=bool)
+        wanted[ids] = True
+        pick = mask[docs] & wanted[vals]
+        np.maximum.at(newest, vals[pick], self.date_rank[docs[pick]])
+        return newest
+
     def facet(self, name: str, mask: np.ndarray, selected: list[str], limit: int | None) -> Facet:
-        """The top ``limit`` values by count (all when None) plus every selected value, even at 0."""
+        """The top ``limit`` values (all when None) plus every selected value, even at 0.
+
+        Order (:func:`index.facets.order_values`, as the Solr engine orders): most documents in
+        ``mask`` first; among equal counts the value whose newest passage in ``mask`` is newest (by
+        article date); then A–Z, case folded.
+        """
         counts = self.counts(name, mask)
         nonzero = np.flatnonzero(counts)
         if limit is not None and len(nonzero) > limit:
@@ -156,8 +176,13 @@ class FacetTable:
             candidates = nonzero[counts[nonzero] >= threshold]
         else:
             candidates = nonzero
-        # Most frequent first, then alphabetical: stable and readable.
-        order = candidates[np.lexsort((self.alpha_rank[name][candidates], -counts[candidates]))].tolist()
+        tallies = counts[candidates]
+        # Dates matter only among equal counts: look them up for tied values alone.
+        values_of_tied, how_many = np.unique(tallies, return_counts=True)
+        tied = candidates[np.isin(tallies, values_of_tied[how_many > 1])]
+        newest = self.newest(name, mask, tied) if len(tied) else np.full(len(counts), -1, np.int64)
+        order = candidates[np.lexsort((self.alpha_rank[name][candidates], -newest[candidates],
+                                       -tallies))].tolist()
         shown = order if limit is None else order[:limit]
         chosen = set(selected)
         values = [FacetValue(self.values[name][i], int(counts[i]), self.values[name][i] in chosen)

@@ -24,6 +24,7 @@ import time
 from whoosh import query as wq
 
 from index.facets import FACET_NAMES as FACETS
+from index.facets import order_values
 from index.model import Article, Passage
 from index.schema import TEXT_FIELDS, build_schema
 from index.solr_store import META_ID, SolrStore, article_key, passage_id
@@ -134,11 +135,12 @@ class SolrEngine(SearchEngine):
         counts = answer.get("facets", {})
         result_facets = {}
         for name in FACETS:
-            buckets = {b["val"]: int(b["count"]) for b in counts.get(name, {}).get("buckets", [])}
+            buckets = counts.get(name, {}).get("buckets", [])
+            found = {b["val"]: int(b["count"]) for b in buckets}
             for i, value in enumerate(request.filters.get(name, ())):
-                buckets.setdefault(value, int((counts.get(f"{name}__{i}") or {}).get("count", 0)))
-            result_facets[name] = facet_from_counts(name, buckets, list(request.filters.get(name, ())),
-                                                    request.limit_for(name))
+                found.setdefault(value, int((counts.get(f"{name}__{i}") or {}).get("count", 0)))
+            result_facets[name] = facet_from_counts(name, found, list(request.filters.get(name, ())),
+                                                    request.limit_for(name), _newest(buckets))
         terms = _highlight_terms(parsed.query, expansions) if not parsed.match_all else {}
         analyzer = schema["answer"].analyzer
         hits = [_hit(doc, terms, analyzer) for doc in response["docs"]]
@@ -179,7 +181,7 @@ class SolrEngine(SearchEngine):
         facets = {}
         for name in FACETS:
             facets[name] = {"type": "terms", "field": f"facet_{name}", "limit": -1, "mincount": 1,
-                            "domain": {"excludeTags": f"f_{name}"}}
+                            "domain": {"excludeTags": f"f_{name}"}, "facet": NEWEST}
             for i, value in enumerate(request.filters.get(name, ())):
                 params.append((f"sv_{name}_{i}", value))
                 facets[f"{name}__{i}"] = {"type": "query",
@@ -336,8 +338,8 @@ class SolrEngine(SearchEngine):
         # Every value, so that ties at the cut are broken A–Z as the embedded engine breaks them; none
         # for top=0 (what /healthz asks, often).
         top = max(0, int(top))
-        facets = {name: {"type": "terms", "field": f"facet_{name}", "limit": -1, "mincount": 1}
-                  for name in FACETS} if top else {}
+        facets = {name: {"type": "terms", "field": f"facet_{name}", "limit": -1, "mincount": 1,
+                         "facet": NEWEST} for name in FACETS} if top else {}
         facets["articles"] = {"type": "query", "q": "doc:article", "domain": {"query": "*:*"}}
         answer = self.client.form("select", [("q", "doc:passage"), ("defType", "lucene"), ("rows", 0),
                                              ("json.facet", json.dumps(facets))])
@@ -354,7 +356,7 @@ class SolrEngine(SearchEngine):
             "opened": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "facets": {name: [{"value": v.value, "count": v.count} for v in facet_from_counts(
                 name, {b["val"]: int(b["count"]) for b in (counts.get(name) or {}).get("buckets", [])}, [],
-                top).values] for name in FACETS},
+                top, _newest((counts.get(name) or {}).get("buckets", []))).values] for name in FACETS},
         }
 
     def close(self) -> None:
@@ -369,14 +371,27 @@ class SolrEngine(SearchEngine):
 
 # --- facets ------------------------------------------------------------------------------------------
 
-def facet_from_counts(name: str, counts: dict[str, int], selected: list[str], limit: int | None) -> Facet:
-    """The top ``limit`` values by count (all when None), then A–Z case-folded, plus every selected
-    value even at 0 (the embedded engine's rules, ``search.facets.FacetTable.facet``)."""
-    nonzero = [(value, count) for value, count in counts.items() if count > 0]
-    nonzero.sort(key=lambda vc: (-vc[1], vc[0].casefold(), vc[0]))
+NEWEST = {"newest": "max(date)"}
+"""Each facet bucket's newest passage (its article's ISO date, a string docValues field): what breaks ties
+between equal counts (:func:`index.facets.order_values`)."""
+
+
+def _newest(buckets: list[dict]) -> dict[str, str]:
+    """Value → its bucket's ``newest`` date ("" when the bucket has only undated passages)."""
+    return {b["val"]: b.get("newest") or "" for b in buckets}
+
+
+def facet_from_counts(name: str, counts: dict[str, int], selected: list[str], limit: int | None,
+                      newest: dict[str, str] | None = None) -> Facet:
+    """The top ``limit`` values (all when None) in :func:`index.facets.order_values`'s order (count, then
+    the newest date in ``newest``, then A–Z), plus every selected value even at 0 (the embedded engine's
+    rules, ``search.facets.FacetTable.facet``)."""
+    newest = newest or {}
+    nonzero = order_values([(value, count, newest.get(value, "")) for value, count in counts.items()
+                            if count > 0])
     shown = nonzero if limit is None else nonzero[:limit]
     chosen = set(selected)
-    values = [FacetValue(value, count, value in chosen) for value, count in shown]
+    values = [FacetValue(value, count, value in chosen) for value, count, _ in shown]
     listed = {v.value for v in values}
     hidden_selected = 0
     for value in selected:
@@ -483,9 +498,14 @@ class _Translator:
         if isinstance(q, wq.And):
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join("+" + p for p in parts) + ")", boost)
-        if isinstance(q, (wq.Or, wq.DisjunctionMax)):
-            # A DisjunctionMax (a group of synonyms) matches what its OR matches; Lucene scores the OR
-            # as the sum of its parts, not their best one (a difference in ranking, not in matching).
+        if isinstance(q, wq.DisjunctionMax):
+            # A group of synonyms: Solr's maxscore parser makes the OR of its parts a Lucene
+            # DisjunctionMaxQuery (the best part's score plus ``tie`` × the others'), as Whoosh scores it.
+            parts = [p for p in (self._write(c) for c in q.subqueries) if p]
+            name = f"d{len(self.expansions.params)}"
+            self.expansions.params.append((name, "(" + " ".join(parts) + ")"))
+            return self._boost(f"({{!maxscore tie={float(q.tiebreak):g} v=${name}}})", boost)
+        if isinstance(q, wq.Or):
             parts = [p for p in (self._write(c) for c in q.subqueries) if p]
             return self._boost("(" + " ".join(parts) + ")", boost)
         raise TypeError(f"no Solr form for {type(q).__name__}")

@@ -61,12 +61,14 @@ def split_collection_url(url: str) -> tuple[str, str]:
 
 
 class SolrClient:
-    """Requests to one collection of a SolrCloud cluster; thread-safe (a connection per thread and node)."""
+    """Requests to one collection (or alias) of a SolrCloud cluster; thread-safe (a connection per thread
+    and node). ``discover=False`` sends every request to the URL's node only."""
 
-    def __init__(self, collection_url: str, timeout: float = TIMEOUT):
+    def __init__(self, collection_url: str, timeout: float = TIMEOUT, discover: bool = True):
         self.url = collection_url.rstrip("/")
         self.base, self.collection = split_collection_url(self.url)
         self.timeout = timeout
+        self.discover = discover
         self._nodes = [self.base]
         self._nodes_at = 0.0
         self._lock = threading.Lock()
@@ -159,7 +161,10 @@ class SolrClient:
     # --- nodes -------------------------------------------------------------------------------------
 
     def nodes(self) -> list[str]:
-        """Base URLs (``http://host:port/solr``) of the live nodes, the collection URL's own first."""
+        """Base URLs (``http://host:port/solr``) of the live nodes, the collection URL's own first (only
+        that one when the client was made with ``discover=False``)."""
+        if not self.discover:
+            return [self.base]
         with self._lock:
             if time.monotonic() - self._nodes_at < NODES_TTL:
                 return list(self._nodes)
@@ -211,20 +216,58 @@ class SolrClient:
                    body=buffer.getvalue(), content_type="application/octet-stream")
 
     def create_collection(self, configset: str, shards: int = 2, replicas: int = 2,
-                          properties: dict[str, str] | None = None) -> None:
-        """Create this client's collection from ``configset`` (waits until its replicas are active)."""
-        params = {"action": "CREATE", "name": self.collection, "collection.configName": configset,
-                  "numShards": shards, "replicationFactor": replicas, "waitForFinalState": "true"}
+                          properties: dict[str, str] | None = None, name: str | None = None,
+                          tlog_replicas: int = 0, pull_replicas: int = 0) -> None:
+        """Create collection ``name`` (default: this client's) from ``configset``, with ``replicas`` NRT
+        replicas per shard (plus TLOG and PULL ones); waits until its replicas are active."""
+        params = {"action": "CREATE", "name": name or self.collection, "collection.configName": configset,
+                  "numShards": shards, "nrtReplicas": replicas, "waitForFinalState": "true"}
+        if tlog_replicas:
+            params["tlogReplicas"] = tlog_replicas
+        if pull_replicas:
+            params["pullReplicas"] = pull_replicas
         for key, value in (properties or {}).items():
             params[f"property.{key}"] = value
         self.admin("collections", params)
 
-    def delete_collection(self) -> None:
-        self.admin("collections", {"action": "DELETE", "name": self.collection})
+    def delete_collection(self, name: str | None = None) -> None:
+        """Delete collection ``name`` (default: this client's name; if that is an alias, the alias and
+        the collections it names, then a collection of the same name if there is one)."""
+        if name is None:
+            behind = self.aliases().get(self.collection)
+            if behind is not None:
+                self.admin("collections", {"action": "DELETEALIAS", "name": self.collection})
+                for collection in behind:
+                    self.delete_collection(collection)
+                if self.collection not in self.collections():
+                    return
+        self.admin("collections", {"action": "DELETE", "name": name or self.collection})
 
     def collection_exists(self) -> bool:
-        answer = self.admin("collections", {"action": "LIST"})
-        return self.collection in answer.get("collections", [])
+        return self.collection in self.collections()
+
+    def collections(self) -> list[str]:
+        """The names of the cluster's collections (not aliases)."""
+        return list(self.admin("collections", {"action": "LIST"}).get("collections", []))
+
+    def aliases(self) -> dict[str, list[str]]:
+        """The cluster's collection aliases: alias → the collections it names."""
+        answer = self.admin("collections", {"action": "LISTALIASES"})
+        return {alias: [c for c in str(names).split(",") if c]
+                for alias, names in (answer.get("aliases") or {}).items()}
+
+    def collection_state(self, name: str) -> dict:
+        """Collection ``name``'s state from the cluster status (``configName``, ``shards``, replica
+        counts, ``router``); SolrError if there is no such collection."""
+        answer = self.admin("collections", {"action": "CLUSTERSTATUS", "collection": name})
+        state = (answer.get("cluster") or {}).get("collections", {}).get(name)
+        if state is None:
+            raise SolrError(f"{self.base}: no collection {name!r}", 404)
+        return state
+
+    def create_alias(self, alias: str, collection: str) -> None:
+        """Point ``alias`` at ``collection`` (creating or moving it in one ZooKeeper write)."""
+        self.admin("collections", {"action": "CREATEALIAS", "name": alias, "collections": collection})
 
 
 def _node_base(node_name: str) -> str:

@@ -17,6 +17,7 @@ import pytest
 from searchkit import ACCENTS_ARTICLE, COVID, STOP_MOTION, all_passages, copy_seeds, copy_usesthis
 
 from index.build import build, update
+from index.facets import FACETS, order_values
 from search.engine import open_index
 
 USESTHIS = 40
@@ -104,10 +105,10 @@ def _facets(result) -> dict[str, list[tuple[str, int, bool]]]:
 
 # --- the same answers -----------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("match", ["most", "all"])
 @pytest.mark.parametrize("query", QUERIES)
-def test_totals_and_facet_counts_equal(built, query):
-    # match="all": the Solr engine does not add passages with most of the words yet (see below).
-    whoosh, solr = (built[name].search(query, facet_limit=None, match="all") for name in ENGINES)
+def test_totals_and_facet_counts_equal(built, query, match):
+    whoosh, solr = (built[name].search(query, facet_limit=None, match=match) for name in ENGINES)
     assert solr.total == whoosh.total
     assert _facets(solr) == _facets(whoosh)
     assert solr.warnings == whoosh.warnings
@@ -140,6 +141,20 @@ def test_top_hits_overlap(built, query, match):
     assert _passages(solr)[0] in _passages(whoosh)[:3] and _passages(whoosh)[0] in _passages(solr)[:3]
 
 
+@pytest.mark.parametrize("query", ["covid", "LA", "TV", "United States", "camera"])
+def test_synonyms_score_as_their_best_form_in_both_engines(built, query):
+    """A group of synonyms (covid, covid-19, coronavirus, pandemic) scores as its best form plus a tenth
+    of the others' (a DisjunctionMax), not as their sum, so a passage that names several forms is not
+    lifted on Solr only. Lucene's BM25 scores are a near-constant share of Whoosh's (0.38-0.42 here:
+    other constants, field lengths kept in one byte); written as an OR, the passage with "Covid" and
+    "pandemic" got twice that share, and the Solr ranking of synonym searches drifted from Whoosh's."""
+    whoosh, solr = ({(h.article, h.passage): h.score for h in built[name].search(query, per_page=100).hits}
+                    for name in ENGINES)
+    assert whoosh.keys() == solr.keys() and whoosh
+    shares = [solr[key] / whoosh[key] for key in whoosh]
+    assert max(shares) / min(shares) < 1.2, sorted(shares)
+
+
 @pytest.mark.parametrize("filters", [
     {"publication": ["The Setup"]},
     {"publication": ["The Setup", "VoyageLA"], "topic": ["tools and setup"]},
@@ -162,7 +177,7 @@ def test_multi_select_facets_count_each_facet_without_its_own_filter(built, filt
 @pytest.mark.parametrize("sort", ["newest", "interviewee", "relevance"])
 def test_sorts_give_the_same_order(built, sort):
     for query in ("", "camera"):
-        whoosh, solr = (built[name].search(query, sort=sort, per_page=30, match="all") for name in ENGINES)
+        whoosh, solr = (built[name].search(query, sort=sort, per_page=30) for name in ENGINES)
         if sort == "relevance" and query:
             continue  # scores differ in the last digits between the engines; see test_top_hits_overlap
         assert _passages(solr) == _passages(whoosh)
@@ -181,7 +196,7 @@ def test_paging_limits_and_warnings(built):
 
 
 def test_highlights_are_the_same(built):
-    whoosh, solr = (built[name].search("stop motion animation", per_page=20, match="all") for name in ENGINES)
+    whoosh, solr = (built[name].search("stop motion animation", per_page=20) for name in ENGINES)
     snippets = {name: {(h.article, h.passage): h.snippet for h in result.hits}
                 for name, result in (("whoosh", whoosh), ("solr", solr))}
     shared = snippets["whoosh"].keys() & snippets["solr"].keys()
@@ -229,9 +244,29 @@ def test_stats(built):
         assert solr[key] == whoosh[key]
 
 
+@pytest.mark.parametrize("facet", ["interviewee", "place"])
+def test_tied_values_list_the_newest_first(built, facet):
+    """Interviewees of The Setup tie at four passages: among equal counts the value with the newest
+    passage comes first, then A-Z (index.facets.order_values), worked out here from the articles."""
+    engine = built["whoosh"]
+    spec = next(f for f in FACETS if f.name == facet)
+    tally: dict[str, list] = {}
+    for article_id in dict.fromkeys(a for a, _ in all_passages(engine)):
+        article = engine.article(article_id)
+        for passage in article.passages:
+            for value in spec.values(article, passage):
+                count, newest = tally.get(value, (0, ""))
+                tally[value] = (count + 1, max(newest, article.date))
+    expected = [(v, c) for v, c, _ in order_values([(v, c, d) for v, (c, d) in tally.items()])]
+    assert len({c for _, c in expected[:12]}) < 12  # there are ties to break
+    for name in ENGINES:
+        listed = [(v["value"], v["count"]) for v in built[name].stats(top=12)["facets"][facet]]
+        assert listed == expected[:12], name
+
+
 @pytest.mark.parametrize("query", BAD_QUERIES)
 def test_bad_queries_answer_with_warnings(built, query):
-    whoosh, solr = (built[name].search(query, match="all") for name in ENGINES)
+    whoosh, solr = (built[name].search(query) for name in ENGINES)
     assert solr.total == whoosh.total
     assert solr.warnings == whoosh.warnings
 

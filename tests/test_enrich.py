@@ -209,3 +209,57 @@ def test_roles_not_negated_nor_tools_used_as_something():
     assert extract_roles("I don't really think of myself as a designer or a programmer.") == []
     assert extract_roles("I use emacs exclusively as an editor, not as an all-in-one thing.") == []
     assert extract_roles("but I do use Photoshop and Illustrator from time to time") == []
+
+
+def test_places_named_like_english_words_need_a_phrase_of_living_there():
+    # "torrent", "magenta", "time" are words before they are towns: only "lives in"/"X, <state>" counts
+    assert places("I grabbed it from Torrent last week.") == []
+    assert places("I painted it in Magenta for the logo.") == []
+    assert places("I am based in Magenta, Italy.") == ["Magenta", "Italy"]
+    assert places("I live in Boston.") == ["Boston"]
+
+
+def test_places_inside_a_longer_name_or_a_domain_are_not_places():
+    assert places("I listen to Boards of Canada.") == []
+    assert places("I record on Riverside.fm every week.") == []
+    assert "London" in places("I grew up in the City of London.")
+    assert places("It costs US$400.") == []
+    assert places("I consulted for the U.S. Digital Service.") == []
+    assert places("I moved to the U.S. In 2010 I left.") == ["United States"]
+
+
+def test_works_after_a_noun_of_a_kind_of_work():
+    assert works("I wrote a book called Game Programming Patterns.") == ["Game Programming Patterns"]
+    assert works("My first novel Too Like the Lightning is out.") == ["Too Like the Lightning"]
+    assert works("We released a game called Push Me Pull You in 2016.") == ["Push Me Pull You"]
+    assert works("the 2009 Wii game Silent Hill: Shattered Memories") == ["Silent Hill: Shattered Memories"]
+    # after a plural noun "and" joins two titles
+    assert works("Comics I've made include the graphic novels Undertown and Orphan Blade.") == [
+        "Undertown",
+        "Orphan Blade",
+    ]
+
+
+def test_works_after_a_noun_reject_software_events_and_clauses():
+    assert works("I learned to work with the game Unity engine.") == []
+    assert works("I run the lecture series An Event Apart.") == []
+    assert works("I wrote a song I'm proud of.") == []
+    assert "AV Club" not in works("a narrative play podcast AV Club called great")
+
+
+def test_organisations_that_employ_the_speaker():
+    assert orgs("I'm an engineer at Stripe.") == ["Stripe"]
+    assert orgs("I'm the co-founder of Destroy All Software.") == ["Destroy All Software"]
+    assert orgs("I work at Etsy on the search team.") == ["Etsy"]
+    # a job title, a place, an idiom or a modifier is no employer
+    assert orgs("I'm the Emerging Technologies and Distance Services Librarian at the library.") == []
+    assert orgs("I work at Boston most days.") == []
+    assert orgs("I'm an Editor at Large.") == []
+    assert orgs("I'm a designer at PlayStation game makers MediaMolecule.") == []
+
+
+def test_works_cut_short_by_a_comma_or_an_exclamation_are_left_out():
+    assert works("the room in the film Tinker, Tailor, Soldier, Spy because") == []
+    assert works("a memoir called No Way! Okay, Fine was published") == []
+    assert works("I made the game Fluxx, which sold well.") == ["Fluxx"]
+    assert places("services on GOV.UK used by millions") == []

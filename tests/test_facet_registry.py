@@ -121,3 +121,11 @@ def test_adding_a_facet_is_one_registry_entry():
     assert out["alias_total"] == 1 and not out["warnings"]
     assert out["api_total"] == 1
     assert out["label_on_page"]
+
+
+def test_values_order_by_count_then_newest_then_a_to_z():
+    from index.facets import order_values
+
+    values = [("b", 4, "2014-01-02"), ("a", 4, "2014-01-02"), ("Aaron", 4, "2010-05-01"),
+              ("zed", 4, "2021-03-04"), ("undated", 4, ""), ("many", 9, "1999-01-01")]
+    assert [v for v, _, _ in order_values(values)] == ["many", "zed", "a", "b", "Aaron", "undated"]

@@ -108,3 +108,27 @@ def test_titles_model_numbers_and_tool_lists_are_not_organisations():
     ]
     assert "Farm School program" not in orgs("I’m attending a local Farm School program.")
     assert "Mellon Fellows program" in orgs("before I joined the Mellon Fellows program")
+
+
+def test_a_name_after_called_is_not_taken_when_cut_short():
+    # "a company called Game and a Curry": the name goes on past "and a"; no half of it is the company
+    assert "Game" not in extract_organizations(TextView("I run a company called Game and a Curry."))
+    assert extract_organizations(TextView("I run a studio called Dirty Bandits.")) == ["Dirty Bandits"]
+
+
+def test_company_aliases_give_one_name():
+    assert canonical_name("EA") == canonical_name("Electronic Arts") == "Electronic Arts"
+    assert canonical_name("Apple Computer") == "Apple"
+
+
+def test_a_name_said_to_be_a_work_or_a_product_or_cut_short_is_no_organisation():
+    assert orgs("I'm the host of Peanuts Gallery, a podcast where we talk.") == []
+    assert orgs("community apps like DIM and Ishtar Collective.") == []
+    assert orgs("At the Institute of Psychiatry, Psychology & Neuroscience, I study sleep.") == []
+    assert orgs("I worked at the Hand Eye Society, a nonprofit.") == ["Hand Eye Society"]
+    assert "MIT Media Lab" in orgs("spaces such as the MIT Media Lab and the Recurse Center")
+
+
+def test_a_brand_before_a_model_name_or_among_bots_is_a_product():
+    assert orgs("vintage machines - Oric Atmos, Archimedes, BBC Model B - and more") == []
+    assert orgs("Most of my bots (such as The Tiny Gallery, which is popular) use emoji.") == []
