@@ -51,18 +51,21 @@ weight users get (a collection's title is searched as the question); it is not t
 MIN_GAIN = 0.001
 """A trial replaces the current choice only if it raises the mean MAP of Cranfield and CISI by more than
 this: smaller differences are noise on 301 queries, and each change alters what interview users get."""
-BASE_VARIANT = {"stop_words": "short", "query_mode": "any", "qtf": "linear", "join_hyphens": True,
-                "stemmer": "forms", "idf": "rsj_plus1"}
-"""What ships: the 34-word stop list, topics searched with ``match="any"`` (repeated words weigh more),
-the hyphenated parts' joined form indexed, the word-form dictionary (docs/analysis.md),
+BASE_VARIANT = {"stop_words": "short", "query_mode": "any", "any_stop": "long", "qtf": "linear",
+                "join_hyphens": True, "stemmer": "forms", "idf": "rsj_plus1"}
+"""What ships: the 34-word stop list, topics searched with ``match="any"`` (repeated words weigh more,
+the long stop list's words left out of the query: ``search.query.ANY_STOP_WORDS``), the hyphenated
+parts' joined form indexed, the word-form dictionary (docs/analysis.md),
 idf = log(1 + (N - n + 0.5) / (n + 0.5))."""
-STAGE1 = [{"stop_words": "long"}, {"query_mode": "or"}]
-"""The long stop list (kept per index, not the default: it makes "first", "show", "find" unsearchable)
-and the earlier harness's query form (distinct words joined by OR)."""
-STAGE2 = [{"stemmer": "porter2"}, {"stemmer": "porter"}, {"join_hyphens": False}, {"idf": "rsj"}]
+STAGE1 = [{"stop_words": "long"}, {"any_stop": "short"}, {"query_mode": "or"}]
+"""The long stop list in the index (kept per index, not the default: it makes "first", "show", "find"
+unsearchable), any-word queries that keep the long list's words (``any_stop`` short: only the index's
+own stop words go), and the earlier harness's query form (distinct words joined by OR)."""
+STAGE2 = [{"stemmer": "porter2"}, {"stemmer": "porter"}, {"join_hyphens": False}, {"idf": "rsj"},
+          {"qtf": "terrier_k3_8"}]
 """Snowball's Porter2 and Whoosh's Porter stemmers (reported, never chosen: they join different words,
-docs/analysis.md), no joined form of hyphenated words, and Terrier's idf log((N - n + 0.5) / (n + 0.5))
-(floored at 1e-6)."""
+docs/analysis.md), no joined form of hyphenated words, Terrier's idf log((N - n + 0.5) / (n + 0.5))
+(floored at 1e-6), and Terrier's saturating weight of repeated query words."""
 NOT_SHIPPABLE = {"stemmer": "porter2"}
 """Trials that are measured for comparison but cannot become the choice."""
 
@@ -120,13 +123,15 @@ def _analysis(join_hyphens: bool = True, stemmer: str = "forms"):
 
 
 @contextlib.contextmanager
-def _ranking_variant(qtf: str = "linear", idf: str = "rsj_plus1"):
-    """Query-side variants for trials: how repeated query words weigh, and the idf formula."""
+def _ranking_variant(qtf: str = "linear", idf: str = "rsj_plus1", any_stop: str = "long"):
+    """Query-side variants for trials: how repeated query words weigh, the idf formula, and the stop list
+    whose words any-word queries leave out."""
     from whoosh import query as wq
 
     from search import query, scoring
 
-    weight, idf_of = query._weight_repeats, scoring.robertson_idf
+    weight, idf_of, stops = query._weight_repeats, scoring.robertson_idf, query.ANY_STOP_WORDS
+    query.ANY_STOP_WORDS = any_stop
     if qtf != "linear":
         def weight_repeats(q):
             if qtf == "none" or not isinstance(q, wq.Or):
@@ -149,7 +154,7 @@ def _ranking_variant(qtf: str = "linear", idf: str = "rsj_plus1"):
     try:
         yield
     finally:
-        query._weight_repeats, scoring.robertson_idf = weight, idf_of
+        query._weight_repeats, scoring.robertson_idf, query.ANY_STOP_WORDS = weight, idf_of, stops
 
 
 def build_index(collection: Collection, work: Path, stop_words: str = "short", join_hyphens: bool = True,
@@ -179,10 +184,15 @@ def set_ranking(k1: float, b: float, question_boost: float) -> None:
     Takes effect for engines opened afterwards; the question boost is the query-time field boost.
     """
     from index import schema
-    from search import engine
+    from search import engine, whoosh_engine
 
     schema.BM25_K1, schema.BM25_B = k1, b
-    engine.BM25_K1, engine.BM25_B = k1, b
+    # The engines import the constants by value; every module holding a copy gets the new one (before
+    # 2026-11-30 only search.engine was set, so the k1/b trials and the reference-parameter NPL run since
+    # the engine boundary scored the library's k1/b).
+    for module in (engine, whoosh_engine):
+        if hasattr(module, "BM25_K1"):
+            module.BM25_K1, module.BM25_B = k1, b
     schema.QUESTION_BOOST = question_boost
     schema.FIELD_BOOSTS["question"] = question_boost
 
@@ -279,7 +289,7 @@ def tune(collections: dict[str, Collection], work: Path, log) -> tuple[dict, lis
         if key not in indexes:
             indexes[key] = {name: build_index(c, work, *key) for name, c in collections.items()}
         set_ranking(**bm25)
-        with _ranking_variant(v["qtf"], v["idf"]):
+        with _ranking_variant(v["qtf"], v["idf"], v["any_stop"]):
             scores = {name: evaluate(c.qrels, run_ours(indexes[key][name], c, TUNE_DEPTH, ranking_only=True,
                                                        query_mode=v["query_mode"]))
                       for name, c in collections.items()}
@@ -320,7 +330,8 @@ def render_markdown(data: dict) -> str:
              f"Run: {data['run']['date']}, {data['run']['depth']} results per query, MAP and nDCG@10 from "
              f"ir-measures. Setting: stop list `{s.get('stop_words', 'short')}`, topics sent as "
              + ("`search(words, match=\"any\")`" if s.get("query_mode", "or") == "any" else "`w1 OR w2 OR …`")
-             + f" (repeated words: {s.get('qtf', 'linear')}), word forms {s.get('stemmer', 'porter')}, "
+             + f" (repeated words: {s.get('qtf', 'linear')}; left out: the `{s.get('any_stop', 'short')}` "
+             f"list's words), word forms {s.get('stemmer', 'porter')}, "
              f"hyphenated words' joined form {'indexed' if s.get('join_hyphens', True) else 'not indexed'}; "
              f"BM25F idf {s.get('idf', 'rsj_plus1')}, k1={s['k1']}, b={s['b']}, question (title) boost "
              f"{s['question_boost']} — the library's settings, what users get (chosen on Cranfield and "
@@ -348,12 +359,14 @@ def render_markdown(data: dict) -> str:
         lines += ["", "Tuning trials on Cranfield and CISI (every trial, with nDCG@10, is in "
                   "`bench/results/relevance.json`; a change is kept only if it beats the choice so far by "
                   f"more than {MIN_GAIN} mean MAP):", "",
-                  "| stage | stop list | query mode | repeated words | word forms | idf "
-                  "| Cranfield MAP | CISI MAP | mean |", "|---|---|---|---|---|---|---:|---:|---:|"]
+                  "| stage | index stop list | query mode | left out of any queries | repeated words "
+                  "| joined hyphens | word forms | idf | Cranfield MAP | CISI MAP | mean |",
+                  "|---|---|---|---|---|---|---|---|---:|---:|---:|"]
         for t in staged:
             repeats = t["qtf"] if t["query_mode"] == "any" else "dropped"
-            lines.append(f"| {t['stage']} | {t['stop_words']} | {t['query_mode']} | {repeats} "
-                         f"| {t['stemmer']} | {t['idf']} "
+            left_out = t.get("any_stop", "short") if t["query_mode"] == "any" else "—"
+            lines.append(f"| {t['stage']} | {t['stop_words']} | {t['query_mode']} | {left_out} | {repeats} "
+                         f"| {'yes' if t['join_hyphens'] else 'no'} | {t['stemmer']} | {t['idf']} "
                          f"| {t.get('cranfield', '')} | {t.get('cisi', '')} | {t['mean_map']} |")
     if grid:
         top = sorted(grid, key=lambda t: -t["mean_map"])[:3]
@@ -452,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"indexing {name} ({len(collection.documents)} documents) through JSONL")
         index_dir = build_index(collection, args.work, setting["stop_words"], setting["join_hyphens"],
                                 setting["stemmer"])
-        with _ranking_variant(setting["qtf"], setting["idf"]):
+        with _ranking_variant(setting["qtf"], setting["idf"], setting["any_stop"]):
             data[name] = evaluate(collection.qrels, run_ours(index_dir, collection,
                                                              query_mode=setting["query_mode"]))
         log(f"{name}: {data[name]}")
@@ -473,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         set_ranking(TERRIER_K1, TERRIER_B, setting["question_boost"])
         index_dir = build_index(collections["npl"], args.work, setting["stop_words"], setting["join_hyphens"],
                                 setting["stemmer"])
-        with _ranking_variant(setting["qtf"], setting["idf"]):
+        with _ranking_variant(setting["qtf"], setting["idf"], setting["any_stop"]):
             data["npl"]["at_reference_parameters"] = {
                 "k1": TERRIER_K1, "b": TERRIER_B,
                 **evaluate(collections["npl"].qrels, run_ours(index_dir, collections["npl"],

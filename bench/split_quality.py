@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.split_quality                       # dev set + held-out set, a table each
     .venv/bin/python -m bench.split_quality DIR [DIR …] --worst 8  # any set in the expected.json format
     .venv/bin/python -m bench.split_quality --json                 # the same figures as JSON
+    .venv/bin/python -m bench.split_quality --cpu corpus           # CPU seconds to split a corpus
 
 A set is a folder holding ``expected.json`` (a list of objects: ``file``, ``questions``, ``interviewees``,
 ``publication``, ``has_intro``, …; see ../shared/corpora/interviews-dev/README.md) and the articles, in
@@ -36,10 +37,12 @@ Magazine"); a publication no file names cannot be found by reading it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import re
 import sys
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,6 +313,23 @@ def default_sets() -> list[Path]:
     return [s for s in (DEV_SET, HELD_OUT) if (s / "expected.json").exists()]
 
 
+def split_cpu(corpus: Path, passes: int = 3) -> str:
+    """CPU seconds (``time.process_time``, best of ``passes``) to read and split every article of
+    ``corpus``, without enrichment: the splitter's share of a build, steadier than wall time on a shared
+    machine."""
+    from index.corpus import iter_article_files
+
+    files = list(iter_article_files(corpus))
+    best, passages = float("inf"), 0
+    for _ in range(passes):
+        start, passages = time.process_time(), 0
+        for path in files:
+            with contextlib.suppress(ArticleError):  # a broken file costs what it cost to find out
+                passages += len(parse_file(path, corpus_root=corpus, enrich=False).passages)
+        best = min(best, time.process_time() - start)
+    return f"{len(files)} files, {passages} passages: {best:.2f} s CPU to read and split (best of {passes})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -317,7 +337,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--worst", type=int, default=5, help="how many worst files to detail (default 5)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--cpu", type=Path, metavar="CORPUS", help="instead: CPU seconds to split the articles of CORPUS"
+    )
     args = parser.parse_args(argv)
+    if args.cpu:
+        print(split_cpu(args.cpu))
+        return 0
     sets = args.sets or default_sets()
     if not sets:
         print("no annotated set found (../shared/corpora/interviews-dev is absent)", file=sys.stderr)

@@ -203,6 +203,8 @@ class WordTokenizer(Tokenizer):
                 yield t
                 if i == 0 and len(pieces) > 1 and mode == "index":
                     t.text = "".join(p for p, _ in pieces)
+                    if chars:  # the whole hyphenated word, so a match on the joined form marks all of it
+                        t.endchar = start_char + pieces[-1][1] + len(pieces[-1][0])
                     yield t
                 pos += 1
 

@@ -48,6 +48,11 @@ _HTML_SNIFF = re.compile(
 )
 _MD_HEADING = re.compile(r"^#{1,6}(?:[ \t]|[^#\s])", re.MULTILINE)
 _MD_BOLD_PARA = re.compile(r"^\*\*[^*\n]+\*\*", re.MULTILINE)
+# A bold span opening line after line, perhaps after a timestamp: speaker labels of a transcript
+# ("0:00:13.8 **Adam Garrett-Harris** Welcome …"), bold only as Markdown writes it.
+_MD_BOLD_LINE = re.compile(
+    r"^(?:\[?\d{1,2}(?::\d\d){1,2}(?:\.\d{1,3})?\]?[ \t]+)?\*\*[^*\n]{1,80}\*\*", re.MULTILINE
+)
 _MD_REF_DEF = re.compile(r"^\[[^\]\n]{1,200}\]:[ \t]*\S", re.MULTILINE)
 _MD_LINK = re.compile(r"\[[^\]\n]{1,300}\]\((?:https?:|/|#)")
 
@@ -305,8 +310,9 @@ def detect_format(text: str, path: str = "", has_front_matter: bool = False) -> 
     """Say whether ``text`` is "html", "markdown" or "text", by content first and extension second.
 
     A ``.txt`` holding a saved web page is HTML; one with front matter, ``#`` headings, reference-link
-    definitions or inline links is Markdown. An ``.html`` file is HTML and a ``.md`` file Markdown whatever
-    they hold: Markdown may contain HTML elements, which the Markdown reader understands.
+    definitions, inline links or bold spans opening three or more lines is Markdown. An ``.html`` file
+    is HTML and a ``.md`` file Markdown whatever they hold: Markdown may contain HTML elements, which the
+    Markdown reader understands.
     """
     ext = os.path.splitext(path)[1].lower()
     by_name = _EXTENSION_FORMAT.get(ext, "text")
@@ -320,6 +326,8 @@ def detect_format(text: str, path: str = "", has_front_matter: bool = False) -> 
         signals += 2
     if _MD_BOLD_PARA.search(head):
         signals += 1
+    if "**" in head and len(_MD_BOLD_LINE.findall(head, 0, 20000)) >= 3:
+        signals += 2
     if _MD_REF_DEF.search(text):
         signals += 2
     if _MD_LINK.search(head):

@@ -181,13 +181,25 @@ def _snap_end(text: str, end: int) -> int:
     return cut if cut > end - 40 else end
 
 
+def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Spans (in text order) with overlapping ones joined: a hyphenated word's parts and its joined
+    form (``Covid``, ``19``, ``Covid-19``) are one mark, not three that repeat the text."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, t in spans:
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e), out[-1][2])
+        else:
+            out.append((s, e, t))
+    return out
+
+
 def mark(text: str, terms: set, analyzer, maxchars: int | None = None) -> str:
     """HTML of ``text`` (or of its best ``maxchars`` window) with ``<mark>`` around matched tokens.
 
     ``terms`` are index terms (analysed forms, e.g. ``"knit"``) and phrases as (terms, positions)
     tuples (:func:`query_terms`); ``maxchars=None`` keeps the whole text.
     """
-    spans = _matches(text, terms, analyzer)
+    spans = _merged(_matches(text, terms, analyzer))
     start, end = 0, len(text)
     if maxchars is not None and len(text) > maxchars:
         if spans:

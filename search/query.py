@@ -18,7 +18,7 @@ from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query.terms import MultiTerm
 
 from index import whoosh_internals
-from index.analysis import WORD_PATTERN, synonyms, terms
+from index.analysis import WORD_PATTERN, acronyms, stop_list, synonyms, terms
 from index.facets import FACET_NAMES, canonical_name
 from index.schema import FIELD_BOOSTS, TEXT_FIELDS, schema_stop_words
 from search.budget import Budget
@@ -116,6 +116,17 @@ class _Parser(qparser.QueryParser):
                 or not field.format.supports("positions"):
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         words, positions = _positions(field, text)
+        parts = [part for part in text.split("-") if part]
+        joined = _positions(field, "".join(parts))[0] if len(parts) > 1 else []
+        if len(joined) == 1 and joined[0] not in words:
+            # A hyphenated word: the index also holds its parts joined at the first part's position
+            # (index.analysis.WordTokenizer), so "e-mail" finds "email" too, and "to-do", whose parts
+            # leave only the common "do" once stop words go, finds "to-do" and "todo" and not every "do".
+            whole = termclass(fieldname, joined[0], boost=boost)
+            if len(words) < 2:
+                return whole
+            parts_phrase = GapPhrase(fieldname, words, boost=boost, positions=positions)
+            return query.DisjunctionMax([parts_phrase, whole])
         if len(words) > 1:
             return GapPhrase(fieldname, words, boost=boost, positions=positions)
         return termclass(fieldname, words[0], boost=boost) if words else None
@@ -177,7 +188,10 @@ def parse(text: str, schema, match: str = "most") -> ParsedQuery:
         warnings.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
         text = text[:MAX_QUERY_CHARS]
     # "Any" queries are often pasted prose: the word limit then counts only words the index keeps.
-    cleaned = _clean(text, warnings, schema_stop_words(schema) if match == "any" else None)
+    index_stops = schema_stop_words(schema) if match == "any" else None
+    cleaned = _clean(text, warnings, index_stops)
+    if index_stops is not None:
+        cleaned = _without_function_words(cleaned, warnings, index_stops)
     if not _WORDS_RE.search(cleaned):
         if text.strip() and text.strip() != "*":
             # Only emoji, punctuation or control characters: nothing to search for, so nothing matches
@@ -189,7 +203,9 @@ def parse(text: str, schema, match: str = "most") -> ParsedQuery:
     if problem is None:
         try:
             expanded, spans, groups, also = _with_synonyms(cleaned)
-            q = _with_gaps(_parser(schema, match).parse(expanded, normalize=False), expanded, schema)
+            q = _parser(schema, match).parse(expanded, normalize=False)
+            _inherit_offsets(q)
+            q = _with_gaps(q, expanded, schema)
             q = _as_one_word(q, groups)
             _typed_offsets(q, spans)
             if also:
@@ -360,6 +376,19 @@ def _as_one_word(q: query.Query, groups: list[Spans]) -> query.Query:
     return q.accept(fix)
 
 
+def _inherit_offsets(q: query.Query) -> None:
+    """Give the parts of a word that became several queries (:meth:`_Parser.term_query`: a hyphenated
+    word's phrase and joined term) the word's start/end characters, which the parser sets on the whole
+    only; synonym grouping and highlighting read them from the leaves."""
+    if q.is_leaf():
+        return
+    start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
+    for child in q.children():
+        if start is not None and getattr(child, "startchar", None) is None:
+            child.startchar, child.endchar = start, end
+        _inherit_offsets(child)
+
+
 def _typed_offsets(q: query.Query, spans: list[tuple[int, int, int]]) -> None:
     """Point the leaves' start/end characters back into the text the user typed (see
     :func:`_with_synonyms`); leaves that came from a synonym get None."""
@@ -399,6 +428,38 @@ def _weight_repeats(q: query.Query) -> query.Query:
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+
+ANY_STOP_WORDS = "long"
+"""With ``match="any"``, the words of this stop list (``index.analysis.STOP_LISTS``) are left out of the
+query even when the index keeps them: in an any-word search, pasted prose, "first", "between" or
+"their" match most passages and only add noise. On Cranfield and CISI this raised the mean MAP from
+0.2473 to 0.2518 (docs/benchmarks.md). ``match="all"`` and ``"most"`` keep every word the index keeps."""
+_PLAIN_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+def _without_function_words(text: str, warnings: list[str], index_stops: frozenset[str] = frozenset()) -> str:
+    """``text`` without the plain words of :data:`ANY_STOP_WORDS` (not quoted, not an operator or beside
+    one, not a listed acronym as written, not prefixed by ``-``/``+`` or a field); unchanged if that
+    would leave no word. Notes in ``warnings`` the words it left out that the index (``index_stops``)
+    would have searched."""
+    stops, table = stop_list(ANY_STOP_WORDS), acronyms()
+    tokens = text.split()
+    kept, dropped, quotes = [], [], 0
+    for i, token in enumerate(tokens):
+        beside = {tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)}
+        if quotes % 2 == 0 and _PLAIN_WORD.fullmatch(token) and token.lower() in stops \
+                and token not in table and token not in _OPERATORS and not beside & _OPERATORS:
+            dropped.append(token)
+        else:
+            kept.append(token)
+        quotes += token.count('"')
+    if not dropped or not any(_WORDS_RE.search(t) for t in kept):
+        return text
+    shown = list(dict.fromkeys(w.lower() for w in dropped if w.lower() not in index_stops))
+    if shown:
+        more = " …" if len(shown) > 8 else ""
+        warnings.append("common words not searched: " + ", ".join(shown[:8]) + more)
+    return " ".join(kept)
 
 
 def _clean(text: str, warnings: list[str], stoplist: frozenset[str] | None = None) -> str:

@@ -46,3 +46,9 @@ def test_marks_follow_the_index_analysis():
     html = mark("Covid-19 shut the studios; we'd film again.", {"covid", "studio", "film"}, ANALYZER)
     assert html == "<mark>Covid</mark>-19 shut the <mark>studios</mark>; we'd <mark>film</mark> again."
     assert mark("a < b & c", {"b"}, ANALYZER) == "a &lt; <mark>b</mark> &amp; c"
+
+
+def test_a_hyphenated_word_is_one_mark_when_its_joined_form_matches():
+    # The joined form spans the whole word and overlaps its parts: one mark, the text not repeated.
+    assert mark("My to-do list", {"todo", "list"}, ANALYZER) == "My <mark>to-do</mark> <mark>list</mark>"
+    assert mark("Covid-19 hit", {"covid", "covid19", "19"}, ANALYZER) == "<mark>Covid-19</mark> hit"

@@ -31,6 +31,10 @@ PASSAGES = {
     "rockroll3": "Rock and roll is my life; I also collect rock samples.",
     "sidekick": "Every cartoon animator loves an animal sidekick.",
     "ceramics": "I took a ceramics class and it changed how I see objects.",
+    "todo": "My to-do list lives in a paper notebook.",
+    "todosolid": "I keep a todo list in a text file.",
+    "whattodo": "I never know what to do with a list of chores.",
+    "email": "I answer email once a day.",
 }
 NAMESAKE = [  # an interview whose title and interviewee name have "ceramics", its answers do not
     "I grew up in Ohio and moved to Chicago for college.",
@@ -98,6 +102,13 @@ def test_a_phrase_keeps_its_stop_words_gap(engine):
     assert found(engine, "rock roll", match="all") == {"rockroll", "rockroll2", "rockroll3"}
 
 
+def test_a_hyphenated_word_finds_its_joined_spelling_and_not_its_parts_alone(engine):
+    assert found(engine, "e-mail") == {"email"}
+    # "to-do" leaves only "do" once its stop word goes: the joined "todo" decides, not every "do".
+    assert found(engine, "to-do list", match="all") == {"todo", "todosolid"}
+    assert found(engine, "todo") == {"todo", "todosolid"}
+
+
 def test_suggestions_ignore_the_synonyms_added(engine):
     result = engine.search("covid shoto")
     assert result.suggestion in (None, "covid shoot")
@@ -131,6 +142,16 @@ def test_highlighting_follows_the_query(engine):
     hit = engine.search("animator -title:animal", match="all").hits
     sidekick = {h.article: h.snippet for h in hit}["t/sidekick"]
     assert "<mark>animator</mark>" in sidekick and "<mark>animal" not in sidekick
+
+
+def test_any_leaves_out_common_words_unless_nothing_else_is_left(engine):
+    result = engine.search("which studio would they move to between tours", match="any", per_page=50)
+    # "which", "would", "they", "move", "between" are left out ("to" is not indexed anyway): without them the
+    # passages about the studio and the tour are all that is found.
+    assert {h.article for h in result.hits} == {"t/la", "t/us"}
+    assert any(w == "common words not searched: which, would, they, move, between" for w in result.warnings)
+    assert found(engine, "never", match="any") == {"la", "whattodo"}  # only a common word: searched
+    assert found(engine, "never", match="all") == {"la", "whattodo"}
 
 
 def test_a_synonym_group_keeps_its_tie_breaker_through_expansion(engine):

@@ -97,6 +97,12 @@ def test_a_line_of_dashes_in_the_middle_is_not_front_matter():
         ("a.md", "Just text, no markup at all.", "markdown"),
         ("a.htm", "no tags here", "html"),
         ("a.txt", "Do you use <b>bold</b>? Sometimes.", "text"),
+        (
+            "a.txt",
+            "0:00:13.8 **Ida Lind** Welcome.\n\n0:00:20.1 **Tom Ek** Hi.\n\n0:00:23.0 **Ida Lind** So?\n",
+            "markdown",
+        ),
+        ("a.txt", "**Note** one bold line.\n\nAnd a **bold** word in the middle.\n", "text"),
     ],
 )
 def test_format_by_content_and_name(name, text, fmt):

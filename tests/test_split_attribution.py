@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from index.split.attribution import Attribution, meta_fields, phrases, trim_publication
+from index.read import source_from_bytes
+from index.split import split_source
+from index.split.attribution import (
+    Attribution,
+    meta_fields,
+    own_site,
+    phrases,
+    site_name,
+    staff_of,
+    trim_publication,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +88,101 @@ def test_letters_whose_lower_case_is_longer_do_not_shift_the_search():
     found = Attribution()
     phrases(["İİİİ " * 50 + "Published in Issue 3 of Harbour Notes, 2001"], found)
     assert found.get("publication") == "Harbour Notes"
+
+
+@pytest.mark.parametrize(
+    ("byline", "publication"),
+    [
+        ("Harbour Notes Staff", "Harbour Notes"),
+        ("The Tideline editors", "Tideline"),
+        ("Fieldnotes Weekly Editorial Team", "Fieldnotes Weekly"),
+        ("Nils Ek", ""),
+        ("The team", ""),
+    ],
+)
+def test_staff_bylines_name_the_publication(byline, publication):
+    assert staff_of(byline) == publication
+
+
+def test_the_site_of_its_own_related_articles():
+    raw = (
+        "[Older piece](https://www.tidelinemagazine.com/2019/04/older-piece/) and "
+        "[Another](https://tidelinemagazine.com/2021/02/another/) beside "
+        "[a report](https://news.example.org/2020/01/report/) and https://tidelinemagazine.com/about"
+    )
+    assert own_site(raw) == "tidelinemagazine.com"
+    assert own_site("[one](https://a.example.com/2019/04/x/) [two](https://b.example.com/2019/05/y/)") == ""
+    assert own_site("[one](https://a.example.com/2019/04/x/) [again](https://a.example.com/2019/04/x)") == ""
+    assert site_name("tidelinemagazine.com", []) == "Tideline Magazine"
+    assert site_name("harbournotes.org", ["Welcome to Harbour Notes, the quarterly"]) == "Harbour Notes"
+    assert site_name("pixls.us", ["Nothing names it"]) == "pixls.us"
+    assert site_name("www.harbournotes.co.uk", ["Harbour Notes"]) == "Harbour Notes"
+    assert site_name("sites.bu.edu", []) == "sites.bu.edu"
+
+
+ARTICLE = """\
+---
+title: An interview with Mara Quill
+authors: ['Harbour Notes Staff']
+---
+
+Mara Quill records foley for independent films.
+
+## Further reading on Harbour Notes:
+
+- [Field recording at night](https://harbournotes.com/2020/03/field-recording/)
+- [Microphones for beginners](https://harbournotes.com/2021/06/microphones/)
+
+## How did you start recording sounds?
+
+With a cheap handheld recorder and a lot of walks through the harbour.
+
+Recommended reading: [Ten quiet places](https://harbournotes.com/2019/01/quiet-places/)
+
+## What gear do you carry now?
+
+Two small microphones and a windshield.
+"""
+
+
+def test_related_reading_is_set_aside_and_names_the_site():
+    article = split_source(source_from_bytes(ARTICLE.encode(), "quill.md"))
+    assert [p.question for p in article.passages if p.kind == "qa"] == [
+        "How did you start recording sounds?", "What gear do you carry now?"]
+    assert "reading" not in " ".join(p.answer for p in article.passages).lower()
+    assert (article.publication, article.interviewer) == ("Harbour Notes", "")
+    assert article.sources["publication"].startswith("front matter author")
+    without_staff = ARTICLE.replace("authors: ['Harbour Notes Staff']", "authors: ['Kai Moss']")
+    article = split_source(source_from_bytes(without_staff.encode(), "quill.md"))
+    assert article.publication == "Harbour Notes"
+    assert article.sources["publication"] == "the site's own related articles (harbournotes.com)"
+
+
+PELICAN = """\
+Title: Interview: Mara Quill about field recording
+Date: 2008-07-12 20:49
+Author: Kai Moss
+
+Mara Quill interviewed by harbournotes.org at the fair.
+
+**Date:** 2021-11-09
+**Publication:** Tideline
+**Interviewer:** Ola Berg
+
+## How did you start recording sounds?
+
+With a cheap handheld recorder.
+
+## What gear do you carry now?
+
+Two small microphones.
+"""
+
+
+def test_metadata_lines_give_title_and_date_and_follow_each_other():
+    article = split_source(source_from_bytes(PELICAN.encode(), "quill.md"))
+    assert (article.title, article.date) == ("Interview: Mara Quill about field recording", "2008-07-12")
+    assert (article.publication, article.interviewer) == ("Tideline", "Ola Berg")  # the lines after Date
+    without_lines = PELICAN.split("**Date:**")[0] + PELICAN.split("**Interviewer:** Ola Berg\n")[1]
+    article = split_source(source_from_bytes(without_lines.encode(), "quill.md"))
+    assert article.publication == "harbournotes.org"  # "interviewed by" a site

@@ -48,3 +48,33 @@ def test_a_self_introduction_names_the_interviewee():
     article = split_source(source_from_bytes(text.encode(), "lind.md"))
     assert article.interviewees == ["Tove Lind"]
     assert article.sources["interviewees"].startswith("first answer")
+
+
+def test_words_that_open_sentences_are_no_first_names():
+    names = names_in_text(["When Saiki joined, we changed. Then Miku Kobato left."])
+    assert "When Saiki" not in names and "Then Miku" not in names and names["Miku Kobato"] == 1
+
+
+ONE_NAME = """---
+title: "In Conversation with Tove"
+---
+
+Hello readers, today we share a short talk with a painter from Malmö.
+
+Hi Tove, would you tell us about yourself?
+
+I paint birds, mostly at dawn.
+
+What is next?
+
+A show in the spring.
+"""
+
+
+def test_a_one_word_name_the_title_and_the_questions_both_give():
+    article = split_source(source_from_bytes(ONE_NAME.encode(), "tove.md"))
+    assert article.interviewees == ["Tove"]
+    untitled = ONE_NAME.replace("In Conversation with Tove", "A painter of birds")
+    assert split_source(source_from_bytes(untitled.encode(), "tove.md")).interviewees == []
+    said = ONE_NAME.replace("Hi Tove, would", "Would").replace("I paint birds", "I'm Tove and I paint birds")
+    assert split_source(source_from_bytes(said.encode(), "tove.md")).interviewees == ["Tove"]

@@ -223,3 +223,22 @@ def test_co_hosts_both_ask_and_the_listed_guest_answers():
     assert article.interviewees == ["Rosa Lindqvist"]
     assert set(article.interviewer.split(" and ")) == {"Ben", "Max"}
     assert questions(article)[-1] == "Right. And how do you test it?"
+
+
+def test_two_speakers_never_take_one_name():
+    text = """---
+title: "Ida Brandt talks to Harbour Notes"
+---
+
+Ida Lind of Harbour Notes caught up with Ida Brandt before her show.
+
+Ida>> How did the tour start?
+
+Brandt>> With a broken van.
+
+Ida>> What comes next?
+
+Brandt>> A record about that van.
+"""
+    article = split(text)  # "Ida" could be either; "Brandt" can only be Ida Brandt
+    assert (article.interviewer, article.interviewees) == ("Ida Lind", ["Ida Brandt"])

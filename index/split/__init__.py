@@ -25,7 +25,7 @@ from index.blocks import Block, build_document
 from index.blocks.markdown import REFERENCE_LINK_DEFINITION
 from index.model import Article, ArticleError, Dropped, Passage
 from index.read import Source
-from index.split.attribution import attribute
+from index.split.attribution import attribute, own_site, staff_of
 from index.split.furniture import State, set_aside_furniture
 from index.split.metadata import as_text, front_matter_metadata, normalise_date, title_from_blocks
 from index.split.patterns import load_patterns
@@ -63,6 +63,10 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
         format=source.format,
     )
     front_matter_metadata(article, front, doc.meta, state.warnings)
+    if not article.title and "title" in state.meta:
+        article.title = state.meta["title"][0]
+    if not article.date and "date" in state.meta:
+        article.date = normalise_date(state.meta["date"][0])
     article.publication = as_text(front.get("publication")) or publication
     blocks = state.content
     if not article.title:
@@ -76,9 +80,10 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
 
     texts = _attribution_texts(article, passages, state)
     interviewer, interviewer_source, publication, publication_source = attribute(
-        article.title, doc.meta, front, state.meta, found, texts, known_publication=article.publication
+        article.title, doc.meta, front, state.meta, found, texts, known_publication=article.publication,
+        own_host=own_site(source.text) if state.related and not article.publication else "",
     )
-    if not interviewer and front.get("author"):
+    if not interviewer and front.get("author") and not staff_of(as_text(front.get("author"))):
         interviewer, interviewer_source = as_text(front.get("author")), "front matter author"
     article.interviewer = interviewer
     article.interviewees, people_source = interviewees(front, article, found, state, interviewer, known)

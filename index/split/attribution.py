@@ -12,6 +12,7 @@ import bisect
 import functools
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import yaml
@@ -259,6 +260,7 @@ def attribute(
     found,
     texts: list[str],
     known_publication: str = "",
+    own_host: str = "",
 ):
     """(interviewer, its source, publication, its source), each "" when the article does not say.
     ``known_publication`` (from front matter or the corpus folder) spares looking for publication phrases.
@@ -266,8 +268,9 @@ def attribute(
     Interviewer, strongest first: the speaker labels' interviewer (a person, not "Q"), a metadata line or
     byline near the top, a phrase ("X sat down with", "interview conducted by X"), the front-matter
     author. Publication: a metadata line, a phrase ("Published in … of X", "I'm X from Y", "Y's X
-    chatted with"), the interviewer's label when it is not a person ("Amiga Magazin:", "kubuntu-de.org:",
-    "Heavy Local Greece (Daria Aeonia):"), the page's ``og:site_name``, the ``<title>``'s site part."""
+    chatted with"), a staff byline ("Harvard Advocate Staff"), the interviewer's label when it is not a
+    person ("Amiga Magazin:", "kubuntu-de.org:", "Heavy Local Greece (Daria Aeonia):"), the page's
+    ``og:site_name``, the ``<title>``'s site part, the site ``own_host`` names (see :func:`own_site`)."""
     interviewer, interviewer_source = "", ""
     people = [s for s in found.interviewers if s and _person(s, found)]
     if people:
@@ -284,6 +287,7 @@ def attribute(
         interviewer = found_in_text.get("interviewer")
         interviewer_source = f"text: {found_in_text.evidence('interviewer')}"
     publication, publication_source = "", ""
+    staff = _staff_byline(front, state_meta)
     if "publication" in state_meta:
         publication, publication_source = (
             _clean(state_meta["publication"][0]),
@@ -292,6 +296,8 @@ def attribute(
     elif found_in_text.get("publication"):
         publication = found_in_text.get("publication")
         publication_source = f"text: {found_in_text.evidence('publication')}"
+    elif staff:
+        publication, publication_source = staff
     else:
         label = _publication_label(found)
         if label:
@@ -302,7 +308,41 @@ def attribute(
             site = _title_site(html_meta.get("html_title", ""), article_title)
             if site:
                 publication, publication_source = site, f"page title: {html_meta.get('html_title')}"
+            elif own_host:
+                publication = site_name(own_host, texts)
+                publication_source = f"the site's own related articles ({own_host})"
     return interviewer, interviewer_source, publication, publication_source
+
+
+_STAFF = re.compile(
+    r"^(?:the\s+)?(?P<pub>.{2,60}?)\s+(?:staff|editors|editorial(?:\s+(?:team|staff|board))?|team|newsroom)$",
+    re.IGNORECASE,
+)
+
+
+def staff_of(byline: str) -> str:
+    """The publication a staff byline names ("Harvard Advocate Staff", "The Verge editors"), else ""."""
+    match = _STAFF.match(" ".join(byline.split()))
+    return trim_publication(match.group("pub")) if match else ""
+
+
+def _staff_byline(front: dict, state_meta: dict) -> tuple[str, str] | None:
+    """(publication, its source) from a front-matter author or a byline that is a staff byline."""
+    candidates = [(v, "front matter author") for k in ("author", "authors") for v in _strings(front.get(k))]
+    for key in ("author", "byline"):
+        if key in state_meta:
+            candidates.append((state_meta[key][0], f"line: {state_meta[key][1]}"))
+    for value, source in candidates:
+        publication = staff_of(value)
+        if publication:
+            return publication, f"{source} ({value})"
+    return None
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _person(name: str, found) -> bool:
@@ -350,3 +390,52 @@ def _title_site(html_title: str, article_title: str) -> str:
         return ""
     site = match.group(1).strip()
     return site if site and site not in article_title and len(site.split()) <= 5 else ""
+
+
+_URL = re.compile(
+    r"https?://(?:www\.)?([a-z0-9][a-z0-9.-]{0,100}\.[a-z]{2,12})(/[^\s()\"'<>\[\]]{0,300})?", re.IGNORECASE
+)
+_DATED_PATH = re.compile(r"/(?:19|20)\d\d/")
+
+
+def own_site(raw: str) -> str:
+    """The host of the site's own archive, from the links of an article that has a related-articles
+    list: the one host with at least two different dated permalinks (``…/2012/08/slug/``), more than any
+    other host; "" when there is none. Sites link their own back issues this way; one link to another
+    site's dated post is common, two to one other site beating the site's own are not."""
+    if "://" not in raw:
+        return ""
+    counts: Counter[str] = Counter()
+    seen: set[tuple[str, str]] = set()
+    for match in _URL.finditer(raw):
+        host, path = match.group(1).lower(), match.group(2) or ""
+        if _DATED_PATH.search(path) and (host, path.rstrip("/")) not in seen:
+            seen.add((host, path.rstrip("/")))
+            counts[host] += 1
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return ""
+    return ranked[0][0]
+
+
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})  # bbc.co.uk
+_CAPITALISED_RUN = re.compile(r"(?-i:[A-Z][\w&'’.\-]*(?:[ \t]+[A-Z][\w&'’.\-]*){0,3})")
+
+
+def site_name(host: str, texts: list[str]) -> str:
+    """How the site at ``host`` is named: capitalised words of ``texts`` that spell its name ("Godot
+    Engine" for ``godotengine.org``), else the name split before a publication word
+    ("smashingmagazine.com" → "Smashing Magazine"), else the host itself ("pixls.us")."""
+    parts = host.removeprefix("www.").split(".")
+    country_second_level = len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL
+    label = parts[-3] if country_second_level else parts[-2]
+    letters = label.replace("-", "")
+    for text in texts:
+        for match in _CAPITALISED_RUN.finditer(text):
+            words = match.group(0)
+            if re.sub(r"[^a-z0-9]", "", words.lower()) == letters:
+                return words
+    for word in sorted(_load().publication_words, key=len, reverse=True):
+        if letters.endswith(word) and len(letters) - len(word) >= 3:
+            return f"{letters[: -len(word)].capitalize()} {word.capitalize()}"
+    return host.removeprefix("www.")

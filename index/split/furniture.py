@@ -17,6 +17,7 @@ from index.split.patterns import Patterns, match_key, nav_key
 from index.split.text import clean_name, name_like, person_name
 
 _BOILERPLATE_MAX_CHARS = 500  # longer blocks are content, never furniture
+_RELATED = "related-stories list"
 _META_REACH = 12  # "Key: value" lines and bylines are looked for among the first this many content blocks
 
 
@@ -32,6 +33,7 @@ class State:
     lead_in_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, tuple[str, str]] = field(default_factory=dict)  # field → (value, the line it came from)
+    related: bool = False  # a list of the site's own related articles was set aside
 
 
 def set_aside_furniture(blocks: list[Block], state: State, pats: Patterns, html: bool = False) -> None:
@@ -72,9 +74,20 @@ def set_aside_furniture(blocks: list[Block], state: State, pats: Patterns, html:
                 removed_before = True
                 continue
             mode = _end_mode(mode, mode_found, mode_header, state)
+        elif mode == "related":
+            if short and block.list_item and not block.heading:
+                state.dropped.append(Dropped(text, _RELATED))
+                removed_before = True
+                continue
+            mode = ""
         if short:
             if any(p.match(key) for p in pats.contact_headers):
                 mode, mode_found, mode_header = "contact", 0, text
+                removed_before = True
+                continue
+            if any(p.match(key) for p in pats.related_headers):
+                mode, state.related = "related", True
+                state.dropped.append(Dropped(text, _RELATED))
                 removed_before = True
                 continue
             inline_credit = _inline_credits(key, pats)
@@ -101,13 +114,15 @@ def set_aside_furniture(blocks: list[Block], state: State, pats: Patterns, html:
             reason = _furniture_reason(key, pats)
             if reason:
                 state.dropped.append(Dropped(text, reason[0]))
+                state.related = state.related or reason[0] == _RELATED
                 if reason[1]:
                     holder = _courtesy_holder(text)
                     if holder:
                         state.credits.append(holder)
                 removed_before = True
                 continue
-            if len(state.content) < _META_REACH and (block.gap or not state.content):
+            # A line right after removed text starts afresh: "Date: …" then "Publication: …" on the next line.
+            if len(state.content) < _META_REACH and (block.gap or removed_before or not state.content):
                 fields = meta_fields(text)
                 if block.heading:  # a heading may be a byline ("By Rawya"), never "Key: value" metadata
                     fields = {k: v for k, v in fields.items() if k == "byline"}

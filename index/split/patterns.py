@@ -23,6 +23,7 @@ class Patterns:
     lines: list[tuple[re.Pattern, str, bool]]  # (pattern, reason, is a credit line)
     captions: list[re.Pattern]
     contact_headers: list[re.Pattern]
+    related_headers: list[re.Pattern]
     contact_labels: dict[str, str]
     credit_headers: list[re.Pattern]
     lead_ins: list[re.Pattern]
@@ -46,6 +47,7 @@ def load_patterns(path: str = os.path.join(DATA_DIR, "boilerplate.yml")) -> Patt
         ],
         captions=compile_all(data.get("captions", [])),
         contact_headers=compile_all(data.get("contact_headers", [])),
+        related_headers=compile_all(data.get("related_headers", [])),
         contact_labels={str(k).lower(): v or "" for k, v in data.get("contact_labels", {}).items()},
         credit_headers=compile_all(data.get("credit_headers", [])),
         lead_ins=[re.compile(p, re.IGNORECASE) for p in data.get("lead_ins", [])],

@@ -38,6 +38,15 @@ _STOP_FIRST_WORDS = {
     "Well",
     "Yes",
     "No",
+    # Words that open sentences and so are capitalised before a name ("When Saiki joined the band"); names
+    # that are also words (Will, May, Grant) are left out.
+    *("When", "What", "Where", "Why", "How", "Who", "Which", "While", "After", "Before", "Since"),
+    *("Because", "If", "Then", "But", "Or", "Also", "As", "Once", "Though", "Although", "Until"),
+    *("This", "That", "These", "Those", "There", "Here", "It", "I", "We", "You", "He", "She", "They"),
+    *("My", "Our", "Your", "His", "Her", "Their", "Its", "Do", "Did", "Does", "Is", "Are", "Was"),
+    *("Were", "Has", "Have", "Had", "Can", "Could", "Would", "Should", "Oh", "Ok", "Okay", "Yeah"),
+    *("Sure", "Please", "Maybe", "Actually", "Today", "Yesterday", "Tomorrow", "Every", "Each", "All"),
+    *("Some", "Many", "Most", "Both", "Not", "Just", "Even", "Still", "Only", "Let", "Congratulations"),
 }
 
 
@@ -69,12 +78,14 @@ def interviewees(
     questions = " ".join(p.question for p in passages if p.kind == "qa")
     haystack = "\n".join([article.title, *(p.answer for p in passages[:2])])
     addressed: list[str] = []
+    firsts: list[str] = []  # first names the questions address, for a one-word name (below)
     for match in _ADDRESS.finditer(questions):
         first = next(g for g in match.groups() if g)
         if first in _STOP_FIRST_WORDS:
             continue
-        full = re.search(rf"\b{re.escape(first)}\s+({_CAP_WORD})\b", haystack)
-        if full:
+        firsts.append(first)
+        full = re.search(rf"\b{re.escape(first)}[ \t]+({_CAP_WORD})\b", haystack)
+        if full and full.group(1) not in _STOP_FIRST_WORDS:
             addressed.append(clean_name(f"{first} {full.group(1)}"))
     if addressed:
         return dedupe(addressed), "a first name the questions address, spelled out in the text"
@@ -92,6 +103,13 @@ def interviewees(
     match = _SELF_INTRODUCTION.search(first_answer)
     if match and not _same_person(match.group(1), interviewer):
         return [match.group(1)], f"first answer: {_clip(match.group(0))}"
+    # Someone known by one name ("In Conversation with Elena", "Mapper in the Spotlight: Andy"): the
+    # title gives it and the questions address it ("Hi Elena,") or the first answer says it ("I'm Andy").
+    said = _SELF_NAME.search(first_answer)
+    for first in [*firsts, *([said.group(1)] if said else [])]:
+        in_title = re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", article.title)
+        if in_title and first not in _STOP_FIRST_WORDS and not _same_person(first, interviewer):
+            return [first], "a one-word name the title gives and the questions address (or the answer says)"
     possessive = re.search(rf"\b({_CAP_WORD}(?: {_CAP_WORD}){{1,2}})['’]s\b", article.title)
     if possessive and possessive.group(1).split()[0] not in {"Check", "Meet", "Inside", "Behind"}:
         return [possessive.group(1)], "headline (possessive)"
@@ -116,6 +134,7 @@ _INTRO_OPENS = re.compile(r"^(?-i:" + _PERSON + r"),?\s+(?:is|was|has been|works
 _SELF_INTRODUCTION = re.compile(
     r"\b(?:I['’]m|I am|my name is|my name['’]s)\s+(?-i:" + _PERSON + r")(?![\w-])", re.IGNORECASE
 )
+_SELF_NAME = re.compile(r"\b(?:I['’]m|I am|my name is|my name['’]s)\s+([A-Z][a-z\u00DF-\u024F]{1,20})\b")
 _GENERIC_SPEAKERS = re.compile(
     r"^(?:a|answer|guest|interviewee|unknown(?: speaker)?|speaker(?: \d+)?)$", re.IGNORECASE
 )

@@ -239,9 +239,24 @@ def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speak
         speaker.affiliation = next(
             (affiliation[speaker_key(f)] for f in speaker.forms if speaker_key(f) in affiliation), ""
         )
-        speaker.name = _full_name(speaker, known)
-        speaker.person = _person_name(speaker.name)
+    _name_speakers(list(speakers.values()), known)
     return speakers, owner
+
+
+def _name_speakers(speakers: list[Speaker], known: Known) -> None:
+    """Give each speaker its fullest name; two speakers are two people, so when both would take one name
+    ("Michael>>" and "Fogus>>" beside a text naming Michael Fogus and Michael Kohl) the one that has
+    another name to take takes that."""
+    choices = {s.key: _name_choices(s, known) for s in speakers}
+    chosen = {key: names[0] for key, names in choices.items()}
+    for speaker in sorted(speakers, key=lambda s: -len(choices[s.key])):
+        taken = {name for key, name in chosen.items() if key != speaker.key}
+        free = [n for n in choices[speaker.key] if n not in taken]
+        if chosen[speaker.key] in taken and free:
+            chosen[speaker.key] = free[0]
+    for speaker in speakers:
+        speaker.name = chosen[speaker.key]
+        speaker.person = _person_name(speaker.name)
 
 
 def _person_name(name: str) -> bool:
@@ -256,22 +271,29 @@ def _person_name(name: str) -> bool:
 def _full_name(speaker: Speaker, known: Known) -> str:
     """The speaker's fullest name: its longest label form, else a name in the article that the short
     forms abbreviate (initials, first name, surname, or a nickname that begins a first name)."""
+    return _name_choices(speaker, known)[0]
+
+
+def _name_choices(speaker: Speaker, known: Known) -> list[str]:
+    """The names the speaker may have, best first (see :func:`_full_name`); the label itself last."""
     longest = max(speaker.forms, key=lambda f: (len(name_words(f)), len(f)))
     if len(name_words(longest)) >= 2 and not is_initials(longest):
-        return display_name(longest)
+        return [display_name(longest)]
     people = [*known.interviewees, *known.interviewers, *known.speakers]
     candidates = [n for n in people if len(name_words(n)) >= 2]
     candidates += sorted(known.names, key=lambda n: (-known.names[n], len(n.split())))
+    choices: list[str] = []
     for form in sorted(speaker.forms, key=len, reverse=True):
         for name in candidates:
-            if speaker_key(name) != speaker_key(form) and same_speaker(form, name):
-                return name
-    if not is_initials(longest) and len(longest) >= 3:
+            if speaker_key(name) != speaker_key(form) and same_speaker(form, name) and name not in choices:
+                choices.append(name)
+    if not choices and not is_initials(longest) and len(longest) >= 3:
         for name in candidates:
             first = name_words(name)[0]
             if first.casefold().startswith(longest.casefold()) and first.casefold() != longest.casefold():
-                return name
-    return display_name(longest)
+                choices.append(name)
+                break
+    return [*choices, display_name(longest)]
 
 
 def _owner(label: Label, owner: dict[str, str]) -> list[str]:
