@@ -517,7 +517,9 @@ def extract_organizations(
             ):
                 add(run[0].start, f"{name} {nxt.text}")
             # "an engineer at Stripe", "I work at House House", "co-founder of Destroy All Software"
-            employer = _employer_name(view, run)
+            # (checked cheaply first: the word before must be "at", "of" or "the" of "at the")
+            previous = view.previous(run[0])
+            employer = _employer_name(view, run) if previous and previous.text in ("at", "of", "the") else []
             if employer and _employer_context(view, employer) and _plain_name(view, employer):
                 add(employer[0].start, view.span_text(employer))
             # "a design studio called Dirty Bandits" (not "the App Store called 'Tomato One'")

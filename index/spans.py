@@ -37,6 +37,10 @@ class Token(NamedTuple):
         return len(letters) >= 1 and all(c.isupper() for c in letters)
 
 
+# Characters between two tokens that end a sentence or clause for ``TextView.before``.
+_SENTENCE_BREAKS = frozenset(".!?;:\n")
+
+
 class TextView:
     """A text with its tokens and capitalised runs computed once, on first use."""
 
@@ -120,7 +124,7 @@ class TextView:
         k = index - 1
         while k >= 0 and len(out) < words:
             gap = self.gap(self.tokens[k], self.tokens[k + 1])
-            if any(c in gap for c in ".!?;:\n"):
+            if not _SENTENCE_BREAKS.isdisjoint(gap):
                 break
             out.append(self.tokens[k].text.lower())
             k -= 1

@@ -133,7 +133,7 @@ _EVENT_KINDS = frozenset(
     ["conference", "lecture", "reading", "talk", "event", "speaker", "concert", "dinner"]
 )
 # A run followed by one of these is a product or a brand on one ("the game Unity engine").
-_PRODUCT_NOUNS = frozenset(["engine", "app", "apps", "software", "console", "controller", "store",
+_PRODUCT_AFTER_TITLE = frozenset(["engine", "app", "apps", "software", "console", "controller", "store",
                             "platform", "editor", "plugin", "library", "framework", "jam", "studio"])
 
 
@@ -369,7 +369,8 @@ def _not_a_title(view: TextView, run: list[Token]) -> bool:
         return True
     nxt = view.after(run[-1])
     # "the game Unity engine"; "a podcast AV Club called X" (the one that names something is no title)
-    return nxt is not None and view.gap(run[-1], nxt) == " " and nxt.text.lower() in _PRODUCT_NOUNS | _NAMING
+    after = _PRODUCT_AFTER_TITLE | _NAMING
+    return nxt is not None and view.gap(run[-1], nxt) == " " and nxt.text.lower() in after
 
 
 def _cut_short(view: TextView, last: Token) -> bool:

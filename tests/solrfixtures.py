@@ -19,7 +19,7 @@ import subprocess
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,8 @@ class Cluster:
     base: str
     control: str
     configset: str = ""
+    created: list[str] = field(default_factory=list)
+    """URLs of the collections :meth:`new_collection` made that were not dropped yet."""
 
     def client(self, collection: str) -> SolrClient:
         return SolrClient(f"{self.base}/{collection}")
@@ -73,9 +75,13 @@ class Cluster:
         client = self.client(name)
         properties = {"interviews.stopwords": stop_words} if stop_words != "short" else None
         client.create_collection(self.configset, shards=shards, replicas=replicas, properties=properties)
-        return f"{self.base}/{name}"
+        self.created.append(f"{self.base}/{name}")
+        return self.created[-1]
 
     def drop_collection(self, url: str) -> None:
+        """Delete the collection (or the alias a build made of its name, and the collection behind it)."""
+        if url in self.created:
+            self.created.remove(url)
         # Cleanup must not hide the test's own result.
         with contextlib.suppress(Exception):
             SolrClient(url).delete_collection()
@@ -114,6 +120,8 @@ def solr_cluster(tmp_path_factory):
     try:
         yield cluster
     finally:
+        for url in list(cluster.created):  # a fixture that failed before its teardown
+            cluster.drop_collection(url)
         # A collection may still use it; a cluster started here is thrown away anyway.
         with contextlib.suppress(Exception):
             cluster.client("any").admin("configs", {"action": "DELETE", "name": cluster.configset})
