@@ -5,10 +5,15 @@
   writer, ``MultifieldParser`` and ``groupedby=FieldFacet(..., allow_overlap=True)`` for facet counts.
 * :class:`Fts5` — SQLite FTS5 from the standard library: ``porter unicode61`` tokenizer, ``bm25`` ranking,
   ``snippet()`` for highlights, and facet counts by ``GROUP BY`` over a side table of
-  (passage, facet, value).
+  (passage, facet, value) with a covering index, joined with ``CROSS JOIN`` so SQLite drives the count
+  from the match set (a plain join lets its planner scan the whole facet table per query).
+* :class:`TantivyFaceted` — tantivy (Rust, through tantivy-py) with question and answer analysed like
+  :class:`Tantivy` below and every facet a multi-valued ``raw`` fast field; facet counts by one terms
+  aggregation per facet over the query (exact: each segment returns every value), highlights by its
+  ``SnippetGenerator``.
 
-Both answer the same :class:`QuerySpec` (one per query class) with the top ``limit`` hits highlighted and
-counts for every facet, and both can return a ranked list for the relevance harness.
+All three answer the same :class:`QuerySpec` (one per query class) with the top ``limit`` hits highlighted
+and counts for every facet; the first two can return a ranked list for the relevance harness.
 
 Two BM25 engines for ranking quality (``pip install -e '.[bench]'``), each with its best analysis and query
 form, indexing every passage's question, answer, article title and interviewee names:
@@ -204,7 +209,8 @@ class Fts5:
                 db.execute("INSERT INTO meta VALUES (?, ?, ?)", (count, article.id, p.number))
         db.executemany("INSERT INTO passages(rowid, question, answer) VALUES (?, ?, ?)", rows)
         db.executemany("INSERT INTO facets VALUES (?, ?, ?)", facet_rows)
-        db.execute("CREATE INDEX facets_passage ON facets(passage)")
+        # Covering: the facet count reads (facet, value) from the index entries of each matching passage.
+        db.execute("CREATE INDEX facets_passage ON facets(passage, facet, value)")
         db.commit()
         db.close()
         return count
@@ -224,9 +230,10 @@ class Fts5:
             "FROM passages JOIN meta m ON m.id = passages.rowid "
             "WHERE passages MATCH ? ORDER BY rank LIMIT ?", (match, limit)).fetchall()
         counts: dict[str, Counter] = {name: Counter() for name in FACET_NAMES}
+        # CROSS JOIN fixes the loop order: the FTS5 match is the outer loop, each match probes the index.
         for facet, value, n in db.execute(
-                "SELECT facet, value, count(*) FROM facets WHERE passage IN "
-                "(SELECT rowid FROM passages WHERE passages MATCH ?) GROUP BY facet, value", (match,)):
+                "SELECT f.facet, f.value, count(*) FROM passages CROSS JOIN facets f "
+                "ON f.passage = passages.rowid WHERE passages MATCH ? GROUP BY f.facet, f.value", (match,)):
             counts[facet][value] = n
         return BaselineResult(total, [tuple(r) for r in rows],
                               {name: _top(c, facet_limit) for name, c in counts.items()})
@@ -414,6 +421,108 @@ class Tantivy(_Ranker):
     def close(self) -> None:
         self.searcher = None
         self.index = None
+
+
+class TantivyFaceted(Tantivy):
+    """tantivy in ``folder`` answering :class:`QuerySpec` like the others: question and answer searched
+    (stored, for snippets), every facet a multi-valued raw fast field counted by a terms aggregation.
+
+    Query forms: a word or AND pair through tantivy's query parser over both fields (conjunction by
+    default), a phrase as a :meth:`Query.phrase_query` per field, a field query on that field alone, and a
+    prefix as a regular expression over the term dictionary (tantivy's phrase-prefix query stops at 50
+    expansions; ours and FTS5 expand every term).
+    """
+
+    FIELDS = ("question", "answer")
+
+    def _schema(self):
+        import tantivy
+
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("id", stored=True, tokenizer_name="raw")
+        for name in self.FIELDS:
+            builder.add_text_field(name, stored=True, tokenizer_name=self.ANALYZER)
+        for name in FACET_NAMES:
+            builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+        return builder.build()
+
+    def build(self, articles: Iterable[Article]) -> int:
+        """Index every passage with one writer (one thread, 200 MB heap) and one commit; returns the count."""
+        import tantivy
+
+        if self.folder is not None:
+            if self.folder.exists():
+                import shutil
+
+                shutil.rmtree(self.folder)
+            self.folder.mkdir(parents=True)
+        index = tantivy.Index(self._schema(), path=str(self.folder) if self.folder else None)
+        self._register(index)
+        writer = index.writer(heap_size=200_000_000, num_threads=1)
+        count = 0
+        for article in articles:
+            for p in article.passages:
+                doc = tantivy.Document(id=f"{article.id}#{p.number}", question=p.question or "",
+                                       answer=p.answer or "")
+                for name, values in facet_values(article, p).items():
+                    for value in values:
+                        doc.add_text(name, value)
+                writer.add_document(doc)
+                count += 1
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index = index
+        return count
+
+    def _words(self, text: str) -> list[str]:
+        """``text`` through the index's analyser (lower-cased, folded, stemmed; stop words dropped)."""
+        analyzer = getattr(self, "_analyzer", None)
+        if analyzer is None:
+            from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
+
+            analyzer = self._analyzer = (
+                TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40))
+                .filter(Filter.lowercase()).filter(Filter.ascii_fold())
+                .filter(Filter.stopword("english")).filter(Filter.stemmer("english")).build())
+        return analyzer.analyze(text)
+
+    def _query(self, spec: QuerySpec):
+        from tantivy import Occur, Query
+
+        schema = self.index.schema
+        fields = (spec.field,) if spec.kind == "field" else self.FIELDS
+        if spec.kind == "phrase":
+            words = self._words(" ".join(spec.terms))
+            return Query.boolean_query([(Occur.Should, Query.phrase_query(schema, f, words)) for f in fields])
+        if spec.kind == "prefix":
+            pattern = re.escape(spec.terms[0].lower()) + ".*"
+            return Query.boolean_query([(Occur.Should, Query.regex_query(schema, f, pattern))
+                                        for f in fields])
+        text = " ".join(f'"{t}"' for t in spec.terms)
+        return self.index.parse_query(text, list(fields), conjunction_by_default=spec.kind != "any")
+
+    def search(self, spec: QuerySpec, limit: int = 10, facet_limit: int = 10) -> BaselineResult:
+        """Top ``limit`` hits with snippets of the answer, and the top ``facet_limit`` values per facet."""
+        from tantivy import SnippetGenerator
+
+        if self.searcher is None:
+            self.open()
+        query = self._query(spec)
+        found = self.searcher.search(query, limit, count=True)
+        snippets = SnippetGenerator.create(self.searcher, query, self.index.schema, "answer")
+        hits = []
+        for _score, address in found.hits:
+            doc = self.searcher.doc(address)
+            article, number = doc["id"][0].rsplit("#", 1)
+            hits.append((article, int(number), snippets.snippet_from_doc(doc).to_html()))
+        # segment_size: every value of every segment, so the merged counts are exact (the default keeps
+        # 10 × size per segment and can undercount).
+        aggs = self.searcher.aggregate(query, {name: {"terms": {"field": name, "size": facet_limit,
+                                                                 "segment_size": 1 << 20}}
+                                               for name in FACET_NAMES})
+        facets = {name: [(b["key"], b["doc_count"]) for b in aggs.get(name, {}).get("buckets", [])]
+                  for name in FACET_NAMES}
+        return BaselineResult(found.count, hits, facets)
 
 
 _TERM = re.compile(r"[a-z0-9]+")

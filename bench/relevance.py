@@ -377,8 +377,8 @@ def render_markdown(data: dict) -> str:
     if "judged" in data:
         from bench.judged import render
 
-        lines += ["", render(data["judged"]) + " Command: `python -m bench.judged evaluate` (README in "
-                  "`bench/judged/`)."]
+        lines += ["", render(data["judged"]), "",
+                  "The same table alone: `python -m bench.judged evaluate` (README in `bench/judged/`)."]
     lines += ["", RELEVANCE_END]
     return "\n".join(lines)
 

@@ -8,13 +8,15 @@ its ``W3LeafMatcher`` and per-document reader, the order in which ``Writer.add_d
 they return stale or duplicated hits after ``Searcher.refresh()``) must fail loudly, not misread an index.
 
 * :func:`install` — call before using Whoosh for reading or writing (the Whoosh engine and the Whoosh
-  store do): checks the version (:class:`WhooshVersionError` otherwise) and applies :func:`_skip_to` to
-  ``W3LeafMatcher``. Idempotent; importing this module changes nothing.
+  store do): checks the version (:class:`WhooshVersionError` otherwise) and applies the two patches,
+  :func:`_skip_to` to ``W3LeafMatcher`` and :func:`_buffer_file_init` to ``BufferFile``. Idempotent;
+  importing this module changes nothing.
 * Reading: :func:`read_commit` / :func:`open_searcher` (searchers for one thread each, all over the
   same commit), :func:`decode` / :func:`decode_positions` (a term's posting blocks → numpy arrays),
-  :func:`field_lengths` (a segment's field lengths as one array), :func:`posting_ids`, :func:`read_column`,
-  :func:`segment_key`, :func:`prefix_terms` (a prefix's terms with their counts in one walk),
-  :func:`levenshtein_dfa` / :func:`words_within` (fuzzy words, one automaton for every field and segment).
+  :func:`length_bytes` (a segment's field lengths, one byte each), :func:`posting_ids`,
+  :func:`read_column`, :func:`deleted_docs`, :func:`segment_key`, :func:`prefix_terms` (a prefix's terms
+  with their counts in one walk), :func:`levenshtein_dfa` / :func:`words_within` (fuzzy words, one
+  automaton for every field and segment).
 * Writing: :class:`BuildWriter` (a ``SegmentWriter`` with a cheaper posting pool) and the field types
   :class:`AnalysedText` / :class:`SpelledText` (analyse each distinct word once per writer).
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import heapq
 import itertools
 import pickle
 import threading
@@ -41,6 +44,7 @@ from whoosh import fields, formats
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb.structfile import BufferFile
 from whoosh.index import FileIndex
 from whoosh.matching import ReadTooFar
 from whoosh.searching import Searcher
@@ -83,6 +87,7 @@ def install() -> None:
             return
         check_version()
         W3LeafMatcher.skip_to = _skip_to
+        BufferFile.__init__ = _buffer_file_init
         _installed = True
 
 
@@ -113,6 +118,71 @@ def _skip_to(self, targetid):
         self.next()
 
 
+class _ViewFile:
+    """A read-only file over a ``memoryview``: reading, seeking and ``readline`` (for pickle) without
+    copying the view."""
+
+    __slots__ = ("_view", "_pos")
+
+    def __init__(self, view):
+        self._view = view
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._pos
+        end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
+        self._pos = max(start, end)
+        return bytes(self._view[start:end])
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def readline(self, size: int = -1) -> bytes:
+        view, start = self._view, self._pos
+        end = len(view) if size is None or size < 0 else min(start + size, len(view))
+        # Pickles read lines only for their short text opcodes: look a little ahead at a time.
+        stop = start
+        while stop < end:
+            chunk = bytes(view[stop:min(stop + 256, end)])
+            found = chunk.find(b"\n")
+            if found >= 0:
+                stop += found + 1
+                break
+            stop += len(chunk)
+        self._pos = stop
+        return bytes(view[start:stop])
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = 0 if whence == 0 else self._pos if whence == 1 else len(self._view)
+        self._pos = base + offset
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        pass
+
+
+def _buffer_file_init(self, buf, name=None, onclose=None):
+    """``BufferFile.__init__`` whose file reads ``buf`` in place.
+
+    Whoosh opens each file of a memory-mapped compound segment as a ``BufferFile``, which wrapped the
+    view in ``BytesIO(buf)``: a copy of the whole file in every process that opens the index, the
+    postings (about half the index) included. That was most of a search process's memory (116 MB of
+    copied postings at 100k passages, growing with the index); reading the mapping shares the page
+    cache between processes instead.
+    """
+    self._buf = buf
+    self._name = name
+    self.file = _ViewFile(buf)
+    self.onclose = onclose
+    self.is_real = False
+    self.is_closed = False
+
+
 # --- segments and columns ---------------------------------------------------------------------------
 
 def segment_key(leaf) -> str | None:
@@ -122,6 +192,16 @@ def segment_key(leaf) -> str | None:
         return None
     seg = segment()
     return seg.segment_id() if hasattr(seg, "segment_id") else None
+
+
+def deleted_docs(leaf) -> list[int]:
+    """A segment reader's deleted document numbers (segment-local), without walking its live ones."""
+    if not leaf.has_deletions():
+        return []
+    perdoc = getattr(leaf, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "deleted_docs"):
+        return list(perdoc.deleted_docs())
+    return [d for d in range(leaf.doc_count_all()) if leaf.is_deleted(d)]
 
 
 def posting_ids(matcher) -> list[int]:
@@ -356,96 +436,119 @@ def _walk(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
 
 
-_lengths_lock = threading.Lock()
-_lengths: dict[tuple[str, str], np.ndarray] = {}
-"""(segment id, field) → every document's field length in that segment."""
+LENGTH_TABLE = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
+"""Whoosh's one-byte field length → the length it stands for (``byte_to_length``; 0 for none)."""
 
 
-def field_lengths(leaf, fieldname: str) -> np.ndarray | None:
-    """One segment's field length per document, as Whoosh decodes it (0 without the field); cached.
-
-    The same values ``reader.doc_field_length`` returns, read as one block of bytes; None when the reader
-    is not a Whoosh 2.7 segment reader.
-    """
+def length_bytes(leaf, fieldname: str) -> np.ndarray | None:
+    """One segment's field length per document as Whoosh stores it: one byte each (decode with
+    :data:`LENGTH_TABLE`; 0 where a document lacks the field). None when the reader is not a Whoosh 2.7
+    segment reader."""
     perdoc = getattr(leaf, "_perdoc", None)
-    seg = segment_key(leaf)
-    if perdoc is None or seg is None or not hasattr(perdoc, "_cached_reader"):
+    if perdoc is None or segment_key(leaf) is None or not hasattr(perdoc, "_cached_reader"):
         return None
-    key = (seg, fieldname)
-    found = _lengths.get(key)
-    if found is not None:
-        return found
-    with _lengths_lock:
-        count = leaf.doc_count_all()
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:  # no document has the field
-            found = np.zeros(count, np.float64)
-        elif not hasattr(column, "_dbfile") or getattr(column, "_fixedlen", 0) != 1:
-            return None
-        else:
-            raw = bytes(column._dbfile.get(column._basepos, column._count)) if column._count else b""
-            table = np.array([0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
-            found = np.zeros(count, np.float64)
-            found[:len(raw)] = table[np.frombuffer(raw, dtype=np.uint8)[:count]]
-        if len(_lengths) > 256:  # segments of closed generations; rebuilt on demand
-            _lengths.clear()
-        _lengths[key] = found
+    count = leaf.doc_count_all()
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:  # no document has the field
+        return np.zeros(count, np.uint8)
+    if not hasattr(column, "_dbfile") or getattr(column, "_fixedlen", 0) != 1:
+        return None
+    raw = bytes(column._dbfile.get(column._basepos, column._count)) if column._count else b""
+    found = np.zeros(count, np.uint8)
+    found[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)[:count]
     return found
+
+
+class LengthLookup:
+    """``doc → field length`` over one segment's bytes, as ``reader.doc_field_length`` answers it."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: np.ndarray):
+        self.raw = raw
+
+    def __call__(self, docnum: int) -> float:
+        return float(LENGTH_TABLE[self.raw[docnum]])
 
 
 # --- the build's segment writer ----------------------------------------------------------------------
 #
 # Whoosh's ``SegmentWriter`` pools one ``(field, term, docnum, weight, value)`` tuple per posting, sorts
-# the pool (spilling sorted runs to disk past a memory limit) and streams it into the posting files at
-# commit. For a full build that is ~120 postings per passage, and three per-posting costs dominated once
-# analysis was cheap (:class:`AnalysedText`):
+# the pool (spilling sorted runs to disk past a memory limit), merges the runs a posting at a time and
+# hands each posting to its postings writer through four calls (with a field-length look-up through
+# five more) at commit. For a full build that is ~120 postings per passage, and those per-posting costs
+# were most of the indexing time once analysis was cheap (:class:`AnalysedText`). Here:
 #
-# * the pool held a 5-tuple per posting (~200 bytes), so a 100k-passage build spilled ten sorted runs
-#   to disk, pickled and unpickled one tuple per call, and merged them a posting at a time in Python:
-#   here postings are grouped by term in arrays (:class:`_TermPool`; documents arrive in order, so only
-#   the distinct terms are sorted) and a build of that size stays in memory;
-# * at commit, each posting's field length was looked up through five calls and, for fields without
-#   lengths (facet values, spelling words), a ``stat`` of a file that does not exist: here each field's
-#   lengths are read into a list once.
+# * postings are grouped by term in arrays as documents are added (:class:`_TermPool`; documents arrive
+#   in order, so only the distinct terms are sorted), about 20 bytes a posting instead of ~200;
+# * past the memory limit the pool is written to disk as one run of whole terms, and runs are merged a
+#   term at a time (a term's parts are in document order, run after run), not a posting at a time;
+# * at commit each term's postings are cut into Whoosh's blocks of 128 and written a block at a time
+#   (:func:`_write_term`), with each field's lengths read once.
 #
-# The sorted order of the postings, and so every byte of the segment's postings, lengths and columns, is
-# what Whoosh writes itself (``tests/test_fast_indexing.py`` compares the two writers on the same documents).
+# The postings, lengths, columns and the bytes of every posting block are what Whoosh writes itself
+# (``tests/test_fast_indexing.py`` compares the two writers on the same documents, with and without runs
+# on disk and merges).
 
-POSTING_BYTES = 32
-"""Memory one pooled posting takes, in bytes (array slots, a shared position string, its term's share)."""
-RUN_BATCH = 20_000
-"""Postings pickled together in a run file."""
+POSTING_BYTES = 20
+"""Memory one pooled posting takes, in bytes (a document number, a weight, a value reference)."""
+RUN_TERMS = 4_096
+"""Terms pickled together in a run file."""
 
 
 class _TermPool(PostingPool):
-    """``PostingPool`` that groups postings by (field, term) in memory instead of pooling tuples.
+    """``PostingPool`` that groups postings by (field, term) in arrays instead of pooling tuples.
 
-    Documents arrive in increasing document number, so each term's postings are already in order: only
-    the distinct terms need sorting at commit, not every posting, and a posting costs an array slot
-    instead of a tuple (about 30 bytes instead of 200, so a 100k-passage build need not spill). Past
-    :attr:`max_items` postings the pool is written to disk as one sorted run (batches of
-    :data:`RUN_BATCH` tuples); runs merge at commit exactly as Whoosh's own pool merges them.
+    ``_fields[field][term]`` is ``(document numbers, weights, values)``. Past :attr:`max_items`
+    postings the pool is written to disk as one run of whole terms in sorted order (batches of
+    :data:`RUN_TERMS`); :meth:`terms` merges the runs and what is still in memory term by term.
     """
 
     def __init__(self, tempstore, segment, limitmb: int = 128):
         super().__init__(tempstore, segment, limitmb=limitmb)
         self.max_items = max(1, limitmb * 1024 * 1024 // POSTING_BYTES)
-        self._terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
+        # A dict per field keyed by the term's bytes: no tuple to build and hash per posting.
+        self._fields: dict[str, dict[bytes, tuple[array, array, list]]] = {}
         self._unordered: set[tuple[str, bytes]] = set()
         self._count = 0
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
-        key = (fieldname, tbytes)
-        postings = self._terms.get(key)
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        postings = terms.get(tbytes)
         if postings is None:
-            postings = self._terms[key] = (array("I"), array("d"), [])
+            postings = terms[tbytes] = (array("I"), array("d"), [])
         elif docnum <= postings[0][-1]:
-            self._unordered.add(key)  # e.g. segments merged out of order: sort this term fully
+            self._unordered.add((fieldname, tbytes))  # e.g. segments merged out of order: sort it fully
         postings[0].append(docnum)
         postings[1].append(weight)
         postings[2].append(vbytes)
         self._count += 1
+
+    def add_field(self, fieldname: str, docnum: int, items, fieldboost: float, vbytes) -> tuple[int, bytes]:
+        """Add one document's postings of one field (``field.index()``'s items), as
+        ``SegmentWriter.add_document`` does with :meth:`add` but without a tuple and a call per posting.
+        Returns the sum of their frequencies (the field's length) and the last posting's value
+        (``vbytes`` when there is none: Whoosh reuses that variable for the spelling postings)."""
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        length = count = 0
+        for tbytes, freq, weight, vbytes in items:
+            postings = terms.get(tbytes)
+            if postings is None:
+                postings = terms[tbytes] = (array("I"), array("d"), [])
+            elif docnum <= postings[0][-1]:
+                self._unordered.add((fieldname, tbytes))
+            postings[0].append(docnum)
+            postings[1].append(weight * fieldboost)
+            postings[2].append(vbytes)
+            length += freq
+            count += 1
+        self._count += count
+        return length, vbytes
 
     def checked_add(self, item) -> None:
         """Add one posting and spill at once when full (for callers that add many between checks)."""
@@ -454,39 +557,33 @@ class _TermPool(PostingPool):
             self.save()
 
     def spill_if_full(self) -> None:
-        """Write the pool to a sorted run on disk once it holds :attr:`max_items` postings."""
+        """Write the pool to a run on disk once it holds :attr:`max_items` postings."""
         if self._count >= self.max_items:
             self.save()
 
-    def _sorted(self):
-        terms, unordered = self._terms, self._unordered
-        self._terms, self._unordered, self._count = {}, set(), 0
-        for key in sorted(terms):
-            fieldname, tbytes = key
-            docs, weights, values = terms.pop(key)
-            postings = zip(docs, weights, values, strict=True)
-            if key in unordered:
-                postings = sorted(postings)
-            for docnum, weight, vbytes in postings:
-                yield fieldname, tbytes, docnum, weight, vbytes
+    def _take(self):
+        """The pooled terms in sorted order as (key, docs, weights, values), emptying the pool."""
+        fields, unordered = self._fields, self._unordered
+        self._fields, self._unordered, self._count = {}, set(), 0
+        for fieldname in sorted(fields):
+            terms = fields.pop(fieldname)
+            for tbytes in sorted(terms):
+                docs, weights, values = terms.pop(tbytes)
+                key = (fieldname, tbytes)
+                if key in unordered:
+                    docs, weights, values = _sorted_postings(docs, weights, values)
+                yield key, docs, weights, values
 
     def save(self) -> None:
-        if self._terms:
+        if self._fields:
             path, f = self._new_run()
-            self._write_run(f, self._sorted())
+            with f:
+                terms = self._take()
+                while batch := list(itertools.islice(terms, RUN_TERMS)):
+                    pickle.dump([(key, docs.tobytes(), weights.tobytes(), values)
+                                 for key, docs, weights, values in batch], f, pickle.HIGHEST_PROTOCOL)
             self.runs.append(path)
         self.currentsize = 0
-
-    def items(self, maxfiles: int = 128):
-        if not self.runs:
-            return self._sorted()
-        return super().items(maxfiles=maxfiles)
-
-    def _write_run(self, f, items) -> None:
-        items = iter(items)
-        with f:
-            while batch := list(itertools.islice(items, RUN_BATCH)):
-                pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
 
     def _read_run(self, path):
         f = self._open_run(path)
@@ -496,30 +593,115 @@ class _TermPool(PostingPool):
                     batch = pickle.load(f)
                 except EOFError:
                     return
-                yield from batch
+                for key, docs, weights, values in batch:
+                    ids, ws = array("I"), array("d")
+                    ids.frombytes(docs)
+                    ws.frombytes(weights)
+                    yield key, ids, ws, values
         finally:
             f.close()
             self._remove_run(path)
 
+    def terms(self):
+        """Every term's postings in sorted term order, each as (key, docs, weights, values): the runs on
+        disk and the pool in memory merged a term at a time. Empties the pool."""
+        if not self.runs:
+            yield from self._take()
+            return
+        sources = [self._read_run(path) for path in self.runs] + [self._take()]
+        self.runs = []
+        # Stable: a term's parts come out in run order, the pool in memory last.
+        merged = heapq.merge(*sources, key=lambda item: item[0])
+        current = None
+        parts: list = []
+        for item in merged:
+            if current is not None and item[0] != current:
+                yield _joined(current, parts)
+                parts = []
+            current = item[0]
+            parts.append(item)
+        if current is not None:
+            yield _joined(current, parts)
+
+    def items(self, maxfiles: int = 128):
+        """Whoosh's interface: every posting as a tuple, in sorted order (for code that wants tuples)."""
+        for (fieldname, tbytes), docs, weights, values in self.terms():
+            for docnum, weight, vbytes in zip(docs, weights, values, strict=True):
+                yield fieldname, tbytes, docnum, weight, vbytes
+
+
+def _sorted_postings(docs, weights, values):
+    """A term's postings in Whoosh's pool order (document, then weight, then value)."""
+    order = sorted(zip(docs, weights, values, strict=True))
+    return (array("I", [p[0] for p in order]), array("d", [p[1] for p in order]), [p[2] for p in order])
+
+
+def _joined(key, parts):
+    """One term's postings from several runs (sources in run order, so in document order unless a merge
+    of segments added them otherwise)."""
+    if len(parts) == 1:
+        return parts[0]
+    docs, weights, values = array("I"), array("d"), []
+    ordered = True
+    for _, d, w, v in parts:
+        if len(docs) and len(d) and d[0] <= docs[-1]:
+            ordered = False
+        docs.extend(d)
+        weights.extend(w)
+        values.extend(v)
+    if not ordered:
+        docs, weights, values = _sorted_postings(docs, weights, values)
+    return key, docs, weights, values
+
+
+def _write_term(postwriter, docs, weights, values, lengths) -> None:
+    """Hand one term's postings to a ``W3PostingsWriter`` a block at a time.
+
+    The same blocks and statistics as one ``add_posting`` call per posting: a block is written when
+    :attr:`_blocklimit` postings are buffered and another arrives, and the last one is left for
+    ``finish_postings``. ``lengths`` gives each document's field length (None or 0: no length); values
+    that are None or empty are not stored, as ``add_posting`` skips them.
+    """
+    limit = postwriter._blocklimit
+    count = len(docs)
+    for start in range(0, count, limit):
+        end = min(start + limit, count)
+        if start:
+            postwriter._write_block()
+        ids = docs[start:end]
+        postwriter._ids = ids
+        chunk = weights[start:end]
+        postwriter._weights = array("f", chunk)
+        postwriter._maxweight = max(0, max(chunk))
+        postwriter._values = [v for v in values[start:end] if v]
+        if lengths is not None:
+            found = [n for n in map(lengths.__getitem__, ids) if n]
+            if found:
+                postwriter._minlength = min(found)
+                postwriter._maxlength = max(found)
+
 
 class _Lengths:
-    """``doc_field_length`` over a closed segment's per-document reader, one list per field."""
+    """Each field's per-document lengths over a closed segment's per-document reader, read once."""
 
     def __init__(self, reader):
         self._reader = reader
         self._tables: dict[str, list | None] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
+    def table(self, fieldname: str) -> list | None:
+        """Document number → its length of ``fieldname`` (None where it has none); None without lengths."""
         table = self._tables.get(fieldname, False)
         if table is False:
             table = self._tables[fieldname] = self._load(fieldname)
-        if table is None:
-            return default
-        return table[docnum]
+        return table
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
+        table = self.table(fieldname)
+        return default if table is None else table[docnum]
 
     def _load(self, fieldname: str) -> list | None:
         name = _lenfield(fieldname)
-        if not self._reader.has_column(name):
+        if self._reader is None or not self._reader.has_column(name):
             return None
         column = self._reader.column_reader(name, LENGTHS_COLUMN)
         # As W3PerDocReader.doc_field_length: a zero byte reads as None (no length), others decoded.
@@ -535,8 +717,49 @@ class BuildWriter(SegmentWriter):
         self.pool = _TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
     def add_document(self, **fields) -> None:
-        super().add_document(**fields)
-        self.pool.spill_if_full()
+        """``SegmentWriter.add_document`` (Whoosh 2.7.4's, step for step) with each field's postings
+        pooled by :meth:`_TermPool.add_field`."""
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        pool = self.pool
+        vbytes = None
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                fieldboost = self._field_boost(fields, fieldname, docboost)
+                counted, vbytes = pool.add_field(fieldname, docnum, field.index(value), fieldboost, vbytes)
+                if field.scorable:
+                    length = counted
+            if field.separate_spelling():
+                spellfield = field.spelling_fieldname(fieldname)
+                for word in field.spellable_words(value):
+                    # Whoosh pools each spelling word on document 0 with the value of the last posting
+                    # it pooled (its loop variable): so do we, for the same bytes.
+                    pool.add((spellfield, word.encode("utf-8"), 0, 1, vbytes))
+            vformat = field.vector
+            if vformat:
+                vitems = vformat.word_values(value, field.analyzer, mode="index")
+                vitems = sorted((text, weight, vb) for text, _, weight, vb in vitems)
+                perdocwriter.add_vector_items(fieldname, field, vitems)
+            customval = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+        pool.spill_if_full()
 
     def add_postings_to_pool(self, reader, startdoc, docmap) -> None:
         # Merging another segment adds all its postings in one call: check the limit on every one.
@@ -550,9 +773,24 @@ class BuildWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
-        lengths = _Lengths(pdr) if pdr is not None else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
+        lengths = _Lengths(pdr)
+        fieldwriter = self.fieldwriter
+        schema = self.schema
+        lastfield = None
+        field_lengths = None
+        for (fieldname, tbytes), docs, weights, values in self.pool.terms():
+            if fieldname != lastfield:
+                if lastfield is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(fieldname, schema[fieldname])
+                field_lengths = lengths.table(fieldname)
+                lastfield = fieldname
+            fieldwriter.start_term(tbytes)
+            _write_term(fieldwriter._postwriter, docs, weights, values, field_lengths)
+            fieldwriter.finish_term()
+        if lastfield is not None:
+            fieldwriter.finish_field()
+        fieldwriter.close()
         if pdr is not None:
             pdr.close()
 

@@ -5,6 +5,7 @@ Layout of the index folder (default ``var/index``)::
     CURRENT            the name of the generation being served, replaced atomically (os.replace)
     .writer.lock       held with fcntl.flock by the one process writing; released when it exits or dies
     gen-000007/        a Whoosh index, plus
+        columns/       each segment's per-passage arrays, memory-mapped by searchers (index/whoosh_columns.py)
         manifest.json  source file → content hash → article id and passage numbers
         meta.json      schema version, source (corpus or JSONL), analysis (stop list), created/updated
                        times (UTC)
@@ -36,6 +37,7 @@ from index.analysis import DEFAULT_STOP_WORDS, fingerprint, stop_list
 from index.model import Article
 from index.schema import FACET_PREFIX, SCHEMA_VERSION, VALUE_SEPARATOR, build_schema
 from index.store import IndexBusy, IndexMissing, IndexStore, StoreWriter
+from index.whoosh_columns import write_columns
 
 CURRENT = "CURRENT"
 LOCK_NAME = ".writer.lock"
@@ -282,6 +284,7 @@ class _WhooshWriter(StoreWriter):
 
     def __init__(self, root: Path, gen: Path, ix, meta: dict, new: bool):
         self.root, self.gen, self.meta, self.new = root, gen, meta, new
+        self.ix = ix
         self.generation = gen.name
         self.writer = whoosh_internals.BuildWriter(ix, limitmb=WRITER_LIMIT_MB)
 
@@ -297,6 +300,9 @@ class _WhooshWriter(StoreWriter):
 
     def commit(self, files: dict[str, dict]) -> None:
         self.writer.commit()
+        # Each new segment's per-passage arrays, for searchers to memory-map (index/whoosh_columns.py).
+        with self.ix.reader() as reader:
+            write_columns(self.gen, reader)
         now = _utcnow()
         if self.new:
             previous = current_generation(self.root)

@@ -1,172 +1,264 @@
-"""Per-document arrays for facet counting, filtering and sorting, built once per searcher.
+"""Per-passage arrays for facet counts, filters, sorting and scoring, one table per searcher.
 
-Whoosh would recount a multi-valued facet from postings and load stored fields for every match; here
-each facet is a pair of parallel arrays (``docs[i]`` has value ``vals[i]``), so counting the values of
-N matches is one ``numpy.bincount``. Arrays are built per index segment and cached by segment id, so
-refreshing after an update only reads the new segments.
+Each segment's arrays are files written when it was committed and memory-mapped here
+(:mod:`index.whoosh_columns`): opening an index maps them instead of decoding postings, and every
+worker of a server shares one copy through the page cache. What depends on more than one segment or
+on deletions (the live passages, values numbered across segments, sort ranks) is derived here when a
+searcher opens; with one segment, as after a build, the mapped arrays are used as they are.
+
+Counting a facet over the matches costs what the matches cost, not what the index holds: for a
+handful of matches each one's values are gathered (``offsets`` → ``values``); past about a quarter of
+a facet's (passage, value) pairs one pass over all of them is cheaper; and past half of the index the
+passages that did *not* match are counted and subtracted from the whole index's counts. Whoosh would
+instead load stored fields or rebuild a value list per document for every match.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 
 from index.facets import FACET_NAMES
-from index.schema import FACET_PREFIX
-from index.whoosh_internals import posting_ids, read_column, segment_key
+from index.whoosh_columns import SegmentColumns, segment_columns
+from index.whoosh_internals import deleted_docs, segment_key
 from search.results import Facet, FacetValue
 
+GATHER_COST = 4
+"""How many times dearer gathering one matched passage's values is than reading one (passage, value)
+pair in a full pass; decides which way a facet is counted (measured with numpy at 100k passages)."""
 
-@dataclass
-class _LeafData:
-    """One segment's facet postings and sort columns, docnums local to the segment."""
-
-    facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # name → (values, docs, value ids)
-    articles: list[bytes]
-    numbers: np.ndarray
-    dates: list[bytes]
-
-
-def _read_leaf(leaf) -> _LeafData:
-    facets = {}
-    for name in FACET_NAMES:
-        values, docs, vals = [], [], []
-        field = FACET_PREFIX + name
-        for value_id, term in enumerate(leaf.lexicon(field)):
-            ids = posting_ids(leaf.postings(field, term))
-            values.append(term.decode("utf-8"))
-            docs.extend(ids)
-            vals.extend([value_id] * len(ids))
-        facets[name] = (values, np.asarray(docs, dtype=np.int64), np.asarray(vals, dtype=np.int64))
-    articles = read_column(leaf, "article", b"")
-    dates = read_column(leaf, "date", b"")
-    numbers = np.asarray(read_column(leaf, "number", 0), dtype=np.int64)
-    return _LeafData(facets, articles, numbers, dates)
-
-
-_cache: dict[tuple[str, str], _LeafData] = {}
-"""(index folder, segment id) → arrays; segments never change once written (deletions aside)."""
+_cache: dict[tuple[str, str], SegmentColumns] = {}
+"""(index folder, segment id) → the segment's arrays; segments never change once written."""
 _cache_lock = threading.Lock()
 
 
-def _leaf_key(ix_path: str, leaf) -> tuple[str, str] | None:
+def _columns(ix_path: str, leaf) -> SegmentColumns:
     seg = segment_key(leaf)
-    return (ix_path, seg) if seg is not None else None
+    key = (ix_path, seg) if seg is not None else None
+    found = _cache.get(key) if key else None
+    if found is None or found.size != leaf.doc_count_all():
+        found = segment_columns(ix_path or None, leaf)
+        if key:
+            with _cache_lock:
+                _cache[key] = found
+    return found
+
+
+class Scope:
+    """Live passages to count facet values over: ``ids`` ascending; the rest of the live passages are
+    worked out (once) when counting those is cheaper."""
+
+    def __init__(self, table: FacetTable, ids: np.ndarray):
+        self.table = table
+        self.ids = ids
+        self._rest: np.ndarray | None = None
+
+    def rest(self) -> np.ndarray:
+        """The live passages not in the scope, ascending."""
+        if self._rest is None:
+            keep = self.table.live.copy()
+            keep[self.ids] = False
+            self._rest = np.flatnonzero(keep)
+        return self._rest
 
 
 class FacetTable:
-    """Facet values, sort keys and the live documents of one searcher's reader."""
+    """Facet values, sort keys, field lengths and the live passages of one searcher's reader."""
 
     def __init__(self, reader, ix_path: str = ""):
         size = reader.doc_count_all()
         self.size = size
-        live = np.fromiter(reader.all_doc_ids(), dtype=np.int64) if size else np.zeros(0, np.int64)
-        self.live = np.zeros(size, dtype=bool)
-        self.live[live] = True
+        self.live = np.ones(size, dtype=bool)
+        self._segments: list[tuple[SegmentColumns, int]] = []
         leaves = list(reader.leaf_readers()) if size else []
         used = set()
-        datas = []
         for leaf, offset in leaves:
-            key = _leaf_key(ix_path, leaf)
-            data = _cache.get(key) if key else None
-            if data is None:
-                data = _read_leaf(leaf)
-                if key:
-                    with _cache_lock:
-                        _cache[key] = data
-            if key:
-                used.add(key)
-            datas.append((data, offset))
-        with _cache_lock:  # engines of other folders may be adding theirs
-            for key in [k for k in _cache if k[0] == ix_path and k not in used]:
+            columns = _columns(ix_path, leaf)
+            used.add(segment_key(leaf))
+            gone = deleted_docs(leaf)
+            if gone:
+                self.live[np.asarray(gone, dtype=np.int64) + offset] = False
+            self._segments.append((columns, offset))
+        with _cache_lock:  # segments merged away since the last searcher of this folder
+            for key in [k for k in _cache if k[0] == ix_path and k[1] not in used]:
                 del _cache[key]
+        self.live_count = int(self.live.sum())
+        self._bounds = np.asarray([offset for _, offset in self._segments] + [size], dtype=np.int64)
+        single = len(self._segments) == 1
 
+        # Values numbered across segments (a segment's own numbering when there is one segment).
         self.values: dict[str, list[str]] = {}
-        self.index: dict[str, dict[str, int]] = {}
-        self.docs: dict[str, np.ndarray] = {}
-        self.vals: dict[str, np.ndarray] = {}
+        self._remap: dict[str, list[np.ndarray]] = {}
         for name in FACET_NAMES:
+            if single:
+                self.values[name] = self._segments[0][0].facets[name].names
+                continue
             vocab: dict[str, int] = {}
-            docs_parts, vals_parts = [], []
-            for data, offset in datas:
-                values, docs, vals = data.facets[name]
-                remap = np.asarray([vocab.setdefault(v, len(vocab)) for v in values], dtype=np.int64)
-                docs_parts.append(docs + offset)
-                vals_parts.append(remap[vals] if len(vals) else vals)
+            self._remap[name] = [np.asarray([vocab.setdefault(v, len(vocab)) for v in c.facets[name].names],
+                                            dtype=np.int64) for c, _ in self._segments]
             self.values[name] = list(vocab)
-            self.index[name] = vocab
-            self.docs[name] = np.concatenate(docs_parts) if docs_parts else np.zeros(0, np.int64)
-            self.vals[name] = np.concatenate(vals_parts) if vals_parts else np.zeros(0, np.int64)
+        self._index: dict[str, dict[str, int]] = {}
+        self._live_counts: dict[str, np.ndarray] = {}
+        self._interviewee_rank: np.ndarray | None = None
 
-        articles = [a for data, _ in datas for a in data.articles]
-        dates = [d for data, _ in datas for d in data.dates]
-        self.numbers = np.concatenate([d.numbers for d, _ in datas]) if datas else np.zeros(0, np.int64)
-        # Ranks sort as the strings do; ties are broken by article and passage number when sorting.
-        _, self.article_rank = np.unique(np.asarray(articles, dtype=object), return_inverse=True) \
-            if articles else (None, np.zeros(0, np.int64))
-        _, self.date_rank = np.unique(np.asarray(dates, dtype=object), return_inverse=True) \
-            if dates else (None, np.zeros(0, np.int64))
-        self.alpha_rank = {name: self._alphabetical(name) for name in FACET_NAMES}
-        self.interviewee_rank = self._first_value_rank("interviewee")
+        # Sort keys and lengths: the mapped arrays themselves for one segment.
+        if single:
+            columns = self._segments[0][0]
+            self.numbers = columns.number
+            self.article_rank = columns.article
+            self.date_rank = columns.date
+            self.lengths: dict[str, np.ndarray | None] = dict(columns.lengths)
+        else:
+            self.numbers = self._concat([c.number for c, _ in self._segments], np.int64)
+            self.article_rank = self._ranks([(c.articles, c.article) for c, _ in self._segments])
+            self.date_rank = self._ranks([(c.dates, c.date) for c, _ in self._segments])
+            fields = set.intersection(*(set(c.lengths) for c, _ in self._segments))
+            self.lengths = {f: self._concat([c.lengths[f] for c, _ in self._segments], np.uint8)
+                            for f in fields}
 
-    def _alphabetical(self, name: str) -> np.ndarray:
-        """Value id → its rank in case-insensitive alphabetical order."""
-        order = sorted(range(len(self.values[name])), key=lambda i: self.values[name][i].casefold())
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
-        return rank
+    @staticmethod
+    def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+        return np.concatenate([np.asarray(p, dtype=dtype) for p in parts]) if parts else np.zeros(0, dtype)
 
-    def _first_value_rank(self, name: str) -> np.ndarray:
-        """Per document, the alphabetical rank of its first value (no value sorts last)."""
-        rank_of = self.alpha_rank[name]
-        ranks = np.full(self.size, len(rank_of), dtype=np.int64)
-        if len(self.docs[name]):
-            np.minimum.at(ranks, self.docs[name], rank_of[self.vals[name]])
-        return ranks
+    @staticmethod
+    def _rank_maps(vocabs: list[list[str]]) -> list[np.ndarray]:
+        """Per segment, its sorted values' ranks among every segment's values (sorted alike)."""
+        every = np.unique(np.concatenate([np.asarray(v, dtype=str) for v in vocabs])) if vocabs else None
+        return [np.searchsorted(every, np.asarray(v, dtype=str)).astype(np.int64) if len(v) else
+                np.zeros(0, np.int64) for v in vocabs]
+
+    def _ranks(self, parts: list[tuple[list[str], np.ndarray]]) -> np.ndarray:
+        maps = self._rank_maps([vocab for vocab, _ in parts])
+        return self._concat([m[index] for m, (_, index) in zip(maps, parts, strict=True)], np.int64)
+
+    # --- sort keys ---------------------------------------------------------------------------------
+
+    @property
+    def interviewee_rank(self) -> np.ndarray:
+        """Per passage, the alphabetical rank of its first interviewee (none last); built on first use."""
+        if self._interviewee_rank is None:
+            names = self.values["interviewee"]
+            order = sorted(range(len(names)), key=lambda i: names[i].casefold())
+            rank_of = np.empty(len(order), dtype=np.int64)
+            rank_of[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+            ranks = np.full(self.size, len(order), dtype=np.int64)
+            for i, (columns, offset) in enumerate(self._segments):
+                facet = columns.facets["interviewee"]
+                if not len(facet.values):
+                    continue
+                local = rank_of[self._global("interviewee", i, np.asarray(facet.values))]
+                offsets = np.asarray(facet.offsets)
+                has = np.flatnonzero(np.diff(offsets) > 0)
+                ranks[has + offset] = np.minimum.reduceat(local, offsets[has])
+            self._interviewee_rank = ranks
+        return self._interviewee_rank
+
+    def _global(self, name: str, segment: int, local: np.ndarray) -> np.ndarray:
+        """Segment ``segment``'s value numbers of facet ``name`` → the table's."""
+        return self._remap[name][segment][local] if name in self._remap else local
 
     # --- filtering and counting --------------------------------------------------------------------
 
+    def _value_index(self, name: str) -> dict[str, int]:
+        index = self._index.get(name)
+        if index is None:
+            index = self._index[name] = {v: i for i, v in enumerate(self.values[name])}
+        return index
+
     def mask_for(self, name: str, selected: Iterable[str]) -> np.ndarray:
-        """Documents having any of ``selected`` values of facet ``name`` (OR within a facet)."""
-        ids = [self.index[name][v] for v in selected if v in self.index[name]]
+        """Passages having any of ``selected`` values of facet ``name`` (OR within a facet)."""
+        index = self._value_index(name)
+        wanted = np.asarray([index[v] for v in selected if v in index], dtype=np.int64)
         mask = np.zeros(self.size, dtype=bool)
-        if ids:
-            hit = np.isin(self.vals[name], np.asarray(ids, dtype=np.int64))
-            mask[self.docs[name][hit]] = True
+        if not len(wanted):
+            return mask
+        for i, (columns, offset) in enumerate(self._segments):
+            facet = columns.facets[name]
+            local = np.flatnonzero(np.isin(self._remap[name][i], wanted)) if name in self._remap else wanted
+            if len(local) and len(facet.values):
+                mask[np.asarray(facet.docs)[np.isin(facet.values, local)] + offset] = True
         return mask
 
-    def counts(self, name: str, mask: np.ndarray) -> np.ndarray:
-        """Per value id of facet ``name``, how many documents in ``mask`` have it."""
-        docs, vals = self.docs[name], self.vals[name]
-        return np.bincount(vals[mask[docs]], minlength=len(self.values[name])) if len(docs) else \
-            np.zeros(len(self.values[name]), dtype=np.int64)
+    def scope(self, ids: np.ndarray) -> Scope:
+        """The live passages ``ids`` (ascending) as a :class:`Scope` to count over."""
+        return Scope(self, ids)
 
-    def newest(self, name: str, mask: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Per value id of facet ``name``, the date rank of the newest document in ``mask`` having it,
-        computed for the value ids ``ids`` only (-1 elsewhere and for values no document in ``mask`` has).
+    def counts(self, name: str, scope: Scope | np.ndarray) -> np.ndarray:
+        """Per value number of facet ``name``, how many passages of ``scope`` (a :class:`Scope`, or a
+        boolean mask of live passages) have it."""
+        if not isinstance(scope, Scope):
+            scope = self.scope(np.flatnonzero(scope))
+        if len(scope.ids) * 2 > self.live_count:
+            return self.live_counts(name) - self._count(name, scope.rest())
+        return self._count(name, scope.ids)
+
+    def live_counts(self, name: str) -> np.ndarray:
+        """Per value number of facet ``name``, how many live passages have it (kept once computed)."""
+        found = self._live_counts.get(name)
+        if found is None:
+            found = np.zeros(len(self.values[name]), dtype=np.int64)
+            for i, (columns, offset) in enumerate(self._segments):
+                facet = columns.facets[name]
+                live = self.live[offset:offset + columns.size]
+                picked = facet.values if live.all() else np.asarray(facet.values)[live[facet.docs]]
+                counted = np.bincount(picked, minlength=len(facet.names))
+                found[self._global(name, i, np.arange(len(facet.names)))] += counted
+            self._live_counts[name] = found
+        return found
+
+    def _count(self, name: str, ids: np.ndarray) -> np.ndarray:
+        counts = np.zeros(len(self.values[name]), dtype=np.int64)
+        if not len(ids):
+            return counts
+        cuts = np.searchsorted(ids, self._bounds)
+        for i, (columns, offset) in enumerate(self._segments):
+            local = ids[cuts[i]:cuts[i + 1]] - offset
+            if not len(local):
+                continue
+            facet = columns.facets[name]
+            counted = _count_segment(facet, local, columns.size)
+            if name in self._remap:
+                counts[self._remap[name][i]] += counted
+            else:
+                counts += counted
+        return counts
+
+    def newest(self, name: str, scope: Scope, wanted: np.ndarray) -> np.ndarray:
+        """Per value number of facet ``name``, the date rank of the newest passage of ``scope`` having it,
+        for the value numbers ``wanted`` only (-1 elsewhere and for values no passage of ``scope`` has).
 
         Date ranks order as the ISO date strings do (an undated passage's "" first), so the highest rank
         is the newest date: what the Solr engine's ``max(date)`` per bucket gives.
         """
-        docs, vals = self.docs[name], self.vals[name]
         newest = np.full(len(self.values[name]), -1, dtype=np.int64)
-        wanted = np.zeros(len(self.values[name]), dtype=bool)
-        wanted[ids] = True
-        pick = mask[docs] & wanted[vals]
-        np.maximum.at(newest, vals[pick], self.date_rank[docs[pick]])
+        want = np.zeros(len(newest), dtype=bool)
+        want[wanted] = True
+        ids = scope.ids
+        cuts = np.searchsorted(ids, self._bounds)
+        for i, (columns, offset) in enumerate(self._segments):
+            local = ids[cuts[i]:cuts[i + 1]] - offset
+            if not len(local):
+                continue
+            facet = columns.facets[name]
+            chosen = _entries(facet, local, columns.size)
+            values = self._global(name, i, np.asarray(facet.values[chosen], dtype=np.int64))
+            keep = want[values]
+            docs = np.asarray(facet.docs[chosen], dtype=np.int64)[keep] + offset
+            np.maximum.at(newest, values[keep], np.asarray(self.date_rank[docs], dtype=np.int64))
         return newest
 
-    def facet(self, name: str, mask: np.ndarray, selected: list[str], limit: int | None) -> Facet:
+    def facet(self, name: str, scope: Scope | np.ndarray, selected: list[str], limit: int | None) -> Facet:
         """The top ``limit`` values (all when None) plus every selected value, even at 0.
 
-        Order (:func:`index.facets.order_values`, as the Solr engine orders): most documents in
-        ``mask`` first; among equal counts the value whose newest passage in ``mask`` is newest (by
-        article date); then A–Z, case folded.
+        Order (:func:`index.facets.order_values`, as the Solr engine orders): most passages of ``scope``
+        first; among equal counts the value whose newest passage in ``scope`` is newest (by article
+        date); then A–Z, case folded. ``scope`` as for :meth:`counts`.
         """
-        counts = self.counts(name, mask)
+        if not isinstance(scope, Scope):
+            scope = self.scope(np.flatnonzero(scope))
+        counts = self.counts(name, scope)
         nonzero = np.flatnonzero(counts)
         if limit is not None and len(nonzero) > limit:
             # Only values counting at least the limit-th best can be shown: sort just those (a facet
@@ -176,24 +268,55 @@ class FacetTable:
             candidates = nonzero[counts[nonzero] >= threshold]
         else:
             candidates = nonzero
+        names = self.values[name]
         tallies = counts[candidates]
         # Dates matter only among equal counts: look them up for tied values alone.
         values_of_tied, how_many = np.unique(tallies, return_counts=True)
         tied = candidates[np.isin(tallies, values_of_tied[how_many > 1])]
-        newest = self.newest(name, mask, tied) if len(tied) else np.full(len(counts), -1, np.int64)
-        order = candidates[np.lexsort((self.alpha_rank[name][candidates], -newest[candidates],
-                                       -tallies))].tolist()
+        newest = self.newest(name, scope, tied) if len(tied) else np.full(len(counts), -1, np.int64)
+        order = sorted(candidates.tolist(),
+                       key=lambda i: (-counts[i], -newest[i], names[i].casefold(), names[i]))
         shown = order if limit is None else order[:limit]
         chosen = set(selected)
-        values = [FacetValue(self.values[name][i], int(counts[i]), self.values[name][i] in chosen)
-                  for i in shown]
+        values = [FacetValue(names[i], int(counts[i]), names[i] in chosen) for i in shown]
         listed = {v.value for v in values}
         hidden_selected = 0  # selected values with a count that the limit cut: listed below, not "more"
         for value in selected:
             if value not in listed:
-                vid = self.index[name].get(value)
+                vid = self._value_index(name).get(value)
                 count = int(counts[vid]) if vid is not None else 0
                 values.append(FacetValue(value, count, True))
                 listed.add(value)
                 hidden_selected += count > 0
         return Facet(name, values, len(nonzero) - len(shown) - hidden_selected)
+
+
+def _entries(facet, local: np.ndarray, size: int) -> np.ndarray:
+    """Which (passage, value) entries of one segment's facet belong to the passages ``local``
+    (ascending, segment-local): their positions gathered one layer at a time (each passage's first
+    value, then the second of those with two, …), or a mask from one pass over every entry when that is
+    cheaper. Index ``facet.values`` / ``facet.docs`` with it."""
+    if len(local) * GATHER_COST >= len(facet.values):
+        inside = np.zeros(size, dtype=bool)
+        inside[local] = True
+        return inside[facet.docs]
+    starts = np.asarray(facet.offsets[local], dtype=np.int64)
+    ends = np.asarray(facet.offsets[local + 1], dtype=np.int64)
+    keep = ends > starts
+    starts, ends = starts[keep], ends[keep]
+    picked = []
+    while len(starts):
+        picked.append(starts)
+        starts = starts + 1
+        keep = starts < ends
+        if not keep.all():
+            starts, ends = starts[keep], ends[keep]
+    return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
+
+
+def _count_segment(facet, local: np.ndarray, size: int) -> np.ndarray:
+    """Per value number of one segment's facet, how many of the passages ``local`` (ascending,
+    segment-local) have it."""
+    if not len(facet.values):
+        return np.zeros(len(facet.names), dtype=np.int64)
+    return np.bincount(facet.values[_entries(facet, local, size)], minlength=len(facet.names))

@@ -21,7 +21,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
-from index.whoosh_internals import field_lengths
+from index.whoosh_internals import LENGTH_TABLE, LengthLookup, length_bytes
 from search.budget import Budget
 from search.postings import PostingsCache
 
@@ -38,10 +38,10 @@ class _RobertsonScorer(scoring.BM25FScorer):
         self.avgfl = parent.avg_field_length(fieldname) or 1
         self.B, self.K1, self.qf = B, K1, qf
         self.setup(searcher, fieldname, text)  # block-quality bounds use the idf above
-        lengths = field_lengths(searcher.reader(), fieldname)
+        lengths = length_bytes(searcher.reader(), fieldname)
         if lengths is not None:
             # Whoosh looks each document's length up through three method calls and a struct unpack.
-            self.dfl = lengths.item
+            self.dfl = LengthLookup(lengths)
 
 
 class BM25(scoring.BM25F):
@@ -89,10 +89,11 @@ have them all (:meth:`Evaluator.most`)."""
 class Evaluator:
     """Evaluates queries against one searcher (its segments, deletions and statistics), for one search.
 
-    ``lengths`` caches each field's lengths per document; it may be shared by the evaluators of every
-    searcher of the same commit. With a ``budget``, work left when its deadline passes is skipped: a
-    part not evaluated matches nothing, so what is returned is a subset of the full answer (a NOT whose
-    excluded part was cut short removes everything rather than too little).
+    ``lengths`` caches each field's length bytes per document (decoded with ``LENGTH_TABLE``); it may be
+    shared by the evaluators of every searcher of the same commit, and starts from the memory-mapped
+    columns (``search.facets.FacetTable.lengths``). With a ``budget``, work left when its deadline passes
+    is skipped: a part not evaluated matches nothing, so what is returned is a subset of the full answer
+    (a NOT whose excluded part was cut short removes everything rather than too little).
     """
 
     def __init__(self, searcher, live: np.ndarray, cache: PostingsCache, k1: float, b: float,
@@ -221,7 +222,7 @@ class Evaluator:
         if dl is None:
             dl_ids = np.array([self.reader.doc_field_length(int(d), fieldname, 1) for d in ids], np.float64)
         else:
-            dl_ids = dl[ids]
+            dl_ids = LENGTH_TABLE[dl[ids]]
         scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * dl_ids / avgdl)))
         return Matches(ids, scores * boost if boost != 1 else scores)
 
@@ -268,7 +269,7 @@ class Evaluator:
     def _field_lengths(self, fieldname: str) -> np.ndarray | None:
         if fieldname not in self._lengths:
             # Two threads may compute it at once: the same array, harmlessly.
-            parts = [field_lengths(leaf, fieldname) for leaf, _ in self.leaves]
+            parts = [length_bytes(leaf, fieldname) for leaf, _ in self.leaves]
             self._lengths[fieldname] = None if any(p is None for p in parts) else \
                 (np.concatenate(parts) if len(parts) != 1 else parts[0])
         return self._lengths[fieldname]

@@ -80,7 +80,8 @@ class _Commit:
         except BaseException:
             first.close()
             raise
-        self.lengths: dict = {}
+        # Field → each passage's length byte: the memory-mapped columns, plus any field computed later.
+        self.lengths: dict = self.table.lengths
         self.stems: dict = {}  # (field, word) → its terms, for prefix and fuzzy expansion
         self.opened = time.time()
         self._idle = [first]
@@ -266,12 +267,18 @@ class WhooshEngine(SearchEngine):
             if found is not None and found.tiers is not None:
                 partial_ids = found.ids[found.tiers == 1]
                 partial = set(partial_ids[final[partial_ids]].tolist())
+            # Each facet is counted under the other facets' filters, over the matching passages only.
+            ids = np.flatnonzero(table.live) if found is None else found.ids
+            every = table.scope(ids)
             facets = {}
             for name in FACET_NAMES:
-                scope = matched
-                for other, mask in masks.items():
-                    if other != name:
-                        scope = scope & mask
+                others = [mask for other, mask in masks.items() if other != name]
+                scope = every
+                if others:
+                    keep = np.ones(len(ids), dtype=bool)
+                    for mask in others:
+                        keep &= mask[ids]
+                    scope = table.scope(ids[keep])
                 facets[name] = table.facet(name, scope, list(selected.get(name, ())), request.limit_for(name))
 
             if found is not None and sort == "relevance":

@@ -140,7 +140,7 @@ def _small_build_writer(ix):
 
 
 def test_build_writer_writes_what_the_whoosh_writer_writes(tmp_path, monkeypatch):
-    monkeypatch.setattr(fast_writer, "RUN_BATCH", 64)
+    monkeypatch.setattr(fast_writer, "RUN_TERMS", 16)
     docs = _documents(tmp_path)
     ours = _write(tmp_path / "ours", [docs], _small_build_writer)
     theirs = _write(tmp_path / "theirs", [docs], lambda ix: ix.writer())
@@ -149,7 +149,7 @@ def test_build_writer_writes_what_the_whoosh_writer_writes(tmp_path, monkeypatch
 
 
 def test_build_writer_merges_segments_like_the_whoosh_writer(tmp_path, monkeypatch):
-    monkeypatch.setattr(fast_writer, "RUN_BATCH", 64)
+    monkeypatch.setattr(fast_writer, "RUN_TERMS", 16)
     docs = _documents(tmp_path)
     batches = [docs[: len(docs) // 2], docs[len(docs) // 2:]]
     ours = _write(tmp_path / "ours", batches, _small_build_writer, optimize=True)

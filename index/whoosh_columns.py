@@ -1,0 +1,209 @@
+"""Per-segment column files of a Whoosh index: each passage's facet values, sort keys and field lengths,
+written once when a segment is committed and memory-mapped by every process that searches it.
+
+A search needs, per passage, its facet values (to count and filter), its article, date and number (to
+sort) and its field lengths (to score). Decoding those from Whoosh's postings and columns in every
+process cost memory in proportion to the index in every web worker (Python lists of ids, int64 pair
+arrays, float64 lengths: most of a worker's 1.5 GB at 314k passages) and seconds of start-up. Segments
+never change once written (deletions aside, which are applied at query time), so the arrays are written
+once, beside the segment, as plain ``.npy`` files::
+
+    <generation>/columns/<segment id>/
+        meta.json                  format version, passage count, each facet's values (sorted as Whoosh
+                                   sorts its terms), the sorted article ids and dates
+        facet.<name>.offsets.npy   int32, passages + 1: passage d has values[offsets[d]:offsets[d + 1]]
+        facet.<name>.values.npy    int32 value numbers (indexes into the facet's values in meta.json)
+        facet.<name>.docs.npy      int32, the passage of each entry of values (one pass counts them all)
+        article.npy, date.npy      int32 per passage: index into meta's articles / dates
+        number.npy                 int64 per passage: the passage number (Whoosh's sortable form)
+        length.<field>.npy         uint8 per passage: Whoosh's one-byte field length (0: none)
+
+:func:`write_columns` writes the folders a commit's new segments lack (the store calls it after each
+commit, under the writer lock) and deletes those of segments merged away. :func:`segment_columns` loads
+one segment's arrays with ``mmap_mode="r"``: the kernel keeps one copy in its page cache for every
+worker, and opening costs a few file mappings. A segment without its folder (an index written before
+this existed, or a folder deleted) gets one computed from Whoosh's own data, written for the next
+process when the folder is writable and kept in memory otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.facets import FACET_NAMES
+from index.schema import FACET_PREFIX
+from index.whoosh_internals import decode, length_bytes, read_column, segment_key
+
+COLUMNS_DIR = "columns"
+FORMAT_VERSION = 1
+"""Bumped when the files change; folders of another version are rewritten."""
+
+
+@dataclass
+class FacetColumn:
+    """One facet's values in one segment (arrays as described in the module docstring)."""
+
+    names: list[str]  # value number → value
+    offsets: np.ndarray
+    values: np.ndarray
+    docs: np.ndarray
+
+
+@dataclass
+class SegmentColumns:
+    """One segment's per-passage arrays; memory-mapped when read from its folder."""
+
+    size: int
+    facets: dict[str, FacetColumn]
+    articles: list[str]  # sorted
+    article: np.ndarray  # per passage, index into articles
+    dates: list[str]  # sorted
+    date: np.ndarray  # per passage, index into dates
+    number: np.ndarray
+    lengths: dict[str, np.ndarray]  # field → uint8 per passage
+    mapped: bool = False
+
+
+# --- computing from a Whoosh segment ---------------------------------------------------------------
+
+def _vocabulary(values: list[bytes]) -> tuple[list[str], np.ndarray]:
+    """(sorted distinct values as text, each value's index into them) for one value per passage."""
+    distinct = sorted(set(values))
+    where = {value: i for i, value in enumerate(distinct)}
+    index = np.fromiter((where[v] for v in values), dtype=np.int32, count=len(values))
+    return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in distinct], index
+
+
+def compute_columns(leaf) -> SegmentColumns:
+    """A segment's arrays, read from its postings and columns (deleted passages included)."""
+    size = leaf.doc_count_all()
+    articles, article = _vocabulary(read_column(leaf, "article", b""))
+    dates, date = _vocabulary(read_column(leaf, "date", b""))
+    number = np.asarray(read_column(leaf, "number", 0), dtype=np.int64)
+    facets = {}
+    for name in FACET_NAMES:
+        field = FACET_PREFIX + name
+        names: list[str] = []
+        docs_parts, value_parts = [], []
+        if field in leaf.schema:
+            for value_id, term in enumerate(leaf.lexicon(field)):
+                ids, _ = decode(leaf, field, term)
+                names.append(term.decode("utf-8"))
+                docs_parts.append(ids.astype(np.int32))
+                value_parts.append(np.full(len(ids), value_id, np.int32))
+        docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, np.int32)
+        values = np.concatenate(value_parts) if value_parts else np.zeros(0, np.int32)
+        order = np.lexsort((values, docs))  # by passage, then value
+        docs, values = docs[order], values[order]
+        offsets = np.zeros(size + 1, np.int32)
+        np.cumsum(np.bincount(docs, minlength=size), out=offsets[1:])
+        facets[name] = FacetColumn(names, offsets, values, docs)
+    lengths = {}
+    for field, spec in leaf.schema.items():
+        if spec.scorable:
+            raw = length_bytes(leaf, field)
+            if raw is not None:
+                lengths[field] = raw
+    return SegmentColumns(size, facets, articles, article, dates, date, number, lengths)
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+def columns_folder(gen: str | os.PathLike, segment_id: str) -> Path:
+    return Path(gen) / COLUMNS_DIR / segment_id
+
+
+def _save(columns: SegmentColumns, folder: Path) -> None:
+    """Write ``columns`` to ``folder`` atomically: a temporary folder renamed into place."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.parent / f".{folder.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp.mkdir()
+    try:
+        arrays = {"article": columns.article, "date": columns.date, "number": columns.number}
+        for name, facet in columns.facets.items():
+            for part in ("offsets", "values", "docs"):
+                arrays[f"facet.{name}.{part}"] = getattr(facet, part)
+        for field, raw in columns.lengths.items():
+            arrays[f"length.{field}"] = raw
+        for key, array in arrays.items():
+            np.save(tmp / f"{key}.npy", np.ascontiguousarray(array))
+        meta = {"version": FORMAT_VERSION, "size": columns.size, "articles": columns.articles,
+                "dates": columns.dates, "lengths": sorted(columns.lengths),
+                "facets": {name: facet.names for name, facet in columns.facets.items()}}
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        try:
+            os.rename(tmp, folder)
+        except OSError:
+            if not (folder / "meta.json").exists():
+                raise
+            # Another process wrote the same segment's folder first: theirs is identical.
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load(folder: Path) -> SegmentColumns | None:
+    """The arrays in ``folder``, memory-mapped; None when it is missing, partial or of another version."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("version") != FORMAT_VERSION or set(meta["facets"]) != set(FACET_NAMES):
+            return None
+
+        def load(key: str) -> np.ndarray:
+            return np.load(folder / f"{key}.npy", mmap_mode="r")
+
+        parts = ("offsets", "values", "docs")
+        facets = {name: FacetColumn(meta["facets"][name], *(load(f"facet.{name}.{part}") for part in parts))
+                  for name in FACET_NAMES}
+        return SegmentColumns(meta["size"], facets, meta["articles"], load("article"), meta["dates"],
+                              load("date"), load("number"),
+                              {field: load(f"length.{field}") for field in meta["lengths"]}, mapped=True)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def segment_columns(gen: str | os.PathLike | None, leaf) -> SegmentColumns:
+    """One segment's arrays: memory-mapped from its folder in ``gen``, or computed (and written there
+    for the next process when possible)."""
+    seg = segment_key(leaf)
+    folder = columns_folder(gen, seg) if gen and seg else None
+    if folder is not None:
+        found = _load(folder)
+        if found is not None and found.size == leaf.doc_count_all():
+            return found
+    columns = compute_columns(leaf)
+    if folder is not None:
+        try:
+            _save(columns, folder)
+        except OSError:
+            return columns  # a read-only index: this process keeps its own copy
+        found = _load(folder)
+        if found is not None:
+            return found
+    return columns
+
+
+def write_columns(gen: str | os.PathLike, reader) -> None:
+    """Write the column folders that the segments of ``reader`` (an index's latest commit) lack, and
+    delete the folders of segments no longer in it. Call with the writer lock held."""
+    keep = set()
+    for leaf, _ in reader.leaf_readers():
+        seg = segment_key(leaf)
+        if seg is None:
+            continue
+        keep.add(seg)
+        folder = columns_folder(gen, seg)
+        if _load(folder) is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            _save(compute_columns(leaf), folder)
+    root = Path(gen) / COLUMNS_DIR
+    if root.is_dir():
+        for folder in root.iterdir():
+            if folder.name not in keep and not folder.name.endswith(".tmp"):
+                shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,172 @@
+"""Per-segment column files (index/whoosh_columns.py) and facet counting over them (search/facets.py).
+
+The oracle is Whoosh's own postings of the exact-value fields: a facet value's count over a set of
+passages is how many of them its posting list holds. Checked on an index with several segments and
+deleted passages, for scopes small enough to gather, large enough for one pass over every pair, and
+more than half the index (counted as the whole index minus the rest).
+"""
+
+from __future__ import annotations
+
+import pickle
+import random
+import shutil
+
+import numpy as np
+import pytest
+from searchkit import copy_seeds, copy_usesthis
+
+from index import build as builder
+from index import whoosh_columns
+from index.facets import FACET_NAMES
+from index.schema import FACET_PREFIX
+from index.whoosh_internals import BufferFile, _ViewFile, install
+from index.whoosh_store import current_generation
+from search.engine import open_index
+from search.facets import FacetTable
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    """Seeds plus 40 of The Setup's interviews, then an update adding 20 more and changing one: two or
+    more segments, with deletions."""
+    root = tmp_path_factory.mktemp("columns")
+    corpus = copy_seeds(root / "corpus")
+    copies = copy_usesthis(root / "corpus", 60)
+    later = copies[40:]
+    parked = root / "parked"
+    parked.mkdir()
+    for path in later:
+        shutil.move(path, parked / path.name)
+    builder.build(corpus, root / "index")
+    for path in later:
+        shutil.move(parked / path.name, corpus / "usesthis" / path.name)
+    changed = corpus / "voyagela" / "000_713f14fa217934a6.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nWhat else?\nA zorblax.\n", encoding="utf-8")
+    builder.update(corpus, root / "index")
+    return root / "index"
+
+
+def _searcher(index_dir):
+    from whoosh import index as whoosh_index
+
+    install()
+    return whoosh_index.open_dir(str(current_generation(index_dir))).searcher()
+
+
+def _oracle(reader, name: str, ids: set[int]) -> dict[str, int]:
+    field = FACET_PREFIX + name
+    counts = {}
+    if field not in reader.schema:
+        return counts
+    for term in reader.lexicon(field):
+        hit = len(ids & set(reader.postings(field, term).all_ids()))
+        if hit:
+            counts[term.decode("utf-8")] = hit
+    return counts
+
+
+def test_the_index_has_several_segments_and_deletions(index_dir):
+    with _searcher(index_dir) as searcher:
+        reader = searcher.reader()
+        assert len(list(reader.leaf_readers())) >= 2
+        assert reader.has_deletions()
+
+
+def test_every_segment_has_its_columns_written_at_commit(index_dir):
+    gen = current_generation(index_dir)
+    with _searcher(index_dir) as searcher:
+        for leaf, _ in searcher.reader().leaf_readers():
+            folder = whoosh_columns.columns_folder(gen, leaf.segment().segment_id())
+            assert (folder / "meta.json").exists()
+            mapped = whoosh_columns.segment_columns(gen, leaf)
+            assert mapped.mapped
+            computed = whoosh_columns.compute_columns(leaf)
+            assert mapped.articles == computed.articles and mapped.dates == computed.dates
+            assert np.array_equal(mapped.article, computed.article)
+            assert np.array_equal(mapped.number, computed.number)
+            assert sorted(mapped.lengths) == sorted(computed.lengths) and "answer" in mapped.lengths
+            for field, raw in computed.lengths.items():
+                assert np.array_equal(mapped.lengths[field], raw)
+            for name in FACET_NAMES:
+                a, b = mapped.facets[name], computed.facets[name]
+                assert a.names == b.names
+                for part in ("offsets", "values", "docs"):
+                    assert np.array_equal(getattr(a, part), getattr(b, part)), (name, part)
+
+
+@pytest.mark.parametrize("fraction", [0.002, 0.05, 0.4, 0.8, 1.0])
+def test_facet_counts_equal_whooshs_postings(index_dir, fraction):
+    with _searcher(index_dir) as searcher:
+        reader = searcher.reader()
+        table = FacetTable(reader, str(current_generation(index_dir)))
+        live = np.flatnonzero(table.live)
+        assert len(live) == reader.doc_count() < table.size
+        rng = random.Random(int(fraction * 1000))
+        ids = np.asarray(sorted(rng.sample(list(live), max(1, int(len(live) * fraction)))), dtype=np.int64)
+        scope = table.scope(ids)
+        for name in FACET_NAMES:
+            counts = table.counts(name, scope)
+            found = {table.values[name][i]: int(n) for i, n in enumerate(counts) if n}
+            assert found == _oracle(reader, name, set(ids.tolist())), name
+
+
+def test_filters_and_sort_keys_match_whoosh(index_dir):
+    with _searcher(index_dir) as searcher:
+        reader = searcher.reader()
+        table = FacetTable(reader, str(current_generation(index_dir)))
+        value = table.values["publication"][0]
+        expected = set(reader.postings(FACET_PREFIX + "publication", value).all_ids())
+        assert set(np.flatnonzero(table.mask_for("publication", [value])).tolist()) == expected
+        live = [d for d in range(table.size) if table.live[d]]
+        articles = [searcher.stored_fields(d)["article"] for d in live]
+        ranks = table.article_rank[live]
+        # Ranks order passages as their article ids sort.
+        assert [a for _, a in sorted(zip(ranks.tolist(), articles, strict=True))] == sorted(articles)
+        dates = [searcher.stored_fields(d)["date"] for d in live]
+        assert [a for _, a in sorted(zip(np.asarray(table.date_rank)[live].tolist(), dates, strict=True))] \
+            == sorted(dates)
+        numbers = [searcher.stored_fields(d)["number"] for d in live]
+        order = np.argsort(np.asarray(table.numbers)[live], kind="stable")
+        assert [numbers[i] for i in order] == sorted(numbers)
+
+
+def test_a_missing_columns_folder_is_rebuilt_by_the_first_searcher(index_dir, tmp_path):
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy)
+    gen = current_generation(copy)
+    shutil.rmtree(gen / whoosh_columns.COLUMNS_DIR)
+    with open_index(copy) as engine:
+        result = engine.search("music")
+    with open_index(index_dir) as engine:
+        expected = engine.search("music")
+    assert result.total == expected.total and result.facets == expected.facets
+    assert any((gen / whoosh_columns.COLUMNS_DIR).iterdir())
+
+
+def test_columns_that_cannot_be_written_are_kept_in_memory(index_dir, tmp_path):
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy)
+    gen = current_generation(copy)
+    shutil.rmtree(gen / whoosh_columns.COLUMNS_DIR)
+    (gen / whoosh_columns.COLUMNS_DIR).write_text("not a folder")  # as unwritable as it gets for root
+    with _searcher(copy) as searcher:
+        leaf = next(iter(searcher.reader().leaf_readers()))[0]
+        columns = whoosh_columns.segment_columns(gen, leaf)
+        assert not columns.mapped and columns.size == leaf.doc_count_all()
+    with open_index(copy) as engine, open_index(index_dir) as reference:
+        assert engine.search("music").facets == reference.search("music").facets
+
+
+def test_files_in_a_mapped_segment_are_read_in_place():
+    install()
+    data = pickle.dumps({"a": [1, 2, 3]}, 2) + b"line one\nline two\n"
+    f = BufferFile(memoryview(data))
+    assert isinstance(f.file, _ViewFile)
+    assert f.read_pickle() == {"a": [1, 2, 3]}
+    assert f.readline() == b"line one\n"
+    assert f.tell() == len(data) - len(b"line two\n")
+    f.seek(-3, 2)
+    assert f.read() == b"wo\n"
+    f.seek(0)
+    assert f.read(2) == data[:2] and f.get(2, 3) == data[2:5]
