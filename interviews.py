@@ -29,7 +29,17 @@ INDEX_OPTION = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ImportError as exc:
+            # A virtualenv installed before a dependency was added: say so once, not once per article.
+            raise click.ClickException(f"this installation lacks a package ({exc}); run `make install`") \
+                from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="interview-search")
 def main() -> None:
     """Interview Search: split, index and search question/answer passages of interviews."""

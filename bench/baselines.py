@@ -369,7 +369,7 @@ class Tantivy(_Ranker):
         index.register_tokenizer(self.ANALYZER, analyzer)
 
     def build(self, articles: Iterable[Article]) -> int:
-        """Index every passage with one writer and one commit; returns the passage count."""
+        """Index every passage with one writer (one thread, 200 MB heap) and one commit; returns the count."""
         import tantivy
 
         if self.folder is not None:
@@ -384,13 +384,18 @@ class Tantivy(_Ranker):
         count = 0
         for article in articles:
             for p in article.passages:
-                writer.add_document(tantivy.Document(id=f"{article.id}#{p.number}",
-                                                     **passage_fields(article, p)))
+                writer.add_document(self._document(article, p))
                 count += 1
         writer.commit()
         writer.wait_merging_threads()
         self.index = index
         return count
+
+    def _document(self, article: Article, p):
+        """The tantivy document of one passage."""
+        import tantivy
+
+        return tantivy.Document(id=f"{article.id}#{p.number}", **passage_fields(article, p))
 
     def open(self) -> None:
         import tantivy
@@ -446,33 +451,16 @@ class TantivyFaceted(Tantivy):
             builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
         return builder.build()
 
-    def build(self, articles: Iterable[Article]) -> int:
-        """Index every passage with one writer (one thread, 200 MB heap) and one commit; returns the count."""
+    def _document(self, article: Article, p):
+        """The tantivy document of one passage: question and answer, and its facet values."""
         import tantivy
 
-        if self.folder is not None:
-            if self.folder.exists():
-                import shutil
-
-                shutil.rmtree(self.folder)
-            self.folder.mkdir(parents=True)
-        index = tantivy.Index(self._schema(), path=str(self.folder) if self.folder else None)
-        self._register(index)
-        writer = index.writer(heap_size=200_000_000, num_threads=1)
-        count = 0
-        for article in articles:
-            for p in article.passages:
-                doc = tantivy.Document(id=f"{article.id}#{p.number}", question=p.question or "",
-                                       answer=p.answer or "")
-                for name, values in facet_values(article, p).items():
-                    for value in values:
-                        doc.add_text(name, value)
-                writer.add_document(doc)
-                count += 1
-        writer.commit()
-        writer.wait_merging_threads()
-        self.index = index
-        return count
+        doc = tantivy.Document(id=f"{article.id}#{p.number}", question=p.question or "",
+                               answer=p.answer or "")
+        for name, values in facet_values(article, p).items():
+            for value in values:
+                doc.add_text(name, value)
+        return doc
 
     def _words(self, text: str) -> list[str]:
         """``text`` through the index's analyser (lower-cased, folded, stemmed; stop words dropped)."""

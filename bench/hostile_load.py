@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.load_test import FACET_VALUES, ROOT, Server, ensure_index, get, percentile
+from bench.load_test import FACET_VALUES, Server, ensure_index, get, percentile, server_arguments
 
 ORDINARY_WORDS = ["software", "hardware", "laptop", "camera", "music", "editor", "keyboard", "desk", "phone",
                   "design", "covid", "film", "animation", "studio", "book", "monitor", "game", "writing"]
@@ -292,12 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trickle", type=float, default=5.0, help="Seconds between trickled header lines.")
     parser.add_argument("--expensive", type=int, default=4, help="Clients looping the costliest query.")
     parser.add_argument("--p95-ms", type=float, default=1000.0, help="Bound on the probes' p95 (ms).")
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--serve-arg", action="append", default=[], help="Extra `interviews serve` option.")
-    parser.add_argument("--corpus", default=str(ROOT / "corpus"))
-    parser.add_argument("--index", default=str(ROOT / "var" / "reliability" / "index"))
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", default=None, help="Write the figures to this JSON file.")
+    server_arguments(parser)
     args = parser.parse_args(argv)
     index = Path(args.index)
     if not ensure_index(Path(args.corpus), index):

@@ -276,15 +276,20 @@ def ensure_index(corpus: Path, index: Path) -> bool:
     return True
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=600, help="Length of the load phase (default 600).")
-    parser.add_argument("--clients", type=int, default=8, help="Concurrent client threads.")
+def server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every load script shares: the server's workers, corpus and index, seed, JSON output."""
     parser.add_argument("--workers", type=int, default=2, help="Server worker processes.")
     parser.add_argument("--corpus", default=str(ROOT / "corpus"))
     parser.add_argument("--index", default=str(ROOT / "var" / "reliability" / "index"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", default=None, help="Write the figures to this JSON file.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=600, help="Length of the load phase (default 600).")
+    parser.add_argument("--clients", type=int, default=8, help="Concurrent client threads.")
+    server_arguments(parser)
     args = parser.parse_args(argv)
     index = Path(args.index)
     if not ensure_index(Path(args.corpus), index):

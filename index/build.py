@@ -166,8 +166,8 @@ def _parse(path: Path, corpus_dir: Path) -> Article:
 
     try:
         return parse_file(path, corpus_root=corpus_dir)
-    except ArticleError:
-        raise
+    except (ArticleError, ImportError):
+        raise  # an ImportError is the installation's, not this article's: it stops the build
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
         raise ArticleError(str(path), f"{type(exc).__name__}: {exc}") from exc
 

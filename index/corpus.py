@@ -205,7 +205,8 @@ def parse_files(
 ) -> Iterator[tuple[str, Article | ArticleError]]:
     """Parse many files, yielding ``(path, Article)`` or ``(path, ArticleError)`` for each, in order.
 
-    A bad file never stops the batch: any failure becomes an :class:`ArticleError` for that file.
+    A bad file never stops the batch: any failure becomes an :class:`ArticleError` for that file. An
+    ``ImportError`` (a package the installation lacks) is raised at once instead.
     """
     for path in paths:
         path = os.fspath(path)
@@ -213,6 +214,8 @@ def parse_files(
             yield path, parse_file(path, corpus_root=corpus_root, publication=publication, enrich=enrich)
         except ArticleError as exc:
             yield path, exc
+        except ImportError:
+            raise  # the installation, not this file: every other file would fail the same way
         except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the others
             yield path, ArticleError(path, f"could not be split ({type(exc).__name__}: {exc})")
 

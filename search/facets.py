@@ -208,15 +208,20 @@ class FacetTable:
             self._live_counts[name] = found
         return found
 
+    def _by_segment(self, ids: np.ndarray):
+        """(segment number, its columns, its first global number, its own numbers of ``ids``) for each
+        segment that holds some of the sorted global document numbers ``ids``."""
+        cuts = np.searchsorted(ids, self._bounds)
+        for i, (columns, offset) in enumerate(self._segments):
+            local = ids[cuts[i]:cuts[i + 1]] - offset
+            if len(local):
+                yield i, columns, offset, local
+
     def _count(self, name: str, ids: np.ndarray) -> np.ndarray:
         counts = np.zeros(len(self.values[name]), dtype=np.int64)
         if not len(ids):
             return counts
-        cuts = np.searchsorted(ids, self._bounds)
-        for i, (columns, offset) in enumerate(self._segments):
-            local = ids[cuts[i]:cuts[i + 1]] - offset
-            if not len(local):
-                continue
+        for i, columns, _offset, local in self._by_segment(ids):
             facet = columns.facets[name]
             counted = _count_segment(facet, local, columns.size)
             if name in self._remap:
@@ -235,12 +240,7 @@ class FacetTable:
         newest = np.full(len(self.values[name]), -1, dtype=np.int64)
         want = np.zeros(len(newest), dtype=bool)
         want[wanted] = True
-        ids = scope.ids
-        cuts = np.searchsorted(ids, self._bounds)
-        for i, (columns, offset) in enumerate(self._segments):
-            local = ids[cuts[i]:cuts[i + 1]] - offset
-            if not len(local):
-                continue
+        for i, columns, offset, local in self._by_segment(scope.ids):
             facet = columns.facets[name]
             chosen = _entries(facet, local, columns.size)
             values = self._global(name, i, np.asarray(facet.values[chosen], dtype=np.int64))

@@ -127,3 +127,19 @@ def test_help_documents_the_options():
     result = CliRunner().invoke(main, ["parse", "--help"])
     for option in ("--json", "--explain", "--publication", "--corpus"):
         assert option in result.output
+
+
+def test_a_package_missing_from_the_installation_stops_with_one_message(tmp_path):
+    # A virtualenv made before a dependency was added: every article would fail alike, so the command
+    # stops at once and says what to do instead of reporting each file.
+    shadow = tmp_path / "shadow" / "english_words"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text('raise ModuleNotFoundError("No module named \'english_words\'")\n')
+    env = {"PYTHONPATH": str(shadow.parent), "PATH": "/usr/bin:/bin"}
+    for args in (["parse", str(CORPUS)], ["build", "--corpus", str(CORPUS), "--index", str(tmp_path / "ix")]):
+        done = subprocess.run([sys.executable, "-m", "interviews", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 1, done.stderr
+        assert "lacks a package (No module named 'english_words'); run `make install`" in done.stderr
+        assert "could not be split" not in done.stderr + done.stdout
+    assert not (tmp_path / "ix" / "CURRENT").exists()
