@@ -209,16 +209,21 @@ class WordTokenizer(Tokenizer):
                 pos += 1
 
 
-class AcronymFilter(Filter):
-    """Step 3: a token spelled exactly as a listed acronym becomes its dotted term (``LA`` → ``l.a.``).
-
-    Morphological (``is_morph``): the "did you mean" words, analysed without morphology, keep ``la``.
-    """
+class _StatelessMorphFilter(Filter):
+    """A word-form step with no settings (its data comes from the shared files): any two are equal, and
+    ``is_morph`` leaves it out of the unstemmed "did you mean" analysis."""
 
     is_morph = True
 
     def __eq__(self, other):
         return self.__class__ is other.__class__
+
+
+class AcronymFilter(_StatelessMorphFilter):
+    """Step 3: a token spelled exactly as a listed acronym becomes its dotted term (``LA`` → ``l.a.``).
+
+    Morphological (``is_morph``): the "did you mean" words, analysed without morphology, keep ``la``.
+    """
 
     def __call__(self, tokens):
         table = acronyms()
@@ -229,16 +234,11 @@ class AcronymFilter(Filter):
             yield t
 
 
-class WordFormFilter(Filter):
+class WordFormFilter(_StatelessMorphFilter):
     """Step 6: :func:`word_form` of every token (the dictionary, else the minimal plural stemmer).
 
     Acronym terms (ending in ``.``) pass unchanged, as they would through Lucene's stemmers.
     """
-
-    is_morph = True
-
-    def __eq__(self, other):
-        return self.__class__ is other.__class__
 
     def __call__(self, tokens):
         forms = word_forms()
