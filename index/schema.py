@@ -65,6 +65,9 @@ def values_analyzer():
 class FacetValues(fields.FieldType):
     """Exact facet values (several joined by :data:`VALUE_SEPARATOR`), indexed for filtering, unscored."""
 
+    index_per_value = True
+    """Its terms depend on the value alone: the build writer reuses them for a repeated value."""
+
     def __init__(self):
         self.analyzer = values_analyzer()
         self.format = formats.Existence()

@@ -492,6 +492,9 @@ class LengthLookup:
 
 POSTING_BYTES = 20
 """Memory one pooled posting takes, in bytes (a document number, a weight, a value reference)."""
+DRAIN_WORDS = 1_000_000
+"""Words a text field buffers before they are turned into postings (:class:`_TextBuffer`); bounds the
+numpy arrays of one drain to about 100 MB."""
 RUN_TERMS = 4_096
 """Terms pickled together in a run file."""
 
@@ -511,6 +514,8 @@ class _TermPool(PostingPool):
         self._fields: dict[str, dict[bytes, tuple[array, array, list]]] = {}
         self._unordered: set[tuple[str, bytes]] = set()
         self._count = 0
+        # Text fields' words, turned into postings in bulk (:class:`_TextBuffer`); None: Whoosh's path.
+        self._texts: dict[str, _TextBuffer | None] = {}
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
@@ -550,6 +555,43 @@ class _TermPool(PostingPool):
         self._count += count
         return length, vbytes
 
+    def text_buffer(self, fieldname: str, field) -> _TextBuffer | None:
+        """The buffer pooling ``field``'s words, or None when the field takes Whoosh's path (not an
+        :class:`AnalysedText` whose analysis works word by word)."""
+        try:
+            return self._texts[fieldname]
+        except KeyError:
+            fast = isinstance(field, AnalysedText) and field._fast_ok("")
+            buffer = self._texts[fieldname] = _TextBuffer(field, fieldname) if fast else None
+            return buffer
+
+    def add_text(self, buffer: _TextBuffer, docnum: int, value: str, fieldboost: float):
+        """Pool one document's text of a buffered field: :meth:`_TextBuffer.add`'s answer. Past
+        :data:`DRAIN_WORDS` buffered words the buffer is turned into postings first (before, not after:
+        the codes returned stay valid until the next call)."""
+        if len(buffer.codes) >= DRAIN_WORDS:
+            self._drain(buffer)
+        added = buffer.add(docnum, value, fieldboost)
+        self._count += len(added[2])
+        return added
+
+    def _drain(self, buffer: _TextBuffer) -> None:
+        """Move a buffer's postings into the per-term arrays (runs of documents stay in order)."""
+        fieldname = buffer.fieldname
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        for tbytes, docs, weights, values in buffer.drain():
+            old = terms.get(tbytes)
+            if old is None:
+                terms[tbytes] = (docs, weights, values)
+                continue
+            if docs[0] <= old[0][-1]:
+                self._unordered.add((fieldname, tbytes))
+            old[0].extend(docs)
+            old[1].extend(weights)
+            old[2].extend(values)
+
     def checked_add(self, item) -> None:
         """Add one posting and spill at once when full (for callers that add many between checks)."""
         _TermPool.add(self, item)  # self.add may be this very method (see BuildWriter)
@@ -563,6 +605,9 @@ class _TermPool(PostingPool):
 
     def _take(self):
         """The pooled terms in sorted order as (key, docs, weights, values), emptying the pool."""
+        for buffer in self._texts.values():
+            if buffer is not None:
+                self._drain(buffer)
         fields, unordered = self._fields, self._unordered
         self._fields, self._unordered, self._count = {}, set(), 0
         for fieldname in sorted(fields):
@@ -575,7 +620,7 @@ class _TermPool(PostingPool):
                 yield key, docs, weights, values
 
     def save(self) -> None:
-        if self._fields:
+        if self._fields or any(b is not None and len(b.codes) for b in self._texts.values()):
             path, f = self._new_run()
             with f:
                 terms = self._take()
@@ -628,6 +673,170 @@ class _TermPool(PostingPool):
         for (fieldname, tbytes), docs, weights, values in self.terms():
             for docnum, weight, vbytes in zip(docs, weights, values, strict=True):
                 yield fieldname, tbytes, docnum, weight, vbytes
+
+
+class _TextBuffer:
+    """One text field's words as documents are added, turned into postings in bulk.
+
+    Adding a document costs a regular-expression split and a dict look-up per word, both in C: each
+    distinct source word gets a code the first time it is met (its analysis comes from the field's
+    cache, :meth:`AnalysedText.word_analysis`), and the document's word codes are appended to one array.
+    :meth:`drain` then does with numpy what :meth:`AnalysedText.index` and :meth:`_TermPool.add_field`
+    did per token in Python: positions (each word's ``advance``, stop words leaving gaps), terms, a
+    stable sort by term that keeps each term's postings in document and position order, frequencies,
+    weights (``frequency × field boost × the document's field boost``, in Whoosh's order of operations)
+    and the encoded positions (``Positions.encode``; a posting at one position takes the field's shared
+    bytes for that position). What it yields is what the per-token path pooled, posting for posting.
+
+    The word and term tables outlive a drain (codes stay valid), until they hold
+    :data:`WORD_CACHE_SIZE` words: then they are dropped at the next drain, which bounds their memory.
+    """
+
+    def __init__(self, field: AnalysedText, fieldname: str = ""):
+        self.field = field
+        self.fieldname = fieldname
+        self.encode = field.format.encode
+        self.field_boost = field.format.field_boost
+        self.findall = field.__dict__["_fast"].findall
+        self._reset_tables()
+        self.codes = array("i")  # every buffered document's word codes, one after another
+        self.docs = array("I")  # document number of each buffered document
+        self.ends = array("q")  # where each buffered document's codes end
+        self.boosts = array("d")  # each buffered document's field boost
+
+    def _reset_tables(self) -> None:
+        self.code: dict[str, int] = {}  # source word → code
+        self.analyses: list[_WordAnalysis] = []  # code → the word's analysis
+        self.term_counts: list[int] = []  # code → terms the word gives (stop words give none)
+        self.advances: list[int] = []  # code → positions the word takes
+        self.token_starts: list[int] = []  # code → its first entry in token_terms / token_rels
+        self.token_terms: list[int] = []  # term id of each token of each distinct word
+        self.token_rels: list[int] = []  # ... and its position relative to the word's first
+        self.word_terms: list[tuple[int, ...]] = []  # code → the term ids of its tokens
+        self.term_id: dict[bytes, int] = {}
+        self.terms: list[bytes] = []  # term id → term bytes
+
+    def add(self, docnum: int, value: str, boost: float) -> tuple[int, list[_WordAnalysis], list[int]]:
+        """Buffer one document's text. Returns (its field length: the number of terms, stop words not
+        counted; the analyses of words whose spelling forms were not given yet; the word codes)."""
+        words = self.findall(value)
+        codes = list(map(self.code.get, words))
+        fresh: list[_WordAnalysis] = []
+        if None in codes:
+            self._learn(words, codes, fresh)
+        if codes:
+            self.codes.extend(codes)
+            self.docs.append(docnum)
+            self.ends.append(len(self.codes))
+            self.boosts.append(boost)
+        return sum(map(self.term_counts.__getitem__, codes)), fresh, codes
+
+    def _learn(self, words: list[str], codes: list, fresh: list[_WordAnalysis]) -> None:
+        """Fill in the codes of words met for the first time (in place)."""
+        code = self.code
+        for i, k in enumerate(codes):
+            if k is None:
+                word = words[i]
+                k = code.get(word)
+                if k is None:
+                    found = self.field.word_analysis(word)
+                    if not found.spelled:
+                        fresh.append(found)
+                    k = code[word] = len(self.analyses)
+                    self.analyses.append(found)
+                    self.term_counts.append(len(found.tokens))
+                    self.advances.append(found.advance)
+                    self.token_starts.append(len(self.token_terms))
+                    ids = []
+                    for term, rel in found.tokens:
+                        t = self.term_id.get(term)
+                        if t is None:
+                            t = self.term_id[term] = len(self.terms)
+                            self.terms.append(term)
+                        ids.append(t)
+                        self.token_rels.append(rel)
+                    self.token_terms.extend(ids)
+                    self.word_terms.append(tuple(ids))
+                codes[i] = k
+
+    def last_value(self, codes: list[int]) -> bytes | None:
+        """The encoded positions of the last term, in order of first occurrence, of a document whose
+        word codes are ``codes`` (what Whoosh's writer leaves in its ``vbytes``; None without terms)."""
+        word_terms = self.word_terms
+        # Distinct terms in order of first occurrence, in C: the last one is the term wanted.
+        seen = dict.fromkeys(itertools.chain.from_iterable(map(word_terms.__getitem__, codes)))
+        if not seen:
+            return None
+        term = next(reversed(seen))
+        holders = {k for k in set(codes) if term in word_terms[k]}
+        starts = list(itertools.accumulate(map(self.advances.__getitem__, codes), initial=0))
+        token_terms, token_rels, token_starts = self.token_terms, self.token_rels, self.token_starts
+        positions = []
+        for i in [i for i, k in enumerate(codes) if k in holders]:
+            k = codes[i]
+            first = token_starts[k]
+            for j in range(first, first + self.term_counts[k]):
+                if token_terms[j] == term:
+                    positions.append(starts[i] + token_rels[j])
+        return self.encode(positions)
+
+    def drain(self):
+        """Every buffered posting, a term at a time: (term bytes, document numbers, weights, encoded
+        positions), each term's postings in document order. Empties the buffer."""
+        if not self.docs:
+            return
+        codes = np.frombuffer(self.codes, dtype=np.int32).astype(np.int64)
+        ends = np.frombuffer(self.ends, dtype=np.int64)
+        docnums = np.frombuffer(self.docs, dtype=np.uint32)
+        boosts = np.frombuffer(self.boosts, dtype=np.float64)
+        term_counts = np.array(self.term_counts, dtype=np.int64)
+        advances = np.array(self.advances, dtype=np.int64)
+        token_starts = np.array(self.token_starts, dtype=np.int64)
+        token_terms = np.array(self.token_terms, dtype=np.int64)
+        token_rels = np.array(self.token_rels, dtype=np.int64)
+        # Each word's position: the advances of the words before it in its document.
+        words_per_doc = np.diff(ends, prepend=0)
+        taken = advances[codes]
+        before = np.cumsum(taken) - taken
+        word_pos = before - np.repeat(before[ends - words_per_doc], words_per_doc)
+        word_doc = np.repeat(np.arange(len(ends)), words_per_doc)
+        # Each word's tokens, in order: (term, position, document).
+        per_word = term_counts[codes]
+        total = int(per_word.sum())
+        word = np.repeat(np.arange(len(codes)), per_word)
+        nth = np.arange(total) - np.repeat(np.cumsum(per_word) - per_word, per_word)
+        token = token_starts[codes][word] + nth
+        term, pos, doc = token_terms[token], word_pos[word] + token_rels[token], word_doc[word]
+        # Stable: a term's tokens stay in document and position order.
+        order = np.argsort(term, kind="stable")
+        term, pos, doc = term[order], pos[order], doc[order]
+        starts = np.flatnonzero(np.concatenate(([True], (term[1:] != term[:-1]) | (doc[1:] != doc[:-1]))))
+        freqs = np.diff(starts, append=total)
+        posting_term, posting_doc = term[starts], doc[starts]
+        # As AnalysedText.index then add_field: (frequency × field boost) × document's field boost.
+        weights = array("d", ((freqs.astype(np.float64) * self.field_boost) * boosts[posting_doc]).tobytes())
+        docs = array("I", docnums[posting_doc].astype(np.uint32).tobytes())
+        if not total:  # only stop words
+            self.codes, self.docs, self.ends, self.boosts = array("i"), array("I"), array("q"), array("d")
+            return
+        singles = self.field.single_positions(int(pos.max()) + 1)
+        values = list(map(singles.__getitem__, pos[starts].tolist()))
+        multi = np.flatnonzero(freqs > 1)
+        if len(multi):
+            positions = pos.tolist()
+            encode = self.encode
+            for i, start, count in zip(multi.tolist(), starts[multi].tolist(), freqs[multi].tolist(),
+                                       strict=True):
+                values[i] = encode(positions[start:start + count])
+        bounds = np.flatnonzero(np.concatenate(([True], posting_term[1:] != posting_term[:-1]))).tolist()
+        bounds.append(len(starts))
+        terms = self.terms
+        term_ids = posting_term[bounds[:-1]].tolist()
+        self.codes, self.docs, self.ends, self.boosts = array("i"), array("I"), array("q"), array("d")
+        if len(self.analyses) >= WORD_CACHE_SIZE:
+            self._reset_tables()
+        for t, start, end in zip(term_ids, bounds[:-1], bounds[1:], strict=True):
+            yield terms[t], docs[start:end], weights[start:end], values[start:end]
 
 
 def _sorted_postings(docs, weights, values):
@@ -709,12 +918,23 @@ class _Lengths:
         return [decode[b] for b in column.load()]
 
 
+def _indexes_per_value(field) -> bool:
+    """Whether ``field.index(value)`` depends on the value alone, so its items can be reused: Whoosh's
+    ``ID``, ``NUMERIC`` and ``KEYWORD`` fields, and types that say so (``index_per_value``); never a
+    unique field (its values do not repeat)."""
+    if field.unique:
+        return False
+    return type(field) in (fields.ID, fields.NUMERIC, fields.KEYWORD) or \
+        getattr(type(field), "index_per_value", False)
+
+
 class BuildWriter(SegmentWriter):
     """``SegmentWriter`` with the cheaper pool and commit above; same arguments as ``ix.writer()``."""
 
     def __init__(self, ix, limitmb: int = 128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = _TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self._value_cache: dict[str, dict] = {}
 
     def add_document(self, **fields) -> None:
         """``SegmentWriter.add_document`` (Whoosh 2.7.4's, step for step) with each field's postings
@@ -735,12 +955,29 @@ class BuildWriter(SegmentWriter):
                 continue
             field = schema[fieldname]
             length = 0
-            if field.indexed:
-                fieldboost = self._field_boost(fields, fieldname, docboost)
-                counted, vbytes = pool.add_field(fieldname, docnum, field.index(value), fieldboost, vbytes)
+            buffer = pool.text_buffer(fieldname, field) if field.indexed and isinstance(value, str) else None
+            if buffer is not None:
+                counted, fresh, codes = pool.add_text(buffer, docnum, value,
+                                                      self._field_boost(fields, fieldname, docboost))
                 if field.scorable:
                     length = counted
-            if field.separate_spelling():
+                if fresh and field.separate_spelling():
+                    words = field.new_spelling_words(fresh)
+                    if words:
+                        # Whoosh gives these the value of the field's last posting (see below). Only a
+                        # field's own spelling words read that variable (a word it spells is a word it
+                        # indexes), so the buffered path leaves it alone.
+                        spelled = buffer.last_value(codes)
+                        spellfield = field.spelling_fieldname(fieldname)
+                        for word in words:
+                            pool.add((spellfield, word.encode("utf-8"), 0, 1, spelled))
+            elif field.indexed:
+                fieldboost = self._field_boost(fields, fieldname, docboost)
+                counted, vbytes = pool.add_field(fieldname, docnum, self._index(field, fieldname, value),
+                                                 fieldboost, vbytes)
+                if field.scorable:
+                    length = counted
+            if buffer is None and field.separate_spelling():
                 spellfield = field.spelling_fieldname(fieldname)
                 for word in field.spellable_words(value):
                     # Whoosh pools each spelling word on document 0 with the value of the last posting
@@ -760,6 +997,25 @@ class BuildWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
         pool.spill_if_full()
+
+    def _index(self, field, fieldname: str, value):
+        """``field.index(value)``, remembered per value for fields whose terms depend on the value alone
+        (:func:`_indexes_per_value`): an article's id, date and facet values repeat on every passage."""
+        cache = self._value_cache.get(fieldname)
+        if cache is None:
+            if not _indexes_per_value(field):
+                return field.index(value)
+            cache = self._value_cache[fieldname] = {}
+        try:
+            return cache[value]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value
+            return field.index(value)
+        if len(cache) >= VALUE_CACHE_SIZE:
+            cache.clear()
+        items = cache[value] = tuple(field.index(value))
+        return items
 
     def add_postings_to_pool(self, reader, startdoc, docmap) -> None:
         # Merging another segment adds all its postings in one call: check the limit on every one.
@@ -905,6 +1161,29 @@ class AnalysedText(fields.TEXT):
             spelling = tuple(t.text for t in self.analyzer(word, no_morph=True) if not t.stopped)
         return _WordAnalysis(tuple(tokens), last + 1, spelling)
 
+    def word_analysis(self, word: str) -> _WordAnalysis:
+        """The analysis of one source word, from this field's cache (:data:`WORD_CACHE_SIZE`)."""
+        words = self.__dict__.get("_words")
+        if words is None:
+            words = self.__dict__["_words"] = {}
+        found = words.get(word)
+        if found is None:
+            if len(words) >= WORD_CACHE_SIZE:
+                words.clear()
+            found = words[word] = self._analyse_word(word)
+        return found
+
+    def single_positions(self, count: int) -> list[bytes]:
+        """The encoded value of a posting at one position, for positions 0 .. ``count`` - 1 at least
+        (shared: most terms occur once in a passage)."""
+        singles = self.__dict__.get("_singles")
+        if singles is None:
+            singles = self.__dict__["_singles"] = []
+        if len(singles) < count:
+            encode = self.format.encode
+            singles.extend(encode([p]) for p in range(len(singles), count))
+        return singles
+
     def spelling_words_of(self, value: str) -> set[str]:
         """The unstemmed words of ``value`` (what ``analyzer(value, no_morph=True)`` yields), as a set."""
         if not self._fast_ok(value):
@@ -939,16 +1218,23 @@ class SpelledText(AnalysedText):
     """
 
     def spellable_words(self, value):
-        given = self.__dict__.setdefault("_spelled", set())
         fresh = self.__dict__.pop("_fresh", None)
         if fresh is not None and fresh[0] is value:
             # Only words index() met for the first time (or first since its word cache was cleared).
-            words: set[str] = set()
-            for found in fresh[1]:
-                words.update(found.spelling)
-                found.spelled = True
-            words -= given
-        else:
-            words = self.spelling_words_of(value) - given
+            return iter(self.new_spelling_words(fresh[1]))
+        given = self.__dict__.setdefault("_spelled", set())
+        words = self.spelling_words_of(value) - given
         given |= words
         return iter(sorted(words))
+
+    def new_spelling_words(self, fresh: list[_WordAnalysis]) -> list[str]:
+        """The spelling words of ``fresh`` (analyses whose words were met for the first time) not given
+        to this writer yet, sorted; they count as given from now on."""
+        given = self.__dict__.setdefault("_spelled", set())
+        words: set[str] = set()
+        for found in fresh:
+            words.update(found.spelling)
+            found.spelled = True
+        words -= given
+        given |= words
+        return sorted(words)

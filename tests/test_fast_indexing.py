@@ -148,6 +148,17 @@ def test_build_writer_writes_what_the_whoosh_writer_writes(tmp_path, monkeypatch
     assert ours == theirs
 
 
+def test_text_buffers_drained_often_write_the_same(tmp_path, monkeypatch):
+    # Text fields' words turned into postings every few hundred words, and their word tables dropped
+    # every few dozen words: the same index as one drain at commit.
+    docs = _documents(tmp_path)
+    whole = _write(tmp_path / "whole", [docs], fast_writer.BuildWriter)
+    monkeypatch.setattr(fast_writer, "DRAIN_WORDS", 300)
+    monkeypatch.setattr(fast_writer, "WORD_CACHE_SIZE", 40)
+    drained = _write(tmp_path / "drained", [docs], fast_writer.BuildWriter)
+    assert drained == whole
+
+
 def test_build_writer_merges_segments_like_the_whoosh_writer(tmp_path, monkeypatch):
     monkeypatch.setattr(fast_writer, "RUN_TERMS", 16)
     docs = _documents(tmp_path)
