@@ -33,8 +33,10 @@ import bisect
 import copy
 import heapq
 import itertools
+import operator
 import pickle
 import threading
+import types
 import zlib
 from array import array
 
@@ -43,12 +45,12 @@ import whoosh
 from whoosh import fields, formats
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, _lenfield
 from whoosh.filedb.structfile import BufferFile
 from whoosh.index import FileIndex
 from whoosh.matching import ReadTooFar
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 WHOOSH_VERSION = (2, 7, 4)
@@ -890,6 +892,49 @@ def _write_term(postwriter, docs, weights, values, lengths) -> None:
                 postwriter._maxlength = max(found)
 
 
+BLOCK_PROTOCOL = 4
+"""Pickle protocol of the posting blocks the build writer writes. Whoosh writes protocol 2, where each
+``bytes`` value (a posting's encoded positions) becomes a call to ``_codecs.encode`` on a Latin-1 string:
+protocol 4 stores them as they are, which halves a text block, and any Whoosh on Python 3 reads both."""
+COMPRESS_MIN = 100
+"""Blocks whose pickle is shorter than this many bytes are stored uncompressed (Whoosh compresses every
+block at level 3; each block records its own level, so readers handle both). Most blocks hold one or two
+postings, where deflate saves a few bytes at the cost of setting up a compressor."""
+
+
+def _write_block(self, last: bool = False) -> None:
+    """``W3PostingsWriter._write_block`` (Whoosh 2.7.4's, step for step) with the data pickled with
+    :data:`BLOCK_PROTOCOL` and compressed only from :data:`COMPRESS_MIN` bytes; installed on the build
+    writer's postings writers. The block info and the statistics are Whoosh's."""
+    postfile = self._postfile
+    if not self._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+    self._terminfo.add_block(self)
+    ids = self._ids
+    # Delta-encoded, as _mini_ids.
+    mini_ids = (ids[0], *map(operator.sub, ids[1:], ids[:-1])) if len(ids) > 1 else tuple(ids)
+    weights = self._weights
+    count = len(weights)
+    if weights.count(1.0) == count:  # as _mini_weights
+        mini_weights = None
+    elif weights.count(weights[0]) == count:
+        mini_weights = weights[0]
+    else:
+        mini_weights = tuple(weights)
+    databytes = pickle.dumps((mini_ids, mini_weights, self._mini_values()), BLOCK_PROTOCOL)
+    comp = self._compression if len(databytes) >= COMPRESS_MIN else 0
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, comp, length_to_byte(self._minlength),
+                              length_to_byte(self._maxlength)), 2)
+    blocklength = len(infobytes) + len(databytes)
+    postfile.write_int(-blocklength if last else blocklength)
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    self._blockcount += 1
+    self._new_block()
+
+
 class _Lengths:
     """Each field's per-document lengths over a closed segment's per-document reader, read once."""
 
@@ -1039,10 +1084,12 @@ class BuildWriter(SegmentWriter):
                 if lastfield is not None:
                     fieldwriter.finish_field()
                 fieldwriter.start_field(fieldname, schema[fieldname])
+                postwriter = fieldwriter._postwriter
+                postwriter._write_block = types.MethodType(_write_block, postwriter)
                 field_lengths = lengths.table(fieldname)
                 lastfield = fieldname
             fieldwriter.start_term(tbytes)
-            _write_term(fieldwriter._postwriter, docs, weights, values, field_lengths)
+            _write_term(postwriter, docs, weights, values, field_lengths)
             fieldwriter.finish_term()
         if lastfield is not None:
             fieldwriter.finish_field()
