@@ -628,7 +628,7 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
-def run(args: argparse.Namespace) -> dict:
+def run(args: argparse.Namespace) -> dict | None:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     corpus = ensure_corpus(work / f"corpus-{args.articles}-{args.seed}", args.articles, args.seed)
@@ -659,12 +659,14 @@ def run(args: argparse.Namespace) -> dict:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(1) as pool:
-            building = pool.submit(_run_child, ["--child-build", str(corpus), str(index_dir)])
+            building = None if args.baselines_only else \
+                pool.submit(_run_child, ["--child-build", str(corpus), str(index_dir)])
             cpu0 = time.process_time()
             articles, parse_s = parse_corpus(corpus)
             parse_cpu = time.process_time() - cpu0
             log(f"baselines' parse: {parse_cpu:.0f} CPU-s")
-            built, build_wall, peak, build_cpu = building.result()
+            if building is not None:
+                built, build_wall, peak, build_cpu = building.result()
         passages = sum(len(a.passages) for a in articles)
         base_out = _build_baselines(baselines, articles, passages, parse_s, parse_cpu, log)
         queries = pick_queries(articles, args.queries, args.seed)
@@ -675,6 +677,11 @@ def run(args: argparse.Namespace) -> dict:
             "parse_s": parse_s, "parse_cpu_s": parse_cpu, "baselines": base_out,
             "queries": {c: [dataclasses.asdict(s) for s in specs] for c, specs in queries.items()}},
             indent=1), encoding="utf-8")
+        if args.baselines_only:
+            for system in baselines.values():
+                system.close()
+            log(f"wrote {cache}")
+            return None
     from index.whoosh_store import current_generation
 
     gen = current_generation(index_dir)
@@ -798,6 +805,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 3 queries per class, 1 round, 1 cold open, no web, no docs")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--baselines-only", action="store_true",
+                        help="parse the corpus, build and record the baselines and the query set "
+                             "(work/baselines.json), and stop: a later --reuse-baselines run measures ours")
     parser.add_argument("--reuse-baselines", action="store_true",
                         help="reuse the baselines' indexes, build figures and query set of the last run "
                              "on the same corpus (work/baselines.json) instead of rebuilding them; ours is "
@@ -826,6 +836,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, RuntimeError, ValueError) as exc:
         print(f"bench.speed: {exc}", file=sys.stderr)
         return 1
+    if data is None:
+        return 0
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
