@@ -653,7 +653,8 @@ def run(args: argparse.Namespace) -> dict | None:
         for system in baselines.values():
             system.open()
     else:
-        log(f"full build of {args.articles} articles (the baselines' parse runs beside it)")
+        log(f"parse of {args.articles} articles for the baselines" if args.baselines_only else
+            f"full build of {args.articles} articles (the baselines' parse runs beside it)")
         # The build is a child process (its CPU time and peak RSS are its own); meanwhile this process
         # parses the corpus once for the baselines, so the two long parts of a big run overlap on two cores.
         from concurrent.futures import ThreadPoolExecutor
