@@ -17,8 +17,10 @@ they return stale or duplicated hits after ``Searcher.refresh()``) must fail lou
   :func:`read_column`, :func:`deleted_docs`, :func:`segment_key`, :func:`prefix_terms` (a prefix's terms
   with their counts in one walk), :func:`levenshtein_dfa` / :func:`words_within` (fuzzy words, one
   automaton for every field and segment).
-* Writing: :class:`BuildWriter` (a ``SegmentWriter`` with a cheaper posting pool) and the field types
-  :class:`AnalysedText` / :class:`SpelledText` (analyse each distinct word once per writer).
+* Writing: :class:`BuildWriter` (a ``SegmentWriter`` with a cheaper posting pool, text fields pooled a
+  word code at a time and turned into postings with numpy, posting blocks pickled with protocol 4) and
+  the field types :class:`AnalysedText` / :class:`SpelledText` (analyse each distinct word once per
+  writer).
 
 **Pickled names are part of the index format.** An index's table of contents pickles its schema, so
 the field types and analysers it holds are stored by module and class name: ``index.whoosh_internals.
@@ -481,16 +483,20 @@ class LengthLookup:
 # five more) at commit. For a full build that is ~120 postings per passage, and those per-posting costs
 # were most of the indexing time once analysis was cheap (:class:`AnalysedText`). Here:
 #
+# * a text field's words are pooled as one code per source word (:class:`_TextBuffer`: a regular
+#   expression split and dict look-ups, in C) and turned into postings with numpy a million words at a
+#   time, instead of analysing and pooling each token in Python;
 # * postings are grouped by term in arrays as documents are added (:class:`_TermPool`; documents arrive
 #   in order, so only the distinct terms are sorted), about 20 bytes a posting instead of ~200;
 # * past the memory limit the pool is written to disk as one run of whole terms, and runs are merged a
 #   term at a time (a term's parts are in document order, run after run), not a posting at a time;
 # * at commit each term's postings are cut into Whoosh's blocks of 128 and written a block at a time
-#   (:func:`_write_term`), with each field's lengths read once.
+#   (:func:`_write_term`), with each field's lengths read once; a block's data is pickled with protocol 4
+#   and compressed only from :data:`COMPRESS_MIN` bytes (:func:`_write_block`).
 #
-# The postings, lengths, columns and the bytes of every posting block are what Whoosh writes itself
-# (``tests/test_fast_indexing.py`` compares the two writers on the same documents, with and without runs
-# on disk and merges).
+# The postings (ids, weights, encoded positions), term statistics, lengths, columns and stored fields are
+# what Whoosh writes itself (``tests/test_fast_indexing.py`` compares the two writers on the same
+# documents, with and without runs on disk, drains and merges); only the block pickles' bytes differ.
 
 POSTING_BYTES = 20
 """Memory one pooled posting takes, in bytes (a document number, a weight, a value reference)."""
