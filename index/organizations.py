@@ -291,8 +291,10 @@ def _is_cue_name(view: TextView, run: list[Token]) -> bool:
     """A run headed by a cue word ("Beijing Film Academy", "Academy of Motion Picture Arts") with a
     word that is not generic; a weak head (Studio, Program...) only in an organisation context."""
     cue_words = _data()[0]
+    if len(run) < 2:
+        return False
     words = [t.text for t in run]
-    if len(words) < 2:
+    if cue_words.isdisjoint(words):  # most runs: no head word at all
         return False
     heads = [
         w for i, w in enumerate(words) if w in cue_words and (i == len(words) - 1 or words[i + 1] == "of")
@@ -477,6 +479,8 @@ def extract_organizations(
 
     for raw in view.runs(_CONNECTORS):
         whole = _strip(raw)
+        if not whole:  # only grammar words ("I", "The"): a third of all runs
+            continue
         # known names anywhere in the run ("Hide and Seek" is one, though "and" may split runs)
         _known_names(view, whole, add, brands=False)
         job_title = _is_job_title(raw)
@@ -523,7 +527,7 @@ def extract_organizations(
             if employer and _employer_context(view, employer) and _plain_name(view, employer):
                 add(employer[0].start, view.span_text(employer))
             # "a design studio called Dirty Bandits" (not "the App Store called 'Tomato One'")
-            called = view.previous(run[0])
+            called = previous
             noun = view.previous(called) if called is not None else None
             if (
                 noun is not None
@@ -537,7 +541,7 @@ def extract_organizations(
             # "MartianCraft, LLC"
             if nxt is not None and view.gap(run[-1], nxt) == ", " and nxt.text in _LEGAL_SUFFIXES:
                 add(run[0].start, f"{name}, {nxt.text}")
-    for token in view.tokens:
+    for token in view.tokens if "fest" in view.text else ():
         text = token.text
         if (
             text.endswith("fest")
