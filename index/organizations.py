@@ -470,6 +470,7 @@ def extract_organizations(
     """
     _, lower_cues, known, need_context, never, _ = _data()
     boilerplate = vocab.word_set("entities", "boilerplate")
+    first_words = _known_first_words()
     found: list[tuple[int, str]] = []
 
     def add(start: int, name: str) -> None:
@@ -481,8 +482,10 @@ def extract_organizations(
         whole = _strip(raw)
         if not whole:  # only grammar words ("I", "The"): a third of all runs
             continue
-        # known names anywhere in the run ("Hide and Seek" is one, though "and" may split runs)
-        _known_names(view, whole, add, brands=False)
+        # known names anywhere in the run ("Hide and Seek" is one, though "and" may split runs); most
+        # runs hold no known name's first word, and the call is skipped
+        if not first_words.isdisjoint([t.text for t in whole]):
+            _known_names(view, whole, add, brands=False)
         job_title = _is_job_title(raw)
         for run in _pieces(view, whole):
             if not run:
@@ -500,7 +503,8 @@ def extract_organizations(
                 and (not tools_talk or _org_context(view, run))
             ):
                 add(run[0].start, name)
-            _known_names(view, run, add, brands=True)
+            if not first_words.isdisjoint(words):
+                _known_names(view, run, add, brands=True)
             # "RISD": a university's acronym, after words about studying or teaching there
             if len(run) == 1 and words[0].isupper() and words[0] not in known:
                 acronym = institutions.acronym_name(words[0], unique=True)
