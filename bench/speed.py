@@ -15,6 +15,7 @@ query by query (noise hits all three alike) and the report quotes medians and ra
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -431,6 +432,68 @@ TARGETS = {"query_p95_ms": 50, "first_p95_ms": 200, "build_passages_per_cpu_s": 
 """Issue 16's targets at a million passages."""
 
 
+def _build_baselines(baselines: dict, articles: list, passages: int, parse_s: float, parse_cpu: float,
+                     log) -> dict:
+    """Build every baseline from the parsed articles and open it; their build figures by name.
+
+    Like for like with ours, end to end is our parse (read, split, enrich) plus their indexing.
+    """
+    out: dict = {}
+    for name, system in baselines.items():
+        log(f"building baseline {name}")
+        target = system.path if name == "fts5" else system.folder
+        if name == "whoosh_plain" and target.exists():
+            shutil.rmtree(target)
+        started, cpu0 = time.perf_counter(), time.process_time()
+        system.build(articles)
+        index_s, index_cpu = time.perf_counter() - started, time.process_time() - cpu0
+        out[name] = {
+            "index_s": round(index_s, 2),
+            "build_passages_per_cpu_s": round(passages / (parse_cpu + index_cpu), 1),
+            "build_passages_per_s": round(passages / (parse_s + index_s), 1),
+            "index_only_passages_per_s": round(passages / index_s, 1),
+            "index_mb": round((folder_size(target) if target.is_dir() else target.stat().st_size) / 1e6, 1),
+        }
+        system.open()
+        log(f"{name}: {out[name]}")
+    return out
+
+
+def _reusable_build(record: Path, index_dir: Path, args: argparse.Namespace) -> dict | None:
+    """Our build's figures from an earlier run on the same corpus whose index is still there, or None.
+
+    For measuring searches again (on a quieter machine, say) without an hour of building at ≈1M
+    passages; only valid while the indexing code is the one that built it, which the caller vouches for.
+    """
+    from index.whoosh_store import current_generation
+
+    if not record.exists() or current_generation(index_dir) is None:
+        return None
+    kept = json.loads(record.read_text(encoding="utf-8"))
+    return kept if (kept.get("articles"), kept.get("seed")) == (args.articles, args.seed) else None
+
+
+def _reusable_baselines(cache: Path, args: argparse.Namespace) -> dict | None:
+    """The baselines' build figures and query set of an earlier run on the same corpus, or None.
+
+    The baselines index our parsed passages, which our code changes do not alter (the parse is checked
+    byte-identical), so a rerun after a change to our engine can skip their hour-long builds at ≈1M
+    passages. Reused only for the same article count, seed and queries per class, with every
+    baseline's index still on disk.
+    """
+    if not cache.exists():
+        return None
+    cached = json.loads(cache.read_text(encoding="utf-8"))
+    if (cached.get("articles"), cached.get("seed"), cached.get("queries_per_class")) != \
+            (args.articles, args.seed, args.queries):
+        return None
+    paths = {"tantivy": cache.parent / "tantivy", "fts5": cache.parent / "fts5.db",
+             "whoosh_plain": cache.parent / "whoosh_plain"}
+    if not all(paths[name].exists() for name in cached["baselines"]):
+        return None
+    return cached
+
+
 def _ratio(a: float, b: float) -> float | None:
     return round(a / b, 2) if a and b else None
 
@@ -514,6 +577,14 @@ def render_markdown(data: dict, plot_name: str) -> str:
                 lines.append(f"| {cls.replace('_', ' ')} | {totals['ours'][cls]:,.0f} | "
                              + " | ".join(f"{totals.get(key, {}).get(cls, 0):,.0f}" for key, _ in names)
                              + " |")
+    if data["run"].get("baselines_built"):
+        lines += ["", f"The baselines' indexes and build figures are those of the run of "
+                  f"{data['run']['baselines_built']} on the same corpus and query set (`--reuse-baselines`); "
+                  "every latency above was measured in this run, interleaved query by query."]
+    if data["run"].get("index_built"):
+        lines += ["", "Our index and its build figures are those of the run of "
+                  f"{data['run']['index_built']} (`--reuse-build`, same code); open, memory, latencies, add "
+                  "and web were measured in this run."]
     if data["run"].get("plain_whoosh_sampled"):
         ps = data["run"]["plain_whoosh_sampled"]
         lines += ["", f"Plain Whoosh answered the first {ps['queries_per_class']} queries of each class once "
@@ -575,59 +646,79 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
-def run(args: argparse.Namespace) -> dict:
+def run(args: argparse.Namespace) -> dict | None:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     corpus = ensure_corpus(work / f"corpus-{args.articles}-{args.seed}", args.articles, args.seed)
     index_dir = work / "index"
-    if index_dir.exists():
+    record = work / "build.json"
+    kept = _reusable_build(record, index_dir, args) if args.reuse_build else None
+    if kept is None and index_dir.exists():
         shutil.rmtree(index_dir)
     log = (lambda *a: None) if args.quiet else (lambda *a: print("bench:", *a, file=sys.stderr, flush=True))
+    if kept is not None:
+        log(f"our index and build figures reused from the run of {kept['date']}")
 
-    log(f"full build of {args.articles} articles (the baselines' parse runs beside it)")
-    # The build is a child process (its CPU time and peak RSS are its own); meanwhile this process parses
-    # the corpus once for the baselines, so the two long parts of a big run overlap on two cores.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        building = pool.submit(_run_child, ["--child-build", str(corpus), str(index_dir)])
-        cpu0 = time.process_time()
-        articles, parse_s = parse_corpus(corpus)
-        parse_cpu = time.process_time() - cpu0
-        log(f"baselines' parse: {parse_cpu:.0f} CPU-s")
-        built, build_wall, peak, build_cpu = building.result()
-    from index.whoosh_store import current_generation
-
-    gen = current_generation(index_dir)
-    log(f"build: {built['passages']} passages, {build_cpu:.0f} CPU-s "
-        f"({built['passages'] / max(build_cpu, 1e-9):.0f} passages/CPU-s), {build_wall:.0f} s wall, "
-        f"peak RSS {peak / 1e6:.0f} MB, index {folder_size(gen) / 1e6 if gen else 0:.0f} MB")
-    passages = sum(len(a.passages) for a in articles)
+    cache = work / "baselines.json"
+    reused = _reusable_baselines(cache, args) if args.reuse_baselines else None
     baselines: dict = {"tantivy": TantivyFaceted(work / "tantivy"), "fts5": Fts5(work / "fts5.db")}
     if args.articles <= args.plain_max_articles:
         baselines["whoosh_plain"] = WhooshPlain(work / "whoosh_plain")
-    base_out: dict = {}
-    for name, system in baselines.items():
-        log(f"building baseline {name}")
-        target = system.path if name == "fts5" else system.folder
-        if name == "whoosh_plain" and target.exists():
-            shutil.rmtree(target)
-        started, cpu0 = time.perf_counter(), time.process_time()
-        system.build(articles)
-        index_s, index_cpu = time.perf_counter() - started, time.process_time() - cpu0
-        base_out[name] = {
-            "index_s": round(index_s, 2),
-            "build_passages_per_cpu_s": round(passages / (parse_cpu + index_cpu), 1),
-            # Like for like with ours: end to end = our parse (read, split, enrich) + their indexing.
-            "build_passages_per_s": round(passages / (parse_s + index_s), 1),
-            "index_only_passages_per_s": round(passages / index_s, 1),
-            "index_mb": round((folder_size(target) if target.is_dir() else target.stat().st_size) / 1e6, 1),
-        }
-        system.open()
-        log(f"{name}: {base_out[name]}")
+    if reused is not None:
+        log(f"full build of {args.articles} articles (baselines reused from the run of {reused['date']})")
+        built, build_wall, peak, build_cpu = kept["figures"] if kept else \
+            _run_child(["--child-build", str(corpus), str(index_dir)])
+        parse_s, parse_cpu, passages = reused["parse_s"], reused["parse_cpu_s"], reused["passages"]
+        base_out = reused["baselines"]
+        queries = {c: [QuerySpec(s["kind"], tuple(s["terms"]), s["field"]) for s in specs]
+                   for c, specs in reused["queries"].items()}
+        baselines = {name: system for name, system in baselines.items() if name in base_out}
+        for system in baselines.values():
+            system.open()
+    else:
+        log(f"parse of {args.articles} articles for the baselines" if args.baselines_only else
+            f"full build of {args.articles} articles (the baselines' parse runs beside it)")
+        # The build is a child process (its CPU time and peak RSS are its own); meanwhile this process
+        # parses the corpus once for the baselines, so the two long parts of a big run overlap on two cores.
+        from concurrent.futures import ThreadPoolExecutor
 
-    queries = pick_queries(articles, args.queries, args.seed)
-    del articles  # a million parsed passages: not needed from here on
+        with ThreadPoolExecutor(1) as pool:
+            building = None if args.baselines_only or kept else \
+                pool.submit(_run_child, ["--child-build", str(corpus), str(index_dir)])
+            cpu0 = time.process_time()
+            articles, parse_s = parse_corpus(corpus)
+            parse_cpu = time.process_time() - cpu0
+            log(f"baselines' parse: {parse_cpu:.0f} CPU-s")
+            if building is not None:
+                built, build_wall, peak, build_cpu = building.result()
+            elif kept is not None:
+                built, build_wall, peak, build_cpu = kept["figures"]
+        passages = sum(len(a.passages) for a in articles)
+        base_out = _build_baselines(baselines, articles, passages, parse_s, parse_cpu, log)
+        queries = pick_queries(articles, args.queries, args.seed)
+        del articles  # a million parsed passages: not needed from here on
+        cache.write_text(json.dumps({
+            "articles": args.articles, "seed": args.seed, "queries_per_class": args.queries,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "passages": passages,
+            "parse_s": parse_s, "parse_cpu_s": parse_cpu, "baselines": base_out,
+            "queries": {c: [dataclasses.asdict(s) for s in specs] for c, specs in queries.items()}},
+            indent=1), encoding="utf-8")
+        if args.baselines_only:
+            for system in baselines.values():
+                system.close()
+            log(f"wrote {cache}")
+            return None
+    from index.whoosh_store import current_generation
+
+    gen = current_generation(index_dir)
+    if kept is None:
+        record.write_text(json.dumps({"articles": args.articles, "seed": args.seed,
+                                      "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                      "figures": [built, build_wall, peak, build_cpu]}), encoding="utf-8")
+    log(f"build: {built['passages']} passages, {build_cpu:.0f} CPU-s "
+        f"({built['passages'] / max(build_cpu, 1e-9):.0f} passages/CPU-s), {build_wall:.0f} s wall, "
+        f"peak RSS {peak / 1e6:.0f} MB, index {folder_size(gen) / 1e6 if gen else 0:.0f} MB")
+
     log("cold open to first result")
     first = queries["common_word"][0].user_syntax()
     opened = [_run_child(["--child-open", str(index_dir), first])[0] for _ in range(args.open_runs)]
@@ -704,7 +795,9 @@ def run(args: argparse.Namespace) -> dict:
                 "seed": args.seed, "rounds": args.rounds, "queries_per_class": args.queries,
                 "plain_whoosh_sampled": {"queries_per_class": sampled["whoosh_plain"][0], "rounds": 1}
                 if sampled else None,
-                "baseline_passages": passages},
+                "baseline_passages": passages,
+                "baselines_built": reused["date"] if reused else None,
+                "index_built": kept["date"] if kept else None},
     }
     return data
 
@@ -743,6 +836,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 3 queries per class, 1 round, 1 cold open, no web, no docs")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--baselines-only", action="store_true",
+                        help="parse the corpus, build and record the baselines and the query set "
+                             "(work/baselines.json), and stop: a later --reuse-baselines run measures ours")
+    parser.add_argument("--reuse-build", action="store_true",
+                        help="keep our index and build figures from the last run on the same corpus "
+                             "(work/build.json) and measure the rest again; only while the indexing code "
+                             "is unchanged")
+    parser.add_argument("--reuse-baselines", action="store_true",
+                        help="reuse the baselines' indexes, build figures and query set of the last run "
+                             "on the same corpus (work/baselines.json) instead of rebuilding them; ours is "
+                             "always rebuilt")
     parser.add_argument("--render", metavar="JSON",
                         help="only regenerate the doc section and plot from an earlier results file")
     parser.add_argument("--engine", choices=("whoosh", "solr"), default="whoosh",
@@ -767,6 +871,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, RuntimeError, ValueError) as exc:
         print(f"bench.speed: {exc}", file=sys.stderr)
         return 1
+    if data is None:
+        return 0
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -291,8 +291,10 @@ def _is_cue_name(view: TextView, run: list[Token]) -> bool:
     """A run headed by a cue word ("Beijing Film Academy", "Academy of Motion Picture Arts") with a
     word that is not generic; a weak head (Studio, Program...) only in an organisation context."""
     cue_words = _data()[0]
+    if len(run) < 2:
+        return False
     words = [t.text for t in run]
-    if len(words) < 2:
+    if cue_words.isdisjoint(words):  # most runs: no head word at all
         return False
     heads = [
         w for i, w in enumerate(words) if w in cue_words and (i == len(words) - 1 or words[i + 1] == "of")
@@ -468,6 +470,7 @@ def extract_organizations(
     """
     _, lower_cues, known, need_context, never, _ = _data()
     boilerplate = vocab.word_set("entities", "boilerplate")
+    first_words = _known_first_words()
     found: list[tuple[int, str]] = []
 
     def add(start: int, name: str) -> None:
@@ -477,8 +480,12 @@ def extract_organizations(
 
     for raw in view.runs(_CONNECTORS):
         whole = _strip(raw)
-        # known names anywhere in the run ("Hide and Seek" is one, though "and" may split runs)
-        _known_names(view, whole, add, brands=False)
+        if not whole:  # only grammar words ("I", "The"): a third of all runs
+            continue
+        # known names anywhere in the run ("Hide and Seek" is one, though "and" may split runs); most
+        # runs hold no known name's first word, and the call is skipped
+        if not first_words.isdisjoint([t.text for t in whole]):
+            _known_names(view, whole, add, brands=False)
         job_title = _is_job_title(raw)
         for run in _pieces(view, whole):
             if not run:
@@ -496,7 +503,8 @@ def extract_organizations(
                 and (not tools_talk or _org_context(view, run))
             ):
                 add(run[0].start, name)
-            _known_names(view, run, add, brands=True)
+            if not first_words.isdisjoint(words):
+                _known_names(view, run, add, brands=True)
             # "RISD": a university's acronym, after words about studying or teaching there
             if len(run) == 1 and words[0].isupper() and words[0] not in known:
                 acronym = institutions.acronym_name(words[0], unique=True)
@@ -523,7 +531,7 @@ def extract_organizations(
             if employer and _employer_context(view, employer) and _plain_name(view, employer):
                 add(employer[0].start, view.span_text(employer))
             # "a design studio called Dirty Bandits" (not "the App Store called 'Tomato One'")
-            called = view.previous(run[0])
+            called = previous
             noun = view.previous(called) if called is not None else None
             if (
                 noun is not None
@@ -537,7 +545,7 @@ def extract_organizations(
             # "MartianCraft, LLC"
             if nxt is not None and view.gap(run[-1], nxt) == ", " and nxt.text in _LEGAL_SUFFIXES:
                 add(run[0].start, f"{name}, {nxt.text}")
-    for token in view.tokens:
+    for token in view.tokens if "fest" in view.text else ():
         text = token.text
         if (
             text.endswith("fest")

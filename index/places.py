@@ -101,9 +101,10 @@ _PLACE_HEADS = frozenset(
 # Single-word cities at least this big count without a place context.
 _BIG_CITY = 1_000_000
 # Dotted abbreviations that the tokeniser splits; matched on the raw text instead.
-_DOTTED = re.compile(r"(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|L\.A\.|Washington,? D\.?C\.?(?!\w))")
+# (The look-ahead for the first letters skips most positions before the look-behind is tried.)
+_DOTTED = re.compile(r"(?=[ULW])(?<![\w.])(U\.S\.A\.|U\.S\.|U\.K\.|L\.A\.|Washington,? D\.?C\.?(?!\w))")
 # "St. Louis", "Mt. Vernon": the tokeniser splits at the dot; looked up whole.
-_SAINT = re.compile(r"\b(?:St|Ste|Mt|Ft)\. [A-Z][a-z]+(?: [A-Z][a-z]+)?")
+_SAINT = re.compile(r"(?=[SMF])\b(?:St|Ste|Mt|Ft)\. [A-Z][a-z]+(?: [A-Z][a-z]+)?")
 _STATE_CODE_AFTER = re.compile(r", ([A-Z]{2})\b")
 _DOTTED_CODE = re.compile(r"([A-Z])\.([A-Z])\.")
 _NAME_AFTER = re.compile(r" ([A-Z][\w'’]*)")
@@ -287,8 +288,7 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
             continue
         entry = gaz.names.get(name)
         if entry is None:
-            before = view.before(run[0], 1)
-            if before == ["the"] and name in gaz.the_aliases:
+            if name in gaz.the_aliases and view.before(run[0], 1) == ["the"]:
                 found.append(gaz.the_aliases[name])
             pair = _split_pair(view, run) if len(run) > 1 else None
             if pair is not None and view.span_text(pair[0]) not in gaz.never | exclude:

@@ -105,8 +105,9 @@ WORK_CUE_PAIRS = frozenset(
 QUOTE_CUE_PAIRS = frozenset({("work", "on"), ("worked", "on"), ("working", "on")})
 # Words that introduce a title only after a cue ("a song called “Still Alive”").
 _NAMING = frozenset({"called", "named", "titled"})
+# (The look-ahead for an opening quote lets the scan skip the other characters at once.)
 _QUOTED = re.compile(
-    r"“([^“”\n]{1,80})”|‘([^‘’\n]{1,80})’(?!\w)|(?<![\w])\"([^\"\n]{1,80})\"|(?<![\w’'])'([^'\n]{1,80})'(?!\w)"
+    r"(?=[“‘\"'])“([^“”\n]{1,80})”|‘([^‘’\n]{1,80})’(?!\w)|(?<![\w])\"([^\"\n]{1,80})\"|(?<![\w’'])'([^'\n]{1,80})'(?!\w)"
 )
 _WORD = re.compile(r"[^\s]+")
 _CUE_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
@@ -175,7 +176,7 @@ def _caps_runs(view: TextView) -> list[list[Token]]:
     for run in view.runs():
         current: list[Token] = []
         for token in run:
-            if token.all_caps and any(c.isalpha() for c in token.text):
+            if token.all_caps:  # (which needs a letter)
                 current.append(token)
             else:
                 if current:
@@ -284,6 +285,8 @@ def _titled_runs(view: TextView) -> list[list[Token]]:
     for i, run in enumerate(runs):
         cue = view.previous(run[0])
         if cue is None or cue.capitalised or run[0].text in _PRONOUNS:
+            continue
+        if cue.text not in _NAMING and cue.text.lower() not in TITLE_NOUNS:  # most runs: no work noun
             continue
         before = view.before(cue, 3)
         if cue.text in _NAMING:  # "a game called X", "my first game is called X"

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 # Not a decade ("the 1990s", "1920's Chinatown").
+# The look-ahead first: the look-behinds are then tried only where a year may start (2-3x faster).
 _YEAR = re.compile(
-    r"(?:(?<=mid-)|(?<![\w$#£€.,/:-]))((?:19|20)\d\d)(?![\w%+]|[.,]\d|\s*[x×]\s*\d|[’']s\b)"
+    r"(?=[12]\d\d\d)(?:(?<=mid-)|(?<![\w$#£€.,/:-]))((?:19|20)\d\d)(?![\w%+]|[.,]\d|\s*[x×]\s*\d|[’']s\b)"
 )
 _CONTEXT_BEFORE = frozenset(
     [

@@ -96,6 +96,33 @@ def test_speed_quick_run_writes_every_key(tmp_path):
     assert totals["ours"]["common_word"] == totals["whoosh_plain"]["common_word"]
 
 
+def test_speed_reuses_recorded_baselines(tmp_path):
+    """--baselines-only records the baselines and the query set; --reuse-baselines rebuilds ours only and
+    measures every system again on the same queries, saying whose build figures it quotes."""
+    work = tmp_path / "work"
+    common = ("-m", "bench.speed", "--articles", "20", "--quick", "--quiet", "--work", str(work))
+    _run(*common, "--baselines-only")
+    recorded = json.loads((work / "baselines.json").read_text())
+    assert not (work / "index").exists()  # ours was not built
+    out = tmp_path / "latest.json"
+    _run(*common, "--out", str(out), "--reuse-baselines")
+    data = json.loads(out.read_text())
+    assert data["passages"] == recorded["passages"] > 20
+    assert data["run"]["baselines_built"] == recorded["date"]
+    phrases = recorded["queries"]["phrase"]
+    assert data["queries"]["phrase"] == ['"' + " ".join(q["terms"]) + '"' for q in phrases]
+    for name, figures in recorded["baselines"].items():
+        assert data["baselines"][name]["index_s"] == figures["index_s"]
+        assert data["baselines"][name]["query_ms"]["common_word"]["n"] > 0  # measured in this run
+    assert data["totals_median"]["fts5"]["common_word"] > 0
+    # --reuse-build keeps that index and its build figures and measures the searches again.
+    again = tmp_path / "again.json"
+    _run(*common, "--out", str(again), "--reuse-baselines", "--reuse-build")
+    second = json.loads(again.read_text())
+    assert second["run"]["index_built"] == json.loads((work / "build.json").read_text())["date"]
+    assert second["build_cpu_s"] == data["build_cpu_s"]
+    assert second["query_ms"]["common_word"]["n"] == data["query_ms"]["common_word"]["n"] > 0
+
 def test_web_load_client_against_the_real_server(tmp_path):
     from bench.baselines import QuerySpec
     from bench.speed import measure_web

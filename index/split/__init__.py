@@ -30,6 +30,7 @@ from index.split.furniture import State, set_aside_furniture
 from index.split.metadata import as_text, front_matter_metadata, normalise_date, title_from_blocks
 from index.split.patterns import load_patterns
 from index.split.people import interviewees, known_people, resolve_answerers
+from index.split.publication import address_evidence, bio_site, choose, front_matter_evidence, linked_site
 from index.split.questions import TEXT_QUESTION_THRESHOLD, find_passages
 from index.split.text import dedupe, dedupe_links
 
@@ -78,8 +79,8 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
     if not passages:
         raise ArticleError(source.path, _no_question_reason(blocks))
 
-    texts = _attribution_texts(article, passages, state)
-    interviewer, interviewer_source, publication, publication_source = attribute(
+    texts = _attribution_texts(article, passages, state, found.interviewers)
+    interviewer, interviewer_source, evidence = attribute(
         article.title, doc.meta, front, state.meta, found, texts, known_publication=article.publication,
         own_host=own_site(source.text) if state.related and not article.publication else "",
     )
@@ -87,13 +88,19 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
         interviewer, interviewer_source = as_text(front.get("author")), "front matter author"
     article.interviewer = interviewer
     article.interviewees, people_source = interviewees(front, article, found, state, interviewer, known)
-    if not article.publication and publication:
-        article.publication = publication
-        article.sources["publication"] = publication_source
-    elif article.publication:
+    if article.publication:
         article.sources["publication"] = (
             "front matter" if front.get("publication") else "folder (publication.yml)"
         )
+    else:
+        people = [*article.interviewees, *interviewer.split(" and ")]
+        everything = texts + [p.answer[:3000] for p in passages[:3]]
+        evidence += front_matter_evidence(front) + address_evidence(front, doc.meta, people)
+        weak = (linked_site(source.text, article.title, everything, people), bio_site(front, people))
+        evidence += [e for e in weak if e]
+        article.publication, publication_source = choose(evidence, people, everything)
+        if article.publication:
+            article.sources["publication"] = publication_source
     if interviewer:
         article.sources["interviewer"] = interviewer_source
     if article.interviewees:
@@ -127,13 +134,36 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
     return article
 
 
-def _attribution_texts(article: Article, passages: list[Passage], state: State) -> list[str]:
-    """Where publication and interviewer phrases are looked for: the title, the intro, the first and last
-    passages, and the furniture set aside (footers and bylines name publications)."""
-    texts = [article.title]
-    texts += [p.answer[:3000] for p in passages[:2]] + [p.answer[-2000:] for p in passages[-1:]]
+def _attribution_texts(
+    article: Article, passages: list[Passage], state: State, interviewers: list[str]
+) -> list[str]:
+    """Where publication and interviewer phrases are looked for: the words of the interviewer and of the
+    site — the title, the summary, the intro, the questions, the interviewer's own turns inside the first
+    and last answers (a host's welcome and sign-off), and the furniture set aside (footers and bylines
+    name publications) — never the interviewee's answers, where "I'm editor of X" or "published by Y"
+    names the interviewee's employer or publisher."""
+    texts = [article.title, article.summary]
+    texts += [p.answer[:3000] for p in passages[:1] if p.kind == "pre"]
+    texts += [p.question for p in passages if p.kind != "pre"][:40]
+    for passage in [*passages[:2], *passages[-1:]] if interviewers else []:
+        texts += _turns_of(passage.answer, interviewers)
     texts += [d.text for d in state.dropped if d.reason != REFERENCE_LINK_DEFINITION][:60]  # words, not URLs
-    return texts
+    return [t for t in texts if t]
+
+
+def _turns_of(answer: str, speakers: list[str]) -> list[str]:
+    """The paragraphs of ``answer`` that ``speakers`` say: from a paragraph opening with one of their
+    names and a colon ("Bryan Robinson: Thanks for listening…") to the next paragraph opening with
+    another name."""
+    out: list[str] = []
+    speaking = False
+    for paragraph in answer.split("\n\n"):
+        label = paragraph.split(":", 1)[0] if ":" in paragraph[:60] else ""
+        if label and label[:1].isupper() and len(label.split()) <= 4:
+            speaking = label.strip() in speakers
+        if speaking:
+            out.append(paragraph)
+    return out
 
 
 def _no_question_reason(blocks: list[Block]) -> str:

@@ -19,6 +19,7 @@ import yaml
 
 from index.split.labels import INTERVIEWER_LABELS
 from index.split.patterns import DATA_DIR
+from index.split.publication import EXPLICIT, HINTED, STATED, Evidence, host_label, spelled
 
 NAME = (
     r"(?-i:(?:[A-Z]['’])?[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+(?:-[A-Z][a-z\u00DF-\u024F]+)?"
@@ -261,16 +262,20 @@ def attribute(
     texts: list[str],
     known_publication: str = "",
     own_host: str = "",
-):
-    """(interviewer, its source, publication, its source), each "" when the article does not say.
+) -> tuple[str, str, list[Evidence]]:
+    """(interviewer, its source, the evidence of the publication), the first two "" when the article does
+    not say. ``texts`` are the words of the interviewer and the site (title, intro, questions,
+    furniture), never the interviewee's answers: "I'm Chief Scientist at RStudio" or "my book, published
+    by MIT Press" in an answer names the interviewee's employer or publisher, not the publication.
     ``known_publication`` (from front matter or the corpus folder) spares looking for publication phrases.
 
     Interviewer, strongest first: the speaker labels' interviewer (a person, not "Q"), a metadata line or
     byline near the top, a phrase ("X sat down with", "interview conducted by X"), the front-matter
-    author. Publication: a metadata line, a phrase ("Published in … of X", "I'm X from Y", "Y's X
-    chatted with"), a staff byline ("Harvard Advocate Staff"), the interviewer's label when it is not a
-    person ("Amiga Magazin:", "kubuntu-de.org:", "Heavy Local Greece (Daria Aeonia):"), the page's
-    ``og:site_name``, the ``<title>``'s site part, the site ``own_host`` names (see :func:`own_site`)."""
+    author. Publication evidence (weighed by :func:`index.split.publication.choose`): a metadata line, a
+    phrase ("Published in … of X", "I'm X from Y", "Y's X chatted with", "this week on X"), a staff
+    byline ("Harvard Advocate Staff"), the interviewer's label when it is not a person ("Amiga Magazin:",
+    "kubuntu-de.org:", "Heavy Local Greece (Daria Aeonia):"), the page's ``og:site_name``, the
+    ``<title>``'s site part, the site ``own_host`` names (see :func:`own_site`)."""
     interviewer, interviewer_source = "", ""
     people = [s for s in found.interviewers if s and _person(s, found)]
     if people:
@@ -286,32 +291,31 @@ def attribute(
     if not interviewer and found_in_text.get("interviewer"):
         interviewer = found_in_text.get("interviewer")
         interviewer_source = f"text: {found_in_text.evidence('interviewer')}"
-    publication, publication_source = "", ""
-    staff = _staff_byline(front, state_meta)
+    if known_publication:
+        return interviewer, interviewer_source, []
+    evidence: list[Evidence] = []
     if "publication" in state_meta:
-        publication, publication_source = (
-            _clean(state_meta["publication"][0]),
-            f"line: {state_meta['publication'][1]}",
+        value, line = state_meta["publication"]
+        evidence.append(Evidence(_clean(value), EXPLICIT, f"line: {line}"))
+    if found_in_text.get("publication"):
+        phrase = found_in_text.evidence("publication")
+        evidence.append(Evidence(found_in_text.get("publication"), STATED, f"text: {phrase}"))
+    staff = _staff_byline(front, state_meta)
+    if staff:
+        evidence.append(Evidence(staff[0], STATED, staff[1]))
+    label = _publication_label(found)
+    if label:
+        evidence.append(Evidence(label, STATED, "the interviewer's speaker label"))
+    if html_meta.get("site_name"):
+        evidence.append(Evidence(html_meta["site_name"], STATED, "page metadata (og:site_name)"))
+    site = _title_site(html_meta.get("html_title", ""), article_title)
+    if site:
+        evidence.append(Evidence(site, HINTED, f"page title: {html_meta.get('html_title')}"))
+    if own_host:
+        evidence.append(
+            Evidence(site_name(own_host, texts), HINTED, f"the site's own related articles ({own_host})")
         )
-    elif found_in_text.get("publication"):
-        publication = found_in_text.get("publication")
-        publication_source = f"text: {found_in_text.evidence('publication')}"
-    elif staff:
-        publication, publication_source = staff
-    else:
-        label = _publication_label(found)
-        if label:
-            publication, publication_source = label, "the interviewer's speaker label"
-        elif html_meta.get("site_name"):
-            publication, publication_source = html_meta["site_name"], "page metadata (og:site_name)"
-        else:
-            site = _title_site(html_meta.get("html_title", ""), article_title)
-            if site:
-                publication, publication_source = site, f"page title: {html_meta.get('html_title')}"
-            elif own_host:
-                publication = site_name(own_host, texts)
-                publication_source = f"the site's own related articles ({own_host})"
-    return interviewer, interviewer_source, publication, publication_source
+    return interviewer, interviewer_source, evidence
 
 
 _STAFF = re.compile(
@@ -418,23 +422,14 @@ def own_site(raw: str) -> str:
     return ranked[0][0]
 
 
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"})  # bbc.co.uk
-_CAPITALISED_RUN = re.compile(r"(?-i:[A-Z][\w&'’.\-]*(?:[ \t]+[A-Z][\w&'’.\-]*){0,3})")
-
-
 def site_name(host: str, texts: list[str]) -> str:
     """How the site at ``host`` is named: capitalised words of ``texts`` that spell its name ("Godot
     Engine" for ``godotengine.org``), else the name split before a publication word
     ("smashingmagazine.com" → "Smashing Magazine"), else the host itself ("pixls.us")."""
-    parts = host.removeprefix("www.").split(".")
-    country_second_level = len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL
-    label = parts[-3] if country_second_level else parts[-2]
-    letters = label.replace("-", "")
-    for text in texts:
-        for match in _CAPITALISED_RUN.finditer(text):
-            words = match.group(0)
-            if re.sub(r"[^a-z0-9]", "", words.lower()) == letters:
-                return words
+    name = spelled(host, texts)
+    if name:
+        return name
+    letters = host_label(host).replace("-", "")
     for word in sorted(_load().publication_words, key=len, reverse=True):
         if letters.endswith(word) and len(letters) - len(word) >= 3:
             return f"{letters[: -len(word)].capitalize()} {word.capitalize()}"
