@@ -48,6 +48,12 @@ def test_metadata_lines_and_bylines(line, fields):
         ("Thanks for listening to the Open Bench podcast. See you", "Open Bench", ""),
         ("The interview was conducted by Ola Berg in May.", "", "Ola Berg"),
         ("She was editor-in-chief of Colors for a decade.", "", ""),  # someone else's job, not ours
+        ("This interview was first published on Tideline Weekly.", "Tideline Weekly", ""),
+        ("Her second novel was published by Harbour Press in May.", "", ""),  # a book's publisher
+        ("Hello and welcome, this week on Night Owls Radio we talk to", "Night Owls Radio", ""),
+        ("This is the Night Owls podcast, and I'm your host.", "Night Owls", ""),
+        ("AmigaLink Issue 3", "AmigaLink", ""),  # a masthead
+        ("Fixed in Python issue 1234 yesterday.", "", ""),  # not a masthead: a line of text
     ],
 )
 def test_phrases(text, publication, interviewer):

@@ -68,8 +68,12 @@ def test_front_matter_keys_and_the_pages_own_address():
     found = address_evidence({"aliases": ["/harbour-labs/harbour-podcast/2020-01-28-mara-quill/"]}, {})
     assert [e.name for e in found] == ["Harbour Podcast"]
     assert address_evidence({"permalink": "/interviews/mara-quill/"}, {}) == []  # no section named so
-    found = address_evidence({}, {"url": "https://www.tidelinemagazine.com/2020/05/mara/"})
-    assert [e.name for e in found] == ["tidelinemagazine.com"]
+    found = address_evidence(
+        {"canonical": "https://tidelinemagazine.com/2020/05/mara/"},
+        {"url": "https://www.tidelinemagazine.com/2020/05/mara/"},
+    )
+    assert [e.name for e in found] == ["tidelinemagazine.com"]  # one address, however many keys give it
+    assert address_evidence({"url": "https://maraquill.net/"}, {}, ["Mara Quill"]) == []  # her own site
 
 
 def test_the_authors_bio_names_the_one_other_site_it_links():
@@ -101,9 +105,12 @@ def test_the_site_an_article_links_for_its_own_pages_when_the_title_names_it():
     # The site is spelled with the interviewee's name (their own website):
     own = GODOT_LIKE.replace("harbourengine.org", "quillgames.org")
     assert linked_site(own, "Quill games showcase", [own], ["Mara Quill"]) is None
-    # A project with two sites: which of them published it is unknown.
+    # A project with two sites, as many of its own pages linked on each: which one published it is unknown.
     two = GODOT_LIKE.replace("harbourengine.org/showcase", "harbourengine.dev/showcase")
     assert linked_site(two, "Harbour Showcase", [two], []) is None
+    # ... but not when one of them is linked only for its documentation.
+    docs = two + " See [the docs](https://harbourengine.dev/docs/install) and [more](https://harbourengine.org/2020/05/x)."
+    assert linked_site(docs, "Harbour Showcase", [docs], []).name == "harbourengine.org"
 
 
 ANSWERS_NAME_EMPLOYERS = """\

@@ -22,7 +22,7 @@ DEV = split_quality.DEV_SET
 HELD_OUT = split_quality.HELD_OUT
 
 # Floors at or a little under the figures reached (held-out: F1 0.971, precision 0.978, 14/15 interviewees,
-# publication 7/15 documented; dev: publication 11/30 strict, 19/30 documented — of the 22 dev files whose
+# publication 7/15 documented; dev: publication 11/30 strict, 20/30 documented — of the 22 dev files whose
 # text names their publication at all). No rule is keyed to a file of either set; a drop is a regression
 # of a general mechanism. The held-out set is no longer blind: its misses of people and publication
 # (one-word names, sentence words taken for first names, metadata lines on consecutive lines, staff
@@ -33,7 +33,7 @@ HELD_OUT_PRECISION = 0.95
 HELD_OUT_PEOPLE = 13
 HELD_OUT_PUBLICATION_DOCUMENTED = 7
 DEV_PUBLICATION_STRICT = 11
-DEV_PUBLICATION_DOCUMENTED = 19
+DEV_PUBLICATION_DOCUMENTED = 20
 
 
 def test_the_report_prints_a_table_for_any_annotated_set(capsys):

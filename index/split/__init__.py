@@ -95,7 +95,7 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
     else:
         people = [*article.interviewees, *interviewer.split(" and ")]
         everything = texts + [p.answer[:3000] for p in passages[:3]]
-        evidence += front_matter_evidence(front) + address_evidence(front, doc.meta)
+        evidence += front_matter_evidence(front) + address_evidence(front, doc.meta, people)
         weak = (linked_site(source.text, article.title, everything, people), bio_site(front, people))
         evidence += [e for e in weak if e]
         article.publication, publication_source = choose(evidence, people, everything)

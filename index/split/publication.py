@@ -14,12 +14,12 @@ Weights (``ENOUGH`` is 2):
 4     the article says so: a front-matter key (``site``, ``blog``, ``podcast``, ``show``, …), a
       ``Publication:`` line
 3     a phrase in the interviewer's or the site's words ("Published in Issue 52 of Linux Gazette",
-      "welcome to X", "this week on X"), a staff byline, the interviewer's label when it is not a
-      person, ``og:site_name`` / ``application-name``
+      "welcome to X", "this week on X", a masthead "X Issue 3"), a staff byline, the interviewer's
+      label when it is not a person, ``og:site_name`` / ``application-name``
 2     the ``<title>``'s site part; the page's own address (front-matter ``canonical``, ``url``,
       ``permalink``, ``aliases``; ``og:url``) or a section of it named like a publication
       (``/chaincode-podcast/``); the site whose dated back issues a related-articles list links; the
-      host the article links to for its own pages when the text spells that host's name; the one
+      host the article links to for its own pages when the title names it; the one
       site the author's bio links to besides the author's own
 ====  ===========================================================================================
 """
@@ -161,13 +161,15 @@ def _slug_name(segment: str) -> str:
     return " ".join(w.capitalize() for w in words)
 
 
-def address_evidence(front: dict, html_meta: dict) -> list[Evidence]:
+def address_evidence(front: dict, html_meta: dict, people: list[str] = ()) -> list[Evidence]:
     """The page's own address (front-matter ``canonical``/``url``/``permalink``/``aliases``, ``og:url``):
-    its host, or a section of its path named like a publication."""
+    its host, or a section of its path named like a publication; each host or section once however many
+    keys give it, and never a host spelled with the name of a person of the interview (a ``url`` key
+    that links the interviewee's own website)."""
     out: list[Evidence] = []
     values: list[tuple[str, str]] = []
-    for name in ("canonical", "canonical_url", "canonicalurl", "url", "permalink", "link", "aliases",
-                 "original_url", "source_url"):
+    keys = ("canonical", "canonical_url", "canonicalurl", "url", "permalink", "link", "aliases", "original")
+    for name in keys:
         value = front.get(name)
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str):
@@ -178,7 +180,7 @@ def address_evidence(front: dict, html_meta: dict) -> list[Evidence]:
         value = value.strip()
         hosts = _hosts(value)
         path = hosts[0][1] if hosts else value if value.startswith("/") else ""
-        if hosts and not is_platform(hosts[0][0]):
+        if hosts and not is_platform(hosts[0][0]) and not _personal(hosts[0][0], people):
             out.append(Evidence(hosts[0][0], HINTED, f"{source} ({value[:80]})"))
         for segment in [s for s in path.split("/") if s][:-1]:  # the last segment is the page itself
             name = _slug_name(segment)
@@ -186,34 +188,41 @@ def address_evidence(front: dict, html_meta: dict) -> list[Evidence]:
                 section = f"{source}: a section named like a publication ({value[:80]})"
                 out.append(Evidence(name, HINTED, section))
                 break
-    return out
+    once: dict[str, Evidence] = {}
+    for piece in out:
+        once.setdefault(key(piece.name), piece)
+    return list(once.values())
 
 
 def linked_site(raw: str, title: str, texts: list[str], people: list[str]) -> Evidence | None:
-    """The host the article links to for its own pages, when the text spells that host's name: more
-    different links than any other site (platforms aside), one of them to a page of the kind a site
-    keeps of its own (``/article/``, ``/blog/``, ``/events/``, a dated path), and a capitalised word of
-    the text that the host's label starts with ("Godot" for godotengine.org). Never a host spelled
-    with the name of a person of the interview (their own website)."""
+    """The host the article links to for its own pages, when the title names it: the site (hosts
+    grouped by their name part: ``kubernetes.io`` and ``kubernetes.dev`` are one name) with more
+    different links than any other, platforms aside; of its hosts the one with the most links to pages
+    of the kind a site keeps of its own (``/article/``, ``/blog/``, ``/events/``, a dated path) — more
+    than its other hosts, so a project's documentation site linked for reference does not count — and
+    a capitalised word of the title that the host's name starts with ("Godot" for godotengine.org).
+    Never a host spelled with the name of a person of the interview (their own website), nor one the
+    text makes someone's employer or project (:func:`_affiliation`)."""
     if "//" not in raw:
         return None
-    links: dict[str, set[str]] = {}  # a site's label → the links to it
-    sites: dict[str, set[str]] = {}  # a site's label → its hosts
-    own_pages = _lists()["own_pages"]
+    links: dict[str, set[str]] = {}  # a registrable host → the paths linked on it
     for host, path in _hosts(raw):
         if not is_platform(host):
-            label = host_label(host)
-            links.setdefault(label, set()).add(host + path.rstrip("/"))
-            sites.setdefault(label, set()).add(_registrable(host))
-    ranked = Counter({h: len(p) for h, p in links.items()}).most_common(2)
+            links.setdefault(_registrable(host), set()).add(path.rstrip("/"))
+    by_label: Counter[str] = Counter()
+    for host, paths in links.items():
+        by_label[host_label(host)] += len(paths)
+    ranked = by_label.most_common(2)
     if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     label = ranked[0][0]
-    if len(sites[label]) > 1:  # kubernetes.io and kubernetes.dev: a project's sites, which one is unknown
-        return None
-    host = next(iter(sites[label]))
-    paths = [link[link.find("/") :] if "/" in link else "" for link in links[label]]
-    if not any(own_pages.search(p + "/") for p in paths) or _personal(host, people):
+    own_pages = _lists()["own_pages"]
+    own_links = {h: sum(1 for p in paths if own_pages.search(p + "/")) for h, paths in links.items()}
+    hosts = Counter({h: n for h, n in own_links.items() if host_label(h) == label}).most_common(2)
+    if hosts[0][1] == 0 or (len(hosts) > 1 and hosts[1][1] == hosts[0][1]):
+        return None  # no page of the site's own, or two hosts with as many: which one is unknown
+    host = hosts[0][0]
+    if _personal(host, people):
         return None
     label = label.replace("-", "")
     words = re.findall(r"(?-i:[A-Z][A-Za-z0-9]{3,})", title)
