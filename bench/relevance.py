@@ -51,21 +51,29 @@ weight users get (a collection's title is searched as the question); it is not t
 MIN_GAIN = 0.001
 """A trial replaces the current choice only if it raises the mean MAP of Cranfield and CISI by more than
 this: smaller differences are noise on 301 queries, and each change alters what interview users get."""
-BASE_VARIANT = {"stop_words": "short", "query_mode": "any", "any_stop": "long", "qtf": "linear",
-                "join_hyphens": True, "stemmer": "forms", "idf": "rsj_plus1"}
+BASE_VARIANT = {"stop_words": "short", "query_mode": "any", "any_stop": "short", "qtf": "linear",
+                "join_hyphens": True, "stemmer": "forms", "idf": "rsj_plus1",
+                "feedback": "rm3-5-30-0.5"}
 """What ships: the 34-word stop list, topics searched with ``match="any"`` (repeated words weigh more,
-the long stop list's words left out of the query: ``search.query.ANY_STOP_WORDS``), the hyphenated
+only the index's own stop words left out of the query: ``search.query.ANY_STOP_WORDS``), the hyphenated
 parts' joined form indexed, the word-form dictionary (docs/analysis.md),
-idf = log(1 + (N - n + 0.5) / (n + 0.5))."""
-STAGE1 = [{"stop_words": "long"}, {"any_stop": "short"}, {"query_mode": "or"}]
+idf = log(1 + (N - n + 0.5) / (n + 0.5)), and pseudo-relevance feedback on any-word queries of three or
+more words (``search.feedback``: RM3 from the first 5 passages, 30 words, original weight 0.5; written
+``rm3-DOCS-TERMS-WEIGHT``, ``none`` for off)."""
+STAGE1 = [{"stop_words": "long"}, {"any_stop": "long"}, {"query_mode": "or"}]
 """The long stop list in the index (kept per index, not the default: it makes "first", "show", "find"
-unsearchable), any-word queries that keep the long list's words (``any_stop`` short: only the index's
-own stop words go), and the earlier harness's query form (distinct words joined by OR)."""
+unsearchable), any-word queries that leave the long list's words out (``any_stop`` long; the choice
+before relevance feedback), and the earlier harness's query form (distinct words joined by OR)."""
 STAGE2 = [{"stemmer": "porter2"}, {"stemmer": "porter"}, {"join_hyphens": False}, {"idf": "rsj"},
           {"qtf": "terrier_k3_8"}]
 """Snowball's Porter2 and Whoosh's Porter stemmers (reported, never chosen: they join different words,
 docs/analysis.md), no joined form of hyphenated words, Terrier's idf log((N - n + 0.5) / (n + 0.5))
 (floored at 1e-6), and Terrier's saturating weight of repeated query words."""
+STAGE4 = [{"feedback": f"rm3-{docs}-{terms}-{weight}"}
+          for docs in (5, 10) for terms in (10, 20, 30) for weight in (0.5, 0.6, 0.7)]
+STAGE4.append({"feedback": "none"})
+"""Pseudo-relevance feedback (``search.feedback``) on the stage-3 choice: feedback passages × words kept ×
+the original query's weight, and no feedback."""
 NOT_SHIPPABLE = {"stemmer": "porter2"}
 """Trials that are measured for comparison but cannot become the choice."""
 
@@ -123,14 +131,23 @@ def _analysis(join_hyphens: bool = True, stemmer: str = "forms"):
 
 
 @contextlib.contextmanager
-def _ranking_variant(qtf: str = "linear", idf: str = "rsj_plus1", any_stop: str = "long"):
-    """Query-side variants for trials: how repeated query words weigh, the idf formula, and the stop list
-    whose words any-word queries leave out."""
+def _ranking_variant(qtf: str = "linear", idf: str = "rsj_plus1", any_stop: str = "short",
+                     feedback: str = BASE_VARIANT["feedback"]):
+    """Query-side variants for trials: how repeated query words weigh, the idf formula, the stop list
+    whose words any-word queries leave out, and the pseudo-relevance feedback (``rm3-DOCS-TERMS-WEIGHT``
+    or ``none``)."""
     from whoosh import query as wq
 
+    from search import feedback as fb
     from search import query, scoring
 
     weight, idf_of, stops = query._weight_repeats, scoring.robertson_idf, query.ANY_STOP_WORDS
+    saved = fb.FEEDBACK_DOCS, fb.FEEDBACK_TERMS, fb.ORIGINAL_WEIGHT
+    if feedback == "none":
+        fb.FEEDBACK_DOCS = 0
+    else:
+        _, docs, terms, share = feedback.split("-")
+        fb.FEEDBACK_DOCS, fb.FEEDBACK_TERMS, fb.ORIGINAL_WEIGHT = int(docs), int(terms), float(share)
     query.ANY_STOP_WORDS = any_stop
     if qtf != "linear":
         def weight_repeats(q):
@@ -155,6 +172,7 @@ def _ranking_variant(qtf: str = "linear", idf: str = "rsj_plus1", any_stop: str 
         yield
     finally:
         query._weight_repeats, scoring.robertson_idf, query.ANY_STOP_WORDS = weight, idf_of, stops
+        fb.FEEDBACK_DOCS, fb.FEEDBACK_TERMS, fb.ORIGINAL_WEIGHT = saved
 
 
 def build_index(collection: Collection, work: Path, stop_words: str = "short", join_hyphens: bool = True,
@@ -289,7 +307,7 @@ def tune(collections: dict[str, Collection], work: Path, log) -> tuple[dict, lis
         if key not in indexes:
             indexes[key] = {name: build_index(c, work, *key) for name, c in collections.items()}
         set_ranking(**bm25)
-        with _ranking_variant(v["qtf"], v["idf"], v["any_stop"]):
+        with _ranking_variant(v["qtf"], v["idf"], v["any_stop"], v["feedback"]):
             scores = {name: evaluate(c.qrels, run_ours(indexes[key][name], c, TUNE_DEPTH, ranking_only=True,
                                                        query_mode=v["query_mode"]))
                       for name, c in collections.items()}
@@ -321,6 +339,12 @@ def tune(collections: dict[str, Collection], work: Path, log) -> tuple[dict, lis
         trial = best if bm25 == ranking else score("stage3", chosen, bm25)
         if better(trial, best):
             best = trial
+    chosen = {k: best[k] for k in BASE_VARIANT}
+    bm25 = {k: best[k] for k in ("k1", "b", "question_boost")}
+    for change in STAGE4:
+        trial = best if {**chosen, **change} == chosen else score("stage4", {**chosen, **change}, bm25)
+        if better(trial, best):
+            best = trial
     return {k: best[k] for k in (*BASE_VARIANT, "k1", "b", "question_boost")}, trials
 
 
@@ -334,8 +358,9 @@ def render_markdown(data: dict) -> str:
              f"list's words), word forms {s.get('stemmer', 'porter')}, "
              f"hyphenated words' joined form {'indexed' if s.get('join_hyphens', True) else 'not indexed'}; "
              f"BM25F idf {s.get('idf', 'rsj_plus1')}, k1={s['k1']}, b={s['b']}, question (title) boost "
-             f"{s['question_boost']} — the library's settings, what users get (chosen on Cranfield and "
-             "CISI with `--tune`; trials below).",
+             f"{s['question_boost']}, feedback on any-word queries of 3+ words `{s.get('feedback', 'none')}` "
+             "(RM3: passages-words-original weight) — the library's settings, what users get (chosen on "
+             "Cranfield and CISI with `--tune`; trials below).",
              "",
              "| collection | queries | ours MAP | ours nDCG@10 | plain Whoosh MAP | FTS5 MAP | reference |",
              "|---|---:|---:|---:|---:|---:|---|"]
@@ -374,6 +399,14 @@ def render_markdown(data: dict) -> str:
                   "stage-2 choice); best three: " + "; ".join(
                       f"k1={t['k1']} b={t['b']} boost={t['question_boost']}: {t['mean_map']}" for t in top)
                   + f"; worst: {min(t['mean_map'] for t in grid)}."]
+    feedback = [t for t in data.get("tuning_trials", []) if t.get("stage") == "stage4"]
+    if feedback:
+        top = sorted(feedback, key=lambda t: -t["mean_map"])[:3]
+        off = [t for t in feedback if t.get("feedback") == "none"]
+        lines += ["", f"Pseudo-relevance feedback (stage 4, {len(feedback)} more settings of feedback "
+                  "passages × words × original weight on the stage-3 choice); best three: " + "; ".join(
+                      f"{t['feedback']}: {t['mean_map']}" for t in top)
+                  + (f"; no feedback: {off[0]['mean_map']}" if off else "") + "."]
     if "judged" in data:
         from bench.judged import render
 
@@ -465,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"indexing {name} ({len(collection.documents)} documents) through JSONL")
         index_dir = build_index(collection, args.work, setting["stop_words"], setting["join_hyphens"],
                                 setting["stemmer"])
-        with _ranking_variant(setting["qtf"], setting["idf"], setting["any_stop"]):
+        with _ranking_variant(setting["qtf"], setting["idf"], setting["any_stop"], setting["feedback"]):
             data[name] = evaluate(collection.qrels, run_ours(index_dir, collection,
                                                              query_mode=setting["query_mode"]))
         log(f"{name}: {data[name]}")
@@ -486,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         set_ranking(TERRIER_K1, TERRIER_B, setting["question_boost"])
         index_dir = build_index(collections["npl"], args.work, setting["stop_words"], setting["join_hyphens"],
                                 setting["stemmer"])
-        with _ranking_variant(setting["qtf"], setting["idf"], setting["any_stop"]):
+        with _ranking_variant(setting["qtf"], setting["idf"], setting["any_stop"], setting["feedback"]):
             data["npl"]["at_reference_parameters"] = {
                 "k1": TERRIER_K1, "b": TERRIER_B,
                 **evaluate(collections["npl"].qrels, run_ours(index_dir, collections["npl"],

@@ -459,6 +459,20 @@ def _build_baselines(baselines: dict, articles: list, passages: int, parse_s: fl
     return out
 
 
+def _reusable_build(record: Path, index_dir: Path, args: argparse.Namespace) -> dict | None:
+    """Our build's figures from an earlier run on the same corpus whose index is still there, or None.
+
+    For measuring searches again (on a quieter machine, say) without an hour of building at ≈1M
+    passages; only valid while the indexing code is the one that built it, which the caller vouches for.
+    """
+    from index.whoosh_store import current_generation
+
+    if not record.exists() or current_generation(index_dir) is None:
+        return None
+    kept = json.loads(record.read_text(encoding="utf-8"))
+    return kept if (kept.get("articles"), kept.get("seed")) == (args.articles, args.seed) else None
+
+
 def _reusable_baselines(cache: Path, args: argparse.Namespace) -> dict | None:
     """The baselines' build figures and query set of an earlier run on the same corpus, or None.
 
@@ -567,6 +581,10 @@ def render_markdown(data: dict, plot_name: str) -> str:
         lines += ["", f"The baselines' indexes and build figures are those of the run of "
                   f"{data['run']['baselines_built']} on the same corpus and query set (`--reuse-baselines`); "
                   "every latency above was measured in this run, interleaved query by query."]
+    if data["run"].get("index_built"):
+        lines += ["", "Our index and its build figures are those of the run of "
+                  f"{data['run']['index_built']} (`--reuse-build`, same code); open, memory, latencies, add "
+                  "and web were measured in this run."]
     if data["run"].get("plain_whoosh_sampled"):
         ps = data["run"]["plain_whoosh_sampled"]
         lines += ["", f"Plain Whoosh answered the first {ps['queries_per_class']} queries of each class once "
@@ -633,9 +651,13 @@ def run(args: argparse.Namespace) -> dict | None:
     work.mkdir(parents=True, exist_ok=True)
     corpus = ensure_corpus(work / f"corpus-{args.articles}-{args.seed}", args.articles, args.seed)
     index_dir = work / "index"
-    if index_dir.exists():
+    record = work / "build.json"
+    kept = _reusable_build(record, index_dir, args) if args.reuse_build else None
+    if kept is None and index_dir.exists():
         shutil.rmtree(index_dir)
     log = (lambda *a: None) if args.quiet else (lambda *a: print("bench:", *a, file=sys.stderr, flush=True))
+    if kept is not None:
+        log(f"our index and build figures reused from the run of {kept['date']}")
 
     cache = work / "baselines.json"
     reused = _reusable_baselines(cache, args) if args.reuse_baselines else None
@@ -644,7 +666,8 @@ def run(args: argparse.Namespace) -> dict | None:
         baselines["whoosh_plain"] = WhooshPlain(work / "whoosh_plain")
     if reused is not None:
         log(f"full build of {args.articles} articles (baselines reused from the run of {reused['date']})")
-        built, build_wall, peak, build_cpu = _run_child(["--child-build", str(corpus), str(index_dir)])
+        built, build_wall, peak, build_cpu = kept["figures"] if kept else \
+            _run_child(["--child-build", str(corpus), str(index_dir)])
         parse_s, parse_cpu, passages = reused["parse_s"], reused["parse_cpu_s"], reused["passages"]
         base_out = reused["baselines"]
         queries = {c: [QuerySpec(s["kind"], tuple(s["terms"]), s["field"]) for s in specs]
@@ -660,7 +683,7 @@ def run(args: argparse.Namespace) -> dict | None:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(1) as pool:
-            building = None if args.baselines_only else \
+            building = None if args.baselines_only or kept else \
                 pool.submit(_run_child, ["--child-build", str(corpus), str(index_dir)])
             cpu0 = time.process_time()
             articles, parse_s = parse_corpus(corpus)
@@ -668,6 +691,8 @@ def run(args: argparse.Namespace) -> dict | None:
             log(f"baselines' parse: {parse_cpu:.0f} CPU-s")
             if building is not None:
                 built, build_wall, peak, build_cpu = building.result()
+            elif kept is not None:
+                built, build_wall, peak, build_cpu = kept["figures"]
         passages = sum(len(a.passages) for a in articles)
         base_out = _build_baselines(baselines, articles, passages, parse_s, parse_cpu, log)
         queries = pick_queries(articles, args.queries, args.seed)
@@ -686,6 +711,10 @@ def run(args: argparse.Namespace) -> dict | None:
     from index.whoosh_store import current_generation
 
     gen = current_generation(index_dir)
+    if kept is None:
+        record.write_text(json.dumps({"articles": args.articles, "seed": args.seed,
+                                      "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                      "figures": [built, build_wall, peak, build_cpu]}), encoding="utf-8")
     log(f"build: {built['passages']} passages, {build_cpu:.0f} CPU-s "
         f"({built['passages'] / max(build_cpu, 1e-9):.0f} passages/CPU-s), {build_wall:.0f} s wall, "
         f"peak RSS {peak / 1e6:.0f} MB, index {folder_size(gen) / 1e6 if gen else 0:.0f} MB")
@@ -767,7 +796,8 @@ def run(args: argparse.Namespace) -> dict | None:
                 "plain_whoosh_sampled": {"queries_per_class": sampled["whoosh_plain"][0], "rounds": 1}
                 if sampled else None,
                 "baseline_passages": passages,
-                "baselines_built": reused["date"] if reused else None},
+                "baselines_built": reused["date"] if reused else None,
+                "index_built": kept["date"] if kept else None},
     }
     return data
 
@@ -809,6 +839,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baselines-only", action="store_true",
                         help="parse the corpus, build and record the baselines and the query set "
                              "(work/baselines.json), and stop: a later --reuse-baselines run measures ours")
+    parser.add_argument("--reuse-build", action="store_true",
+                        help="keep our index and build figures from the last run on the same corpus "
+                             "(work/build.json) and measure the rest again; only while the indexing code "
+                             "is unchanged")
     parser.add_argument("--reuse-baselines", action="store_true",
                         help="reuse the baselines' indexes, build figures and query set of the last run "
                              "on the same corpus (work/baselines.json) instead of rebuilding them; ours is "

@@ -21,7 +21,9 @@ import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 
+from index.schema import FIELD_BOOSTS
 from index.whoosh_internals import LENGTH_TABLE, LengthLookup, length_bytes
+from search import feedback
 from search.budget import Budget
 from search.postings import PostingsCache
 
@@ -186,8 +188,34 @@ class Evaluator:
 
     def rank(self, q, match: str = "most", allowed: np.ndarray | None = None) -> Matches:
         """Every passage ``q`` finds, scored as a search ranks them: :meth:`most` for ``match="most"``
-        (read from :data:`MOST_FEW` at the call), else :meth:`evaluate`."""
-        return self.most(q, MOST_FEW, allowed) if match == "most" else self.evaluate(q)
+        (read from :data:`MOST_FEW` at the call), :meth:`evaluate` then :meth:`feedback` for "any", else
+        :meth:`evaluate`."""
+        if match == "most":
+            return self.most(q, MOST_FEW, allowed)
+        found = self.evaluate(q)
+        return self.feedback(q, found, allowed) if match == "any" else found
+
+    def feedback(self, q, found: Matches, allowed: np.ndarray | None = None) -> Matches:
+        """``found`` ranked again with pseudo-relevance feedback (:mod:`search.feedback`) when ``q`` has
+        at least ``FEEDBACK_MIN_WORDS`` words: the model is built from its first ``FEEDBACK_DOCS``
+        passages among ``allowed``. The passages found stay the same; only their scores change."""
+        if not len(found) or feedback.query_words(q)[0] < feedback.FEEDBACK_MIN_WORDS \
+                or self.budget.stop():
+            return found
+        analyzer = self.schema["answer"].analyzer
+        sample = []
+        for docnum, score in top(found, allowed, feedback.FEEDBACK_DOCS):
+            stored = self.searcher.stored_fields(docnum)
+            text = f"{stored.get('question') or ''}\n{stored.get('answer') or ''}"
+            sample.append(([t.text for t in analyzer(text, mode="query")], score))
+        model = feedback.relevance_model(sample)
+        if not model:
+            return found
+        skipped = self.budget.skipped
+        again = self.evaluate(feedback.feedback_query(q, model, FIELD_BOOSTS))
+        if self.budget.skipped != skipped:
+            return found  # cut short: the first ranking is whole, the second may not be
+        return self._keep(again, found, keep=True)
 
     # --- leaves ------------------------------------------------------------------------------------
 

@@ -26,9 +26,9 @@ from whoosh import query as wq
 from index.facets import FACET_NAMES as FACETS
 from index.facets import order_values
 from index.model import Article, Passage
-from index.schema import TEXT_FIELDS, build_schema
+from index.schema import FIELD_BOOSTS, TEXT_FIELDS, build_schema
 from index.solr_store import META_ID, SolrStore, article_key, passage_id
-from search import highlight
+from search import feedback, highlight
 from search.engine import IndexNotFound, SearchEngine
 from search.query import (
     MAX_EXPANSIONS,
@@ -57,6 +57,18 @@ _SORTS = {
 }
 STATE_TTL = 5.0
 """Seconds the collection's settings (stop list, build times) are trusted before being read again."""
+
+
+def _filters(request) -> list[tuple[str, object]]:
+    """The /select parameters of a request's facet filters (tagged, so each facet's count can drop its
+    own)."""
+    params: list[tuple[str, object]] = []
+    for name, values in request.filters.items():
+        params.append((f"fv_{name}", "\x1f".join(values)))
+        params.append(("fq", f"{{!terms tag=f_{name} f=facet_{name} separator=$sep v=$fv_{name}}}"))
+    if request.filters:
+        params.append(("sep", "\x1f"))
+    return params
 
 
 def solr_field(field: str) -> str:
@@ -166,18 +178,21 @@ class SolrEngine(SearchEngine):
                 warnings.append(f"searched as plain words because the query failed ({type(exc).__name__})")
                 parsed = plain_words(request.query, schema, request.match)
                 q = _Translator(parsed.cleaned, schema, expansions, warnings).query(parsed.query)
+        matches = None  # with relevance feedback: the query as typed, which decides what is found
+        if request.match == "any" and not parsed.match_all:
+            ranking = self._feedback(q, parsed.query, schema, request, expansions)
+            if ranking is not None:
+                q, matches = ranking, q
         params: list[tuple[str, object]] = [
             *expansions.params, ("q", q), ("defType", "lucene"), ("q.op", "OR"), ("sow", "true"),
             ("df", "answer"),
             ("fq", "doc:passage"), ("fl", _FL), ("start", request.offset), ("rows", request.per_page),
             ("sort", _SORTS["newest"] if parsed.match_all and request.sort == "relevance"
              else _SORTS[request.sort]),
+            *_filters(request),
         ]
-        for name, values in request.filters.items():
-            params.append((f"fv_{name}", "\x1f".join(values)))
-            params.append(("fq", f"{{!terms tag=f_{name} f=facet_{name} separator=$sep v=$fv_{name}}}"))
-        if request.filters:
-            params.append(("sep", "\x1f"))
+        if matches is not None:
+            params.append(("fq", matches))
         facets = {}
         for name in FACETS:
             facets[name] = {"type": "terms", "field": f"facet_{name}", "limit": -1, "mincount": 1,
@@ -195,6 +210,34 @@ class SolrEngine(SearchEngine):
                        ("spellcheck.extendedResults", "true"), ("spellcheck.count", 20),
                        ("spellcheck.collate", "false")]
         return self.client.form("select", params), parsed, expansions, spell_words, params
+
+    def _feedback(self, q: str, tree, schema, request, expansions: _Expansions) -> str | None:
+        """The ranking query of relevance feedback (:mod:`search.feedback`, as the embedded engine's
+        ``Evaluator.feedback``) for the written query ``q`` of the parsed ``tree``, or None when it gets
+        none. One more /select fetches the first ``FEEDBACK_DOCS`` passages; their words, analysed here
+        by the chain the schema mirrors, are searched as exact terms (``{!term}``, no second analysis)."""
+        words, typed = feedback.query_words(tree)
+        if words < feedback.FEEDBACK_MIN_WORDS or feedback.FEEDBACK_DOCS <= 0:
+            return None
+        params = [*expansions.params, ("q", q), ("defType", "lucene"), ("q.op", "OR"), ("sow", "true"),
+                  ("df", "answer"), ("fq", "doc:passage"), ("fl", "question,answer,score"),
+                  ("rows", feedback.FEEDBACK_DOCS), ("sort", _SORTS["relevance"]), *_filters(request)]
+        analyzer = schema["answer"].analyzer
+        sample = []
+        for doc in self.client.form("select", params)["response"]["docs"]:
+            text = f"{doc.get('question') or ''}\n{doc.get('answer') or ''}"
+            sample.append(([t.text for t in analyzer(text, mode="query")], float(doc.get("score", 0.0))))
+        model = feedback.relevance_model(sample)
+        if not model:
+            return None
+        parts = [f"({q})^{feedback.ORIGINAL_WEIGHT / max(1.0, typed):.8f}"]
+        for term, share in model.items():
+            name = f"fb{len(expansions.params)}"
+            expansions.params.append((name, term))
+            weight = (1 - feedback.ORIGINAL_WEIGHT) * share
+            parts.append("(" + " ".join(f"({{!term f={field} v=${name}}})^{FIELD_BOOSTS[field] * weight:.8f}"
+                                        for field in feedback.FEEDBACK_FIELDS) + ")")
+        return "(" + " ".join(parts) + ")"
 
     def _most(self, request, parsed, schema, expansions, first: list, positive, excluded,
               warnings: list[str]) -> dict:

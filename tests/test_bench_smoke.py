@@ -115,6 +115,13 @@ def test_speed_reuses_recorded_baselines(tmp_path):
         assert data["baselines"][name]["index_s"] == figures["index_s"]
         assert data["baselines"][name]["query_ms"]["common_word"]["n"] > 0  # measured in this run
     assert data["totals_median"]["fts5"]["common_word"] > 0
+    # --reuse-build keeps that index and its build figures and measures the searches again.
+    again = tmp_path / "again.json"
+    _run(*common, "--out", str(again), "--reuse-baselines", "--reuse-build")
+    second = json.loads(again.read_text())
+    assert second["run"]["index_built"] == json.loads((work / "build.json").read_text())["date"]
+    assert second["build_cpu_s"] == data["build_cpu_s"]
+    assert second["query_ms"]["common_word"]["n"] == data["query_ms"]["common_word"]["n"] > 0
 
 def test_web_load_client_against_the_real_server(tmp_path):
     from bench.baselines import QuerySpec
