@@ -640,5 +640,5 @@ def _after_title(run: list[Token]) -> list[Token]:
 
 
 def _after_possessive(view: TextView, token: Token) -> bool:
-    index = view.tokens.index(token)
+    index = token.index
     return index > 0 and view.tokens[index - 1].possessive and view.gap(view.tokens[index - 1], token) == " "

@@ -231,8 +231,10 @@ def _split_pair(view: TextView, run: list[Token]) -> tuple[list[Token], str, str
     gaz = gazetteer()
     for k in range(len(run) - 1, 0, -1):
         right = gaz.names.get(view.span_text(run[k:]))
+        if right is None or right[1] not in ("state", "country", "alias"):
+            continue
         left = gaz.names.get(view.span_text(run[:k]))
-        if right is None or left is None or right[1] not in ("state", "country", "alias"):
+        if left is None:
             continue
         small_city = left[1] == "city" and (
             left[2] < gaz.min_population or view.span_text(run[:k]) in gaz.needs_context
@@ -280,13 +282,15 @@ def extract_places(view: TextView, exclude: frozenset[str] = frozenset()) -> lis
             code = _STATE_CODE_AFTER.match(view.text, match.end())
             if code and code.group(1) in gaz.state_codes:
                 found.append(gaz.state_codes[code.group(1)])
+    text, names, never = view.text, gaz.names, gaz.never  # (locals: this loop runs for every run)
     for run in view.runs():
-        if len(run) > _MAX_WORDS or run[0].start in covered or run[-1].start in covered:
+        if len(run) > _MAX_WORDS or (covered and (run[0].start in covered or run[-1].start in covered)):
             continue
-        name = view.span_text(run)
-        if name in gaz.never or name in exclude:
+        last = run[-1]
+        name = text[run[0].start : last.start + len(last.text)]  # view.span_text(run), inlined
+        if name in never or name in exclude:
             continue
-        entry = gaz.names.get(name)
+        entry = names.get(name)
         if entry is None:
             if name in gaz.the_aliases and view.before(run[0], 1) == ["the"]:
                 found.append(gaz.the_aliases[name])

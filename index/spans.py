@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import cached_property, lru_cache, partial
+from functools import lru_cache, partial
 from itertools import accumulate, compress
 from operator import itemgetter, not_
 from typing import NamedTuple
@@ -33,9 +33,9 @@ _SENTENCE_LOOK_BACK = 12
 class Token(NamedTuple):
     """One word of a text: ``start``/``end`` are character offsets; ``text`` has any possessive removed.
 
-    ``sentence_start`` is only worked out for capitalised tokens (False for the others). A named tuple,
-    not a frozen dataclass: a passage makes hundreds, and the dataclass's checked ``__init__`` made
-    tokenising a third slower.
+    ``sentence_start`` is only worked out for capitalised tokens (False for the others); ``index`` is the
+    token's place in :attr:`TextView.tokens`. A named tuple, not a frozen dataclass: a passage makes
+    hundreds, and the dataclass's checked ``__init__`` made tokenising a third slower.
     """
 
     text: str
@@ -44,6 +44,7 @@ class Token(NamedTuple):
     sentence_start: bool
     possessive: bool
     capitalised: bool
+    index: int
 
     @property
     def all_caps(self) -> bool:
@@ -55,8 +56,38 @@ class Token(NamedTuple):
 
 
 _make_token = partial(tuple.__new__, Token)  # Token._make without its Python-level length check
+# Token shapes for runs: (capitalised, possessive, a single space before) -> one character.
+_SHAPE = {
+    (True, True, True): "P",
+    (True, True, False): "p",
+    (True, False, True): "C",
+    (True, False, False): "c",
+    (False, True, True): "s",
+    (False, False, True): "s",
+    (False, True, False): "x",
+    (False, False, False): "x",
+}
+_RUN = re.compile(r"[pP]|[cC](?:O*C)*(?:O*P)?")
+_span = re.Match.span
 # Characters between two tokens that end a sentence or clause for ``TextView.before``.
 _SENTENCE_BREAKS = frozenset(".!?;:\n")
+
+
+class _once:
+    """``functools.cached_property`` without its lock: Python 3.11's takes an ``RLock`` on each first
+    access, a tenth of enrichment's profile for seven properties per passage (a view is used by one
+    thread)."""
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 @lru_cache(maxsize=4096)
@@ -71,18 +102,19 @@ class TextView:
 
     def __init__(self, text: str):
         self.text = text
+        self._runs: dict[frozenset[str], list[list[Token]]] = {}
 
-    @cached_property
+    @_once
     def _pieces(self) -> list[str]:
         """The text cut into gap, word, gap, word, ..., the tail after the last word."""
         return _SPLIT.split(self.text)
 
-    @cached_property
+    @_once
     def _gaps(self) -> list[str]:
         """``_gaps[k]``: the characters between token ``k - 1`` and token ``k`` (before the first, for 0)."""
         return self._pieces[0:-1:2]
 
-    @cached_property
+    @_once
     def tokens(self) -> list[Token]:
         pieces = self._pieces
         words = pieces[1::2]
@@ -108,7 +140,8 @@ class TextView:
                 )
             else:
                 sentence_start[k] = _ends_sentence(gaps[k][-_SENTENCE_LOOK_BACK:])
-        fields = zip(texts, starts, ends, sentence_start, possessive, capitalised, strict=True)
+        indexes = range(len(words))
+        fields = zip(texts, starts, ends, sentence_start, possessive, capitalised, indexes, strict=True)
         return list(map(_make_token, fields))
 
     def gap(self, left: Token, right: Token) -> str:
@@ -126,42 +159,30 @@ class TextView:
             cached = self._runs[connectors] = self._find_runs(connectors)
         return cached
 
-    @cached_property
-    def _runs(self) -> dict[frozenset[str], list[list[Token]]]:
-        return {}
-
-    @cached_property
-    def _capitalised(self) -> list[int]:
-        """Indexes of the capitalised tokens."""
-        return list(compress(range(len(self.tokens)), map(itemgetter(5), self.tokens)))
+    @_once
+    def _shape(self) -> str:
+        """One character per token for :meth:`_find_runs`: "C" a capitalised token, "P" a capitalised
+        possessive, "s" any other, each when a single space stands before it; "c", "p", "x" when not."""
+        tokens = self.tokens
+        spaced = map(" ".__eq__, self._gaps)
+        flags = zip(map(itemgetter(5), tokens), map(itemgetter(4), tokens), spaced, strict=True)
+        return "".join(map(_SHAPE.__getitem__, flags))
 
     def _find_runs(self, connectors: frozenset[str]) -> list[list[Token]]:
-        tokens, gaps = self.tokens, self._gaps
-        runs: list[list[Token]] = []
-        n = len(tokens)
-        j = 0
-        for i in self._capitalised:  # a run starts at the first capitalised token after the last run
-            if i < j:
-                continue
-            run = [tokens[i]]
-            j = i + 1
-            while j < n and not run[-1].possessive and gaps[j] == " ":
-                token = tokens[j]
-                if token.capitalised:
-                    run.append(token)
-                    j += 1
-                    continue
-                # connectors: accept them only if a capitalised token follows
-                k = j
-                while k < n and tokens[k].text in connectors and gaps[k] == " ":
-                    k += 1
-                if k > j and k < n and tokens[k].capitalised and gaps[k] == " ":
-                    run.extend(tokens[j : k + 1])
-                    j = k + 1
-                    continue
-                break
-            runs.append(run)
-        return runs
+        # A regular expression over the token shapes finds the runs in C: a run is a capitalised token,
+        # then, while the last one is no possessive, another joined by a space, directly or through
+        # connectors ("O": a connector with a space before it) each joined by a space.
+        tokens, shape = self.tokens, self._shape
+        if connectors:
+            texts = map(itemgetter(0), tokens)
+            marks = [k for k in compress(range(len(tokens)), map(connectors.__contains__, texts))
+                     if shape[k] == "s"]
+            if marks:
+                chars = list(shape)
+                for k in marks:
+                    chars[k] = "O"
+                shape = "".join(chars)
+        return [tokens[start:end] for start, end in map(_span, _RUN.finditer(shape))]
 
     def span_text(self, run: list[Token]) -> str:
         """The text a run covers, without a trailing possessive."""
@@ -169,16 +190,16 @@ class TextView:
 
     def before(self, token: Token, words: int = 3) -> list[str]:
         """Up to ``words`` lowercased words before ``token`` in the same sentence."""
-        index = self._index[token.start]
+        index = token.index
         breaks = self._breaks
         clause = breaks[bisect_right(breaks, index) - 1] if breaks and breaks[0] <= index else 0
         return self._lower[max(clause, index - words) : index]
 
-    @cached_property
+    @_once
     def _lower(self) -> list[str]:
         return list(map(str.lower, map(itemgetter(0), self.tokens)))
 
-    @cached_property
+    @_once
     def _breaks(self) -> list[int]:
         """Indexes of the tokens a sentence or clause break stands right before (see ``before``)."""
         no_break = map(_SENTENCE_BREAKS.isdisjoint, self._gaps)
@@ -186,14 +207,10 @@ class TextView:
 
     def after(self, token: Token) -> Token | None:
         """The token right after ``token`` (None at the end)."""
-        index = self._index[token.start] + 1
+        index = token.index + 1
         return self.tokens[index] if index < len(self.tokens) else None
 
     def previous(self, token: Token) -> Token | None:
         """The token right before ``token`` (None at the start)."""
-        index = self._index[token.start] - 1
+        index = token.index - 1
         return self.tokens[index] if index >= 0 else None
-
-    @cached_property
-    def _index(self) -> dict[int, int]:
-        return dict(zip(map(itemgetter(1), self.tokens), range(len(self.tokens)), strict=True))

@@ -107,7 +107,8 @@ QUOTE_CUE_PAIRS = frozenset({("work", "on"), ("worked", "on"), ("working", "on")
 _NAMING = frozenset({"called", "named", "titled"})
 # (The look-ahead for an opening quote lets the scan skip the other characters at once.)
 _QUOTED = re.compile(
-    r"(?=[“‘\"'])“([^“”\n]{1,80})”|‘([^‘’\n]{1,80})’(?!\w)|(?<![\w])\"([^\"\n]{1,80})\"|(?<![\w’'])'([^'\n]{1,80})'(?!\w)"
+    r"(?=[“‘\"'])(?:“([^“”\n]{1,80})”|‘([^‘’\n]{1,80})’(?!\w)|(?<![\w])\"([^\"\n]{1,80})\"|"
+    r"(?<![\w’'])'([^'\n]{1,80})'(?!\w))"
 )
 _WORD = re.compile(r"[^\s]+")
 _CUE_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
