@@ -285,8 +285,8 @@ class Evaluator:
                 docs = np.repeat(ids[chosen], counts[chosen])
                 starts = positions[np.repeat(chosen, counts)].astype(np.int64) - index + shift
                 keys.append(docs << 32 | starts)
-            keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
-            common = keys if common is None else np.intersect1d(common, keys, assume_unique=True)
+            keys = _ascending(keys)
+            common = keys if common is None else _common(common, keys)
             if not len(common):
                 return self._empty()
         found = np.zeros(self.size, dtype=bool)
@@ -383,6 +383,29 @@ class Evaluator:
             extra[other.ids] = other.scores
             scores = scores + extra[ids]
         return Matches(ids, scores)
+
+
+def _ascending(parts: list[np.ndarray]) -> np.ndarray:
+    """The (document, position) keys of a word's segments as one ascending array of distinct keys.
+
+    Read in index order they already are (segments in order, documents ascending in a posting list,
+    positions ascending in a document), so they are only checked; a sort (``np.unique``) at a million
+    passages cost a phrase of two frequent words over half a second.
+    """
+    if not parts:
+        return np.zeros(0, np.int64)
+    keys = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():
+        keys = np.unique(keys)
+    return keys
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The keys of ascending, distinct ``a`` that are also in ascending ``b`` (binary search: no sort)."""
+    if not len(a) or not len(b):
+        return a[:0]
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
 
 
 def clauses(q) -> tuple[list, list]:

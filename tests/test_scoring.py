@@ -150,3 +150,16 @@ def test_a_tiny_cache_gives_the_same_results(engine):
         assert small.postings.used <= small.postings.budget
     finally:
         small.close()
+
+
+def test_phrase_keys_need_no_sort_when_read_in_index_order_and_are_sorted_when_not():
+    from search.scoring import _ascending, _common
+
+    in_order = [np.array([1, 5, 9], np.int64), np.array([12, 40], np.int64)]
+    assert _ascending(in_order).tolist() == [1, 5, 9, 12, 40]
+    assert _ascending([np.array([9, 1, 5, 5], np.int64)]).tolist() == [1, 5, 9]  # the guard
+    assert _ascending([]).tolist() == []
+    a = np.array([1, 5, 9, 12, 40], np.int64)
+    assert _common(a, np.array([0, 5, 12, 41], np.int64)).tolist() == [5, 12]
+    assert _common(a, np.array([41, 50], np.int64)).tolist() == []
+    assert _common(a, np.zeros(0, np.int64)).tolist() == []
