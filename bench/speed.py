@@ -583,8 +583,8 @@ def render_markdown(data: dict, plot_name: str) -> str:
                   "every latency above was measured in this run, interleaved query by query."]
     if data["run"].get("index_built"):
         lines += ["", "Our index and its build figures are those of the run of "
-                  f"{data['run']['index_built']} (`--reuse-build`, same code); open, memory, latencies, add "
-                  "and web were measured in this run."]
+                  f"{data['run']['index_built']} (`--reuse-build`); open, memory, latencies, add and web "
+                  "were measured in this run, with this run's search code."]
     if data["run"].get("plain_whoosh_sampled"):
         ps = data["run"]["plain_whoosh_sampled"]
         lines += ["", f"Plain Whoosh answered the first {ps['queries_per_class']} queries of each class once "
@@ -665,7 +665,8 @@ def run(args: argparse.Namespace) -> dict | None:
     if args.articles <= args.plain_max_articles:
         baselines["whoosh_plain"] = WhooshPlain(work / "whoosh_plain")
     if reused is not None:
-        log(f"full build of {args.articles} articles (baselines reused from the run of {reused['date']})")
+        log(f"baselines reused from the run of {reused['date']}" if kept else
+            f"full build of {args.articles} articles (baselines reused from the run of {reused['date']})")
         built, build_wall, peak, build_cpu = kept["figures"] if kept else \
             _run_child(["--child-build", str(corpus), str(index_dir)])
         parse_s, parse_cpu, passages = reused["parse_s"], reused["parse_cpu_s"], reused["passages"]
@@ -841,8 +842,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(work/baselines.json), and stop: a later --reuse-baselines run measures ours")
     parser.add_argument("--reuse-build", action="store_true",
                         help="keep our index and build figures from the last run on the same corpus "
-                             "(work/build.json) and measure the rest again; only while the indexing code "
-                             "is unchanged")
+                             "(work/build.json) and measure the rest again; valid while the indexing code "
+                             "writes the same index (bench/index_equivalence.py checks that)")
     parser.add_argument("--reuse-baselines", action="store_true",
                         help="reuse the baselines' indexes, build figures and query set of the last run "
                              "on the same corpus (work/baselines.json) instead of rebuilding them; ours is "
