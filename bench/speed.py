@@ -441,7 +441,7 @@ def _build_baselines(baselines: dict, articles: list, passages: int, parse_s: fl
     out: dict = {}
     for name, system in baselines.items():
         log(f"building baseline {name}")
-        target = system.path if name == "fts5" else system.folder
+        target = _stored(system)
         if name == "whoosh_plain" and target.exists():
             shutil.rmtree(target)
         started, cpu0 = time.perf_counter(), time.process_time()
@@ -457,6 +457,11 @@ def _build_baselines(baselines: dict, articles: list, passages: int, parse_s: fl
         system.open()
         log(f"{name}: {out[name]}")
     return out
+
+
+def _stored(system) -> Path:
+    """Where a baseline keeps its index: a folder, or FTS5's database file."""
+    return system.path if isinstance(system, Fts5) else system.folder
 
 
 def _reusable_build(record: Path, index_dir: Path, args: argparse.Namespace) -> dict | None:
@@ -478,20 +483,15 @@ def _reusable_baselines(cache: Path, args: argparse.Namespace) -> dict | None:
 
     The baselines index our parsed passages, which our code changes do not alter (the parse is checked
     byte-identical), so a rerun after a change to our engine can skip their hour-long builds at ≈1M
-    passages. Reused only for the same article count, seed and queries per class, with every
-    baseline's index still on disk.
+    passages. Reused only for the same article count, seed and queries per class (the caller checks
+    that every baseline's index is still on disk).
     """
     if not cache.exists():
         return None
     cached = json.loads(cache.read_text(encoding="utf-8"))
-    if (cached.get("articles"), cached.get("seed"), cached.get("queries_per_class")) != \
-            (args.articles, args.seed, args.queries):
-        return None
-    paths = {"tantivy": cache.parent / "tantivy", "fts5": cache.parent / "fts5.db",
-             "whoosh_plain": cache.parent / "whoosh_plain"}
-    if not all(paths[name].exists() for name in cached["baselines"]):
-        return None
-    return cached
+    same = (cached.get("articles"), cached.get("seed"), cached.get("queries_per_class")) == \
+        (args.articles, args.seed, args.queries)
+    return cached if same else None
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -664,11 +664,17 @@ def run(args: argparse.Namespace) -> dict | None:
     baselines: dict = {"tantivy": TantivyFaceted(work / "tantivy"), "fts5": Fts5(work / "fts5.db")}
     if args.articles <= args.plain_max_articles:
         baselines["whoosh_plain"] = WhooshPlain(work / "whoosh_plain")
+
+    def build_ours() -> tuple[dict, float, int, float]:
+        return tuple(kept["figures"]) if kept else _run_child(["--child-build", str(corpus), str(index_dir)])
+
+    if reused is not None and not all(_stored(system).exists() for name, system in baselines.items()
+                                      if name in reused["baselines"]):
+        reused = None  # a baseline's index has gone since it was recorded
     if reused is not None:
         log(f"baselines reused from the run of {reused['date']}" if kept else
             f"full build of {args.articles} articles (baselines reused from the run of {reused['date']})")
-        built, build_wall, peak, build_cpu = kept["figures"] if kept else \
-            _run_child(["--child-build", str(corpus), str(index_dir)])
+        built, build_wall, peak, build_cpu = build_ours()
         parse_s, parse_cpu, passages = reused["parse_s"], reused["parse_cpu_s"], reused["passages"]
         base_out = reused["baselines"]
         queries = {c: [QuerySpec(s["kind"], tuple(s["terms"]), s["field"]) for s in specs]
@@ -684,16 +690,13 @@ def run(args: argparse.Namespace) -> dict | None:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(1) as pool:
-            building = None if args.baselines_only or kept else \
-                pool.submit(_run_child, ["--child-build", str(corpus), str(index_dir)])
+            building = None if args.baselines_only else pool.submit(build_ours)
             cpu0 = time.process_time()
             articles, parse_s = parse_corpus(corpus)
             parse_cpu = time.process_time() - cpu0
             log(f"baselines' parse: {parse_cpu:.0f} CPU-s")
             if building is not None:
                 built, build_wall, peak, build_cpu = building.result()
-            elif kept is not None:
-                built, build_wall, peak, build_cpu = kept["figures"]
         passages = sum(len(a.passages) for a in articles)
         base_out = _build_baselines(baselines, articles, passages, parse_s, parse_cpu, log)
         queries = pick_queries(articles, args.queries, args.seed)
