@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.speed import folder_size
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -35,11 +37,6 @@ def _cpu(children: bool = False) -> float:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         total += usage.ru_utime + usage.ru_stime
     return total
-
-
-def folder_mb(path: Path) -> float:
-    """Bytes under ``path``, in megabytes (10^6)."""
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
 def load_articles(corpus: str | None, limit: int | None, jsonl: str | None) -> list:
@@ -102,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         passages, cpu = index_articles(articles, out)
         what = f"index stage ({len(articles)} articles)"
     print(f"{what}: {passages} passages, {cpu:.2f} CPU-s, {passages / cpu:.0f} passages/CPU-s, "
-          f"index {folder_mb(out):.1f} MB, {segments(out)} segment(s), cpu_count {os.cpu_count()}")
+          f"index {folder_size(out) / 1e6:.1f} MB, {segments(out)} segment(s), cpu_count {os.cpu_count()}")
     return 0
 
 
