@@ -8,7 +8,7 @@ from collections import Counter
 
 from index.model import Article, Passage
 from index.split.furniture import State
-from index.split.labels import same_speaker
+from index.split.labels import initials, is_initials, same_speaker
 from index.split.metadata import as_list, as_text
 from index.split.questions import Found
 from index.split.text import HONORIFICS, clean_name, dedupe
@@ -78,7 +78,9 @@ def interviewees(
     if answerers:
         intro = passages[0].answer[:2000] if passages and passages[0].kind == "pre" else ""
         where = [article.title, as_text(front.get("description")), article.summary, intro]
-        return dedupe([_spelled_out(a, where) for a in answerers]), "speaker labels of the answers"
+        headline = _name_from_title(article.title, "\n".join(p.answer for p in passages))
+        spelled = [_spelled_out(a, where, headline) for a in answerers]
+        return dedupe(spelled), "speaker labels of the answers"
     questions = " ".join(p.question for p in passages if p.kind == "qa")
     haystack = "\n".join([article.title, *(p.answer for p in passages[:2])])
     addressed: list[str] = []
@@ -156,12 +158,16 @@ _GENERIC_SPEAKERS = re.compile(
 _INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)*"
 
 
-def _spelled_out(label: str, texts: list[str]) -> str:
+def _spelled_out(label: str, texts: list[str], headline: str = "") -> str:
     """A one-word speaker label as the article introduces the person: "Prajith" → "Prajith P." when the
-    intro says "winner Prajith P.", "Steve" → "Steve Vai"; the label itself when no text spells it out.
-    The words after it must be names or initials, not the start of a sentence ("Hi Elena, Would …")."""
+    intro says "winner Prajith P.", "Steve" → "Steve Vai"; an initial as the person the headline names
+    ("S" → "Steve Vai" under "Steve Vai Interview"); the label itself when no text spells it out. The
+    words after a first name must be names or initials, not a sentence going on ("Hi Elena, Would …")."""
     if " " in label.strip() or not label[:1].isupper():
         return label
+    if (is_initials(label) or (len(label) == 1 and label.isupper())) and headline:
+        compact = label.replace(".", "").casefold()
+        return headline if initials(headline).startswith(compact) else label
     after = rf"(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?(?:{_INITIALS}|{_NAME_WORD}))"
     pattern = re.compile(rf"(?<![\w-]){re.escape(label)}({after}{{1,2}})(?![\w'’-])")
     for text in texts:
