@@ -454,3 +454,35 @@ def test_bold_statements_between_bold_questions_are_prompts(tmp_path):
         "You're moving towards a transition.",
     ]
     assert article.passages[-1].answer.startswith("We all are.")
+
+
+LISTED_MD = (
+    "---\ntitle: Interview with Ana Lima, Team Member\n---\n\n"
+    "Ana Lima is a maintainer of the project and a PhD student in Porto, where she studies maps.\n\n"
+    "1. __Tell us about yourself.__\n\n"
+    "    I study maps in Porto, and I maintain the project in the evenings.\n\n"
+    "    - GitHub: [@ana](https://github.com/ana)\n\n"
+    "1. __How did you first become involved in open source?__\n\n"
+    "    A friend installed Linux on my first computer.\n\n"
+    "    It stuck.\n\n"
+    "1. __We would love to learn of your journey.__\n\n"
+    "    It started with a typo fix and never stopped.\n\n"
+    "1. __What are your hobbies?__\n\n"
+    "    Hiking and drawing.\n"
+)
+
+
+def test_questions_as_numbered_bold_list_items_with_indented_answers(tmp_path):
+    """Indented paragraphs under a list item continue it (they are no code block), and bold list items
+    set like the questions are the questions, statements among them too."""
+    path = tmp_path / "listed.md"
+    path.write_text(LISTED_MD, encoding="utf-8")
+    article = parse_file(path, enrich=False)
+    assert questions(article) == [
+        "Tell us about yourself.",
+        "How did you first become involved in open source?",
+        "We would love to learn of your journey.",
+        "What are your hobbies?",
+    ]
+    assert article.passages[2].answer == "A friend installed Linux on my first computer.\n\nIt stuck."
+    assert article.interviewees == ["Ana Lima"]

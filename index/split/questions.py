@@ -164,19 +164,26 @@ def _by_formatting(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
     transition."), and the setting, not the "?", is what marks them."""
     for style in ("strong", "emphasis"):
         styled = [getattr(b, style) and not b.code for b in blocks]
-        asks = [s and is_question_like(b.text, pats) for s, b in zip(styled, blocks, strict=True)]
+        asks = [s and is_question_like(_ENUMERATOR.sub("", b.text), pats) for s, b in _pairs(styled, blocks)]
         if sum(asks) < 2:
             continue
+        # Questions set as list items ("1. __Tell us about yourself.__"): statements may be list items too.
+        listed = sum(a and b.list_item for a, b in zip(asks, blocks, strict=True)) * 2 > sum(asks)
         last = len(asks) - 1 - asks[::-1].index(True)
         if last + 1 < len(blocks) and styled[last + 1] and not asks[last + 1]:
             asks[last] = False  # a closing remark set like the questions, then a byline: nothing answers it
             last = len(asks) - 1 - asks[::-1].index(True)
         marks = list(asks)
-        turns = sum(asks[i] or (styled[i] and _set_as_prompt(blocks, styled, i)) for i in range(len(blocks)))
+        turns = sum(
+            asks[i] or (styled[i] and _set_as_prompt(blocks, styled, i, listed)) for i in range(len(blocks))
+        )
         if sum(asks) >= 2 and sum(asks) >= STATEMENT_SHARE * turns:
-            for i in range(asks.index(True) + 1, len(blocks)):
+            for i in range(len(blocks)):
                 after_last = i > last and len(blocks[i].text.split()) > SHORT_PROMPT_WORDS
-                if styled[i] and not asks[i] and not after_last and _set_as_prompt(blocks, styled, i):
+                before_first = i < asks.index(True) and not listed  # a list of questions starts anywhere
+                if styled[i] and not asks[i] and not (after_last or before_first) and _set_as_prompt(
+                    blocks, styled, i, listed
+                ):
                     marks[i] = True
         return assemble(blocks, marks)
     return None
@@ -192,13 +199,20 @@ STATEMENT_SHARE = 0.6
 ask before the others set that way count as the interviewer's statements."""
 
 
-def _set_as_prompt(blocks: list[Block], styled: list[bool], i: int) -> bool:
+def _pairs(marks: list[bool], blocks: list[Block]):
+    return zip(marks, blocks, strict=True)
+
+
+_ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s+")
+
+
+def _set_as_prompt(blocks: list[Block], styled: list[bool], i: int, listed: bool = False) -> bool:
     """A styled paragraph that is not a question still is the interviewer's when it stands between plain
-    paragraphs like a turn: a sentence or more, not a list item, heading or "Label:" sub-heading, with
-    plain text after it (the answer)."""
+    paragraphs like a turn: a sentence or more, not a heading or "Label:" sub-heading, not a list item
+    unless the questions are list items (``listed``), with plain text after it (the answer)."""
     block = blocks[i]
-    text = block.text.strip()
-    if block.list_item or block.heading or text.endswith(":") or len(text.split()) < 3:
+    text = _ENUMERATOR.sub("", block.text).strip()
+    if (block.list_item and not listed) or block.heading or text.endswith(":") or len(text.split()) < 3:
         return False
     nxt = blocks[i + 1] if i + 1 < len(blocks) else None
     return nxt is not None and not styled[i + 1] and not nxt.heading and not nxt.code
