@@ -117,3 +117,18 @@ def test_headlines_in_other_languages_name_the_person():
     assert _name_from_title("L'interview d'Ana Lima", text) == "Ana Lima"
     assert _name_from_title("Entretien avec Ana Lima", text) == "Ana Lima"
     assert _name_from_title("Interview mit Ana Lima", text) == "Ana Lima"
+
+
+def test_a_first_name_label_takes_the_surname_its_profile_link_spells():
+    text = (
+        "# Meet the committee\n\nWe talked to Nabarun, Patrick and Ben about the committee's work.\n\n"
+        "**Host**: Introduce yourselves, please.\n\n"
+        "**Nabarun**: Hi, I am [Nabarun](https://www.linkedin.com/in/palnabarun/) from India.\n\n"
+        "**Patrick**: Hello! I'm [Patrick](https://www.linkedin.com/in/patrickohly/).\n\n"
+        "**Ben**: Hi, I'm [Ben](https://www.linkedin.com/in/bentheelder/).\n\n"
+        "**Host**: What is the committee for?\n\n**Nabarun**: Helping the project decide.\n\n"
+        "**Host**: How often do you meet?\n\n**Patrick**: Every other week, online.\n\n"
+        "**Host**: What would you tell a newcomer?\n\n**Ben**: Start small, and ask questions.\n"
+    )
+    article = split_source(source_from_bytes(text.encode(), "committee.md"))
+    assert article.interviewees == ["Nabarun Pal", "Patrick Ohly", "Ben"]

@@ -37,6 +37,7 @@ ROUND5_F1 = 0.96
 ROUND5_PRECISION = 0.95
 ROUND5_PEOPLE = 7
 ROUND5_PUBLICATION_DOCUMENTED = 4
+DEV_PEOPLE = 29  # reached 30/30 (first-name labels spelled out by profile links); the issue asks 27
 DEV_PUBLICATION_STRICT = 11
 DEV_PUBLICATION_DOCUMENTED = 20
 
@@ -89,7 +90,7 @@ def test_dev_set_floor():
     result = split_quality.measure(DEV)
     assert result["questions"]["f1"] >= 0.95
     assert result["questions"]["precision"] >= 0.95
-    assert result["interviewees_exact"] >= 27
+    assert result["interviewees_exact"] >= DEV_PEOPLE
     assert result["publication_strict"] >= DEV_PUBLICATION_STRICT
     assert result["publication_documented"] >= DEV_PUBLICATION_DOCUMENTED
 

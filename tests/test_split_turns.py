@@ -263,3 +263,24 @@ def test_a_and_s_initials_are_people_not_the_answer_label():
     ]
     assert article.interviewees == ["Steve Vai"]
     assert article.publication == ""
+
+
+def test_an_intro_that_asks_is_no_question_when_the_questions_are_list_items():
+    text = (
+        "# Interview with Ana Lima\n\n"
+        "Ana Lima is the guitarist of the band. How did she come to the guitar, and what did she feel? "
+        "We asked her.\n\n"
+        "- All right, this time we'll talk about guitars.\n\n"
+        "Ana Lima: I'm a bit nervous (laughs).\n\n"
+        "- So you started the guitar when the band started?\n\n"
+        "Ana Lima: After, actually.\n\n"
+        "- Did you practise hard after that?\n\n"
+        "Ana Lima: Every day.\n"
+    )
+    article = split_source(source_from_bytes(text.encode(), "listed.md"))
+    assert [p.question for p in article.passages if p.kind == "qa"] == [
+        "All right, this time we'll talk about guitars.",
+        "So you started the guitar when the band started?",
+        "Did you practise hard after that?",
+    ]
+    assert article.passages[0].kind == "intro"

@@ -85,6 +85,7 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
         article.title, blocks = title_from_blocks(blocks, doc.meta)
 
     known = known_people(front, doc.meta, article.title, blocks, state)
+    known.raw = source.text
     found = find_passages(blocks, pats, state, known)
     passages = found.passages
     if not passages:

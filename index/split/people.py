@@ -80,6 +80,7 @@ def interviewees(
         where = [article.title, as_text(front.get("description")), article.summary, intro]
         headline = _name_from_title(article.title, "\n".join(p.answer for p in passages))
         spelled = [_spelled_out(a, where, headline) for a in answerers]
+        spelled = [_from_profile(name, known.raw) if " " not in name else name for name in spelled]
         return dedupe(spelled), "speaker labels of the answers"
     questions = " ".join(p.question for p in passages if p.kind == "qa")
     haystack = "\n".join([article.title, *(p.answer for p in passages[:2])])
@@ -177,6 +178,33 @@ def _spelled_out(label: str, texts: list[str], headline: str = "") -> str:
                 continue
             return f"{label} {' '.join(words)}"
     return label
+
+
+# A link to a person's profile: "[Patrick](https://www.linkedin.com/in/patrickohly/)".
+_PROFILE_LINK = re.compile(
+    r"\[([^\[\]\n]{1,40})\]\(https?://(?:www\.)?(?:[a-z]{2}\.)?(?:linkedin\.com/in|github\.com|twitter\.com|x\.com|"
+    r"mastodon\.social/@|gitlab\.com)/@?([A-Za-z0-9_.-]{3,60})/?\)"
+)
+
+
+def _from_profile(first: str, raw: str) -> str:
+    """A first name as the profile it links to spells it out: "[Patrick](…/in/patrickohly/)" →
+    "Patrick Ohly", "[Nabarun](…/in/palnabarun/)" → "Nabarun Pal"; the first name itself when no link
+    to a profile shows it with it, when it is shorter than four letters (a short form: "Ben" for
+    "bentheelder"), or when what is left of the address is no plausible surname (2–20 letters)."""
+    if not raw or "](" not in raw or len(first) < 4:
+        return first  # "Ben" may stand for "benjamin…": a short form says too little about the rest
+    for match in _PROFILE_LINK.finditer(raw):
+        if match.group(1).strip() != first:
+            continue
+        slug = re.sub(r"[\d_.-]+", "", match.group(2)).casefold()
+        given = first.casefold()
+        if given not in slug:
+            continue
+        rest = slug.replace(given, "", 1)
+        if 2 <= len(rest) <= 20 and rest.isalpha():
+            return f"{first} {rest.capitalize()}"
+    return first
 
 
 def _person_label(name: str) -> bool:

@@ -103,6 +103,7 @@ class Known:
     title: str = ""
     texts: list[str] = field(default_factory=list)
     speakers: list[str] = field(default_factory=list)  # front matter's list of everyone who speaks
+    raw: str = ""  # the article's source text, for the profile links names are written as
     _names: Counter | None = None
 
     @property
@@ -357,7 +358,7 @@ def _turns(
         for block, label in zip(blocks, labels, strict=True):
             if label is not None and _owner(label, owner):
                 answer_marks[_formatted(block)] += 1
-    for block, label in zip(blocks, labels, strict=True):
+    for index, (block, label) in enumerate(zip(blocks, labels, strict=True)):
         who = _owner(label, owner) if label is not None else []
         current = turns[-1]
         if who:
@@ -369,13 +370,23 @@ def _turns(
         if sided == _ANSWERER and current.labelled and block.gap and current.parts:
             turns.append(Turn(speakers=[_ANSWERER], parts=[(block.text, True)], labelled=False))
             continue
-        if sided == _INTERVIEWER and block.gap and _prompt_like(block, pats, answer_marks):
+        if sided == _INTERVIEWER and block.gap and _prompt_like(block, pats, answer_marks) and (
+            _formatted(block) or _answered_next(labels, owner, index)
+        ):
             turn = Turn(speakers=[_INTERVIEWER], parts=[(block.text, True)], labelled=False)
             turn.formatted = _formatted(block)
             turns.append(turn)
             continue
         current.parts.append((block.text, block.gap or bool(block.heading)))
     return turns
+
+
+def _answered_next(labels: list[Label | None], owner: dict[str, str], index: int) -> bool:
+    """True when the block after ``index`` is a labelled turn: a plain paragraph that asks is the
+    interviewer's only when an answer follows it; one followed by more unlabelled text (the intro's
+    "how did she confront the guitar?" before the first question) is the writer's."""
+    nxt = labels[index + 1] if index + 1 < len(labels) else None
+    return nxt is not None and bool(_owner(nxt, owner))
 
 
 def _prompt_like(block: Block, pats: Patterns | None, answer_marks: Counter) -> bool:
