@@ -554,3 +554,18 @@ def test_a_closing_thanks_nobody_answers_is_no_question(tmp_path):
     )
     article = parse_file(path, enrich=False)
     assert questions(article) == ["What is your background?", "Do you have a final comment?"]
+
+
+def test_two_italic_questions_one_of_them_a_closing_remark_leave_the_decision_to_wording(tmp_path):
+    """A formatting contrast needs two styled questions that something answers: with one left after the
+    closing remark (followed by a styled byline) is set aside, the wording decides."""
+    path = tmp_path / "two.md"
+    path.write_text(
+        "# A chat with Ana Lima\n\nAna Lima draws maps of cities that never were, in her Porto studio.\n\n"
+        "*What do you draw?*\n\nHarbours, mostly.\n\n"
+        "How long does a map take?\n\nA month, sometimes a year.\n\n"
+        "*Anything else you want to tell us?*\n\n*Ana Lima teaches drawing in Porto.*\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path, enrich=False)
+    assert "How long does a map take?" in questions(article)

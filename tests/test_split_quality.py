@@ -63,22 +63,20 @@ def test_documented_publication_comparison():
     assert not same("Linux Gazette (republished from OLinux, Brazil)", "Linux Gazette", strict=True)
 
 
-def test_held_out_set_floor():
-    result = split_quality.measure(HELD_OUT, added="original")
-    assert result["files"] == 15
-    assert result["questions"]["f1"] >= HELD_OUT_F1
-    assert result["questions"]["precision"] >= HELD_OUT_PRECISION
-    assert result["interviewees_exact"] >= HELD_OUT_PEOPLE
-    assert result["publication_documented"] >= HELD_OUT_PUBLICATION_DOCUMENTED
-
-
-def test_round5_held_out_floor():
-    result = split_quality.measure(HELD_OUT, added="round 5")
-    assert result["files"] == 7
-    assert result["questions"]["f1"] >= ROUND5_F1
-    assert result["questions"]["precision"] >= ROUND5_PRECISION
-    assert result["interviewees_exact"] >= ROUND5_PEOPLE
-    assert result["publication_documented"] >= ROUND5_PUBLICATION_DOCUMENTED
+@pytest.mark.parametrize(
+    ("batch", "files", "f1", "precision", "people", "publication"),
+    [
+        ("original", 15, HELD_OUT_F1, HELD_OUT_PRECISION, HELD_OUT_PEOPLE, HELD_OUT_PUBLICATION_DOCUMENTED),
+        ("round 5", 7, ROUND5_F1, ROUND5_PRECISION, ROUND5_PEOPLE, ROUND5_PUBLICATION_DOCUMENTED),
+    ],
+)
+def test_held_out_set_floor(batch, files, f1, precision, people, publication):
+    result = split_quality.measure(HELD_OUT, added=batch)
+    assert result["files"] == files
+    assert result["questions"]["f1"] >= f1
+    assert result["questions"]["precision"] >= precision
+    assert result["interviewees_exact"] >= people
+    assert result["publication_documented"] >= publication
 
 
 def test_the_whole_held_out_set_is_scored_by_default():

@@ -191,7 +191,8 @@ def _by_formatting(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
     transition."), and the setting, not the "?", is what marks them."""
     for style in ("strong", "emphasis"):
         styled = [getattr(b, style) and not b.code for b in blocks]
-        asks = [s and is_question_like(_ENUMERATOR.sub("", b.text), pats) for s, b in _pairs(styled, blocks)]
+        texts = [_ENUMERATOR.sub("", b.text) for b in blocks]
+        asks = [s and is_question_like(t, pats) for s, t in zip(styled, texts, strict=True)]
         if sum(asks) < 2:
             continue
         # Questions set as list items ("1. __Tell us about yourself.__"): statements may be list items too.
@@ -199,12 +200,14 @@ def _by_formatting(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
         last = len(asks) - 1 - asks[::-1].index(True)
         if last + 1 < len(blocks) and styled[last + 1] and not asks[last + 1]:
             asks[last] = False  # a closing remark set like the questions, then a byline: nothing answers it
+            if sum(asks) < 2:
+                continue
             last = len(asks) - 1 - asks[::-1].index(True)
         marks = list(asks)
         turns = sum(
             asks[i] or (styled[i] and _set_as_prompt(blocks, styled, i, listed)) for i in range(len(blocks))
         )
-        if sum(asks) >= 2 and sum(asks) >= STATEMENT_SHARE * turns:
+        if sum(asks) >= STATEMENT_SHARE * turns:
             for i in range(len(blocks)):
                 after_last = i > last and len(blocks[i].text.split()) > SHORT_PROMPT_WORDS
                 before_first = i < asks.index(True) and not listed  # a list of questions starts anywhere
@@ -224,10 +227,6 @@ there is the author's bio or a closing note."""
 STATEMENT_SHARE = 0.6
 """Share of the turn-like paragraphs set in the questions' style (see :func:`_set_as_prompt`) that must
 ask before the others set that way count as the interviewer's statements."""
-
-
-def _pairs(marks: list[bool], blocks: list[Block]):
-    return zip(marks, blocks, strict=True)
 
 
 _ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s+")
