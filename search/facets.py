@@ -54,6 +54,16 @@ class Scope:
         self.table = table
         self.ids = ids
         self._rest: np.ndarray | None = None
+        self._inside: dict[bool, np.ndarray] = {}
+
+    def inside(self, rest: bool = False) -> np.ndarray:
+        """:attr:`ids` (or, with ``rest``, :meth:`rest`) as a boolean array over every passage, made once
+        and shared by every facet counted over the scope."""
+        found = self._inside.get(rest)
+        if found is None:
+            found = self._inside[rest] = np.zeros(self.table.size, dtype=bool)
+            found[self.rest() if rest else self.ids] = True
+        return found
 
     def rest(self) -> np.ndarray:
         """The live passages not in the scope, ascending."""
@@ -191,8 +201,8 @@ class FacetTable:
         if not isinstance(scope, Scope):
             scope = self.scope(np.flatnonzero(scope))
         if len(scope.ids) * 2 > self.live_count:
-            return self.live_counts(name) - self._count(name, scope.rest())
-        return self._count(name, scope.ids)
+            return self.live_counts(name) - self._count(name, scope, rest=True)
+        return self._count(name, scope)
 
     def live_counts(self, name: str) -> np.ndarray:
         """Per value number of facet ``name``, how many live passages have it (kept once computed)."""
@@ -217,13 +227,17 @@ class FacetTable:
             if len(local):
                 yield i, columns, offset, local
 
-    def _count(self, name: str, ids: np.ndarray) -> np.ndarray:
+    def _count(self, name: str, scope: Scope, rest: bool = False) -> np.ndarray:
+        """Per value number of facet ``name``, how many passages of ``scope`` (of the live passages
+        outside it, with ``rest``) have it."""
+        ids = scope.rest() if rest else scope.ids
         counts = np.zeros(len(self.values[name]), dtype=np.int64)
         if not len(ids):
             return counts
-        for i, columns, _offset, local in self._by_segment(ids):
+        for i, columns, offset, local in self._by_segment(ids):
             facet = columns.facets[name]
-            counted = _count_segment(facet, local, columns.size)
+            counted = _count_segment(facet, local, columns.size,
+                                     lambda o=offset, n=columns.size: scope.inside(rest)[o:o + n])
             if name in self._remap:
                 counts[self._remap[name][i]] += counted
             else:
@@ -314,9 +328,47 @@ def _entries(facet, local: np.ndarray, size: int) -> np.ndarray:
     return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
 
 
-def _count_segment(facet, local: np.ndarray, size: int) -> np.ndarray:
+def _layers(facet, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One segment's facet as (each passage's first value number, ``len(facet.names)`` where it has none;
+    the passages of the later entries; their value numbers), derived once and kept with the column.
+
+    Most passages have at most one value of a facet, so counting gathers one number per matching
+    passage plus the few later entries, instead of testing every entry of the facet."""
+    found = facet.derived.get("layers")
+    if found is None:
+        offsets = np.asarray(facet.offsets, dtype=np.int64)
+        starts = offsets[:-1]
+        has = np.flatnonzero(offsets[1:] > starts)
+        none = len(facet.names)
+        first = np.full(size, none, dtype=np.uint16 if none < 2 ** 16 else np.int32)
+        later = np.ones(len(facet.values), dtype=bool)
+        if len(has):
+            first[has] = facet.values[starts[has]]
+            later[starts[has]] = False
+        found = facet.derived["layers"] = (first, np.asarray(facet.docs)[later],
+                                           np.asarray(facet.values)[later])
+    return found
+
+
+def _count_segment(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:
     """Per value number of one segment's facet, how many of the passages ``local`` (ascending,
-    segment-local) have it."""
+    segment-local) have it. ``inside``: a callable giving ``local`` as a boolean array over the segment
+    (shared between facets), made here when not given.
+
+    A few passages: their entries are gathered (:func:`_entries`). More: each one's first value from
+    :func:`_layers`, and the later entries tested against the mask."""
+    names = len(facet.names)
     if not len(facet.values):
-        return np.zeros(len(facet.names), dtype=np.int64)
-    return np.bincount(facet.values[_entries(facet, local, size)], minlength=len(facet.names))
+        return np.zeros(names, dtype=np.int64)
+    if len(local) * GATHER_COST < len(facet.values):
+        return np.bincount(facet.values[_entries(facet, local, size)], minlength=names)
+    first, later_docs, later_values = _layers(facet, size)
+    counts = np.bincount(first[local], minlength=names + 1)[:names]
+    if len(later_docs):
+        if inside is None:
+            mask = np.zeros(size, dtype=bool)
+            mask[local] = True
+        else:
+            mask = inside()
+        counts += np.bincount(later_values[mask[later_docs]], minlength=names)
+    return counts
