@@ -440,9 +440,13 @@ def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[in
         order = np.lexsort((ids, -scores, tiers))[:count]
         return [(int(ids[i]), float(scores[i])) for i in order]
     if len(ids) > count:
-        # Everything scoring at least the count-th best, so ties at the cut are ordered by number too.
+        # Everything scoring above the count-th best, and of the documents tied with it the lowest
+        # numbers (ids ascend): a prefix word scores every match alike, and sorting all of them cost
+        # more than the rest of its search.
         threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
-        keep = scores >= threshold
+        keep = scores > threshold
+        tied = np.flatnonzero(scores == threshold)[:count - int(keep.sum())]
+        keep[tied] = True
         ids, scores = ids[keep], scores[keep]
     order = np.lexsort((ids, -scores))[:count]
     return [(int(ids[i]), float(scores[i])) for i in order]
