@@ -8,8 +8,10 @@ searcher opens; with one segment, as after a build, the mapped arrays are used a
 
 Counting a facet over the matches costs what the matches cost, not what the index holds: for a
 handful of matches each one's values are gathered (``offsets`` → ``values``); past about a quarter of
-a facet's (passage, value) pairs one pass over all of them is cheaper; and past half of the index the
-passages that did *not* match are counted and subtracted from the whole index's counts. Whoosh would
+a facet's (passage, value) pairs each match's first value is read from a per-passage array derived
+once per segment, and the few later values are tested against one mask of the matches shared by every
+facet; and past half of the index the passages that did *not* match are counted and subtracted from
+the whole index's counts. Whoosh would
 instead load stored fields or rebuild a value list per document for every match.
 """
 
