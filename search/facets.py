@@ -338,17 +338,19 @@ def _layers(facet, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     passage plus the few later entries, instead of testing every entry of the facet."""
     found = facet.derived.get("layers")
     if found is None:
-        offsets = np.asarray(facet.offsets, dtype=np.int64)
-        starts = offsets[:-1]
-        has = np.flatnonzero(offsets[1:] > starts)
+        docs, values = np.asarray(facet.docs), np.asarray(facet.values)
         none = len(facet.names)
         first = np.full(size, none, dtype=np.uint16 if none < 2 ** 16 else np.int32)
-        later = np.ones(len(facet.values), dtype=bool)
-        if len(has):
-            first[has] = facet.values[starts[has]]
-            later[starts[has]] = False
-        found = facet.derived["layers"] = (first, np.asarray(facet.docs)[later],
-                                           np.asarray(facet.values)[later])
+        # Entries are in passage order: a passage's first is the one whose passage differs from the last.
+        later = np.zeros(len(docs), dtype=bool)
+        np.equal(docs[1:], docs[:-1], out=later[1:])
+        if later.any():
+            first[docs[~later]] = values[~later]
+            found = (first, docs[later], values[later])
+        else:
+            first[docs] = values
+            found = (first, docs[:0], values[:0])
+        facet.derived["layers"] = found
     return found
 
 
