@@ -364,9 +364,9 @@ def _count_segment(facet, local: np.ndarray, size: int, inside=None) -> np.ndarr
     names = len(facet.names)
     if not len(facet.values):
         return np.zeros(names, dtype=np.int64)
-    if len(local) * GATHER_COST < len(facet.values):
-        return np.bincount(facet.values[_entries(facet, local, size)], minlength=names)
     first, later_docs, later_values = _layers(facet, size)
+    if len(local) * GATHER_COST < len(facet.values) and len(later_docs) > len(local):
+        return np.bincount(facet.values[_entries(facet, local, size)], minlength=names)
     counts = np.bincount(first[local], minlength=names + 1)[:names]
     if len(later_docs):
         if inside is None:
