@@ -219,26 +219,21 @@ class Evaluator:
 
     # --- leaves ------------------------------------------------------------------------------------
 
-    def _term(self, fieldname: str, text, boost: float, scored: bool = True) -> Matches:
+    def _term(self, fieldname: str, text, boost: float, scored: bool = True,
+              within: np.ndarray | None = None) -> Matches:
         """One word's live postings in ``fieldname``, with BM25F scores (frequencies × boost if not
-        ``scored``, or if the field is not scorable)."""
+        ``scored``, or if the field is not scorable); only those of documents ``within`` (a boolean
+        array over the index) when given."""
         if fieldname not in self.schema:
             return self._empty()
         field = self.schema[fieldname]
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
-        ids_parts, weight_parts = [], []
-        for leaf, offset in self.leaves:
-            ids, weights = self.cache.get(leaf, fieldname, btext)
-            if len(ids):
-                ids_parts.append(ids.astype(np.int64) + offset)
-                weight_parts.append(weights)
-        if not ids_parts:
+        ids, weights = self._postings(fieldname, btext)
+        keep = self.live[ids] if within is None else within[ids]
+        if not keep.all():
+            ids, weights = ids[keep], weights[keep]
+        if not len(ids):
             return self._empty()
-        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
-        weights = np.concatenate(weight_parts) if len(weight_parts) > 1 else weight_parts[0]
-        live = self.live[ids]
-        if not live.all():
-            ids, weights = ids[live], weights[live]
         tf = weights.astype(np.float64)
         if not (scored and field.scorable):
             return Matches(ids, tf * boost)
@@ -266,33 +261,51 @@ class Evaluator:
         offsets = getattr(q, "positions", None) or list(range(len(btexts)))
         if any((q.fieldname, btext) not in self.reader for btext in btexts):
             return self._empty()
-        words = self._intersection([wq.Term(q.fieldname, btext) for btext in btexts])
-        if not len(words):
-            return words
-        candidate = np.zeros(self.size, dtype=bool)
-        candidate[words.ids] = True
+        # Candidates: live documents with every word. Scores come last, for the phrase's matches only.
+        candidate = self.live.copy()
+        for btext in btexts:
+            has = np.zeros(self.size, dtype=bool)
+            has[self._postings(q.fieldname, btext)[0]] = True
+            candidate &= has
+        if not candidate.any():
+            return self._empty()
         shift = max(offsets) + 1  # keeps "position − offset in the phrase" non-negative
         common = None  # (document, start position) keys found for every word so far
         for index, btext in zip(offsets, btexts, strict=True):
             keys = []
             for leaf, offset in self.leaves:
-                ids, bounds, positions = self.cache.positions(leaf, q.fieldname, btext)
-                if not len(ids):
+                found = self.cache.position_keys(leaf, q.fieldname, btext)
+                if not len(found):
                     continue
-                ids = ids.astype(np.int64) + offset
-                chosen = candidate[ids]
-                counts = np.diff(bounds)
-                docs = np.repeat(ids[chosen], counts[chosen])
-                starts = positions[np.repeat(chosen, counts)].astype(np.int64) - index + shift
-                keys.append(docs << 32 | starts)
+                local = candidate[offset:offset + leaf.doc_count_all()]
+                found = found[local[found >> 32]]
+                keys.append(found + ((offset << 32) + shift - index))
             keys = _ascending(keys)
             common = keys if common is None else _common(common, keys)
             if not len(common):
                 return self._empty()
         found = np.zeros(self.size, dtype=bool)
         found[common >> 32] = True
-        keep = found[words.ids]
-        return self._boosted(Matches(words.ids[keep], words.scores[keep]), q.boost)
+        # Each word's BM25F score in the field, summed in the phrase's order (as an AND of its words).
+        scored = None
+        for btext in btexts:
+            part = self._term(q.fieldname, btext, 1.0, within=found)
+            scored = part if scored is None else Matches(scored.ids, scored.scores + part.scores)
+        return self._boosted(scored, q.boost)
+
+    def _postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """A term's (document numbers, weights) in every segment, deleted documents included."""
+        ids_parts, weight_parts = [], []
+        for leaf, offset in self.leaves:
+            ids, weights = self.cache.get(leaf, fieldname, btext)
+            if len(ids):
+                ids_parts.append(ids.astype(np.int64) + offset)
+                weight_parts.append(weights)
+        if not ids_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if len(ids_parts) == 1:
+            return ids_parts[0], weight_parts[0]
+        return np.concatenate(ids_parts), np.concatenate(weight_parts)
 
     def _field_lengths(self, fieldname: str) -> np.ndarray | None:
         if fieldname not in self._lengths:
@@ -401,9 +414,12 @@ def _ascending(parts: list[np.ndarray]) -> np.ndarray:
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The keys of ascending, distinct ``a`` that are also in ascending ``b`` (binary search: no sort)."""
+    """The keys of ascending, distinct ``a`` that are also in ascending, distinct ``b`` (binary search:
+    no sort), the shorter looked up in the longer."""
     if not len(a) or not len(b):
         return a[:0]
+    if len(a) > len(b):
+        a, b = b, a
     at = np.minimum(np.searchsorted(b, a), len(b) - 1)
     return a[b[at] == a]
 
