@@ -322,7 +322,8 @@ def decode(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     deltas: list[int] = []
     weights: list[float] = []
     counts = []
-    for count, data in blocks:
+    for count, compressed, data in blocks:
+        data = _inflate_head(data) if compressed else bytes(data)
         block_ids, block_weights = _ids_and_weights(data, count)
         deltas.extend(block_ids)
         counts.append(count)
@@ -335,6 +336,28 @@ def decode(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     if not deltas:
         return _EMPTY
     return _undelta(deltas, counts), np.asarray(weights, dtype=np.float32)
+
+
+_HEAD_BYTES = 2048
+"""Bytes of a compressed block inflated first when only its ids and weights are wanted."""
+
+
+def _inflate_head(data) -> bytes:
+    """A compressed block's data, inflated only up to its positions when the block is a protocol-2
+    pickle (what Whoosh's own writer makes: the positions, :data:`_VALUES_START` on, are three quarters
+    of a text block, and inflating them was half the cost of reading a common word's postings); the
+    whole of it otherwise."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, _HEAD_BYTES)
+    if out[1:2] != b"\x02":
+        return out + inflater.decompress(inflater.unconsumed_tail) + inflater.flush()
+    while out.find(_VALUES_START, max(0, len(out) - _HEAD_BYTES * 2 - 64)) < 0 and not inflater.eof:
+        more = inflater.decompress(inflater.unconsumed_tail, _HEAD_BYTES * 2)
+        if not more:
+            out += inflater.flush()
+            break
+        out += more
+    return out
 
 
 def _undelta(deltas: list[int], counts: list[int]) -> np.ndarray:
@@ -351,9 +374,9 @@ _INFO_MAX = 64
 """Longest pickled block info: a tuple of six numbers, each at most nine bytes, in protocol 2."""
 
 
-def _blocks(raw) -> list[tuple[int, bytes]] | None:
-    """A term's posting blocks as (postings in the block, the block's data, decompressed), read
-    straight from the segment's memory-mapped file; None when the matcher is not over one.
+def _blocks(raw) -> list[tuple[int, int, memoryview]] | None:
+    """A term's posting blocks as (postings in the block, its compression level, its data as stored),
+    read straight from the segment's memory-mapped file; None when the matcher is not over one.
 
     ``W3LeafMatcher`` reads each block's length and info through a file object a few bytes at a time
     (about twenty Python calls a block: most of decoding a common word the first time). A block is its
@@ -374,8 +397,7 @@ def _blocks(raw) -> list[tuple[int, bytes]] | None:
         if not isinstance(info, tuple) or len(info) != 6 or size > len(head) or head[size - 1] != _STOP:
             return None  # not the layout Whoosh 2.7.4 writes: let its matcher read it
         start = pos + 4 + size
-        data = view[start:end]
-        found.append((info[0], zlib.decompress(data) if info[3] else bytes(data)))
+        found.append((info[0], info[3], view[start:end]))
         if length < 0:
             return found
         pos = end
@@ -423,8 +445,9 @@ def decode_positions(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
     if blocks is not None:
         deltas: list[int] = []
         counts = []
-        for count, data in blocks:
-            block = pickle.loads(data)  # (id deltas, weights, values)
+        for count, compressed, data in blocks:
+            # (id deltas, weights, values)
+            block = pickle.loads(zlib.decompress(data) if compressed else data)
             deltas.extend(block[0])
             counts.append(count)
             values.extend(block[2])
