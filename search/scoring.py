@@ -111,12 +111,15 @@ class Evaluator:
         self._lengths = lengths if lengths is not None else {}
         self.budget = budget if budget is not None else Budget(None)
 
-    def evaluate(self, q) -> Matches:
-        """Every live document ``q`` matches, with its BM25F score."""
+    def evaluate(self, q, within: np.ndarray | None = None) -> Matches:
+        """Every live document ``q`` matches, with its BM25F score; with ``within`` (a boolean array over
+        the index, true for live documents only), just those of them: the same documents and scores as
+        evaluating every match and keeping those, at the cost of fewer (words and their unions are
+        scored for those documents alone)."""
         if self.budget.stop():
             return self._empty()
         if isinstance(q, wq.Term):
-            return self._term(q.fieldname, q.text, q.boost)
+            return self._term(q.fieldname, q.text, q.boost, within=within)
         if isinstance(q, type(wq.NullQuery)):
             return self._empty()
         texts = getattr(q, "texts", None)  # search.query.TermSet: prefix* and fuzzy~, one constant score
@@ -125,21 +128,25 @@ class Evaluator:
             for text in texts:
                 if self.budget.stop():
                     break
-                parts.append(self._term(q.fieldname, text, 1.0, scored=False))
+                parts.append(self._term(q.fieldname, text, 1.0, scored=False, within=within))
             found = self._union(parts)
             return Matches(found.ids, np.full(len(found), float(q.boost)))
+        if _plain_or(q):
+            return self._boosted(self._union([self.evaluate(c, within) for c in q.subqueries]), q.boost)
+        if isinstance(q, wq.DisjunctionMax):
+            return self._boosted(self._dismax([self.evaluate(c, within) for c in q.subqueries], q.tiebreak),
+                                 q.boost)
+        if isinstance(q, wq.And):
+            return self._boosted(self._intersection(q.subqueries, within), q.boost)
+        return self._within(self._other(q), within)
+
+    def _other(self, q) -> Matches:
+        """:meth:`evaluate` for phrases, everything, NOT and the rest (not narrowed to a set)."""
         if isinstance(q, wq.Phrase):
             return self._phrase(q)
         if isinstance(q, wq.Every):
             ids = np.flatnonzero(self.live)
             return Matches(ids, np.full(len(ids), float(q.boost)))
-        if isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax) and not getattr(q, "minmatch", 0) \
-                and getattr(q, "scale", None) is None:
-            return self._boosted(self._union([self.evaluate(c) for c in q.subqueries]), q.boost)
-        if isinstance(q, wq.DisjunctionMax):
-            return self._boosted(self._dismax([self.evaluate(c) for c in q.subqueries], q.tiebreak), q.boost)
-        if isinstance(q, wq.And):
-            return self._boosted(self._intersection(q.subqueries), q.boost)
         if isinstance(q, wq.AndNot):
             found = self.evaluate(q.a)
             if len(found):
@@ -160,6 +167,57 @@ class Evaluator:
             return self._boosted(self._keep(both, found, keep=True), q.boost)
         return self._whoosh(q)
 
+    def _docs(self, q) -> np.ndarray | None:
+        """The live documents :meth:`evaluate` would return for ``q`` (ascending), from document numbers
+        alone, without scoring: for words, prefix and fuzzy words, and their ORs and ANDs; None for
+        anything else (phrases, NOT, …)."""
+        if self.budget.stop():
+            return np.zeros(0, np.int64)
+        if isinstance(q, wq.Term):
+            return self._term_ids(q.fieldname, q.text)
+        texts = getattr(q, "texts", None)
+        if texts is not None and hasattr(q, "fieldname"):
+            parts = [self._term_ids(q.fieldname, text) for text in texts]
+        elif _plain_or(q) or isinstance(q, (wq.DisjunctionMax, wq.And)):
+            parts = [self._docs(c) for c in q.subqueries]
+            if any(part is None for part in parts):
+                return None
+        else:
+            return None
+        parts = [part for part in parts if len(part)] if not isinstance(q, wq.And) else parts
+        if not parts:
+            return np.zeros(0, np.int64)
+        if len(parts) == 1:
+            return parts[0]
+        if isinstance(q, wq.And):
+            inside = np.ones(self.size, dtype=bool)
+            for part in parts:
+                has = np.zeros(self.size, dtype=bool)
+                has[part] = True
+                inside &= has
+        else:
+            inside = np.zeros(self.size, dtype=bool)
+            for part in parts:
+                inside[part] = True
+        return np.flatnonzero(inside)
+
+    def _term_ids(self, fieldname: str, text) -> np.ndarray:
+        """The live documents with a word in ``fieldname`` (what :meth:`_term` finds), ascending."""
+        if fieldname not in self.schema:
+            return np.zeros(0, np.int64)
+        btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
+        ids = self._postings(fieldname, btext)[0]
+        keep = self.live[ids]
+        return ids if keep.all() else ids[keep]
+
+    @staticmethod
+    def _within(found: Matches, within: np.ndarray | None) -> Matches:
+        if within is None or not len(found):
+            return found
+        keep = within[found.ids]
+        tiers = found.tiers[keep] if found.tiers is not None else None
+        return Matches(found.ids[keep], found.scores[keep], tiers)
+
     def most(self, q, few: int, allowed: np.ndarray | None = None) -> Matches:
         """``q`` with every word required, plus — when those are fewer than ``few`` among ``allowed``
         documents — the passages with most of its words (:func:`minimum_should_match`), ranked below them.
@@ -170,20 +228,30 @@ class Evaluator:
         parts, excluded = clauses(q)
         if len(parts) < 2:
             return self.evaluate(q)
+        # Which documents have which clauses, from document numbers where that needs no scoring (words
+        # and their ORs); the scores then only for the documents returned.
         count = np.zeros(self.size, dtype=np.int16)
-        total = np.zeros(self.size, dtype=np.float64)
-        for clause in parts:
-            part = self.evaluate(clause)
-            count[part.ids] += 1
-            total[part.ids] += part.scores
+        scored: dict[int, Matches] = {}
+        for i, clause in enumerate(parts):
+            docs = self._docs(clause)
+            if docs is None:
+                scored[i] = self.evaluate(clause)
+                docs = scored[i].ids
+            count[docs] += 1
         for clause in excluded:
             count[self.evaluate(clause).ids] = 0
         full = np.flatnonzero(count == len(parts))
         shown = full if allowed is None or not len(full) else full[allowed[full]]
         if len(shown) >= few:
-            return Matches(full, total[full])
-        ids = np.flatnonzero(count >= minimum_should_match(len(parts)))
-        tiers = (count[ids] < len(parts)).astype(np.int8)
+            ids, tiers, within = full, None, np.zeros(self.size, dtype=bool)
+        else:
+            ids = np.flatnonzero(count >= minimum_should_match(len(parts)))
+            tiers, within = (count[ids] < len(parts)).astype(np.int8), np.zeros(self.size, dtype=bool)
+        within[ids] = True
+        total = np.zeros(self.size, dtype=np.float64)
+        for i, clause in enumerate(parts):
+            part = self._within(scored[i], within) if i in scored else self.evaluate(clause, within)
+            total[part.ids] += part.scores
         return Matches(ids, total[ids], tiers)
 
     def rank(self, q, match: str = "most", allowed: np.ndarray | None = None) -> Matches:
@@ -375,10 +443,10 @@ class Evaluator:
         ids = np.flatnonzero(seen)
         return Matches(ids, best[ids] + tiebreak * (total[ids] - best[ids]))
 
-    def _intersection(self, subqueries) -> Matches:
+    def _intersection(self, subqueries, within: np.ndarray | None = None) -> Matches:
         found: Matches | None = None
         for child in subqueries:
-            part = self.evaluate(child)
+            part = self.evaluate(child, within)
             found = part if found is None else self._keep(found, part, keep=True, add=True)
             if not len(found):
                 break
@@ -396,6 +464,12 @@ class Evaluator:
             extra[other.ids] = other.scores
             scores = scores + extra[ids]
         return Matches(ids, scores)
+
+
+def _plain_or(q) -> bool:
+    """An OR that adds its parts' scores (not a DisjunctionMax, minimum-match or scaled OR)."""
+    return isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax) and not getattr(q, "minmatch", 0) \
+        and getattr(q, "scale", None) is None
 
 
 def _ascending(parts: list[np.ndarray]) -> np.ndarray:
