@@ -258,7 +258,8 @@ class FacetTable:
         want[wanted] = True
         for i, columns, offset, local in self._by_segment(scope.ids):
             facet = columns.facets[name]
-            chosen = _entries(facet, local, columns.size)
+            chosen = _entries(facet, local, columns.size,
+                              lambda o=offset, n=columns.size: scope.inside()[o:o + n])
             values = self._global(name, i, np.asarray(facet.values[chosen], dtype=np.int64))
             keep = want[values]
             docs = np.asarray(facet.docs[chosen], dtype=np.int64)[keep] + offset
@@ -307,15 +308,17 @@ class FacetTable:
         return Facet(name, values, len(nonzero) - len(shown) - hidden_selected)
 
 
-def _entries(facet, local: np.ndarray, size: int) -> np.ndarray:
+def _entries(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:
     """Which (passage, value) entries of one segment's facet belong to the passages ``local``
     (ascending, segment-local): their positions gathered one layer at a time (each passage's first
     value, then the second of those with two, …), or a mask from one pass over every entry when that is
-    cheaper. Index ``facet.values`` / ``facet.docs`` with it."""
+    cheaper. Index ``facet.values`` / ``facet.docs`` with it. ``inside``: as for :func:`_count_segment`."""
     if len(local) * GATHER_COST >= len(facet.values):
-        inside = np.zeros(size, dtype=bool)
-        inside[local] = True
-        return inside[facet.docs]
+        if inside is not None:
+            return inside()[facet.docs]
+        mask = np.zeros(size, dtype=bool)
+        mask[local] = True
+        return mask[facet.docs]
     starts = np.asarray(facet.offsets[local], dtype=np.int64)
     ends = np.asarray(facet.offsets[local + 1], dtype=np.int64)
     keep = ends > starts
@@ -369,10 +372,14 @@ def _count_segment(facet, local: np.ndarray, size: int, inside=None) -> np.ndarr
         return np.bincount(facet.values[_entries(facet, local, size)], minlength=names)
     counts = np.bincount(first[local], minlength=names + 1)[:names]
     if len(later_docs):
-        if inside is None:
-            mask = np.zeros(size, dtype=bool)
-            mask[local] = True
+        if len(local) * 64 < size:  # a few matches: look the later entries' passages up among them
+            at = np.minimum(np.searchsorted(local, later_docs), len(local) - 1)
+            keep = local[at] == later_docs
+        elif inside is None:
+            keep = np.zeros(size, dtype=bool)
+            keep[local] = True
+            keep = keep[later_docs]
         else:
-            mask = inside()
-        counts += np.bincount(later_values[mask[later_docs]], minlength=names)
+            keep = inside()[later_docs]
+        counts += np.bincount(later_values[keep], minlength=names)
     return counts
