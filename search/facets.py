@@ -367,9 +367,13 @@ def _count_segment(facet, local: np.ndarray, size: int, inside=None) -> np.ndarr
     names = len(facet.names)
     if not len(facet.values):
         return np.zeros(names, dtype=np.int64)
+    if len(local) * GATHER_COST < len(facet.values):
+        # A few matches: gathered, unless the first values are at hand (a bigger search made them) and
+        # the later ones fewer than the matches. A small search never reads a whole facet to make them.
+        layers = facet.derived.get("layers")
+        if layers is None or len(layers[1]) > len(local):
+            return np.bincount(facet.values[_entries(facet, local, size)], minlength=names)
     first, later_docs, later_values = _layers(facet, size)
-    if len(local) * GATHER_COST < len(facet.values) and len(later_docs) > len(local):
-        return np.bincount(facet.values[_entries(facet, local, size)], minlength=names)
     counts = np.bincount(first[local], minlength=names + 1)[:names]
     if len(later_docs):
         if len(local) * 64 < size:  # a few matches: look the later entries' passages up among them
