@@ -204,10 +204,10 @@ def _bm25f(summed_length: bool = False):
         avgdl = self.searcher.avg_field_length(field)  # 0 for a field no passage has
         return (LENGTH_TABLE[found] if found is not None else np.full(self.size, avgdl)), avgdl
 
-    def combined(self, q):
+    def combined(self, q, within=None):
         terms = q.subqueries if type(q) is wq.Or else ()
         if not terms or not all(isinstance(t, wq.Term) and FIELD_BOOSTS.get(t.fieldname) for t in terms):
-            return evaluate(self, q)
+            return evaluate(self, q, within)
         words: dict[str, list] = {}
         for term in terms:
             words.setdefault(term.text, []).append(term)
@@ -235,7 +235,7 @@ def _bm25f(summed_length: bool = False):
             total[ids] += repeats * idf * tf[ids] * (self.k1 + 1) / (tf[ids] + self.k1)
             seen |= found
         ids = np.flatnonzero(seen)
-        return Matches(ids, total[ids] * q.boost)
+        return self._within(Matches(ids, total[ids] * q.boost), within)  # each passage scored on its own
 
     return Evaluator, "evaluate", combined
 
