@@ -235,16 +235,20 @@ def score_file(folder: Path, spec: dict) -> FileScore:
     return score
 
 
-def measure(folder: Path) -> dict:
-    """Score every article annotated in ``folder/expected.json``; returns totals and per-file scores."""
+def measure(folder: Path, added: str = "") -> dict:
+    """Score every article annotated in ``folder/expected.json`` (only those whose ``added`` field is
+    ``added``, when given; "original" stands for entries without one); returns totals and per-file
+    scores."""
     specs = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    if added:
+        specs = [s for s in specs if s.get("added", "original") == added]
     files = [score_file(folder, spec) for spec in specs]
     matched = sum(f.matched for f in files)
     predicted = sum(f.predicted for f in files)
     expected = sum(f.expected for f in files)
     with_publication = [f for f in files if f.publication_expected]
     return {
-        "set": str(folder),
+        "set": str(folder) + (f" (added: {added})" if added else ""),
         "files": len(files),
         "questions": {
             "expected": expected,
@@ -338,6 +342,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, default=5, help="how many worst files to detail (default 5)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
+        "--added", default="", metavar="BATCH",
+        help='only the annotations whose "added" field is BATCH ("original": those without one)',
+    )
+    parser.add_argument(
         "--cpu", type=Path, metavar="CORPUS", help="instead: CPU seconds to split the articles of CORPUS"
     )
     args = parser.parse_args(argv)
@@ -348,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     if not sets:
         print("no annotated set found (../shared/corpora/interviews-dev is absent)", file=sys.stderr)
         return 1
-    results = [measure(s) for s in sets]
+    results = [measure(s, args.added) for s in sets]
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     else:

@@ -164,7 +164,9 @@ def _read_json(path: Path, default):
 def _write_json(path: Path, data) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
+        # json.dumps without indent runs the C encoder; json.dump always runs the pure-Python one,
+        # which took 3.5 s for the 22 MB manifest of a million passages, on every update.
+        fh.write(json.dumps(data, ensure_ascii=False, sort_keys=True))
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)

@@ -391,3 +391,98 @@ def test_a_headline_front_matter_title_is_not_taken_for_a_name(tmp_path):
     article = parse_file(path, enrich=False)
     assert article.title == "An Evening with Jo Marsh"
     assert article.interviewees == ["Jo Marsh"]
+
+
+ITALIC_MD = (
+    "# A Talk with Ana Lima\n\n"
+    "Ana Lima draws maps of cities that never were. We met her in her studio in Porto last spring.\n\n"
+    "*Good to know you are back. Let’s get you warmed up: what did you draw this morning?*\n\n"
+    "A harbour. It always starts with water.\n\n"
+    "*Fair. I read that you never use a ruler. Why not?*\n\n"
+    "Rulers make every street look planned, and real streets are not.\n\n"
+    "*So the cities grow the way real ones do.*\n\n"
+    "Exactly, one house at a time, and then a wall around them.\n\n"
+    "*What comes next?*\n\n"
+    "A book of coastlines.\n\n"
+    "*You are moving towards the sea.*\n\n"
+    "Everyone does, sooner or later.\n\n"
+    "*Ana Lima lives in Porto and teaches drawing at the school of fine arts there, where she has "
+    "taught since 2004.*\n"
+)
+
+
+def test_italic_paragraphs_are_the_questions_and_statements_set_like_them_are_prompts(tmp_path):
+    """A formatting contrast marks the interviewer: whole-italic paragraphs alternating with plain ones,
+    questions that open with a remark, and statements set the same way ("You are moving towards the
+    sea."); the italic author bio after the last answer is not a question."""
+    path = tmp_path / "italic.md"
+    path.write_text(ITALIC_MD, encoding="utf-8")
+    article = parse_file(path, enrich=False)
+    assert questions(article) == [
+        "Good to know you are back. Let’s get you warmed up: what did you draw this morning?",
+        "Fair. I read that you never use a ruler. Why not?",
+        "So the cities grow the way real ones do.",
+        "What comes next?",
+        "You are moving towards the sea.",
+    ]
+    assert article.passages[-1].answer.startswith("Everyone does, sooner or later.")
+
+
+BOLD_HTML = (
+    "<html><head><title>Up It</title></head><body>"
+    "<p>An interview with Ana Lima<br>by Jo Park</p>"
+    "<p>Ana Lima draws maps of cities that never were. I spoke with her by phone in the fall.</p>"
+    "<p><b>What brought you to maps?</b></p><p>My grandfather's atlas.</p>"
+    "<p><b>It's all moving very fast, isn't it.</b></p><p>It always was. We just see it now.</p>"
+    "<p><b>And the coastlines?</b></p><p>They come last, like the tide.</p>"
+    "<p><b>Why the sea?</b></p><p>Because it never holds still.</p>"
+    "<p><b>You're moving towards a transition.</b></p><p>We all are.</p>"
+    "<p><i>Up It first appeared in a magazine in 1998.</i></p>"
+    "</body></html>"
+)
+
+
+def test_bold_statements_between_bold_questions_are_prompts(tmp_path):
+    path = tmp_path / "bold_statements.html"
+    path.write_text(BOLD_HTML, encoding="utf-8")
+    article = parse_file(path, enrich=False)
+    assert questions(article) == [
+        "What brought you to maps?",
+        "It's all moving very fast, isn't it.",
+        "And the coastlines?",
+        "Why the sea?",
+        "You're moving towards a transition.",
+    ]
+    assert article.passages[-1].answer.startswith("We all are.")
+
+
+LISTED_MD = (
+    "---\ntitle: Interview with Ana Lima, Team Member\n---\n\n"
+    "Ana Lima is a maintainer of the project and a PhD student in Porto, where she studies maps.\n\n"
+    "1. __Tell us about yourself.__\n\n"
+    "    I study maps in Porto, and I maintain the project in the evenings.\n\n"
+    "    - GitHub: [@ana](https://github.com/ana)\n\n"
+    "1. __How did you first become involved in open source?__\n\n"
+    "    A friend installed Linux on my first computer.\n\n"
+    "    It stuck.\n\n"
+    "1. __We would love to learn of your journey.__\n\n"
+    "    It started with a typo fix and never stopped.\n\n"
+    "1. __What are your hobbies?__\n\n"
+    "    Hiking and drawing.\n"
+)
+
+
+def test_questions_as_numbered_bold_list_items_with_indented_answers(tmp_path):
+    """Indented paragraphs under a list item continue it (they are no code block), and bold list items
+    set like the questions are the questions, statements among them too."""
+    path = tmp_path / "listed.md"
+    path.write_text(LISTED_MD, encoding="utf-8")
+    article = parse_file(path, enrich=False)
+    assert questions(article) == [
+        "Tell us about yourself.",
+        "How did you first become involved in open source?",
+        "We would love to learn of your journey.",
+        "What are your hobbies?",
+    ]
+    assert article.passages[2].answer == "A friend installed Linux on my first computer.\n\nIt stuck."
+    assert article.interviewees == ["Ana Lima"]

@@ -78,3 +78,34 @@ def test_a_one_word_name_the_title_and_the_questions_both_give():
     assert split_source(source_from_bytes(untitled.encode(), "tove.md")).interviewees == []
     said = ONE_NAME.replace("Hi Tove, would", "Would").replace("I paint birds", "I'm Tove and I paint birds")
     assert split_source(source_from_bytes(said.encode(), "tove.md")).interviewees == ["Tove"]
+
+
+LABELLED = """---
+title: "{title}"
+description: "Get to know about Prajith P."
+---
+
+Today we are talking to this month's winner **Prajith P.**. Enjoy the interview.
+
+**Anne:** What makes Java relevant today?
+
+**Prajith:** Its release cadence, mostly.
+
+**Anne:** What would you tell a beginner?
+
+**Prajith:** Start now; the language is friendlier than ever.
+"""
+
+
+def test_a_first_name_label_is_spelled_out_as_the_intro_gives_it():
+    text = LABELLED.format(title="Meet the champion")
+    article = split_source(source_from_bytes(text.encode(), "champion.md"))
+    assert article.interviewer == "Anne"
+    assert article.interviewees == ["Prajith P."]
+
+
+def test_a_short_title_that_is_a_sentence_is_no_name():
+    text = LABELLED.format(title="How Java Keeps Reinventing Itself").replace("Prajith P.", "our guest")
+    article = split_source(source_from_bytes(text.encode(), "java.md"))
+    assert article.interviewees == ["Prajith"]
+    assert article.title == "How Java Keeps Reinventing Itself"

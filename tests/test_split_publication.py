@@ -155,3 +155,57 @@ def test_a_hosts_own_words_name_the_show_and_explain_says_so():
     article = split(HOST_WORDS, "night-owls.txt")
     assert article.publication == "Night Owls Radio"
     assert article.sources["publication"].startswith("text: this week on Night Owls Radio")
+
+
+def _split(text: str, name: str):
+    return split_source(source_from_bytes(text.encode(), name))
+
+
+def test_a_site_name_before_the_title_is_the_site_when_the_page_links_its_host():
+    page = (
+        "<html><head><title>Artzar - Timothy Leary Interview</title></head><body>"
+        "<p>An Interview with Timothy Leary<br>by Mark Katzman</p>"
+        "<p>I spoke with Timothy Leary by phone at his home in the fall of 1995, at the height of it all.</p>"
+        "<p><b>What brought the computer into being?</b></p><p>The brain. The brain wants light.</p>"
+        "<p><b>And our neurons need this?</b></p><p>That's what my brain tells me.</p>"
+        '<p>&copy; 2000 <a href="http://www.artzar.com/">Artzar.com</a> - All Rights Reserved</p>'
+        "</body></html>"
+    )
+    article = _split(page, "leary.html")
+    assert article.title == "Timothy Leary Interview"
+    assert article.publication == "Artzar"
+
+
+def test_a_republication_note_names_where_the_interview_first_ran_and_leaves_the_answer():
+    text = (
+        "---\ntitle: How Java Keeps Reinventing Itself\n---\n\n"
+        "I was interviewed on this topic and I'm happy to share it here.\n\n"
+        "**Anne:** What makes Java relevant today?\n\n**Hanno:** Its release cadence.\n\n"
+        "**Anne:** What would you tell a beginner?\n\n**Hanno:** Start now.\n\n"
+        "## Acknowledgements\n\n"
+        "This interview was originally published in Dutch on the [Info Support website](https://example.nl/x)"
+        " and has been translated and published here with permission.\n"
+    )
+    article = _split(text, "java.md")
+    assert article.publication == "Info Support"
+    assert "originally published" not in article.passages[-1].answer
+    note = "Up It first appeared in Zavtone 11 (Japan, 1998) in Japanese translation."
+    page = text.replace(text[text.index("## Ack") :], note + "\n")
+    assert _split(page, "zavtone.md").publication == "Zavtone"
+
+
+def test_a_host_introducing_the_conversation_names_the_show():
+    text = (
+        "---\ntitle: Steve Vai Interview\nauthor: anthony-garone\n---\n\n"
+        "Below is a one-hour interview with Steve Vai, filmed in his studio.\n\n"
+        "A: Anthony from MakeWeirdMusic.com and I'm here with Steve Vai. Could you introduce yourself?\n\n"
+        "S: My name is Steve Vai and I play the guitar.\n\n"
+        "A: What makes Make Weird Music your kind of place?\n\n"
+        "S: The weirdness, of course.\n\n"
+        "A: What are you working on now?\n\nS: A new record.\n"
+    )
+    article = _split(text, "vai.md")
+    assert article.publication == "Make Weird Music"
+    assert article.interviewees == ["Steve Vai"]
+    assert article.interviewer == "Anthony"
+    assert len([p for p in article.passages if p.kind == "qa"]) == 3

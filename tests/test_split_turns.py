@@ -242,3 +242,24 @@ Brandt>> A record about that van.
 """
     article = split(text)  # "Ida" could be either; "Brandt" can only be Ida Brandt
     assert (article.interviewer, article.interviewees) == ("Ida Lind", ["Ida Brandt"])
+
+
+def test_a_and_s_initials_are_people_not_the_answer_label():
+    """Beside "S:", "A:" is the interviewer's initial (Anthony), not the "A:" of Q/A: the interviewer is
+    whoever asks, and the answering initial is the person the headline names."""
+    text = (
+        "---\ntitle: Steve Vai Interview\n---\n\n"
+        "Below is a one-hour interview with Steve Vai, filmed in the studio.\n\n"
+        "A: Steve, could you introduce yourself?\n\nS: My name is Steve and I play the guitar.\n\n"
+        "A: How did you start?\n\nS: With my brother's records, a long time ago.\n\n"
+        "A: I *do*.\n\nS: And then I found a teacher who changed everything.\n\n"
+        "A: What are you working on now?\n\nS: A new record with an orchestra.\n"
+    )
+    article = split_source(source_from_bytes(text.encode(), "vai.md"))
+    assert [p.question for p in article.passages if p.kind == "qa"] == [
+        "Steve, could you introduce yourself?",
+        "How did you start?",
+        "What are you working on now?",
+    ]
+    assert article.interviewees == ["Steve Vai"]
+    assert article.publication == ""

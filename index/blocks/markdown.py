@@ -153,6 +153,7 @@ def markdown_document(text: str) -> Document:
     quote = False
     lines = text.split("\n")
     underline = -1  # the line under a setext heading, read with it
+    in_list = False  # inside a list item: indented paragraphs continue it (CommonMark), not code
     for i, line in enumerate(lines):
         if i == underline:
             continue
@@ -183,10 +184,13 @@ def markdown_document(text: str) -> Document:
             line.startswith(("    ", "\t"))
             and (gap or (doc.blocks and doc.blocks[-1].code))
             and not (first in _BULLET_STARTS and BULLET.match(whole))
+            and not in_list
         ):
             doc.blocks.append(Block(line.rstrip(), gap=gap, code=True))
             gap = False
             continue
+        if not line.startswith((" ", "\t")) and gap:
+            in_list = False  # a paragraph back at the margin ends the list
         ref = _MD_REF_DEF.match(line) if first == "[" else None
         if ref:
             doc.dropped.append(Dropped(line.strip(), REFERENCE_LINK_DEFINITION))
@@ -245,9 +249,14 @@ def markdown_document(text: str) -> Document:
         strong = opening in "*_" and bool(_MD_STRONG_WHOLE.match(stripped))
         emphasis = not strong and opening in "*_" and bool(_MD_EM_WHOLE.match(stripped))
         bullet = opening in _BULLET_STARTS and BULLET.match(stripped)
-        list_item = bool(bullet) or (opening.isdigit() and bool(_NUMBERED.match(stripped)))
+        numbered = _NUMBERED.match(stripped) if opening.isdigit() else None
+        list_item = bool(bullet) or bool(numbered)
         if bullet:
             stripped = "- " + stripped[bullet.end() :]
+        if list_item and not line.startswith((" ", "\t")):
+            in_list = True
+            item = stripped[(bullet or numbered).end() :].strip() if (bullet or numbered) else ""
+            strong = strong or bool(item[:1] in ("*", "_") and _MD_STRONG_WHOLE.match(item))
         body = render_markdown_inline(stripped)
         if body:
             block = Block(body, gap=gap, strong=strong, emphasis=emphasis, list_item=list_item)

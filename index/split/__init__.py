@@ -30,9 +30,17 @@ from index.split.furniture import State, set_aside_furniture
 from index.split.metadata import as_text, front_matter_metadata, normalise_date, title_from_blocks
 from index.split.patterns import load_patterns
 from index.split.people import interviewees, known_people, resolve_answerers
-from index.split.publication import address_evidence, bio_site, choose, front_matter_evidence, linked_site
+from index.split.publication import (
+    address_evidence,
+    bio_site,
+    choose,
+    front_matter_evidence,
+    host_label,
+    link_hosts,
+    linked_site,
+)
 from index.split.questions import TEXT_QUESTION_THRESHOLD, find_passages
-from index.split.text import dedupe, dedupe_links
+from index.split.text import dedupe, dedupe_links, unslug
 
 __all__ = [
     "MIN_INTRO_WORDS",
@@ -55,6 +63,9 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
     pats = load_patterns()
     front = source.front_matter
     doc = build_document(source.text, source.format)
+    if "html_title" in doc.meta:  # which side of "Site - Title" is the site (metadata.title_parts)
+        hosts = {h for h, _ in link_hosts(source.text)}
+        doc.meta["link_hosts"] = hosts | {host_label(h) for h in hosts}
     state = State(dropped=list(doc.dropped), warnings=list(source.warnings))
     set_aside_furniture(doc.blocks, state, pats, html=source.format == "html")
 
@@ -85,7 +96,7 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
         own_host=own_site(source.text) if state.related and not article.publication else "",
     )
     if not interviewer and front.get("author") and not staff_of(as_text(front.get("author"))):
-        interviewer, interviewer_source = as_text(front.get("author")), "front matter author"
+        interviewer, interviewer_source = unslug(as_text(front.get("author"))), "front matter author"
     article.interviewer = interviewer
     article.interviewees, people_source = interviewees(front, article, found, state, interviewer, known)
     if article.publication:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from index.split.labels import INTERVIEWER_LABELS
+from index.split.metadata import title_parts
 from index.split.patterns import DATA_DIR
 from index.split.publication import EXPLICIT, HINTED, STATED, Evidence, host_label, spelled
 
@@ -232,11 +233,17 @@ _DATE_LIKE = re.compile(
 )
 
 
+_TRAILING_ISSUE = re.compile(
+    r"(?<=[A-Za-z])(?:,?\s+(?:issue|no\.?|vol\.?|volume))?\s+#?\d{1,4}$", re.IGNORECASE
+)
+
+
 def trim_publication(name: str) -> str:
     """A captured publication name without trailing small words or punctuation; "" when it is only a
     pronoun or an article ("We", "The")."""
     name = _TRAILING_SMALL.sub("", name.strip())
     name = _TRAILING_SMALL.sub("", name)
+    name = _TRAILING_ISSUE.sub("", name)  # "Zavtone 11", "Night Owls, Issue 12": the issue is no part
     if not name or name.casefold() in _NOT_PUBLICATIONS or len(name) > 60 or _DATE_LIKE.match(name):
         return ""
     return name
@@ -308,7 +315,7 @@ def attribute(
         evidence.append(Evidence(label, STATED, "the interviewer's speaker label"))
     if html_meta.get("site_name"):
         evidence.append(Evidence(html_meta["site_name"], STATED, "page metadata (og:site_name)"))
-    site = _title_site(html_meta.get("html_title", ""), article_title)
+    site = _title_site(html_meta.get("html_title", ""), article_title, html_meta.get("link_hosts", ()))
     if site:
         evidence.append(Evidence(site, HINTED, f"page title: {html_meta.get('html_title')}"))
     if own_host:
@@ -379,20 +386,24 @@ def _publication_label(found) -> str:
             continue
         if speaker.affiliation:
             return speaker.affiliation
-        if not speaker.person or publication_word(speaker.name):
-            return speaker.name
+        letters = re.sub(r"[^A-Za-z]", "", speaker.name)
+        if len(letters) >= 2 and (not speaker.person or publication_word(speaker.name)):
+            return speaker.name  # a lone letter ("A:", "S:") is someone's initial, never a publication
     return ""
 
 
 _TITLE_SITE = re.compile(r"\s+(?:[|–—»·:]|-)\s+([^|–—»·]{2,60})$")
 
 
-def _title_site(html_title: str, article_title: str) -> str:
-    """ "Interview: Timothy Miller LG #130" has no site part; "Meet Ana | VoyageLA" has "VoyageLA"."""
+def _title_site(html_title: str, article_title: str, hosts=()) -> str:
+    """ "Interview: Timothy Miller LG #130" has no site part; "Meet Ana | VoyageLA" has "VoyageLA", and so
+    has "VoyageLA - Meet Ana" on a page linking voyagela.com (see :func:`title_parts`)."""
     match = _TITLE_SITE.search(html_title or "")
     if not match:
         return ""
-    site = match.group(1).strip()
+    title, site = title_parts(html_title, hosts)
+    if not html_title.startswith(site):  # the usual "Title | Site": the part after the last separator
+        site = match.group(1).strip()
     return site if site and site not in article_title and len(site.split()) <= 5 else ""
 
 

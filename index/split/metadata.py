@@ -102,6 +102,35 @@ def title_from_blocks(blocks: list[Block], meta: dict) -> tuple[str, list[Block]
             return first.text, blocks[1:]
     html_title = as_text(meta.get("html_title"))
     if html_title:
-        # "Interview title | Site name": keep the part before the site name.
-        return re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]{1,40}$)", html_title)[0], blocks
+        return title_parts(html_title, meta.get("link_hosts", ()))[0], blocks
     return "", blocks
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—»·]\s+|\s+-\s+(?=[^-]{1,40}$)")
+
+
+def title_parts(html_title: str, hosts=()) -> tuple[str, str]:
+    """(the article's title, the site's name) of an HTML ``<title>``: "Interview title | Site name" as a
+    rule, "Site name - Interview title" when the leading part spells a host the page links to and the
+    trailing part does not ("Artzar - Timothy Leary Interview" on a page linking artzar.com). The site
+    part is "" when the title has no separator."""
+    parts = _TITLE_SEPARATOR.split(html_title, maxsplit=1)
+    if len(parts) < 2:
+        return html_title.strip(), ""
+    head, tail = parts[0].strip(), parts[1].strip()
+    return (tail, head) if leading_site(head, tail, hosts) else (head, tail)
+
+
+def leading_site(head: str, tail: str, hosts=()) -> bool:
+    """True when ``head`` spells one of ``hosts`` (a page's link hosts or their names, "artzar.com",
+    "artzar") and ``tail`` does not."""
+    labels = {_letters(h) for h in hosts}
+
+    def spells(part: str) -> bool:
+        return bool(_letters(part)) and _letters(part) in labels
+
+    return spells(head) and not spells(tail)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())

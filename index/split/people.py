@@ -8,7 +8,7 @@ from collections import Counter
 
 from index.model import Article, Passage
 from index.split.furniture import State
-from index.split.labels import same_speaker
+from index.split.labels import initials, is_initials, same_speaker
 from index.split.metadata import as_list, as_text
 from index.split.questions import Found
 from index.split.text import HONORIFICS, clean_name, dedupe
@@ -69,12 +69,18 @@ def interviewees(
     # A short front-matter title is a name (The Setup titles each interview with the interviewee's name);
     # headline-style titles are longer or use headline words ("A Chat with …", "Questions for …").
     title = as_text(front.get("title"))
-    if title and len(title) <= 60 and len(title.split()) <= 5 and not _HEADLINE_WORDS.search(title):
+    short = title and len(title) <= 60 and len(title.split()) <= 5
+    sentence = title[:1].isupper() and _NOT_A_NAME.search(title)  # "why the lucky stiff" is a name
+    if short and not _HEADLINE_WORDS.search(title) and not sentence:
         return [title], "front-matter title"
     answerers = [a for a in found.answerers if _person_label(a) and not _same_person(a, interviewer)]
-    if answerers:
-        return dedupe(answerers), "speaker labels of the answers"
     passages = found.passages
+    if answerers:
+        intro = passages[0].answer[:2000] if passages and passages[0].kind == "pre" else ""
+        where = [article.title, as_text(front.get("description")), article.summary, intro]
+        headline = _name_from_title(article.title, "\n".join(p.answer for p in passages))
+        spelled = [_spelled_out(a, where, headline) for a in answerers]
+        return dedupe(spelled), "speaker labels of the answers"
     questions = " ".join(p.question for p in passages if p.kind == "qa")
     haystack = "\n".join([article.title, *(p.answer for p in passages[:2])])
     addressed: list[str] = []
@@ -117,6 +123,15 @@ def interviewees(
 
 
 _SUBTITLE_KEYS = ("sub-title", "subtitle", "seo_title", "subhead", "headline")
+# A short capitalised title that is a sentence, not a name: it opens with a question word or holds words
+# no name has ("How Java Keeps Reinventing Itself", "Why We Draw", "This Is It"); an all-lowercase handle
+# ("why the lucky stiff") is a name.
+_NOT_A_NAME = re.compile(
+    r"^(?:how|why|what|when|where|who|which|is|are|do|does|can|should)\b"
+    r"|\b(?:itself|himself|herself|themselves|ourselves|yourself|we|you|your|our|my|it|its|this|that|these|"
+    r"those|is|are|was|were|will|can|keeps?|makes?|gets?|goes|becomes?)\b",
+    re.IGNORECASE,
+)
 _PERSON = (
     r"((?:[A-Z]['’])?[A-Z\u00C0-\u00DE][a-z\u00DF-\u024F]+(?:-[A-Z][a-z\u00DF-\u024F]+)?"
     r"(?:[ \t]+(?:(?:van|von|de|der|den|da|di|du|le|la|del|bin|al)[ \t]+)?"
@@ -138,6 +153,30 @@ _SELF_NAME = re.compile(r"\b(?:I['’]m|I am|my name is|my name['’]s)\s+([A-Z]
 _GENERIC_SPEAKERS = re.compile(
     r"^(?:a|answer|guest|interviewee|unknown(?: speaker)?|speaker(?: \d+)?)$", re.IGNORECASE
 )
+
+
+_INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)*"
+
+
+def _spelled_out(label: str, texts: list[str], headline: str = "") -> str:
+    """A one-word speaker label as the article introduces the person: "Prajith" → "Prajith P." when the
+    intro says "winner Prajith P.", "Steve" → "Steve Vai"; an initial as the person the headline names
+    ("S" → "Steve Vai" under "Steve Vai Interview"); the label itself when no text spells it out. The
+    words after a first name must be names or initials, not a sentence going on ("Hi Elena, Would …")."""
+    if " " in label.strip() or not label[:1].isupper():
+        return label
+    if (is_initials(label) or (len(label) == 1 and label.isupper())) and headline:
+        compact = label.replace(".", "").casefold()
+        return headline if initials(headline).startswith(compact) else label
+    after = rf"(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?(?:{_INITIALS}|{_NAME_WORD}))"
+    pattern = re.compile(rf"(?<![\w-]){re.escape(label)}({after}{{1,2}})(?![\w'’-])")
+    for text in texts:
+        for match in pattern.finditer(text or ""):
+            words = match.group(1).split()
+            if words[0].rstrip(".") in _STOP_FIRST_WORDS or words[0] in _TITLE_BREAK_WORDS:
+                continue
+            return f"{label} {' '.join(words)}"
+    return label
 
 
 def _person_label(name: str) -> bool:

@@ -130,6 +130,9 @@ def spelled(host: str, texts: list[str]) -> str:
         for match in _CAPITALISED_RUN.finditer(text):
             words = match.group(0).rstrip(".")
             letters = re.sub(r"[^a-z0-9]", "", words.lower())
+            tld = "." + host.rsplit(".", 1)[-1].lower()
+            if words.lower() == host.lower().removeprefix("www.") and words.endswith(tld):
+                continue  # the address written out ("MakeWeirdMusic.com"), not a name ("PIXLS.US")
             if letters == label or letters == re.sub(r"[^a-z0-9]", "", host.lower()):
                 plain_word = " " not in words and words[1:].islower() and "." not in words
                 if not plain_word:
@@ -145,9 +148,12 @@ _URL = re.compile(
 )
 
 
-def _hosts(text: str) -> list[tuple[str, str]]:
+def link_hosts(text: str) -> list[tuple[str, str]]:
     """(host, path) of every absolute or protocol-relative link in ``text``."""
     return [(m.group(1).lower().rstrip("."), m.group(2) or "") for m in _URL.finditer(text)]
+
+
+_hosts = link_hosts
 
 
 def _slug_name(segment: str) -> str:
@@ -331,13 +337,13 @@ def choose(evidence: list[Evidence], people: list[str], texts: list[str]) -> tup
 def with_article(name: str, texts: list[str]) -> str:
     """``name`` with "The" in front when the texts write it so at least as often as without ("was on the
     Changelog" beside "editor of Changelog" → "The Changelog"); a phrase may have captured the name
-    without its article. "the X podcast" does not count: there "the" belongs to "podcast"."""
+    without its article. "the X podcast" or "the X website" does not count: there "the" belongs to
+    "podcast" or "website"."""
     if is_host(name) or name.casefold().startswith("the ") or " " in name and name.split()[0].islower():
         return name
     sections = "|".join(sorted(_lists()["sections"]))
-    mention = re.compile(
-        rf"(?<![\w-])(?P<the>(?i:the)\s+)?{re.escape(name)}(?![\w-])(?!\s+(?i:{sections}|show|series|network)\b)"
-    )
+    after = rf"(?!\s+(?i:{sections}|show|series|network|website|site|web site|homepage)\b)"
+    mention = re.compile(rf"(?<![\w-])(?P<the>(?i:the)\s+)?{re.escape(name)}(?![\w-]){after}")
     with_the = without = 0
     for text in texts:
         if name not in text:

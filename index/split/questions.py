@@ -58,7 +58,7 @@ def find_passages(blocks: list[Block], pats: Patterns, state: State, known: Know
     turns = find_turn_passages(blocks, pats, known)
     if turns is not None:
         return _from_turns(turns, state)
-    drafts = _by_strong(blocks, pats)
+    drafts = _by_formatting(blocks, pats)
     if drafts is not None:
         return _found(drafts, "formatting", known)
     split = _leading_question_blocks(blocks)
@@ -156,12 +156,66 @@ def _by_headings(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
     return assemble(blocks, marks)
 
 
-def _by_strong(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
-    """Whole-bold paragraphs that read like questions (ends with "?" or a prompt) are the questions."""
-    marks = [b.strong and not b.code and is_question_like(b.text, pats) for b in blocks]
-    if sum(marks) < 2:
-        return None
-    return assemble(blocks, marks)
+def _by_formatting(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
+    """A formatting contrast: whole-bold paragraphs, or failing those whole-italic ones, that read like
+    questions (end with "?" or a prompt) are the questions — two at least. When most paragraphs set that
+    way ask (:data:`STATEMENT_SHARE`), the others set the same way between plain paragraphs are the
+    interviewer's too: print interviews set remarks and statements as prompts ("You're moving towards a
+    transition."), and the setting, not the "?", is what marks them."""
+    for style in ("strong", "emphasis"):
+        styled = [getattr(b, style) and not b.code for b in blocks]
+        asks = [s and is_question_like(_ENUMERATOR.sub("", b.text), pats) for s, b in _pairs(styled, blocks)]
+        if sum(asks) < 2:
+            continue
+        # Questions set as list items ("1. __Tell us about yourself.__"): statements may be list items too.
+        listed = sum(a and b.list_item for a, b in zip(asks, blocks, strict=True)) * 2 > sum(asks)
+        last = len(asks) - 1 - asks[::-1].index(True)
+        if last + 1 < len(blocks) and styled[last + 1] and not asks[last + 1]:
+            asks[last] = False  # a closing remark set like the questions, then a byline: nothing answers it
+            last = len(asks) - 1 - asks[::-1].index(True)
+        marks = list(asks)
+        turns = sum(
+            asks[i] or (styled[i] and _set_as_prompt(blocks, styled, i, listed)) for i in range(len(blocks))
+        )
+        if sum(asks) >= 2 and sum(asks) >= STATEMENT_SHARE * turns:
+            for i in range(len(blocks)):
+                after_last = i > last and len(blocks[i].text.split()) > SHORT_PROMPT_WORDS
+                before_first = i < asks.index(True) and not listed  # a list of questions starts anywhere
+                if styled[i] and not asks[i] and not (after_last or before_first) and _set_as_prompt(
+                    blocks, styled, i, listed
+                ):
+                    marks[i] = True
+        return assemble(blocks, marks)
+    return None
+
+
+SHORT_PROMPT_WORDS = 12
+"""After the last styled question only a short statement is taken as a prompt; a longer styled paragraph
+there is the author's bio or a closing note."""
+
+
+STATEMENT_SHARE = 0.6
+"""Share of the turn-like paragraphs set in the questions' style (see :func:`_set_as_prompt`) that must
+ask before the others set that way count as the interviewer's statements."""
+
+
+def _pairs(marks: list[bool], blocks: list[Block]):
+    return zip(marks, blocks, strict=True)
+
+
+_ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s+")
+
+
+def _set_as_prompt(blocks: list[Block], styled: list[bool], i: int, listed: bool = False) -> bool:
+    """A styled paragraph that is not a question still is the interviewer's when it stands between plain
+    paragraphs like a turn: a sentence or more, not a heading or "Label:" sub-heading, not a list item
+    unless the questions are list items (``listed``), with plain text after it (the answer)."""
+    block = blocks[i]
+    text = _ENUMERATOR.sub("", block.text).strip()
+    if (block.list_item and not listed) or block.heading or text.endswith(":") or len(text.split()) < 3:
+        return False
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    return nxt is not None and not styled[i + 1] and not nxt.heading and not nxt.code
 
 
 def _textual_marks(blocks: list[Block], pats: Patterns, sentences: bool = False) -> list[bool]:

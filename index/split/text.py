@@ -72,3 +72,14 @@ def dedupe_links(links: list[Link]) -> list[Link]:
             seen.add((link.label, link.url))
             out.append(link)
     return out
+
+
+_SLUG = re.compile(r"[a-z][a-z'’]+(?:[-_][a-z][a-z'’]*){1,3}")
+
+
+def unslug(name: str) -> str:
+    """A person's slug as their name ("anthony-garone" → "Anthony Garone", as Jekyll front matter keys an
+    author); anything else unchanged."""
+    if not _SLUG.fullmatch(name.strip()):
+        return name
+    return " ".join(part.capitalize() for part in re.split(r"[-_]", name.strip()))

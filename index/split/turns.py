@@ -420,12 +420,14 @@ def _choose_interviewers(speakers: dict[str, Speaker], known: Known) -> list[str
     shortest = min(s.mean_chars for s in talking.values())
     first = min(s.first for s in talking.values())
     most_asking = max(s.asking for s in talking.values()) or 1
+    # "A:" is the answer only beside "Q:" (or alone); beside "S:" it is someone's initial ("A" for Anthony).
+    qa_convention = len(talking) == 1 or any(k in INTERVIEWER_LABELS for k in talking)
 
     def score(speaker: Speaker) -> float:
         value = 3.0 * speaker.ask_ratio + speaker.asking / most_asking
         if speaker.key in INTERVIEWER_LABELS:
             value += 10
-        if speaker.key in ANSWER_LABELS:
+        if speaker.key in ANSWER_LABELS and qa_convention:
             value -= 10
         if named(speaker, guests):
             value -= 6
@@ -446,7 +448,8 @@ def _choose_interviewers(speakers: dict[str, Speaker], known: Known) -> list[str
     chosen = [best.key]
     guests_known = any(named(s, guests) for s in talking.values())
     for other in ranked[1:]:
-        if named(other, guests) or other.key in ANSWER_LABELS or len(chosen) + 1 >= len(talking):
+        answer_label = other.key in ANSWER_LABELS and qa_convention
+        if named(other, guests) or answer_label or len(chosen) + 1 >= len(talking):
             continue
         cohost = (
             other.ask_ratio >= max(0.45, 0.6 * best.ask_ratio) and other.mean_chars <= 2 * best.mean_chars
