@@ -5,20 +5,23 @@
 Exports git revision ``--before`` into a temporary folder and starts one worker process on it and one on
 the working tree, each with the same index open; the benchmark's queries (from
 ``bench/results/latest.json``) go to the two in turn, so machine noise falls on both alike. Reports each
-class's median CPU milliseconds per query (``time.process_time`` inside the worker: other processes' load
-does not count) and checks that both return the same hits, scores, snippets and facet counts.
+class's CPU milliseconds per query (``time.process_time`` inside the worker: other processes' load does
+not count), p50 and p95, of each query's first run (the words of earlier queries only decoded, as in the
+speed benchmark's warm-up pass) and of the timed rounds after it, and checks that both return the same
+hits, scores, snippets and facet counts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
+
+from bench.speed import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,12 +87,15 @@ def main() -> None:
     queries = json.loads(Path(args.queries).read_text())["queries"]
     workers = {"before": Worker(export(args.before), index), "after": Worker(ROOT, index)}
     ms: dict[tuple[str, str], list[float]] = {}
+    first: dict[tuple[str, str], list[float]] = {}
     different = []
     try:
         for cls, texts in queries.items():
             for text in texts:
-                seen = {name: w.search(text)["seen"] for name, w in workers.items()}  # warm-up, and compare
-                if seen["before"] != seen["after"]:
+                answers = {name: w.search(text) for name, w in workers.items()}  # warm-up, and compare
+                for name, answer in answers.items():
+                    first.setdefault((cls, name), []).append(answer["ms"])
+                if answers["before"]["seen"] != answers["after"]["seen"]:
                     different.append(text)
                 for _ in range(args.rounds):
                     for name, w in workers.items():
@@ -97,10 +103,12 @@ def main() -> None:
     finally:
         for w in workers.values():
             w.close()
-    print(f"{'class':<14} {'before ms':>10} {'after ms':>10}  (median CPU per query, {args.rounds} rounds)")
+    print(f"CPU ms per query, p50 / p95: first run, then {args.rounds} warm rounds")
+    print(f"{'class':<14} {'first before':>15} {'first after':>15} {'warm before':>15} {'warm after':>15}")
     for cls in queries:
-        b, a = statistics.median(ms[(cls, "before")]), statistics.median(ms[(cls, "after")])
-        print(f"{cls:<14} {b:>10.1f} {a:>10.1f}")
+        cells = [f"{percentile(runs[(cls, name)], 50):.1f} / {percentile(runs[(cls, name)], 95):.1f}"
+                 for runs in (first, ms) for name in ("before", "after")]
+        print(f"{cls:<14} " + " ".join(f"{cell:>15}" for cell in cells))
     print("identical results on every query" if not different else f"DIFFERENT results: {different}")
 
 

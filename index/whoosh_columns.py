@@ -33,6 +33,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +55,8 @@ class FacetColumn:
     offsets: np.ndarray
     values: np.ndarray
     docs: np.ndarray
+    derived: dict = dataclass_field(default_factory=dict, repr=False, compare=False)
+    """Arrays a reader derives from these on first use and keeps with the segment (search.facets)."""
 
 
 @dataclass

@@ -37,6 +37,7 @@ import heapq
 import itertools
 import operator
 import pickle
+import struct
 import threading
 import types
 import zlib
@@ -315,29 +316,91 @@ def decode(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     matcher = leaf.postings(fieldname, btext)
     raw = getattr(matcher, "child", matcher)  # a segment with deletions wraps its postings
     raw.reset()  # ... and the wrapper has already stepped past the deleted documents at the start
-    if not all(hasattr(raw, a) for a in ("_goto", "_postfile", "_dataoffset", "_nextoffset")):
+    blocks = _blocks(raw)
+    if blocks is None:
         return _walk(raw)
-    postfile = raw._postfile
-    ids, weights = [], []
-    while not raw._atend:
-        data = postfile.get(raw._dataoffset, raw._nextoffset - raw._dataoffset)
-        if raw._compression:
-            data = zlib.decompress(data)
-        count = raw._blocklength
+    deltas: list[int] = []
+    weights: list[float] = []
+    counts = []
+    for count, compressed, data in blocks:
+        data = _inflate_head(data) if compressed else bytes(data)
         block_ids, block_weights = _ids_and_weights(data, count)
-        ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))  # stored as deltas
+        deltas.extend(block_ids)
+        counts.append(count)
         if block_weights is None:  # every weight 1.0
-            weights.append(np.ones(count, np.float32))
+            weights.extend(itertools.repeat(1.0, count))
         elif isinstance(block_weights, float):  # every weight the same
-            weights.append(np.full(count, block_weights, np.float32))
+            weights.extend(itertools.repeat(block_weights, count))
         else:
-            weights.append(np.asarray(block_weights, dtype=np.float32))
-        if raw._lastblock:
-            break
-        raw._goto(raw._nextoffset)
-    if not ids:
+            weights.extend(block_weights)
+    if not deltas:
         return _EMPTY
-    return np.concatenate(ids).astype(np.int32), np.concatenate(weights)
+    return _undelta(deltas, counts), np.asarray(weights, dtype=np.float32)
+
+
+_HEAD_BYTES = 2048
+"""Bytes of a compressed block inflated first when only its ids and weights are wanted."""
+
+
+def _inflate_head(data) -> bytes:
+    """A compressed block's data, inflated only up to its positions when the block is a protocol-2
+    pickle (what Whoosh's own writer makes: the positions, :data:`_VALUES_START` on, are three quarters
+    of a text block, and inflating them was half the cost of reading a common word's postings); the
+    whole of it otherwise."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, _HEAD_BYTES)
+    if out[1:2] != b"\x02":
+        return out + inflater.decompress(inflater.unconsumed_tail) + inflater.flush()
+    while out.find(_VALUES_START, max(0, len(out) - _HEAD_BYTES * 2 - 64)) < 0 and not inflater.eof:
+        more = inflater.decompress(inflater.unconsumed_tail, _HEAD_BYTES * 2)
+        if not more:
+            out += inflater.flush()
+            break
+        out += more
+    return out
+
+
+def _undelta(deltas: list[int], counts: list[int]) -> np.ndarray:
+    """Blocks' document numbers from their deltas (each block's first number is whole) in one pass."""
+    running = np.cumsum(np.asarray(deltas, dtype=np.int64))
+    ends = np.cumsum(counts)
+    before = np.zeros(len(counts), dtype=np.int64)
+    before[1:] = running[ends[:-1] - 1]
+    return (running - np.repeat(before, counts)).astype(np.int32)
+
+
+_BLOCK_LENGTH = struct.Struct("!i")
+_INFO_MAX = 64
+"""Longest pickled block info: a tuple of six numbers, each at most nine bytes, in protocol 2."""
+
+
+def _blocks(raw) -> list[tuple[int, int, memoryview]] | None:
+    """A term's posting blocks as (postings in the block, its compression level, its data as stored),
+    read straight from the segment's memory-mapped file; None when the matcher is not over one.
+
+    ``W3LeafMatcher`` reads each block's length and info through a file object a few bytes at a time
+    (about twenty Python calls a block: most of decoding a common word the first time). A block is its
+    length (4 bytes, big-endian, negative for the last block), its info (a protocol-2 pickle of
+    ``(count, max id, max weight, compression, min length byte, max length byte)``) and its data.
+    """
+    view = getattr(getattr(raw, "_postfile", None), "_buf", None)
+    if not isinstance(view, memoryview) or not hasattr(raw, "_baseoffset") or raw._atend:
+        return None
+    found = []
+    pos = raw._baseoffset
+    while True:
+        length = _BLOCK_LENGTH.unpack_from(view, pos)[0]
+        end = pos + 4 + abs(length)
+        head = view[pos + 4:min(pos + 4 + _INFO_MAX, end)]
+        info = pickle.loads(head)  # stops at the info's end
+        size = len(pickle.dumps(info, 2))
+        if not isinstance(info, tuple) or len(info) != 6 or size > len(head) or head[size - 1] != _STOP:
+            return None  # not the layout Whoosh 2.7.4 writes: let its matcher read it
+        start = pos + 4 + size
+        found.append((info[0], info[3], view[start:end]))
+        if length < 0:
+            return found
+        pos = end
 
 
 _VALUES_START = b"(c_codecs\nencode\n"
@@ -377,32 +440,81 @@ def decode_positions(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
     matcher = leaf.postings(fieldname, btext)
     raw = getattr(matcher, "child", matcher)
     raw.reset()
-    ids, values = [], []
-    if all(hasattr(raw, a) for a in ("_next_block", "_read_ids", "_read_values")):
-        while raw.is_active():  # a block at a time
-            if raw._ids is None:
-                raw._read_ids()
-            if raw._values is None:
-                raw._read_values()
-            ids.extend(raw._ids)
-            values.extend(raw._values)
-            raw._next_block()
+    values: list[bytes] = []
+    blocks = _blocks(raw)
+    if blocks is not None:
+        deltas: list[int] = []
+        counts = []
+        for count, compressed, data in blocks:
+            # (id deltas, weights, values)
+            block = pickle.loads(zlib.decompress(data) if compressed else data)
+            deltas.extend(block[0])
+            counts.append(count)
+            values.extend(block[2])
+        ids = _undelta(deltas, counts) if deltas else np.zeros(0, np.int32)
     else:  # inlined postings and other matchers
+        found = []
         while raw.is_active():
-            ids.append(raw.id())
+            found.append(raw.id())
             values.append(raw.value())
             raw.next()
-    if not ids:
+        ids = np.asarray(found, dtype=np.int32)
+    if not len(ids):
         return empty
     bounds, positions = _positions_of(values, leaf.schema[fieldname].format)
-    return np.asarray(ids, dtype=np.int32), bounds, positions
+    return ids, bounds, positions
 
 
-_PROTO2, _STOP = 0x80, ord(".")
+_PROTO2, _STOP, _SMALL_INT = 0x80, ord("."), ord("K")
 
 
 def _positions_of(values: list[bytes], fmt) -> tuple[np.ndarray, np.ndarray]:
     """Decode Whoosh ``Positions`` values (a 4-byte count, then a pickled list of position deltas) in bulk.
+
+    Most values pickle every delta as a one-byte int (``K``), so a value of ``n`` deltas is
+    ``count, \x80\x02 ] q\x00 [(] K d1 … K dn (e|a) .``, 11 + 2n bytes (one more for a mark when
+    n > 1): those deltas are read straight out of the joined bytes with numpy. The others are unpickled
+    (:func:`_delta_lists`).
+    """
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    buf = np.frombuffer(b"".join(values), dtype=np.uint8)
+    if not (lengths >= 13).all():
+        return _from_lists(_delta_lists(values, fmt))
+    head = buf[starts[:, None] + np.arange(4)].astype(np.int64)
+    counts = head[:, 0] << 24 | head[:, 1] << 16 | head[:, 2] << 8 | head[:, 3]  # big-endian
+    many = (counts > 1).astype(np.int64)
+    fast = (lengths == 11 + many + 2 * counts) & (buf[starts + 4] == _PROTO2) & (buf[starts + 5] == 2) \
+        & (buf[ends - 1] == _STOP)
+    bounds = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(counts, out=bounds[1:])
+    deltas = np.zeros(int(bounds[-1]), dtype=np.int64)
+    chosen = np.flatnonzero(fast)
+    if len(chosen):
+        per = counts[chosen]
+        nth = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+        item = np.repeat(starts[chosen] + 9 + many[chosen], per) + 2 * nth
+        small = buf[item] == _SMALL_INT
+        if not small.all():  # a value whose lengths happen to fit but holds other opcodes
+            fast[chosen[np.unique(np.repeat(np.arange(len(chosen)), per)[~small])]] = False
+            chosen = np.flatnonzero(fast)
+            per = counts[chosen]
+            nth = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+            item = np.repeat(starts[chosen] + 9 + many[chosen], per) + 2 * nth
+        deltas[np.repeat(bounds[chosen], per) + nth] = buf[item + 1]
+    slow = np.flatnonzero(~fast)
+    if len(slow):
+        lists = _delta_lists([values[i] for i in slow.tolist()], fmt)
+        for i, found in zip(slow.tolist(), lists, strict=True):
+            if len(found) != counts[i]:
+                return _from_lists(_delta_lists(values, fmt))  # a count that lies: trust the pickles
+            deltas[bounds[i]:bounds[i + 1]] = found
+    return bounds, _positions_from_deltas(deltas, bounds)
+
+
+def _delta_lists(values: list[bytes], fmt) -> list[list[int]]:
+    """Each ``Positions`` value's list of position deltas, unpickled.
 
     Unpickling 70,000 small lists one by one costs ~70 ms; the values are spliced into the pickle of
     one list of lists instead (each value without its count, protocol header and stop byte), which the
@@ -417,17 +529,26 @@ def _positions_of(values: list[bytes], fmt) -> tuple[np.ndarray, np.ndarray]:
         keep = np.ones(len(buf), dtype=bool)
         keep[(starts[:, None] + np.arange(6)).ravel()] = False
         keep[ends - 1] = False
-        lists = pickle.loads(b"\x80\x02](" + buf[keep].tobytes() + b"e.")
-    else:  # not the layout Whoosh 2.7.4 writes: decode each value the slow way
-        lists = [np.diff(fmt.decode_positions(v), prepend=0).tolist() for v in values]
+        return pickle.loads(b"\x80\x02](" + buf[keep].tobytes() + b"e.")
+    # not the layout Whoosh 2.7.4 writes: decode each value the slow way
+    return [np.diff(fmt.decode_positions(v), prepend=0).tolist() for v in values]
+
+
+def _from_lists(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(bounds, positions) from each value's list of position deltas."""
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     bounds = np.zeros(len(lists) + 1, dtype=np.int64)
     np.cumsum(counts, out=bounds[1:])
     deltas = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(bounds[-1]))
+    return bounds, _positions_from_deltas(deltas, bounds)
+
+
+def _positions_from_deltas(deltas: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Positions from deltas that restart at each document (``bounds``): one running sum, less the
+    running total before each document's first position."""
     running = np.cumsum(deltas)
-    # Each document's deltas restart from 0: subtract the running total before its first position.
     before = np.concatenate(([0], running))[bounds[:-1]]
-    return bounds, (running - np.repeat(before, counts)).astype(np.int32)
+    return (running - np.repeat(before, np.diff(bounds))).astype(np.int32)
 
 
 def _walk(matcher) -> tuple[np.ndarray, np.ndarray]:

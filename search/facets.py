@@ -8,8 +8,10 @@ searcher opens; with one segment, as after a build, the mapped arrays are used a
 
 Counting a facet over the matches costs what the matches cost, not what the index holds: for a
 handful of matches each one's values are gathered (``offsets`` → ``values``); past about a quarter of
-a facet's (passage, value) pairs one pass over all of them is cheaper; and past half of the index the
-passages that did *not* match are counted and subtracted from the whole index's counts. Whoosh would
+a facet's (passage, value) pairs each match's first value is read from a per-passage array derived
+once per segment, and the few later values are tested against one mask of the matches shared by every
+facet; and past half of the index the passages that did *not* match are counted and subtracted from
+the whole index's counts. Whoosh would
 instead load stored fields or rebuild a value list per document for every match.
 """
 
@@ -54,6 +56,16 @@ class Scope:
         self.table = table
         self.ids = ids
         self._rest: np.ndarray | None = None
+        self._inside: dict[bool, np.ndarray] = {}
+
+    def inside(self, rest: bool = False) -> np.ndarray:
+        """:attr:`ids` (or, with ``rest``, :meth:`rest`) as a boolean array over every passage, made once
+        and shared by every facet counted over the scope."""
+        found = self._inside.get(rest)
+        if found is None:
+            found = self._inside[rest] = np.zeros(self.table.size, dtype=bool)
+            found[self.rest() if rest else self.ids] = True
+        return found
 
     def rest(self) -> np.ndarray:
         """The live passages not in the scope, ascending."""
@@ -191,8 +203,8 @@ class FacetTable:
         if not isinstance(scope, Scope):
             scope = self.scope(np.flatnonzero(scope))
         if len(scope.ids) * 2 > self.live_count:
-            return self.live_counts(name) - self._count(name, scope.rest())
-        return self._count(name, scope.ids)
+            return self.live_counts(name) - self._count(name, scope, rest=True)
+        return self._count(name, scope)
 
     def live_counts(self, name: str) -> np.ndarray:
         """Per value number of facet ``name``, how many live passages have it (kept once computed)."""
@@ -217,13 +229,17 @@ class FacetTable:
             if len(local):
                 yield i, columns, offset, local
 
-    def _count(self, name: str, ids: np.ndarray) -> np.ndarray:
+    def _count(self, name: str, scope: Scope, rest: bool = False) -> np.ndarray:
+        """Per value number of facet ``name``, how many passages of ``scope`` (of the live passages
+        outside it, with ``rest``) have it."""
+        ids = scope.rest() if rest else scope.ids
         counts = np.zeros(len(self.values[name]), dtype=np.int64)
         if not len(ids):
             return counts
-        for i, columns, _offset, local in self._by_segment(ids):
+        for i, columns, offset, local in self._by_segment(ids):
             facet = columns.facets[name]
-            counted = _count_segment(facet, local, columns.size)
+            counted = _count_segment(facet, local, columns.size,
+                                     lambda o=offset, n=columns.size: scope.inside(rest)[o:o + n])
             if name in self._remap:
                 counts[self._remap[name][i]] += counted
             else:
@@ -242,7 +258,8 @@ class FacetTable:
         want[wanted] = True
         for i, columns, offset, local in self._by_segment(scope.ids):
             facet = columns.facets[name]
-            chosen = _entries(facet, local, columns.size)
+            chosen = _entries(facet, local, columns.size,
+                              lambda o=offset, n=columns.size: scope.inside()[o:o + n])
             values = self._global(name, i, np.asarray(facet.values[chosen], dtype=np.int64))
             keep = want[values]
             docs = np.asarray(facet.docs[chosen], dtype=np.int64)[keep] + offset
@@ -291,15 +308,17 @@ class FacetTable:
         return Facet(name, values, len(nonzero) - len(shown) - hidden_selected)
 
 
-def _entries(facet, local: np.ndarray, size: int) -> np.ndarray:
+def _entries(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:
     """Which (passage, value) entries of one segment's facet belong to the passages ``local``
     (ascending, segment-local): their positions gathered one layer at a time (each passage's first
     value, then the second of those with two, …), or a mask from one pass over every entry when that is
-    cheaper. Index ``facet.values`` / ``facet.docs`` with it."""
+    cheaper. Index ``facet.values`` / ``facet.docs`` with it. ``inside``: as for :func:`_count_segment`."""
     if len(local) * GATHER_COST >= len(facet.values):
-        inside = np.zeros(size, dtype=bool)
-        inside[local] = True
-        return inside[facet.docs]
+        if inside is not None:
+            return inside()[facet.docs]
+        mask = np.zeros(size, dtype=bool)
+        mask[local] = True
+        return mask[facet.docs]
     starts = np.asarray(facet.offsets[local], dtype=np.int64)
     ends = np.asarray(facet.offsets[local + 1], dtype=np.int64)
     keep = ends > starts
@@ -314,9 +333,57 @@ def _entries(facet, local: np.ndarray, size: int) -> np.ndarray:
     return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
 
 
-def _count_segment(facet, local: np.ndarray, size: int) -> np.ndarray:
+def _layers(facet, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One segment's facet as (each passage's first value number, ``len(facet.names)`` where it has none;
+    the passages of the later entries; their value numbers), derived once and kept with the column.
+
+    Most passages have at most one value of a facet, so counting gathers one number per matching
+    passage plus the few later entries, instead of testing every entry of the facet."""
+    found = facet.derived.get("layers")
+    if found is None:
+        docs, values = np.asarray(facet.docs), np.asarray(facet.values)
+        none = len(facet.names)
+        first = np.full(size, none, dtype=np.uint16 if none < 2 ** 16 else np.int32)
+        # Entries are in passage order: a passage's first is the one whose passage differs from the last.
+        later = np.zeros(len(docs), dtype=bool)
+        np.equal(docs[1:], docs[:-1], out=later[1:])
+        if later.any():
+            first[docs[~later]] = values[~later]
+            found = (first, docs[later], values[later])
+        else:
+            first[docs] = values
+            found = (first, docs[:0], values[:0])
+        facet.derived["layers"] = found
+    return found
+
+
+def _count_segment(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:
     """Per value number of one segment's facet, how many of the passages ``local`` (ascending,
-    segment-local) have it."""
+    segment-local) have it. ``inside``: a callable giving ``local`` as a boolean array over the segment
+    (shared between facets), made here when not given.
+
+    A few passages: their entries are gathered (:func:`_entries`). More: each one's first value from
+    :func:`_layers`, and the later entries tested against the mask."""
+    names = len(facet.names)
     if not len(facet.values):
-        return np.zeros(len(facet.names), dtype=np.int64)
-    return np.bincount(facet.values[_entries(facet, local, size)], minlength=len(facet.names))
+        return np.zeros(names, dtype=np.int64)
+    if len(local) * GATHER_COST < len(facet.values):
+        # A few matches: gathered, unless the first values are at hand (a bigger search made them) and
+        # the later ones fewer than the matches. A small search never reads a whole facet to make them.
+        layers = facet.derived.get("layers")
+        if layers is None or len(layers[1]) > len(local):
+            return np.bincount(facet.values[_entries(facet, local, size)], minlength=names)
+    first, later_docs, later_values = _layers(facet, size)
+    counts = np.bincount(first[local], minlength=names + 1)[:names]
+    if len(later_docs):
+        if len(local) * 64 < size:  # a few matches: look the later entries' passages up among them
+            at = np.minimum(np.searchsorted(local, later_docs), len(local) - 1)
+            keep = local[at] == later_docs
+        elif inside is None:
+            keep = np.zeros(size, dtype=bool)
+            keep[local] = True
+            keep = keep[later_docs]
+        else:
+            keep = inside()[later_docs]
+        counts += np.bincount(later_values[keep], minlength=names)
+    return counts

@@ -41,6 +41,11 @@ class PostingsCache:
         """The term's postings with positions (see :func:`decode_positions`), cached like :meth:`get`."""
         return self._cached(decode_positions, leaf, fieldname, btext)
 
+    def position_keys(self, leaf, fieldname: str, btext: bytes) -> np.ndarray:
+        """The term's occurrences in ``leaf`` as ascending ``document << 32 | position`` keys (segment-local
+        document numbers, deleted ones included), cached like :meth:`get`: what phrases intersect."""
+        return self._cached(_position_keys, leaf, fieldname, btext)[0]
+
     def _cached(self, decoder, leaf, fieldname: str, btext: bytes) -> tuple:
         seg = segment_key(leaf)
         if seg is None:
@@ -69,6 +74,12 @@ class PostingsCache:
         with self._lock:
             return {"entries": len(self._items), "mb": round(self.used / 1e6, 1),
                     "hits": self.hits, "misses": self.misses}
+
+
+def _position_keys(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray]:
+    ids, bounds, positions = decode_positions(leaf, fieldname, btext)
+    docs = np.repeat(ids.astype(np.int64), np.diff(bounds))
+    return (docs << 32 | positions,)
 
 
 def _nbytes(arrays: tuple[np.ndarray, ...]) -> int:

@@ -111,12 +111,15 @@ class Evaluator:
         self._lengths = lengths if lengths is not None else {}
         self.budget = budget if budget is not None else Budget(None)
 
-    def evaluate(self, q) -> Matches:
-        """Every live document ``q`` matches, with its BM25F score."""
+    def evaluate(self, q, within: np.ndarray | None = None) -> Matches:
+        """Every live document ``q`` matches, with its BM25F score; with ``within`` (a boolean array over
+        the index, true for live documents only), just those of them: the same documents and scores as
+        evaluating every match and keeping those, at the cost of fewer (words and their unions are
+        scored for those documents alone)."""
         if self.budget.stop():
             return self._empty()
         if isinstance(q, wq.Term):
-            return self._term(q.fieldname, q.text, q.boost)
+            return self._term(q.fieldname, q.text, q.boost, within=within)
         if isinstance(q, type(wq.NullQuery)):
             return self._empty()
         texts = getattr(q, "texts", None)  # search.query.TermSet: prefix* and fuzzy~, one constant score
@@ -125,21 +128,25 @@ class Evaluator:
             for text in texts:
                 if self.budget.stop():
                     break
-                parts.append(self._term(q.fieldname, text, 1.0, scored=False))
+                parts.append(self._term(q.fieldname, text, 1.0, scored=False, within=within))
             found = self._union(parts)
             return Matches(found.ids, np.full(len(found), float(q.boost)))
+        if _plain_or(q):
+            return self._boosted(self._union([self.evaluate(c, within) for c in q.subqueries]), q.boost)
+        if isinstance(q, wq.DisjunctionMax):
+            return self._boosted(self._dismax([self.evaluate(c, within) for c in q.subqueries], q.tiebreak),
+                                 q.boost)
+        if isinstance(q, wq.And):
+            return self._boosted(self._intersection(q.subqueries, within), q.boost)
+        return self._within(self._other(q), within)
+
+    def _other(self, q) -> Matches:
+        """:meth:`evaluate` for phrases, everything, NOT and the rest (not narrowed to a set)."""
         if isinstance(q, wq.Phrase):
             return self._phrase(q)
         if isinstance(q, wq.Every):
             ids = np.flatnonzero(self.live)
             return Matches(ids, np.full(len(ids), float(q.boost)))
-        if isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax) and not getattr(q, "minmatch", 0) \
-                and getattr(q, "scale", None) is None:
-            return self._boosted(self._union([self.evaluate(c) for c in q.subqueries]), q.boost)
-        if isinstance(q, wq.DisjunctionMax):
-            return self._boosted(self._dismax([self.evaluate(c) for c in q.subqueries], q.tiebreak), q.boost)
-        if isinstance(q, wq.And):
-            return self._boosted(self._intersection(q.subqueries), q.boost)
         if isinstance(q, wq.AndNot):
             found = self.evaluate(q.a)
             if len(found):
@@ -160,6 +167,57 @@ class Evaluator:
             return self._boosted(self._keep(both, found, keep=True), q.boost)
         return self._whoosh(q)
 
+    def _docs(self, q) -> np.ndarray | None:
+        """The live documents :meth:`evaluate` would return for ``q`` (ascending), from document numbers
+        alone, without scoring: for words, prefix and fuzzy words, and their ORs and ANDs; None for
+        anything else (phrases, NOT, …)."""
+        if self.budget.stop():
+            return np.zeros(0, np.int64)
+        if isinstance(q, wq.Term):
+            return self._term_ids(q.fieldname, q.text)
+        texts = getattr(q, "texts", None)
+        if texts is not None and hasattr(q, "fieldname"):
+            parts = [self._term_ids(q.fieldname, text) for text in texts]
+        elif _plain_or(q) or isinstance(q, (wq.DisjunctionMax, wq.And)):
+            parts = [self._docs(c) for c in q.subqueries]
+            if any(part is None for part in parts):
+                return None
+        else:
+            return None
+        parts = [part for part in parts if len(part)] if not isinstance(q, wq.And) else parts
+        if not parts:
+            return np.zeros(0, np.int64)
+        if len(parts) == 1:
+            return parts[0]
+        if isinstance(q, wq.And):
+            inside = np.ones(self.size, dtype=bool)
+            for part in parts:
+                has = np.zeros(self.size, dtype=bool)
+                has[part] = True
+                inside &= has
+        else:
+            inside = np.zeros(self.size, dtype=bool)
+            for part in parts:
+                inside[part] = True
+        return np.flatnonzero(inside)
+
+    def _term_ids(self, fieldname: str, text) -> np.ndarray:
+        """The live documents with a word in ``fieldname`` (what :meth:`_term` finds), ascending."""
+        if fieldname not in self.schema:
+            return np.zeros(0, np.int64)
+        btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
+        ids = self._postings(fieldname, btext)[0]
+        keep = self.live[ids]
+        return ids if keep.all() else ids[keep]
+
+    @staticmethod
+    def _within(found: Matches, within: np.ndarray | None) -> Matches:
+        if within is None or not len(found):
+            return found
+        keep = within[found.ids]
+        tiers = found.tiers[keep] if found.tiers is not None else None
+        return Matches(found.ids[keep], found.scores[keep], tiers)
+
     def most(self, q, few: int, allowed: np.ndarray | None = None) -> Matches:
         """``q`` with every word required, plus — when those are fewer than ``few`` among ``allowed``
         documents — the passages with most of its words (:func:`minimum_should_match`), ranked below them.
@@ -170,20 +228,30 @@ class Evaluator:
         parts, excluded = clauses(q)
         if len(parts) < 2:
             return self.evaluate(q)
+        # Which documents have which clauses, from document numbers where that needs no scoring (words
+        # and their ORs); the scores then only for the documents returned.
         count = np.zeros(self.size, dtype=np.int16)
-        total = np.zeros(self.size, dtype=np.float64)
-        for clause in parts:
-            part = self.evaluate(clause)
-            count[part.ids] += 1
-            total[part.ids] += part.scores
+        scored: dict[int, Matches] = {}
+        for i, clause in enumerate(parts):
+            docs = self._docs(clause)
+            if docs is None:
+                scored[i] = self.evaluate(clause)
+                docs = scored[i].ids
+            count[docs] += 1
         for clause in excluded:
             count[self.evaluate(clause).ids] = 0
         full = np.flatnonzero(count == len(parts))
         shown = full if allowed is None or not len(full) else full[allowed[full]]
         if len(shown) >= few:
-            return Matches(full, total[full])
-        ids = np.flatnonzero(count >= minimum_should_match(len(parts)))
-        tiers = (count[ids] < len(parts)).astype(np.int8)
+            ids, tiers, within = full, None, np.zeros(self.size, dtype=bool)
+        else:
+            ids = np.flatnonzero(count >= minimum_should_match(len(parts)))
+            tiers, within = (count[ids] < len(parts)).astype(np.int8), np.zeros(self.size, dtype=bool)
+        within[ids] = True
+        total = np.zeros(self.size, dtype=np.float64)
+        for i, clause in enumerate(parts):
+            part = self._within(scored[i], within) if i in scored else self.evaluate(clause, within)
+            total[part.ids] += part.scores
         return Matches(ids, total[ids], tiers)
 
     def rank(self, q, match: str = "most", allowed: np.ndarray | None = None) -> Matches:
@@ -219,26 +287,21 @@ class Evaluator:
 
     # --- leaves ------------------------------------------------------------------------------------
 
-    def _term(self, fieldname: str, text, boost: float, scored: bool = True) -> Matches:
+    def _term(self, fieldname: str, text, boost: float, scored: bool = True,
+              within: np.ndarray | None = None) -> Matches:
         """One word's live postings in ``fieldname``, with BM25F scores (frequencies × boost if not
-        ``scored``, or if the field is not scorable)."""
+        ``scored``, or if the field is not scorable); only those of documents ``within`` (a boolean
+        array over the index) when given."""
         if fieldname not in self.schema:
             return self._empty()
         field = self.schema[fieldname]
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
-        ids_parts, weight_parts = [], []
-        for leaf, offset in self.leaves:
-            ids, weights = self.cache.get(leaf, fieldname, btext)
-            if len(ids):
-                ids_parts.append(ids.astype(np.int64) + offset)
-                weight_parts.append(weights)
-        if not ids_parts:
+        ids, weights = self._postings(fieldname, btext)
+        keep = self.live[ids] if within is None else within[ids]
+        if not keep.all():
+            ids, weights = ids[keep], weights[keep]
+        if not len(ids):
             return self._empty()
-        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
-        weights = np.concatenate(weight_parts) if len(weight_parts) > 1 else weight_parts[0]
-        live = self.live[ids]
-        if not live.all():
-            ids, weights = ids[live], weights[live]
         tf = weights.astype(np.float64)
         if not (scored and field.scorable):
             return Matches(ids, tf * boost)
@@ -266,33 +329,51 @@ class Evaluator:
         offsets = getattr(q, "positions", None) or list(range(len(btexts)))
         if any((q.fieldname, btext) not in self.reader for btext in btexts):
             return self._empty()
-        words = self._intersection([wq.Term(q.fieldname, btext) for btext in btexts])
-        if not len(words):
-            return words
-        candidate = np.zeros(self.size, dtype=bool)
-        candidate[words.ids] = True
+        # Candidates: live documents with every word. Scores come last, for the phrase's matches only.
+        candidate = self.live.copy()
+        for btext in btexts:
+            has = np.zeros(self.size, dtype=bool)
+            has[self._postings(q.fieldname, btext)[0]] = True
+            candidate &= has
+        if not candidate.any():
+            return self._empty()
         shift = max(offsets) + 1  # keeps "position − offset in the phrase" non-negative
         common = None  # (document, start position) keys found for every word so far
         for index, btext in zip(offsets, btexts, strict=True):
             keys = []
             for leaf, offset in self.leaves:
-                ids, bounds, positions = self.cache.positions(leaf, q.fieldname, btext)
-                if not len(ids):
+                found = self.cache.position_keys(leaf, q.fieldname, btext)
+                if not len(found):
                     continue
-                ids = ids.astype(np.int64) + offset
-                chosen = candidate[ids]
-                counts = np.diff(bounds)
-                docs = np.repeat(ids[chosen], counts[chosen])
-                starts = positions[np.repeat(chosen, counts)].astype(np.int64) - index + shift
-                keys.append(docs << 32 | starts)
+                local = candidate[offset:offset + leaf.doc_count_all()]
+                found = found[local[found >> 32]]
+                keys.append(found + ((offset << 32) + shift - index))
             keys = _ascending(keys)
             common = keys if common is None else _common(common, keys)
             if not len(common):
                 return self._empty()
         found = np.zeros(self.size, dtype=bool)
         found[common >> 32] = True
-        keep = found[words.ids]
-        return self._boosted(Matches(words.ids[keep], words.scores[keep]), q.boost)
+        # Each word's BM25F score in the field, summed in the phrase's order (as an AND of its words).
+        scored = None
+        for btext in btexts:
+            part = self._term(q.fieldname, btext, 1.0, within=found)
+            scored = part if scored is None else Matches(scored.ids, scored.scores + part.scores)
+        return self._boosted(scored, q.boost)
+
+    def _postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """A term's (document numbers, weights) in every segment, deleted documents included."""
+        ids_parts, weight_parts = [], []
+        for leaf, offset in self.leaves:
+            ids, weights = self.cache.get(leaf, fieldname, btext)
+            if len(ids):
+                ids_parts.append(ids.astype(np.int64) + offset)
+                weight_parts.append(weights)
+        if not ids_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if len(ids_parts) == 1:
+            return ids_parts[0], weight_parts[0]
+        return np.concatenate(ids_parts), np.concatenate(weight_parts)
 
     def _field_lengths(self, fieldname: str) -> np.ndarray | None:
         if fieldname not in self._lengths:
@@ -362,10 +443,10 @@ class Evaluator:
         ids = np.flatnonzero(seen)
         return Matches(ids, best[ids] + tiebreak * (total[ids] - best[ids]))
 
-    def _intersection(self, subqueries) -> Matches:
+    def _intersection(self, subqueries, within: np.ndarray | None = None) -> Matches:
         found: Matches | None = None
         for child in subqueries:
-            part = self.evaluate(child)
+            part = self.evaluate(child, within)
             found = part if found is None else self._keep(found, part, keep=True, add=True)
             if not len(found):
                 break
@@ -385,6 +466,12 @@ class Evaluator:
         return Matches(ids, scores)
 
 
+def _plain_or(q) -> bool:
+    """An OR that adds its parts' scores (not a DisjunctionMax, minimum-match or scaled OR)."""
+    return isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax) and not getattr(q, "minmatch", 0) \
+        and getattr(q, "scale", None) is None
+
+
 def _ascending(parts: list[np.ndarray]) -> np.ndarray:
     """The (document, position) keys of a word's segments as one ascending array of distinct keys.
 
@@ -401,9 +488,12 @@ def _ascending(parts: list[np.ndarray]) -> np.ndarray:
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The keys of ascending, distinct ``a`` that are also in ascending ``b`` (binary search: no sort)."""
+    """The keys of ascending, distinct ``a`` that are also in ascending, distinct ``b`` (binary search:
+    no sort), the shorter looked up in the longer."""
     if not len(a) or not len(b):
         return a[:0]
+    if len(a) > len(b):
+        a, b = b, a
     at = np.minimum(np.searchsorted(b, a), len(b) - 1)
     return a[b[at] == a]
 
@@ -440,9 +530,33 @@ def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[in
         order = np.lexsort((ids, -scores, tiers))[:count]
         return [(int(ids[i]), float(scores[i])) for i in order]
     if len(ids) > count:
-        # Everything scoring at least the count-th best, so ties at the cut are ordered by number too.
-        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
-        keep = scores >= threshold
+        # Everything scoring above the count-th best, and of the documents tied with it the lowest
+        # numbers (ids ascend): a prefix word scores every match alike, and sorting all of them cost
+        # more than the rest of its search.
+        threshold = _kth_largest(scores, count)
+        keep = scores > threshold
+        tied = np.flatnonzero(scores == threshold)[:count - int(keep.sum())]
+        keep[tied] = True
         ids, scores = ids[keep], scores[keep]
     order = np.lexsort((ids, -scores))[:count]
     return [(int(ids[i]), float(scores[i])) for i in order]
+
+
+def _kth_largest(scores: np.ndarray, k: int) -> float:
+    """The ``k``-th largest of ``scores`` (1 ≤ k < len(scores)).
+
+    ``np.partition`` over the whole array is slow when most values are equal (282,000 prefix matches
+    scored 1.0 took 50 ms), so a lower bound comes first from a sorted sample: at least ``k`` scores
+    reach the sample's ``k``-th largest, so the answer is that bound unless ``k`` or more lie above it,
+    and then it is among those few."""
+    step = len(scores) // 2048
+    if step < 2:
+        return float(np.partition(scores, len(scores) - k)[len(scores) - k])
+    sample = np.sort(scores[::step])
+    if len(sample) < k:
+        return float(np.partition(scores, len(scores) - k)[len(scores) - k])
+    bound = sample[-k]
+    above = scores[scores > bound]
+    if len(above) < k:
+        return float(bound)
+    return float(np.partition(above, len(above) - k)[len(above) - k])

@@ -249,9 +249,7 @@ class WhooshEngine(SearchEngine):
                 allowed = mask.copy() if allowed is None else allowed & mask
             offset = request.offset
             found = None  # every match with its score, for a query with words
-            if parsed.match_all:
-                matched = table.live.copy()
-            else:
+            if not parsed.match_all:
                 try:
                     found = evaluator.rank(parsed.query, match, allowed)
                 except Exception as exc:  # noqa: BLE001 - a query Whoosh chokes on: retry as plain words
@@ -259,14 +257,18 @@ class WhooshEngine(SearchEngine):
                                     f"({type(exc).__name__})")
                     parsed = plain_words(query, searcher.schema, match)
                     found = evaluator.evaluate(parsed.query)
-                matched = np.zeros(table.size, dtype=bool)
-                matched[found.ids] = True
-            final = matched if allowed is None else matched & allowed
-            total = int(final.sum())
+            # The matches (live, distinct) among the filters' passages: counted from the match list, so
+            # that a search finding 19 passages does no work over every passage of the index.
+            if found is None:
+                total = table.live_count if allowed is None else int((table.live & allowed).sum())
+            else:
+                total = len(found) if allowed is None else int(allowed[found.ids].sum())
             partial = set()  # documents with most, not all, of the words (match="most")
             if found is not None and found.tiers is not None:
                 partial_ids = found.ids[found.tiers == 1]
-                partial = set(partial_ids[final[partial_ids]].tolist())
+                if allowed is not None:
+                    partial_ids = partial_ids[allowed[partial_ids]]
+                partial = set(partial_ids.tolist())
             # Each facet is counted under the other facets' filters, over the matching passages only.
             ids = np.flatnonzero(table.live) if found is None else found.ids
             every = table.scope(ids)
@@ -284,7 +286,7 @@ class WhooshEngine(SearchEngine):
             if found is not None and sort == "relevance":
                 page_docs = top(found, allowed, offset + per_page)[offset:]
             else:
-                page_docs = self._page(table, found, final, sort, offset, per_page)
+                page_docs = self._page(table, found, allowed, sort, offset, per_page)
             terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
             hits = [self._hit(searcher, docnum, score, terms, docnum in partial)
                     for docnum, score in page_docs]
@@ -296,11 +298,13 @@ class WhooshEngine(SearchEngine):
         return SearchResult(query=query, total=total, page=page, per_page=per_page, hits=hits, facets=facets,
                             suggestion=suggestion, warnings=warnings, sort=sort, partial=len(partial))
 
-    def _page(self, table, found: Matches | None, final, sort, offset, per_page):
+    def _page(self, table, found: Matches | None, allowed, sort, offset, per_page):
         """(docnum, score) for the page's hits in a sorted (not relevance-ranked) order."""
-        if offset >= int(final.sum()):
+        docs = np.flatnonzero(table.live) if found is None else found.ids
+        if allowed is not None:
+            docs = docs[allowed[docs]]
+        if offset >= len(docs):
             return []
-        docs = np.flatnonzero(final)
         if sort == "interviewee":
             keys = (table.numbers[docs], table.article_rank[docs], table.interviewee_rank[docs])
         else:  # newest, and relevance of an empty query

@@ -138,6 +138,19 @@ def test_ties_go_to_the_lower_document_number():
     allowed = np.zeros(10, dtype=bool)
     allowed[[5, 9]] = True
     assert top(found, allowed, 5) == [(5, 2.0), (9, 2.0)]
+    # Many ties at the cut (a prefix word scores its matches alike): the lowest numbers, after the best.
+    ids = np.arange(0, 3000, 3)
+    scores = np.ones(len(ids))
+    scores[[500, 900]] = 2.0
+    assert top(Matches(ids, scores), None, 4) == [(1500, 2.0), (2700, 2.0), (0, 1.0), (3, 1.0)]
+    # Past a few thousand matches the cut is found from a sample first: still exactly the k-th best.
+    rng = np.random.default_rng(7)
+    for scores in (rng.random(50_000), rng.integers(0, 4, 50_000).astype(float),
+                   np.r_[np.ones(50_000), [3.0, 2.0, 2.0]]):
+        ids = np.arange(len(scores))
+        for count in (1, 3, 10, 200):
+            order = np.lexsort((ids, -scores))[:count]
+            assert top(Matches(ids, scores), None, count) == [(int(i), float(scores[i])) for i in order]
 
 
 def test_a_tiny_cache_gives_the_same_results(engine):

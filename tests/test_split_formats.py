@@ -486,3 +486,71 @@ def test_questions_as_numbered_bold_list_items_with_indented_answers(tmp_path):
     ]
     assert article.passages[2].answer == "A friend installed Linux on my first computer.\n\nIt stuck."
     assert article.interviewees == ["Ana Lima"]
+
+
+def test_a_transcript_with_a_timestamp_on_every_line_and_no_speaker_labels(tmp_path):
+    """Each line is one sentence with its time and turns change silently: the stamps come off, the
+    question lines run together into one question with the host's short lead-in ("Cool."), and each
+    passage starts at its first line's time."""
+    lines = [
+        "00:00:00 Document databases have made building software much easier for many applications.",
+        "00:00:09 Embedded databases made shipping an application with a database a no-brainer.",
+        "00:00:33 That's why I'm excited to introduce you to Marcus Siemens and TinyDB.",
+        "00:02:27 Marcus, welcome to Talk Python To Me.",
+        "00:02:30 Thanks for having me.",
+        "00:03:07 But before we get into that, of course, let's talk about your story.",
+        "00:03:11 How did you get into programming in Python?",
+        "00:03:12 When I was about 10 years old, my dad bought me a book about C++.",
+        "00:03:21 I didn't really understand much, I just copied the examples.",
+        "00:03:49 Cool.",
+        "00:03:49 And what were some of the first apps you built?",
+        "00:03:52 What kind of work was that?",
+        "00:03:53 My first application was a Hangman game in Java.",
+        "00:03:58 I made everything public static, and my dad was horrified.",
+        "00:04:10 They're everywhere, those games, you know, and people love them still today.",
+    ]
+    path = tmp_path / "episode.txt"
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    article = parse_file(path, enrich=False)
+    assert questions(article) == [
+        "But before we get into that, of course, let's talk about your story. "
+        "How did you get into programming in Python?",
+        "Cool. And what were some of the first apps you built? What kind of work was that?",
+    ]
+    qa = [p for p in article.passages if p.kind == "qa"]
+    assert [p.start for p in qa] == [187.0, 229.0]
+    assert qa[1].answer.startswith("My first application was a Hangman game in Java.")
+    assert article.interviewees == ["Marcus Siemens"]
+
+
+def test_dated_comment_headings_are_no_questions(tmp_path):
+    page = (
+        "<html><body><h1>L'interview d'Ifigeneia Kotsoni</h1><p>by Louise Roussel</p>"
+        "<h3>Attention, la lecture des réponses peut vous dévoiler le contenu du film.</h3>"
+        "<h4>• Comment vous est venue l’idée de ce film ?</h4><p>En lisant une phrase d’Einstein.</p>"
+        "<h4>• Quel message vouliez vous passer?</h4><p>Il faut arrêter toutes les guerres.</p>"
+        "<h4>• Et de négatif?</h4><p>Rien.</p>"
+        "<h4>Start Bootstrap <small>August 25, 2014 at 9:30 PM</small></h4><p>Cras sit amet nibh libero.</p>"
+        "</body></html>"
+    )
+    path = tmp_path / "interview.html"
+    path.write_text(page, encoding="utf-8")
+    article = parse_file(path, enrich=False)
+    assert questions(article) == [
+        "Comment vous est venue l’idée de ce film ?",
+        "Quel message vouliez vous passer?",
+        "Et de négatif?",
+    ]
+    assert article.interviewees == ["Ifigeneia Kotsoni"]
+
+
+def test_a_closing_thanks_nobody_answers_is_no_question(tmp_path):
+    path = tmp_path / "thanks.md"
+    path.write_text(
+        "# An Interview with Ana Lima\n\nAna Lima draws maps of cities that never were, in Porto.\n\n"
+        "## What is your background?\n\nFine arts, then cartography.\n\n"
+        "## Do you have a final comment?\n\nDraw every day.\n\n## Thank you!\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path, enrich=False)
+    assert questions(article) == ["What is your background?", "Do you have a final comment?"]

@@ -109,3 +109,11 @@ def test_a_short_title_that_is_a_sentence_is_no_name():
     article = split_source(source_from_bytes(text.encode(), "java.md"))
     assert article.interviewees == ["Prajith"]
     assert article.title == "How Java Keeps Reinventing Itself"
+
+
+def test_headlines_in_other_languages_name_the_person():
+    text = "Ana Lima draws maps. Ana Lima lives in Porto."
+    assert _name_from_title("Interview med Ana Lima", text) == "Ana Lima"
+    assert _name_from_title("L'interview d'Ana Lima", text) == "Ana Lima"
+    assert _name_from_title("Entretien avec Ana Lima", text) == "Ana Lima"
+    assert _name_from_title("Interview mit Ana Lima", text) == "Ana Lima"

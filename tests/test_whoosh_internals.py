@@ -75,3 +75,41 @@ def test_a_searcher_opened_for_a_commit_stays_on_it(tmp_path):
     finally:
         for searcher in (first, later, latest):
             searcher.close()
+
+
+@pytest.mark.parametrize("writer", ["whoosh", "build"])
+def test_decoded_postings_and_positions_are_whooshs_matchers(tmp_path, writer):
+    # Whoosh's own writer pickles blocks with protocol 2 (as older indexes hold them), ours with protocol
+    # 4; words spanning many blocks, compressed and not, and gaps between positions of every pickled
+    # integer size (one byte, two, four).
+    import random
+
+    from whoosh import fields
+
+    internals.install()
+    schema = fields.Schema(body=fields.TEXT(phrase=True, stored=False))
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    make = ix.writer if writer == "whoosh" else lambda: internals.BuildWriter(ix)
+    rng = random.Random(5)
+    w = make()
+    for n in range(700):
+        words = [rng.choice(["alpha", "beta", "gamma", "filler"]) for _ in range(rng.randint(1, 40))]
+        if n % 50 == 0:
+            words += ["filler"] * rng.choice([300, 70_000]) + ["alpha", "rare"]
+        w.add_document(body=" ".join(words))
+    w.commit()
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            for btext in (b"alpha", b"beta", b"filler", b"rare", b"absent"):
+                ids, weights = internals.decode(leaf, "body", btext)
+                pids, bounds, positions = internals.decode_positions(leaf, "body", btext)
+                want = []
+                if ("body", btext) in leaf:
+                    matcher = leaf.postings("body", btext)
+                    while matcher.is_active():
+                        want.append((matcher.id(), matcher.weight(), list(matcher.value_as("positions"))))
+                        matcher.next()
+                assert ids.tolist() == pids.tolist() == [d for d, _, _ in want], btext
+                assert weights.tolist() == [wt for _, wt, _ in want], btext
+                assert [positions[bounds[i]:bounds[i + 1]].tolist() for i in range(len(pids))] == \
+                    [p for _, _, p in want], btext

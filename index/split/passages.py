@@ -24,16 +24,17 @@ class Draft:
     start: float | None = None  # seconds into the recording (transcripts)
 
 
-def assemble(blocks: list[Block], marks: list[bool]) -> list[Draft]:
+def assemble(blocks: list[Block], marks: list[bool], stamps: list[float | None] | None = None) -> list[Draft]:
     """Group blocks into drafts: a marked block starts a question; consecutive marked blocks with no
-    paragraph break between them are one question; the rest is answer (or pre-question text)."""
+    paragraph break between them are one question; the rest is answer (or pre-question text). ``stamps``
+    (seconds, per block) give each question its start."""
     drafts: list[Draft] = [Draft("pre")]
     for i, block in enumerate(blocks):
         current = drafts[-1]
         if marks[i]:
             continues = current.kind == "qa" and not current.answer_parts and (not block.gap or block.qclass)
             if not continues:
-                current = Draft("qa")
+                current = Draft("qa", start=stamps[i] if stamps else None)
                 drafts.append(current)
             current.question_parts.append(block.text)
         else:

@@ -91,7 +91,7 @@ def interviewees(
             continue
         firsts.append(first)
         full = re.search(rf"\b{re.escape(first)}[ \t]+({_CAP_WORD})\b", haystack)
-        if full and full.group(1) not in _STOP_FIRST_WORDS:
+        if full and full.group(1) not in _STOP_FIRST_WORDS and full.group(1) not in _TITLE_BREAK_WORDS:
             addressed.append(clean_name(f"{first} {full.group(1)}"))
     if addressed:
         return dedupe(addressed), "a first name the questions address, spelled out in the text"
@@ -234,6 +234,15 @@ _TITLE_BREAK_WORDS = {
 _TITLE_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’.\-\u00C0-\u024F]*|[^\w\s]")
 
 
+_ELISION = re.compile(r"(?<![\w'’])[dDlL]['’](?=\w)")
+# Words a headline puts before the person it names, in the languages interviews come in: "with",
+# "by", "meet", "interview", French "avec", German "mit", Danish/Norwegian/Swedish "med", Spanish and
+# Italian "con", Dutch "met" (an elided "d'" is cut off first).
+_BEFORE_A_NAME = frozenset(
+    {"with", "by", "meet", "interview", "avec", "mit", "med", "con", "met", ":", "–", "—", "-"}
+)
+
+
 def _name_from_title(title: str, text: str) -> str:
     """The person a headline names ("Bicycle Builders: Sam Okafor", "Ten Minutes with Jo Park", "Stefan
     Sagmeister Interview", "A Q&A with Photographer Riley Brandt"), or "".
@@ -246,6 +255,9 @@ def _name_from_title(title: str, text: str) -> str:
     """
     if not title:
         return ""
+    # "L'interview d'Ifigeneia Kotsoni", "Entretien avec …": an elided article or preposition is no part
+    # of the name after it.
+    title = _ELISION.sub("", title)
     tokens = _TITLE_WORD.findall(HONORIFICS.sub("", title))
     runs: list[tuple[int, int]] = []
     start = None
@@ -270,7 +282,7 @@ def _name_from_title(title: str, text: str) -> str:
         name = " ".join(tokens[a:b])
         prev = tokens[a - 1].lower() if a else ""
         nxt = tokens[b].lower() if b < len(tokens) else ""
-        score = prev in ("with", "by", "meet", "interview", ":", "–", "—", "-")
+        score = prev in _BEFORE_A_NAME
         score += b == len(tokens) or nxt in ("interview", "q&a", ",", "talks", "on")
         score += name in text
         if score > best_score or (score == best_score and best):

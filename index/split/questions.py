@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from index.blocks import Block
 from index.model import Dropped, Passage
 from index.split.furniture import State
-from index.split.labels import find_label, speaker_key
+from index.split.labels import find_label, seconds, speaker_key
 from index.split.passages import Draft, assemble, finish
 from index.split.patterns import Patterns, match_key
 from index.split.turns import Known, TurnResult, find_turn_passages, label_answerers
@@ -22,6 +22,7 @@ from index.split.wording import (
     QUESTION_END,
     SECOND_PERSON,
     greets,
+    is_closing,
     is_prompt,
     is_question_like,
 )
@@ -61,6 +62,14 @@ def find_passages(blocks: list[Block], pats: Patterns, state: State, known: Know
     drafts = _by_formatting(blocks, pats)
     if drafts is not None:
         return _found(drafts, "formatting", known)
+    stamped = _stamped_lines(blocks)
+    if stamped is not None:
+        lines, stamps = stamped
+        marks = _textual_marks(lines, pats, sentences=True)
+        _join_lead_ins(lines, marks)
+        if sum(marks) >= 2:
+            state.warnings.append("a timestamp on every line and no speaker labels: questions from wording")
+            return _found(assemble(lines, marks, stamps), "wording (timestamped lines)", known)
     split = _leading_question_blocks(blocks)
     if split is not None:
         blocks = split
@@ -91,7 +100,11 @@ def _from_turns(turns: TurnResult, state: State) -> Found:
 
 def _found(drafts: list[Draft], method: str, known: Known) -> Found:
     """Finish drafts that headings, class, formatting or wording marked: take a label every question
-    carries off the questions, and record labelled answerers."""
+    carries off the questions, and record labelled answerers. A last "question" that nobody answers and
+    that only thanks or signs off ("## Thank you!") is no question."""
+    last = drafts[-1] if drafts else None
+    if last and last.kind == "qa" and not last.answer_parts and is_closing(" ".join(last.question_parts)):
+        drafts.pop()
     label = _strip_question_label(drafts)
     answerers = label_answerers(drafts, known)
     return Found([finish(d) for d in drafts], answerers, [], question_label=label, method=method)
@@ -148,12 +161,26 @@ def _by_headings(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
     total, questions = by_level[level]
     if questions == 0 or (questions < 2 and total > 2) or questions * 3 < total:
         return None
-    marks = [bool(b.heading) and (b.heading == level or is_question_like(b.text, pats)) for b in blocks]
+    marks = [bool(b.heading) and (is_question_like(b.text, pats) or _at_level(b, level)) for b in blocks]
     # Headings before the first one that reads like a question are the page's own (tagline, byline,
     # section title), not questions.
     first = next(i for i, b in enumerate(blocks) if marks[i] and is_question_like(b.text, pats))
     marks[:first] = [False] * first
     return assemble(blocks, marks)
+
+
+def _at_level(block: Block, level: int) -> bool:
+    """A heading at the questions' level that carries no date (see :data:`_DATED`)."""
+    return block.heading == level and not _DATED.search(block.text)
+
+
+# A date or a clock time: a heading that carries one ("Start Bootstrap August 25, 2014 at 9:30 PM", a
+# comment's author and time) is a comment or post heading, not a question.
+_DATED = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b"
+    r"|\b\d{1,2}:\d{2}\s*(?:am|pm)\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",
+    re.IGNORECASE,
+)
 
 
 def _by_formatting(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
@@ -232,6 +259,43 @@ def _textual_marks(blocks: list[Block], pats: Patterns, sentences: bool = False)
         if marks[i] and not marks[i - 1] and not blocks[i].gap and lead.gap and greets(lead):
             marks[i - 1] = True
     return marks
+
+
+_LINE_STAMP = re.compile(r"^\[?((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\.\d+)?\]?\s+(?=\S)")
+
+
+def _stamped_lines(blocks: list[Block]) -> tuple[list[Block], list[float | None]] | None:
+    """A transcript whose every line opens with a timestamp and names no speaker ("00:03:11 How did you
+    get into programming?"): the lines without their stamps, as sentences of running speech (no paragraph
+    boundaries: a turn changes silently), and each line's time in seconds. None unless three in four lines
+    (ten at least) carry a stamp."""
+    stamps = [_LINE_STAMP.match(b.text) for b in blocks]
+    if sum(m is not None for m in stamps) < max(10, 0.75 * len(blocks)):
+        return None
+    lines = [
+        Block(b.text[m.end() :], gap=False) if m else Block(b.text, gap=False, heading=b.heading)
+        for b, m in zip(blocks, stamps, strict=True)
+    ]
+    return lines, [seconds(m.group(1)) if m else None for m in stamps]
+
+
+_LEAD_IN_WORDS = 15
+
+
+def _join_lead_ins(lines: list[Block], marks: list[bool]) -> None:
+    """In running speech, the one or two short sentences just before a question that do not speak in the
+    first person ("Cool.", "All right. So that's how you got started.") are the interviewer's lead-in."""
+    questions = list(marks)
+    for i in range(len(lines) - 1, 0, -1):
+        if not questions[i] or questions[i - 1]:
+            continue
+        for j in (i - 1, i - 2):
+            text = lines[j].text if j >= 0 else ""
+            if not text or questions[j] or len(text.split()) > _LEAD_IN_WORDS or FIRST_PERSON.search(text):
+                break
+            if "?" in text:
+                break
+            marks[j] = True
 
 
 def _text_score(block: Block, nxt: Block | None, pats: Patterns, sentence: bool) -> int:

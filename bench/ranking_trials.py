@@ -1,0 +1,411 @@
+"""Ranking changes measured and not shipped: term proximity, other ``match="most"`` rules, Bo1 feedback.
+
+    python -m bench.ranking_trials                           # every trial (about 5 minutes of CPU)
+    python -m bench.ranking_trials --trials base,proximity-5-0.3 --no-judged
+
+Each trial changes the ranking for the length of its run (as :mod:`bench.relevance`'s trials do) and is
+scored on Cranfield and CISI, which choose (the mean of their MAPs, as ``bench.relevance --tune``), and
+on NPL and the judged interview set (``bench/judged``), held out: reported, never used to choose. A trial
+would ship (in both engines) only if it raised the Cranfield/CISI mean by more than
+``bench.relevance.MIN_GAIN``; the figures and the verdicts are in docs/benchmarks.md.
+
+Trials (names as ``--trials`` takes them):
+
+* ``base``: what ships.
+* ``bm25f``, ``bm25f-K1-B``, ``bm25f-lucene``: BM25F with one saturation per word (Robertson and
+  Zaragoza 2009, the "simple BM25F"), where we add one BM25 score per field: each word's frequencies in
+  the text fields, times the fields' boosts, each divided by its field's length normalisation (or, for
+  ``bm25f-lucene``, all by one normalisation of the boost-weighted sum of the lengths, as Lucene's
+  ``CombinedFieldQuery``), are added, then saturated once, with the idf of the passages that have the word
+  in any field; ``K1``/``B`` replace the shipped k1 and b for the run.
+* ``proximity-WINDOW-WEIGHT``: a term-proximity score added to every ranking, in the spirit of BM25TP
+  (Rasolofo and Savoy 2003) and Lucene's ``pf2``/``ps2``: for each pair of neighbouring query words (in
+  the order typed) and each of ``question`` and ``answer``, every occurrence of the second word within
+  ``WINDOW`` positions of the first adds 1 / distance to the pair's frequency, which is saturated and
+  length-normalised as BM25 does a word's (with the index's k1 and b), weighted by the sum of the two
+  words' idf and the field's boost, times ``WEIGHT``. With relevance feedback it is added to the first
+  ranking and, at the original query's share, to the second.
+* ``most-mm``, ``most-coord``, ``most-levels``: other rules for ``match="most"`` (the default). Shipped:
+  every word first, then, when those are fewer than ``search.scoring.MOST_FEW``, the passages with most
+  words. ``mm``: Lucene's minimum-should-match alone, ranked by score (no tiers); ``coord``: the same,
+  each score times the share of the words matched (Lucene's classic coordination factor); ``levels``:
+  coordination levels (more words first, then score). Cranfield and CISI topics are long, so they are
+  sent as ``match="most"`` for these trials (and for ``base`` beside them).
+* ``bo1-DOCS-TERMS-BETA``: Terrier's Bo1 (divergence from randomness) feedback in place of RM3: the
+  ``TERMS`` words of the first ``DOCS`` passages weighted ``tf log2((1 + Pn) / Pn) + log2(1 + Pn)``
+  (``Pn`` = the word's frequency in question and answer over the passage count), divided by the
+  largest, added at ``BETA`` to the query as typed; like RM3 it only re-ranks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as wq
+
+from bench.ir import DEFAULT_ROOT, LOADERS, evaluate
+from bench.relevance import MIN_GAIN, build_index, topic_words
+
+TUNING = ("cranfield", "cisi")
+TRIALS = ("base", "bm25f", "bm25f-lucene", "proximity-3-0.1", "proximity-5-0.1", "proximity-5-0.3",
+          "proximity-10-0.3", "most-base", "most-mm", "most-coord", "most-levels", "bo1-3-10-0.4",
+          "bo1-3-10-1.0", "bo1-5-20-1.0")
+"""What a run without ``--trials`` measures (``most-base``: the shipped rule, topics sent as "most")."""
+PROXIMITY_FIELDS = ("question", "answer")
+_LOW = np.int64(0xFFFFFFFF)
+
+
+# --- term proximity ---------------------------------------------------------------------------------
+
+def query_words(q) -> list[str]:
+    """The query's plain words in the ``answer`` field, in the order typed, each once."""
+    words: list[str] = []
+    for leaf in q.leaves():
+        if isinstance(leaf, wq.Term) and leaf.fieldname == "answer" and leaf.text not in words:
+            words.append(leaf.text)
+    return words
+
+
+def _position_keys(evaluator, field: str, btext: bytes) -> np.ndarray:
+    """``document << 32 | position`` of every occurrence of a term, ascending."""
+    keys = []
+    for leaf, offset in evaluator.leaves:
+        ids, bounds, positions = evaluator.cache.positions(leaf, field, btext)
+        if len(ids):
+            docs = np.repeat(ids.astype(np.int64) + offset, np.diff(bounds))
+            keys.append(docs << 32 | positions.astype(np.int64))
+    return np.sort(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+
+
+def pair_frequency(first: np.ndarray, second: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """(documents, sloppy frequency): each occurrence of ``second`` whose nearest ``first`` in the same
+    document is 1..``window`` positions away adds 1 / distance (0 apart: two terms at one position,
+    e.g. a synonym, count nothing)."""
+    if not len(first) or not len(second):
+        return np.zeros(0, np.int64), np.zeros(0)
+    at = np.searchsorted(first, second)
+    nearest = np.full(len(second), np.inf)
+    for j in (at - 1, at):
+        inside = (j >= 0) & (j < len(first))
+        other = first[np.clip(j, 0, len(first) - 1)]
+        distance = np.abs((other & _LOW) - (second & _LOW)).astype(np.float64)
+        usable = inside & (other >> 32 == second >> 32) & (distance > 0)
+        nearest = np.where(usable, np.minimum(nearest, distance), nearest)
+    near = nearest <= window
+    docs, where = np.unique(second[near] >> 32, return_inverse=True)
+    return docs, np.bincount(where, weights=1.0 / nearest[near], minlength=len(docs))
+
+
+def proximity_scores(evaluator, q, window: int) -> np.ndarray:
+    """Every document's proximity score for ``q`` (dense over the index; see the module docstring)."""
+    from index.schema import FIELD_BOOSTS
+    from index.whoosh_internals import LENGTH_TABLE
+    from search.scoring import robertson_idf
+
+    extra = np.zeros(evaluator.size)
+    words = query_words(q)
+    if len(words) < 2:
+        return extra
+    searcher, k1, b = evaluator.searcher, evaluator.k1, evaluator.b
+    total = searcher.doc_count_all()
+    for field in PROXIMITY_FIELDS:
+        if field not in evaluator.schema.names():
+            continue
+        btexts = [evaluator.schema[field].to_bytes(w) for w in words]
+        keys = [_position_keys(evaluator, field, bt) for bt in btexts]
+        lengths = evaluator._field_lengths(field)
+        avgdl = searcher.avg_field_length(field) or 1
+        for i in range(len(words) - 1):
+            docs, freq = pair_frequency(keys[i], keys[i + 1], window)
+            if not len(docs):
+                continue
+            idf = sum(robertson_idf(total, searcher.doc_frequency(field, bt)) for bt in btexts[i:i + 2])
+            dl = LENGTH_TABLE[lengths[docs]] if lengths is not None else np.full(len(docs), avgdl)
+            saturated = freq * (k1 + 1) / (freq + k1 * (1 - b + b * dl / avgdl))
+            extra[docs] += FIELD_BOOSTS[field] * idf * saturated
+    return extra
+
+
+def _with_proximity(window: int, weight: float):
+    from search import feedback
+    from search.scoring import Evaluator, Matches
+
+    rank = Evaluator.rank
+
+    def ranked(self, q, match="most", allowed=None):
+        extra = proximity_scores(self, q, window) * weight
+
+        def plus(found, share=1.0):
+            return Matches(found.ids, found.scores + share * extra[found.ids], found.tiers)
+
+        if match != "any":
+            return plus(rank(self, q, match, allowed))
+        found = plus(self.evaluate(q))
+        again = self.feedback(q, found, allowed)
+        if again is found:
+            return found
+        return plus(again, feedback.ORIGINAL_WEIGHT / max(1.0, feedback.query_words(q)[1]))
+
+    return Evaluator, "rank", ranked
+
+
+# --- match="most" rules -----------------------------------------------------------------------------
+
+def _most_rule(rule: str):
+    from search.scoring import Evaluator, Matches, clauses, minimum_should_match
+
+    most = Evaluator.most
+
+    def ranked(self, q, few, allowed=None):
+        parts, excluded = clauses(q)
+        if rule == "base" or len(parts) < 2:
+            return most(self, q, few, allowed)
+        count = np.zeros(self.size, dtype=np.int16)
+        total = np.zeros(self.size)
+        for clause in parts:
+            part = self.evaluate(clause)
+            count[part.ids] += 1
+            total[part.ids] += part.scores
+        for clause in excluded:
+            count[self.evaluate(clause).ids] = 0
+        ids = np.flatnonzero(count >= minimum_should_match(len(parts)))
+        if rule == "mm":
+            return Matches(ids, total[ids])
+        if rule == "coord":
+            return Matches(ids, total[ids] * count[ids] / len(parts))
+        return Matches(ids, total[ids], (len(parts) - count[ids]).astype(np.int8))  # levels
+
+    return Evaluator, "most", ranked
+
+
+# --- BM25F with one saturation per word ------------------------------------------------------------
+
+def _bm25f(summed_length: bool = False):
+    """Every "word in every field" group (an OR of one word's terms in the text fields) scored as one
+    BM25F term: ``idf × tf~ (k1 + 1) / (tf~ + k1)`` with ``tf~ = Σ boost_f × tf_f / B_f`` and the idf of
+    the passages with the word in any field. ``B_f`` is each field's own length normalisation
+    (``1 − b + b × dl_f / avgdl_f``), or with ``summed_length`` one normalisation by the boost-weighted
+    sum of the fields' lengths, as Lucene's ``CombinedFieldQuery`` does."""
+    from index.schema import FIELD_BOOSTS
+    from index.whoosh_internals import LENGTH_TABLE
+    from search.scoring import Evaluator, Matches, robertson_idf
+
+    evaluate = Evaluator.evaluate
+
+    def lengths(self, field):
+        found = self._field_lengths(field)
+        avgdl = self.searcher.avg_field_length(field)  # 0 for a field no passage has
+        return (LENGTH_TABLE[found] if found is not None else np.full(self.size, avgdl)), avgdl
+
+    def combined(self, q, within=None):
+        terms = q.subqueries if type(q) is wq.Or else ()
+        if not terms or not all(isinstance(t, wq.Term) and FIELD_BOOSTS.get(t.fieldname) for t in terms):
+            return evaluate(self, q, within)
+        words: dict[str, list] = {}
+        for term in terms:
+            words.setdefault(term.text, []).append(term)
+        total = np.zeros(self.size)
+        seen = np.zeros(self.size, dtype=bool)
+        for text, fields in words.items():
+            tf = np.zeros(self.size)
+            found = np.zeros(self.size, dtype=bool)
+            dl_sum, avgdl_sum = np.zeros(self.size), 0.0
+            repeats = max(t.boost / FIELD_BOOSTS[t.fieldname] for t in fields)
+            for term in fields:
+                weight = FIELD_BOOSTS[term.fieldname]
+                dl, avgdl = lengths(self, term.fieldname)
+                dl_sum += weight * dl
+                avgdl_sum += weight * avgdl
+                part = self._term(term.fieldname, text, 1.0, scored=False)
+                if len(part):
+                    norm = 1.0 if summed_length else 1 - self.b + self.b * dl[part.ids] / (avgdl or 1)
+                    tf[part.ids] += weight * part.scores / norm
+                    found[part.ids] = True
+            ids = np.flatnonzero(found)
+            if summed_length:
+                tf[ids] /= 1 - self.b + self.b * dl_sum[ids] / (avgdl_sum or 1)
+            idf = robertson_idf(self.searcher.doc_count_all(), len(ids))
+            total[ids] += repeats * idf * tf[ids] * (self.k1 + 1) / (tf[ids] + self.k1)
+            seen |= found
+        ids = np.flatnonzero(seen)
+        return self._within(Matches(ids, total[ids] * q.boost), within)  # each passage scored on its own
+
+    return Evaluator, "evaluate", combined
+
+
+# --- Bo1 feedback -----------------------------------------------------------------------------------
+
+def _bo1(docs: int, terms: int, beta: float):
+    from index.analysis import stop_list
+    from index.schema import FIELD_BOOSTS
+    from search import feedback
+    from search.scoring import Evaluator, top
+
+    excluded = stop_list("long")
+
+    def again(self, q, found, allowed=None):
+        if not len(found) or feedback.query_words(q)[0] < feedback.FEEDBACK_MIN_WORDS:
+            return found
+        analyzer = self.schema["answer"].analyzer
+        counts: Counter[str] = Counter()
+        for docnum, _score in top(found, allowed, docs):
+            stored = self.searcher.stored_fields(docnum)
+            text = f"{stored.get('question') or ''}\n{stored.get('answer') or ''}"
+            counts.update(t.text for t in analyzer(text, mode="query")
+                          if len(t.text) > 1 and not t.text.isdigit() and t.text not in excluded)
+        n = self.searcher.doc_count_all()
+        weights = {}
+        for term, tf in counts.items():
+            pn = max(1, sum(self.reader.frequency(f, term) for f in feedback.FEEDBACK_FIELDS)) / n
+            weights[term] = tf * math.log2((1 + pn) / pn) + math.log2(1 + pn)
+        best = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:terms]
+        if not best:
+            return found
+        parts = [q] + [wq.Or([wq.Term(f, t, boost=FIELD_BOOSTS[f]) for f in feedback.FEEDBACK_FIELDS],
+                             boost=beta * w / best[0][1]) for t, w in best]
+        return self._keep(self.evaluate(wq.Or(parts)), found, keep=True)
+
+    return Evaluator, "feedback", again
+
+
+@contextlib.contextmanager
+def trial(name: str):
+    """The ranking changed as trial ``name`` says (see the module docstring) while the block runs."""
+    kind, *args = name.split("-")
+    if name == "bm25f-lucene":
+        kind, args = name, []
+    if kind == "base":
+        yield
+        return
+    if kind == "proximity":
+        owner, attr, replacement = _with_proximity(int(args[0]), float(args[1]))
+    elif kind == "most":
+        owner, attr, replacement = _most_rule(args[0])
+    elif kind == "bm25f-lucene":
+        owner, attr, replacement = _bm25f(summed_length=True)
+    elif kind == "bm25f":
+        owner, attr, replacement = _bm25f()
+        if args:
+            from bench.relevance import set_ranking
+            from index import schema
+
+            shipped = schema.BM25_K1, schema.BM25_B, schema.QUESTION_BOOST
+            set_ranking(float(args[0]), float(args[1]), shipped[2])
+    elif kind == "bo1":
+        owner, attr, replacement = _bo1(int(args[0]), int(args[1]), float(args[2]))
+    else:
+        raise ValueError(f"unknown trial {name!r}")
+    saved = getattr(owner, attr)
+    setattr(owner, attr, replacement)
+    try:
+        yield
+    finally:
+        setattr(owner, attr, saved)
+        if kind == "bm25f" and args:
+            set_ranking(*shipped)
+
+
+# --- running ----------------------------------------------------------------------------------------
+
+def run_collection(index_dir: Path, collection, match: str) -> dict[str, dict[str, float]]:
+    """Every judged topic ranked as ``bench.relevance.run_ours(..., ranking_only=True)`` does, sent with
+    ``match``."""
+    from search.engine import open_index
+    from search.query import expand_words, parse
+    from search.scoring import top
+
+    engine = open_index(str(index_dir))
+    run = {}
+    prefix = collection.name + "/"
+    try:
+        for qid, text in collection.queries.items():
+            if qid not in collection.qrels:
+                continue
+            with engine.session() as state:
+                searcher = state.searcher
+                q, _ = expand_words(parse(topic_words(text), searcher.schema, match).query, searcher.reader())
+                ranked = top(state.evaluator.rank(q, match), None, 1000)
+                articles = [searcher.stored_fields(docnum)["article"] for docnum, _ in ranked]
+            ranking: dict[str, float] = {}
+            for article in articles:
+                ranking.setdefault(article.removeprefix(prefix), float(1000 - len(ranking)))
+            run[qid] = ranking
+    finally:
+        engine.close()
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", default=",".join(TRIALS), help="comma-separated trial names")
+    parser.add_argument("--collections", default="cranfield,cisi,npl")
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    parser.add_argument("--work", type=Path, default=Path("var/relevance"),
+                        help="scratch folder (the collections' indexes are built here once)")
+    parser.add_argument("--no-judged", action="store_true", help="skip the judged interview set")
+    parser.add_argument("--judged-index", type=Path, default=Path("var/index"),
+                        help="our index of corpus/ as shipped (default var/index: `make index`)")
+    args = parser.parse_args(argv)
+
+    from bench.relevance import set_ranking
+    from index import schema
+
+    set_ranking(schema.BM25_K1, schema.BM25_B, schema.QUESTION_BOOST)
+    names = [n for n in args.collections.split(",") if n]
+    collections = {n: LOADERS[n](args.root) for n in names}
+    args.work.mkdir(parents=True, exist_ok=True)
+    indexes = {}
+    for n, c in collections.items():
+        existing = args.work / f"index-{n}-short"
+        indexes[n] = existing if existing.exists() else build_index(c, args.work)
+    judged_queries = qrels = None
+    if not args.no_judged:
+        from bench import judged
+
+        qrels = judged.load_qrels()
+        judged_queries = [q for q in judged.load_queries() if q.id in qrels]
+    rows = []
+    for name in args.trials.split(","):
+        started = time.process_time()
+        match = "most" if name.startswith("most-") else "any"
+        row: dict = {"trial": name, "sent as": match}
+        with trial(name):
+            for n, c in collections.items():
+                row[n] = evaluate(c.qrels, run_collection(indexes[n], c, match))["map"]
+            if judged_queries is not None:
+                for mode in ("most", "any"):
+                    rank, close = judged.ours(args.judged_index, mode)
+                    try:
+                        ranked = {q.id: rank(q.text, judged.EVAL_DEPTH) for q in judged_queries}
+                    finally:
+                        close()
+                    scores = judged.evaluate(qrels, ranked)
+                    row[f"judged {mode}"] = f"{scores['ndcg_10']:.4f} / {scores['mrr']:.4f}"
+        tuning = [row[n] for n in TUNING if n in row]
+        row["mean"] = round(sum(tuning) / len(tuning), 4) if tuning else None
+        row["cpu s"] = round(time.process_time() - started)
+        rows.append(row)
+        print(" ".join(f"{k}={v}" for k, v in row.items()), file=sys.stderr, flush=True)
+    columns = ["trial", "sent as", "mean", *names, *(["judged most", "judged any"] if qrels else [])]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    base = {r["sent as"]: r["mean"] for r in rows if r["trial"] in ("base", "most-base")}
+    for row in rows:
+        print("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+    for row in rows:
+        reference = base.get(row["sent as"])
+        if row["trial"] not in ("base", "most-base") and reference is not None and row["mean"] is not None:
+            verdict = "would ship" if row["mean"] > reference + MIN_GAIN else "not chosen"
+            print(f"{row['trial']}: Cranfield/CISI mean {row['mean']:.4f} against {reference:.4f}: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
