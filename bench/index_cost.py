@@ -23,11 +23,11 @@ import sys
 import time
 from pathlib import Path
 
-from bench.speed import folder_size
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.speed import folder_size  # noqa: E402 - after the path is set, so the script runs by its path too
 
 
 def _cpu(children: bool = False) -> float:

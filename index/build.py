@@ -66,6 +66,10 @@ class BuildReport:
 
 # --- articles → documents ---------------------------------------------------------------------------
 
+_PASSAGE_LISTS = tuple(f.passage_attribute for f in PASSAGE_FACETS)
+"""The passage's own facet lists, by attribute name (``data`` of each document)."""
+
+
 def article_documents(article: Article) -> list[dict]:
     """One record per passage, the same for every engine (each store encodes it in its own fields).
 
@@ -99,7 +103,7 @@ def article_documents(article: Article) -> list[dict]:
             "data": {
                 "answerers": list(passage.answerers),
                 **({"start": passage.start} if passage.start is not None else {}),
-                **{f.passage_attribute: list(getattr(passage, f.passage_attribute)) for f in PASSAGE_FACETS},
+                **{name: list(getattr(passage, name)) for name in _PASSAGE_LISTS},
             },
         }
         doc["facets"] = {spec.name: spec.values(article, passage) for spec in FACETS}

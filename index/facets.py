@@ -21,10 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from index import organizations
 
 _SEPARATORS = re.compile(r"[\s\x1f]+")
+NORMALISED_CACHE_SIZE = 100_000
+"""Normalised values a facet remembers (see :meth:`FacetSpec.values`); the cache is emptied when full."""
 
 
 def clean_value(value: str) -> str:
@@ -61,15 +64,39 @@ class FacetSpec:
 
     def values(self, article, passage) -> list[str]:
         """This facet's normalised values for ``passage`` of ``article``, in order, without repeats."""
-        for path in self.source:
-            scope, attribute = path.split(".", 1)
-            raw = getattr(article if scope == "article" else passage, attribute, None)
+        for from_article, attribute in self._sources:
+            raw = getattr(article if from_article else passage, attribute, None)
             if not raw:
                 continue
             values = [raw] if isinstance(raw, str) else raw
-            out = [self.normalise(v) for v in values]
-            return list(dict.fromkeys(v for v in out if v))
+            # The same values recur on passage after passage (an article's publication, a city): each
+            # is normalised once per process, which was most of turning passages into documents.
+            known = self._normalised
+            out = []
+            for value in values:
+                try:
+                    clean = known[value]
+                except KeyError:
+                    if len(known) >= NORMALISED_CACHE_SIZE:
+                        known.clear()
+                    clean = known[value] = self.normalise(value)
+                except TypeError:  # an unhashable value
+                    clean = self.normalise(value)
+                if clean:
+                    out.append(clean)
+            return list(dict.fromkeys(out))
         return []
+
+    @cached_property
+    def _sources(self) -> tuple[tuple[bool, str], ...]:
+        """``source`` as (from the article?, attribute) pairs."""
+        return tuple((path.split(".", 1)[0] == "article", path.split(".", 1)[1]) for path in self.source)
+
+    @cached_property
+    def _normalised(self) -> dict:
+        """Raw value → ``normalise(value)``, filled as values are met (at most
+        :data:`NORMALISED_CACHE_SIZE` entries)."""
+        return {}
 
     def searchable(self, values: list[str]) -> list[str]:
         """``values`` and their variants: what a ``<name>:`` query may match."""

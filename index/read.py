@@ -220,10 +220,14 @@ def _repair(text: str, warnings: list[str]) -> str:
     return "\n".join(lines)
 
 
+# Control characters other than tab, newline, carriage return and form feed; DEL; replacement marks.
+_BINARY_CHAR = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
 def _refuse_binary(text: str, path: str) -> None:
     """Refuse text that is mostly control characters or replacement marks: a binary file by another name."""
     sample = text[:65536]
-    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f") or ch in "\ufffd\x7f")
+    bad = len(_BINARY_CHAR.findall(sample))  # in C: a Python loop over the characters cost a tenth of reading
     if bad > max(8, len(sample) // 20):
         raise ArticleError(
             path,
