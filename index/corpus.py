@@ -55,6 +55,15 @@ def iter_article_files(
         for name in sorted(filenames):
             if is_article_file(name):
                 path = os.path.join(dirpath, name)
+                # os.walk does not follow links into folders, so a regular file (not a link) found here
+                # is inside the corpus: only links and special files need refusal()'s realpath checks,
+                # which took 10 s for each update of a 100,000-file corpus.
+                try:
+                    if stat.S_ISREG(os.lstat(path).st_mode):
+                        yield path
+                        continue
+                except OSError:
+                    pass
                 reason = refusal(path, root)
                 if reason is None:
                     yield path

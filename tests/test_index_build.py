@@ -185,3 +185,27 @@ def test_add_reports_a_file_that_is_not_an_article(corpus, tmp_path):
     report = builder.add([notes], corpus, index_dir)
     assert dict(report.skipped) == {str(notes): builder.NOT_AN_ARTICLE}
     assert report.articles == 0 and not (corpus / "added").exists()
+
+
+def test_update_of_chosen_files_checks_only_those_files(corpus, tmp_path):
+    """``update(only=…)`` (what ``add`` runs) indexes the chosen files alone, refusing a link that
+    leaves the corpus with its reason, and leaves the rest of the corpus (even new files) alone."""
+    index_dir = tmp_path / "index"
+    builder.build(corpus, index_dir)
+    text = (corpus / "voyagela" / "000_713f14fa217934a6.txt").read_text(encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text(text.replace("Covid", "Qovid"), encoding="utf-8")
+    (corpus / "voyagela" / "link.txt").symlink_to(outside)
+    (corpus / "voyagela" / "later.txt").write_text(text.replace("Covid", "Xovid"), encoding="utf-8")
+    (corpus / "added").mkdir()
+    (corpus / "added" / "new.txt").write_text(text.replace("Covid", "Kovid"), encoding="utf-8")
+    report = builder.update(corpus, index_dir, only=["added/new.txt", "voyagela/link.txt", "_drafts/a.txt"],
+                            action="add")
+    assert report.articles == 1
+    reasons = dict(report.skipped)
+    assert sorted(reasons) == ["_drafts/a.txt", "voyagela/link.txt"]
+    assert "outside the corpus" in reasons["voyagela/link.txt"]
+    assert reasons["_drafts/a.txt"] == builder.NOT_AN_ARTICLE
+    manifest = whoosh_store.read_manifest(index_dir / current(index_dir))["files"]
+    assert "added/new.txt" in manifest and "voyagela/later.txt" not in manifest
+    assert "voyagela/link.txt" not in manifest
