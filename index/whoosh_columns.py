@@ -14,6 +14,11 @@ once, beside the segment, as plain ``.npy`` files::
         facet.<name>.offsets.npy   int32, passages + 1: passage d has values[offsets[d]:offsets[d + 1]]
         facet.<name>.values.npy    int32 value numbers (indexes into the facet's values in meta.json)
         facet.<name>.docs.npy      int32, the passage of each entry of values (one pass counts them all)
+        facet.<name>.first.npy     uint16 (int32 past 65,535 values), per passage: its first value number,
+                                   the number of values where it has none (counting gathers one number per
+                                   matching passage)
+        facet.<name>.later_docs.npy, facet.<name>.later_values.npy
+                                   int32, the entries after each passage's first (their passage, value)
         article.npy, date.npy      int32 per passage: index into meta's articles / dates
         number.npy                 int64 per passage: the passage number (Whoosh's sortable form)
         length.<field>.npy         uint8 per passage: Whoosh's one-byte field length (0: none)
@@ -23,7 +28,8 @@ commit, under the writer lock) and deletes those of segments merged away. :func:
 one segment's arrays with ``mmap_mode="r"``: the kernel keeps one copy in its page cache for every
 worker, and opening costs a few file mappings. A segment without its folder (an index written before
 this existed, or a folder deleted) gets one computed from Whoosh's own data, written for the next
-process when the folder is writable and kept in memory otherwise.
+process when the folder is writable and kept in memory otherwise; a folder of an older format is
+replaced the same way.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from index.schema import FACET_PREFIX
 from index.whoosh_internals import decode, length_bytes, read_column, segment_key
 
 COLUMNS_DIR = "columns"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped when the files change; folders of another version are rewritten."""
 
 
@@ -55,8 +61,24 @@ class FacetColumn:
     offsets: np.ndarray
     values: np.ndarray
     docs: np.ndarray
+    first: np.ndarray
+    later_docs: np.ndarray
+    later_values: np.ndarray
     derived: dict = dataclass_field(default_factory=dict, repr=False, compare=False)
     """Arrays a reader derives from these on first use and keeps with the segment (search.facets)."""
+
+    @classmethod
+    def of(cls, names: list[str], offsets: np.ndarray, values: np.ndarray, docs: np.ndarray,
+           size: int) -> FacetColumn:
+        """The column of entries ``values``/``docs`` (by passage, then value) in a segment of ``size``
+        passages, with each passage's first value and the later entries split out."""
+        none = len(names)
+        first = np.full(size, none, dtype=np.uint16 if none < 2 ** 16 else np.int32)
+        # Entries are in passage order: a passage's first is the one whose passage differs from the last.
+        later = np.zeros(len(docs), dtype=bool)
+        np.equal(docs[1:], docs[:-1], out=later[1:])
+        first[docs[~later]] = values[~later]
+        return cls(names, offsets, values, docs, first, docs[later], values[later])
 
 
 @dataclass
@@ -107,7 +129,7 @@ def compute_columns(leaf) -> SegmentColumns:
         docs, values = docs[order], values[order]
         offsets = np.zeros(size + 1, np.int32)
         np.cumsum(np.bincount(docs, minlength=size), out=offsets[1:])
-        facets[name] = FacetColumn(names, offsets, values, docs)
+        facets[name] = FacetColumn.of(names, offsets, values, docs, size)
     lengths = {}
     for field, spec in leaf.schema.items():
         if spec.scorable:
@@ -123,6 +145,9 @@ def columns_folder(gen: str | os.PathLike, segment_id: str) -> Path:
     return Path(gen) / COLUMNS_DIR / segment_id
 
 
+FACET_PARTS = ("offsets", "values", "docs", "first", "later_docs", "later_values")
+
+
 def _save(columns: SegmentColumns, folder: Path) -> None:
     """Write ``columns`` to ``folder`` atomically: a temporary folder renamed into place."""
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +156,7 @@ def _save(columns: SegmentColumns, folder: Path) -> None:
     try:
         arrays = {"article": columns.article, "date": columns.date, "number": columns.number}
         for name, facet in columns.facets.items():
-            for part in ("offsets", "values", "docs"):
+            for part in FACET_PARTS:
                 arrays[f"facet.{name}.{part}"] = getattr(facet, part)
         for field, raw in columns.lengths.items():
             arrays[f"length.{field}"] = raw
@@ -146,7 +171,15 @@ def _save(columns: SegmentColumns, folder: Path) -> None:
         except OSError:
             if not (folder / "meta.json").exists():
                 raise
-            # Another process wrote the same segment's folder first: theirs is identical.
+            if _load(folder) is None:
+                # A folder of an older format (or a partial one): moved aside, then replaced. Processes
+                # that mapped its files keep them until they close; one opening meanwhile computes its
+                # own and finds ours in place.
+                old = folder.parent / f".{folder.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.old"
+                os.rename(folder, old)
+                shutil.rmtree(old, ignore_errors=True)
+                os.rename(tmp, folder)
+            # Otherwise another process wrote the same segment's folder first: theirs is identical.
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -161,8 +194,8 @@ def _load(folder: Path) -> SegmentColumns | None:
         def load(key: str) -> np.ndarray:
             return np.load(folder / f"{key}.npy", mmap_mode="r")
 
-        parts = ("offsets", "values", "docs")
-        facets = {name: FacetColumn(meta["facets"][name], *(load(f"facet.{name}.{part}") for part in parts))
+        facets = {name: FacetColumn(meta["facets"][name], *(load(f"facet.{name}.{part}")
+                                                            for part in FACET_PARTS))
                   for name in FACET_NAMES}
         return SegmentColumns(meta["size"], facets, meta["articles"], load("article"), meta["dates"],
                               load("date"), load("number"),

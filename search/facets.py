@@ -8,11 +8,11 @@ searcher opens; with one segment, as after a build, the mapped arrays are used a
 
 Counting a facet over the matches costs what the matches cost, not what the index holds: for a
 handful of matches each one's values are gathered (``offsets`` → ``values``); past about a quarter of
-a facet's (passage, value) pairs each match's first value is read from a per-passage array derived
-once per segment, and the few later values are tested against one mask of the matches shared by every
-facet; and past half of the index the passages that did *not* match are counted and subtracted from
-the whole index's counts. Whoosh would
-instead load stored fields or rebuild a value list per document for every match.
+a facet's (passage, value) pairs (or when the facet has fewer later values than there are matches)
+each match's first value is read from a per-passage array written with the segment's columns, and the
+few later values are tested against one mask of the matches shared by every facet; and past half of
+the index the passages that did *not* match are counted and subtracted from the whole index's counts.
+Whoosh would instead load stored fields or rebuild a value list per document for every match.
 """
 
 from __future__ import annotations
@@ -333,47 +333,20 @@ def _entries(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:
     return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
 
 
-def _layers(facet, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One segment's facet as (each passage's first value number, ``len(facet.names)`` where it has none;
-    the passages of the later entries; their value numbers), derived once and kept with the column.
-
-    Most passages have at most one value of a facet, so counting gathers one number per matching
-    passage plus the few later entries, instead of testing every entry of the facet."""
-    found = facet.derived.get("layers")
-    if found is None:
-        docs, values = np.asarray(facet.docs), np.asarray(facet.values)
-        none = len(facet.names)
-        first = np.full(size, none, dtype=np.uint16 if none < 2 ** 16 else np.int32)
-        # Entries are in passage order: a passage's first is the one whose passage differs from the last.
-        later = np.zeros(len(docs), dtype=bool)
-        np.equal(docs[1:], docs[:-1], out=later[1:])
-        if later.any():
-            first[docs[~later]] = values[~later]
-            found = (first, docs[later], values[later])
-        else:
-            first[docs] = values
-            found = (first, docs[:0], values[:0])
-        facet.derived["layers"] = found
-    return found
-
-
 def _count_segment(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:
     """Per value number of one segment's facet, how many of the passages ``local`` (ascending,
     segment-local) have it. ``inside``: a callable giving ``local`` as a boolean array over the segment
     (shared between facets), made here when not given.
 
-    A few passages: their entries are gathered (:func:`_entries`). More: each one's first value from
-    :func:`_layers`, and the later entries tested against the mask."""
+    A few passages with more later entries than passages: their entries are gathered
+    (:func:`_entries`). Otherwise each one's first value from the column's ``first`` array (written at
+    commit, so no search derives it), and the later entries tested against the mask."""
     names = len(facet.names)
     if not len(facet.values):
         return np.zeros(names, dtype=np.int64)
-    if len(local) * GATHER_COST < len(facet.values):
-        # A few matches: gathered, unless the first values are at hand (a bigger search made them) and
-        # the later ones fewer than the matches. A small search never reads a whole facet to make them.
-        layers = facet.derived.get("layers")
-        if layers is None or len(layers[1]) > len(local):
-            return np.bincount(facet.values[_entries(facet, local, size)], minlength=names)
-    first, later_docs, later_values = _layers(facet, size)
+    first, later_docs, later_values = facet.first, facet.later_docs, facet.later_values
+    if len(local) * GATHER_COST < len(facet.values) and len(later_docs) > len(local):
+        return np.bincount(facet.values[_entries(facet, local, size)], minlength=names)
     counts = np.bincount(first[local], minlength=names + 1)[:names]
     if len(later_docs):
         if len(local) * 64 < size:  # a few matches: look the later entries' passages up among them

@@ -91,8 +91,38 @@ def test_every_segment_has_its_columns_written_at_commit(index_dir):
             for name in FACET_NAMES:
                 a, b = mapped.facets[name], computed.facets[name]
                 assert a.names == b.names
-                for part in ("offsets", "values", "docs"):
+                for part in whoosh_columns.FACET_PARTS:
                     assert np.array_equal(getattr(a, part), getattr(b, part)), (name, part)
+
+
+def test_each_passages_first_facet_value_and_the_later_ones_split_the_entries(index_dir):
+    gen = current_generation(index_dir)
+    with _searcher(index_dir) as searcher:
+        for leaf, _ in searcher.reader().leaf_readers():
+            columns = whoosh_columns.segment_columns(gen, leaf)
+            for name in FACET_NAMES:
+                facet = columns.facets[name]
+                later = []
+                for d in range(columns.size):
+                    own = facet.values[facet.offsets[d]:facet.offsets[d + 1]].tolist()
+                    assert facet.first[d] == (own[0] if own else len(facet.names)), (name, d)
+                    later += [(d, v) for v in own[1:]]
+                assert list(zip(facet.later_docs.tolist(), facet.later_values.tolist(), strict=True)) == later
+
+
+def test_columns_of_an_older_format_are_rewritten_by_the_first_searcher(index_dir, tmp_path):
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy)
+    gen = current_generation(copy)
+    metas = list((gen / whoosh_columns.COLUMNS_DIR).glob("*/meta.json"))
+    for meta in metas:
+        meta.write_text(meta.read_text().replace(f'"version": {whoosh_columns.FORMAT_VERSION}',
+                                                 '"version": 1'))
+        for first in meta.parent.glob("facet.*.first.npy"):
+            first.unlink()
+    with open_index(copy) as engine, open_index(index_dir) as reference:
+        assert engine.search("music").facets == reference.search("music").facets
+    assert all(f'"version": {whoosh_columns.FORMAT_VERSION}' in meta.read_text() for meta in metas)
 
 
 @pytest.mark.parametrize("fraction", [0.002, 0.05, 0.4, 0.8, 1.0])
