@@ -39,7 +39,6 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +63,6 @@ class FacetColumn:
     first: np.ndarray
     later_docs: np.ndarray
     later_values: np.ndarray
-    derived: dict = dataclass_field(default_factory=dict, repr=False, compare=False)
-    """Arrays a reader derives from these on first use and keeps with the segment (search.facets)."""
 
     @classmethod
     def of(cls, names: list[str], offsets: np.ndarray, values: np.ndarray, docs: np.ndarray,
