@@ -308,17 +308,23 @@ class FacetTable:
         return Facet(name, values, len(nonzero) - len(shown) - hidden_selected)
 
 
+def _mask(local: np.ndarray, size: int, inside=None) -> np.ndarray:
+    """``local`` as a boolean array over a segment of ``size`` passages: ``inside()`` when given (one
+    shared by every facet counted over the scope), else made here."""
+    if inside is not None:
+        return inside()
+    mask = np.zeros(size, dtype=bool)
+    mask[local] = True
+    return mask
+
+
 def _entries(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:
     """Which (passage, value) entries of one segment's facet belong to the passages ``local``
     (ascending, segment-local): their positions gathered one layer at a time (each passage's first
     value, then the second of those with two, …), or a mask from one pass over every entry when that is
     cheaper. Index ``facet.values`` / ``facet.docs`` with it. ``inside``: as for :func:`_count_segment`."""
     if len(local) * GATHER_COST >= len(facet.values):
-        if inside is not None:
-            return inside()[facet.docs]
-        mask = np.zeros(size, dtype=bool)
-        mask[local] = True
-        return mask[facet.docs]
+        return _mask(local, size, inside)[facet.docs]
     starts = np.asarray(facet.offsets[local], dtype=np.int64)
     ends = np.asarray(facet.offsets[local + 1], dtype=np.int64)
     keep = ends > starts
@@ -352,11 +358,7 @@ def _count_segment(facet, local: np.ndarray, size: int, inside=None) -> np.ndarr
         if len(local) * 64 < size:  # a few matches: look the later entries' passages up among them
             at = np.minimum(np.searchsorted(local, later_docs), len(local) - 1)
             keep = local[at] == later_docs
-        elif inside is None:
-            keep = np.zeros(size, dtype=bool)
-            keep[local] = True
-            keep = keep[later_docs]
         else:
-            keep = inside()[later_docs]
+            keep = _mask(local, size, inside)[later_docs]
         counts += np.bincount(later_values[keep], minlength=names)
     return counts
