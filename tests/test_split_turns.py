@@ -284,3 +284,55 @@ def test_an_intro_that_asks_is_no_question_when_the_questions_are_list_items():
         "Did you practise hard after that?",
     ]
     assert article.passages[0].kind == "intro"
+
+
+HEADED_BAND = """---
+title: The Lantern Moths Interview
+---
+
+The Lantern Moths are Rosa Lind on bass, Omar Haddad on guitar and Ines Kraft on drums.
+
+## How did the band start?
+
+**Rosa:** Omar and I met at a record fair.
+
+**Omar & Ines:** And we never left.
+
+**All:** Ha!
+
+## Who writes the songs?
+
+**Omar:** I bring riffs, Ines turns them upside down.
+
+**Ines:** Someone has to.
+
+## What is next?
+
+**Rosa:** A second album.
+
+**Both:** Soon.
+"""
+
+
+def test_group_and_joint_labels_name_the_members_not_a_person_called_all():
+    article = split(HEADED_BAND)
+    assert article.interviewees == ["Rosa Lind", "Omar Haddad", "Ines Kraft"]
+    assert article.passages[1].answerers == ["Rosa Lind", "Omar Haddad", "Ines Kraft"]
+
+
+ZINE = """<h1>Zine night</h1>
+<p><b>So you made a new zine this week, right?</b></p>
+<p>Yeah, I had nothing better to do.</p>
+<p><b>How do you feel about the big magazines closing, I guess? *laughs*</b></p>
+<p>It is a bummer, but things move online.</p>
+<p><b>Have you been to a zine fest yet? (laughter)</b></p>
+<p>A bunch of them.</p>
+"""
+
+
+def test_a_question_that_ends_in_a_transcribers_aside_is_still_a_question():
+    assert questions(split(ZINE, "zine.html")) == [
+        "So you made a new zine this week, right?",
+        "How do you feel about the big magazines closing, I guess? *laughs*",
+        "Have you been to a zine fest yet? (laughter)",
+    ]

@@ -34,6 +34,7 @@ from index.blocks import Block
 from index.split.attribution import publication_word
 from index.split.labels import (
     ANSWER_LABELS,
+    GROUP_LABELS,
     INTERVIEWER_LABELS,
     Label,
     display_name,
@@ -190,6 +191,11 @@ def _parts(label: Label) -> list[str]:
     return [p for p in _GROUP_CUT.split(label.name) if p] or [label.name]
 
 
+def _people(label: Label) -> list[str]:
+    """The people a label names: its parts (:func:`_parts`) without group words ("All", "Both")."""
+    return [p for p in _parts(label) if speaker_key(p) not in GROUP_LABELS]
+
+
 def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speaker], dict[str, str]]:
     """Group label forms into speakers; keep the speakers whose labels recur. Returns the speakers by key
     and ``owner``: each accepted label form's key → its speaker's key."""
@@ -261,8 +267,8 @@ def _name_speakers(speakers: list[Speaker], known: Known) -> None:
 
 
 def _person_name(name: str) -> bool:
-    """A label that can be a person: not a domain, not all lower case, not a Q/A word."""
-    if speaker_key(name) in INTERVIEWER_LABELS | ANSWER_LABELS:
+    """A label that can be a person: not a domain, not all lower case, not a Q/A or group word."""
+    if speaker_key(name) in INTERVIEWER_LABELS | ANSWER_LABELS | GROUP_LABELS:
         return False
     if "." in name and not is_initials(name):
         return False
@@ -370,8 +376,11 @@ def _turns(
         if sided == _ANSWERER and current.labelled and block.gap and current.parts:
             turns.append(Turn(speakers=[_ANSWERER], parts=[(block.text, True)], labelled=False))
             continue
-        if sided == _INTERVIEWER and block.gap and _prompt_like(block, pats, answer_marks) and (
-            _formatted(block) or _answered_next(labels, owner, index)
+        if (
+            sided == _INTERVIEWER
+            and block.gap
+            and _prompt_like(block, pats, answer_marks)
+            and (_formatted(block) or _answered_next(labels, owner, index))
         ):
             turn = Turn(speakers=[_INTERVIEWER], parts=[(block.text, True)], labelled=False)
             turn.formatted = _formatted(block)
@@ -500,6 +509,7 @@ def _one_sided(
                 prompted += set_apart or asks(previous.text, pats)
         if block.gap or labelled:
             previous, previous_labelled = block, labelled
+
     def asking(speaker: Speaker) -> bool:
         if not own_turns[speaker.key]:  # labels on lines of their own
             return speaker.ask_ratio >= 0.5
@@ -537,7 +547,7 @@ def _passages(
         return True if print_mode else asks(text, pats, loosely=True)
 
     def name_of(key: str) -> str:
-        if key in speakers:
+        if key in speakers and key not in GROUP_LABELS:
             return speakers[key].name
         return ""
 
@@ -620,10 +630,11 @@ def label_answerers(drafts: list[Draft], known: Known) -> list[str]:
                 label = find_label(Block(text))
                 if label is not None and label.rest and label.shape != "qa":
                     entries.append((i, label))
-            for key in {speaker_key(lab.name) for _, lab in entries}:
+            for key in {speaker_key(p) for _, lab in entries for p in _people(lab)}:
                 passages_with[key] += 1
             for _, lab in entries:
-                forms.setdefault(speaker_key(lab.name), lab.name)
+                for part in _people(lab):
+                    forms.setdefault(speaker_key(part), part)
         found.append(entries)
     groups: dict[str, str] = {}  # label key → the key of its fullest form
     for key in sorted(forms, key=lambda k: (-len(name_words(forms[k])), -len(forms[k]))):
@@ -639,12 +650,19 @@ def label_answerers(drafts: list[Draft], known: Known) -> list[str]:
     names_person = any(
         same_speaker(forms[h], n) or same_speaker(n, forms[h]) for h in speakers for n in names if n
     )
+    # Or several labels, each the first name of someone the text names in full ("Rosa Lind, Omar Haddad
+    # and Ines Kraft" above "Rosa:", "Omar:", "Ines:"): section labels ("Video:", "Audio:") are not.
+    firsts = {name_words(n)[0].casefold() for n in known.names if len(name_words(n)) >= 2}
+    names_person = names_person or (
+        len(speakers) >= 2 and all(forms[h].casefold() in firsts for h in speakers)
+    )
     takes_turns = False
     for entries in found:
         sequence = [
-            groups[speaker_key(lab.name)]
+            groups[speaker_key(p)]
             for _, lab in entries
-            if groups.get(speaker_key(lab.name)) in speakers
+            for p in _people(lab)
+            if groups.get(speaker_key(p)) in speakers
         ]
         seen: list[str] = []
         for who in sequence:
@@ -657,7 +675,7 @@ def label_answerers(drafts: list[Draft], known: Known) -> list[str]:
     display = {h: _expand(forms[h], known) for h in speakers}
     order: list[str] = []
     for draft, entries in zip(drafts, found, strict=True):
-        who_here = [groups[speaker_key(lab.name)] for _, lab in entries]
+        who_here = [groups.get(speaker_key(p)) for _, lab in entries for p in _people(lab)]
         who_here = [w for w in who_here if w in speakers]
         for who in who_here:
             name = display[who]

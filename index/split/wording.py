@@ -31,7 +31,14 @@ FIRST_PERSON = re.compile(r"(?:^|\s)(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I�
 
 
 def is_question_like(text: str, pats: Patterns) -> bool:
-    return bool(QUESTION_END.search(text.rstrip()) or is_prompt(text, pats))
+    """True when ``text`` ends with a question mark, before any closing aside ("…, I guess? *laughs*",
+    "… yet? (laughter)"), or is a prompt (:func:`is_prompt`)."""
+    text = _TRAILING_ASIDE.sub("", text.rstrip())
+    return bool(QUESTION_END.search(text) or is_prompt(text, pats))
+
+
+# A transcriber's aside closing a turn: "*laughs*", "(laughter)", "[both laugh]".
+_TRAILING_ASIDE = re.compile(r"\s*(?:\*[^*\n]{1,25}\*|\([^()\n]{1,25}\)|\[[^\[\]\n]{1,25}\])$")
 
 
 def is_prompt(text: str, pats: Patterns) -> bool:
