@@ -569,3 +569,21 @@ def test_two_italic_questions_one_of_them_a_closing_remark_leave_the_decision_to
     )
     article = parse_file(path, enrich=False)
     assert "How long does a map take?" in questions(article)
+
+
+def test_questions_run_into_their_answers_keep_every_question_sentence(tmp_path):
+    """Each paragraph is the question and then its answer, with no mark between; a question of two
+    sentences stays whole."""
+    path = tmp_path / "run_together.txt"
+    path.write_text(
+        "Night Ferry on their second record\n\n"
+        "How did the band start? We met in school and played in a garage for years before anyone came.\n\n"
+        "Could you tell us about your process? How do you come up with riffs and lyrics that fit? "
+        "It starts with a mood, a rainy day or a late night, and the rest just flows from there.\n\n"
+        "What comes next for you? A long tour through the north and then a quiet winter at home.\n"
+    )
+    assert questions(parse_file(path, enrich=False)) == [
+        "How did the band start?",
+        "Could you tell us about your process? How do you come up with riffs and lyrics that fit?",
+        "What comes next for you?",
+    ]

@@ -358,6 +358,7 @@ def _sentence_blocks(blocks: list[Block]) -> list[Block]:
 
 
 _QUESTION_SENTENCE = re.compile(r"^.{8,400}?\?[\"”’')\]]*(?=\s+\S)")
+_NEXT_QUESTION_SENTENCE = re.compile(r"\s+[^.!?\n]{8,400}\?[\"”’')\]]*(?=\s+\S)")
 
 
 def _leading_question_blocks(blocks: list[Block]) -> list[Block] | None:
@@ -371,9 +372,14 @@ def _leading_question_blocks(blocks: list[Block]) -> list[Block] | None:
         match = _QUESTION_SENTENCE.match(block.text)
         if match is None:
             continue
-        rest = block.text[match.end() :].strip()
+        end = match.end()
+        # A question of two or more sentences ("Could you tell us …? How do you come up with …?") is asked
+        # whole before the answer begins.
+        while more := _NEXT_QUESTION_SENTENCE.match(block.text, end):
+            end = more.end()
+        rest = block.text[end:].strip()
         if len(rest) >= 20 and not QUESTION_END.search(rest) and "?" not in rest[:80]:
-            cuts.append((i, match.end()))
+            cuts.append((i, end))
     if len(cuts) < 3:
         return None
     out = list(blocks)
