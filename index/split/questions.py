@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.blocks import Block
 from index.model import Dropped, Passage
@@ -59,7 +59,7 @@ def find_passages(blocks: list[Block], pats: Patterns, state: State, known: Know
     turns = find_turn_passages(blocks, pats, known)
     if turns is not None:
         return _from_turns(turns, state)
-    drafts = _by_formatting(blocks, pats)
+    drafts = _by_formatting(blocks, pats) or _by_set_answers(blocks, pats)
     if drafts is not None:
         return _found(drafts, "formatting", known)
     stamped = _stamped_lines(blocks)
@@ -216,6 +216,53 @@ def _by_formatting(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
                 ):
                     marks[i] = True
         return assemble(blocks, marks)
+    return None
+
+
+def _by_set_answers(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
+    """The contrast the other way round: the answers are set apart (italic, bold, or one colour, as
+    printed and early web interviews set the interviewee's words) and the interviewer's turns are
+    plain. Every run of plain paragraphs right before a set answer is one question, a remark before the
+    question included ("I notice a classic on each album." + "Why these?"); the first run only from its
+    last paragraph, which the intro comes before. Needs three set answers or more, almost none of them
+    asking, and most plain runs before them ending in a question."""
+    n = len(blocks)
+    turn_like = [not (b.heading or b.code or b.list_item or b.caption) for b in blocks]
+    colors = Counter(b.color for b in blocks if b.color)
+    for style in ("emphasis", "strong", "color"):
+        if style == "color":
+            if not colors:
+                continue
+            main = colors.most_common(1)[0][0]
+            set_apart = [b.color == main and t for b, t in zip(blocks, turn_like, strict=True)]
+        else:
+            set_apart = [getattr(b, style) and t for b, t in zip(blocks, turn_like, strict=True)]
+        answers = [i for i in range(n) if set_apart[i]]
+        asked = sum(is_question_like(blocks[i].text, pats) for i in answers)
+        if len(answers) < 3 or asked > len(answers) // 10:
+            continue
+        runs: list[tuple[int, int]] = []  # [start, end) of the plain turn-like paragraphs before an answer
+        for j in answers:
+            if j == 0 or set_apart[j - 1]:
+                continue
+            k = j
+            while k > 0 and turn_like[k - 1] and not set_apart[k - 1]:
+                k -= 1
+            if k < j:
+                runs.append((k, j))
+        asking = [r for r in runs if is_question_like(blocks[r[1] - 1].text, pats)]
+        if len(asking) < 3 or len(asking) < 0.7 * len(runs):
+            continue
+        marks = [False] * n
+        out = list(blocks)
+        for number, (start, end) in enumerate(runs):
+            if number == 0 or end - start > 3:
+                start = end - 1
+            for i in range(start, end):
+                marks[i] = True
+                if i > start:  # one question, however many paragraphs it takes
+                    out[i] = replace(blocks[i], gap=False)
+        return assemble(out, marks)
     return None
 
 
