@@ -336,3 +336,55 @@ def test_a_question_that_ends_in_a_transcribers_aside_is_still_a_question():
         "How do you feel about the big magazines closing, I guess? *laughs*",
         "Have you been to a zine fest yet? (laughter)",
     ]
+
+
+SHOW = """---
+title: Ana Ruiz on maps
+---
+
+### Kai Moss  0:02
+Hello, everyone, welcome to Fieldnotes, where we ask the big question, what is your map of the world.
+
+### Kai Moss  0:20
+Today's episode is sponsored by Atlas Coffee.
+
+### Kai Moss  0:31
+So how did you start making maps?
+
+### Ana Ruiz  0:35
+With a pencil and my grandfather's atlas. I copied coastlines for years.
+
+### Kai Moss  1:02
+So you've got the mapping collective, but you're also teaching some classes with it too, right?
+
+Unknown Speaker  1:10
+Yes, two evenings a week at the library, for anyone who walks in.
+
+### Ana Ruiz  1:40
+And the classes feed the collective: half our volunteers came from them.
+
+### Kai Moss  2:00
+That's amazing, right?
+
+### Ana Ruiz  2:02
+It was a lucky time.
+
+### Kai Moss  2:10
+Tell me about the flood maps you made last year.
+
+### Ana Ruiz  2:15
+We mapped every street in the valley in two weeks.
+"""
+
+
+def test_a_show_welcome_the_host_talks_on_from_is_intro_and_a_confirming_tag_question_asks():
+    article = split(SHOW)
+    assert questions(article) == [
+        "So how did you start making maps?",
+        "So you've got the mapping collective, but you're also teaching some classes with it too, right?",
+        "Tell me about the flood maps you made last year.",
+    ]
+    assert article.passages[0].kind == "intro" and "welcome to Fieldnotes" in article.passages[0].answer
+    classes = article.passages[2]
+    assert classes.answer.startswith("Unknown Speaker: Yes, two evenings a week")  # a label line said once
+    assert "That's amazing, right?" in classes.answer

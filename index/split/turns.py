@@ -227,14 +227,16 @@ def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speak
         home.forms.append(form)
         home.labels += counts[key]
         owner[key] = home.key
-    # A bold or italic name said once ("**Nabarun**: …") is a speaker too, when other speakers' names are
-    # set the same way: one member of a panel may answer only once.
+    # A bold or italic name said once ("**Nabarun**: …"), or a name on a line of its own with a timestamp
+    # ("Unknown Speaker  3:14"), is a speaker too, when other speakers' names are set the same way: one
+    # member of a panel may answer only once.
     recurring = [s for s in speakers.values() if s.labels >= 2]
-    lead_shaped = sum(shapes.get(speaker_key(s.forms[0])) == "lead" for s in recurring) >= 2
+    alike = Counter(shapes.get(speaker_key(s.forms[0])) for s in recurring)
     for speaker in list(speakers.values()):
+        shape = shapes.get(speaker.key)
         once_but_alike = (
-            lead_shaped
-            and shapes.get(speaker.key) == "lead"
+            shape in ("lead", "line")
+            and alike[shape] >= 2
             and speaker.forms[0][:1].isupper()
             and len(name_words(speaker.forms[0])) <= 3
         )
@@ -540,11 +542,17 @@ def _passages(
     answer_marked = sum(t.formatted for t in answering) / max(len(answering), 1)
     print_mode = marked >= 0.6 and answer_marked <= 0.25
 
-    def opens(turn: Turn) -> bool:
-        text = turn.text
+    def opens(index: int) -> bool:
+        text = turns[index].text
         if not text or is_closing(text):
             return False
-        return True if print_mode else asks(text, pats, loosely=True)
+        if print_mode or asks(text, pats):
+            return True
+        # A clause that asks without a question mark ("…, what is your jam in the JAMstack.") opens a
+        # passage only when the answer comes next: in a show's welcome the host goes on talking.
+        nxt = turns[index + 1] if index + 1 < len(turns) else None
+        answered_next = nxt is not None and bool(nxt.speakers) and not _is_interviewer(nxt, interviewers)
+        return answered_next and asks(text, pats, loosely=True)
 
     def name_of(key: str) -> str:
         if key in speakers and key not in GROUP_LABELS:
@@ -559,7 +567,7 @@ def _passages(
         if turn.stamp is not None:
             stamp = turn.stamp
         current = drafts[-1]
-        if _is_interviewer(turn, interviewers) and opens(turn):
+        if _is_interviewer(turn, interviewers) and opens(index):
             answered = any(
                 t.speakers and not _is_interviewer(t, interviewers) and t.text for t in turns[index + 1 :]
             )

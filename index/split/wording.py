@@ -83,6 +83,12 @@ _TAG_QUESTION = re.compile(
     r"\s*\?[\"”’')\]]*$",
     re.IGNORECASE,
 )
+# A tag question that asks the guest to confirm something about them is a question ("So you've got the
+# training company, but you're also doing some JAMstack stuff with that too, right?"); a short remark with
+# a tag ("That's amazing, right?") is backchannel.
+_CONFIRMS = re.compile(
+    r"^(?=(?:\S+\s+){7})(?:\S+\s+)*?(?:you|you're|your|you've|you'd|you'll)\b", re.IGNORECASE
+)
 _ECHO_QUESTION = re.compile(
     r"^(?:oh,?\s+)?(?:was|is|were|are|did|do|does|have|has|had|can|could|would|will)\s+(?:it|he|she|they|you|we|that|there)"
     r"(?:\s+not)?\s*\?[\"”’')\]]*$",
@@ -107,6 +113,8 @@ def asks(text: str, pats: Patterns, loosely: bool = False) -> bool:
     parts = sentences(key)[:12]
     for sentence in parts:
         if "?" in sentence and not (_TAG_QUESTION.search(sentence) or _ECHO_QUESTION.match(sentence)):
+            return True
+        if _TAG_QUESTION.search(sentence) and _CONFIRMS.search(sentence):
             return True
     for sentence in parts[:8]:
         if is_prompt(sentence, pats) or any(is_prompt(c, pats) for c in sentence.split(", ")[1:4]):
