@@ -388,3 +388,33 @@ def test_a_show_welcome_the_host_talks_on_from_is_intro_and_a_confirming_tag_que
     classes = article.passages[2]
     assert classes.answer.startswith("Unknown Speaker: Yes, two evenings a week")  # a label line said once
     assert "That's amazing, right?" in classes.answer
+
+
+Q_AND_NAMES = """Interview With Ida Brandt
+
+Ida Brandt writes plugins for a living, in Malmö.
+
+<strong>Q:</strong> How did you start?
+
+<strong>Ida:</strong> With a broken blog theme that I wanted to fix myself, one evening in 2004.
+
+<strong>Q:</strong> Do you use any editor in particular?
+
+I have been using the same programmer's editor for more than twenty years, since the DOS days.
+
+<strong>Q:</strong> Have you ever used a CSS preprocessor?
+
+<strong>Ida:</strong> Not yet: I rarely write themes any more.
+"""
+
+
+def test_an_answer_that_lost_its_label_after_a_q_label_is_still_the_answer():
+    article = split(Q_AND_NAMES)
+    assert questions(article) == [
+        "How did you start?",
+        "Do you use any editor in particular?",
+        "Have you ever used a CSS preprocessor?",
+    ]
+    editor = next(p for p in article.passages if p.question.startswith("Do you use"))
+    assert editor.answer.startswith("I have been using the same programmer's editor")
+    assert editor.answerers == ["Ida Brandt"]

@@ -47,7 +47,7 @@ from index.split.labels import (
 )
 from index.split.passages import Draft
 from index.split.patterns import Patterns
-from index.split.wording import asks, is_closing
+from index.split.wording import QUESTION_END, asks, is_closing
 
 _INTERVIEWER = "\x00interviewer"  # the unlabelled side, when only answers carry labels
 _ANSWERER = "\x00answerer"  # the unlabelled side, when only questions carry labels
@@ -156,6 +156,7 @@ def find_turn_passages(blocks: list[Block], pats: Patterns, known: Known) -> Tur
             interviewers = [_INTERVIEWER]
     if not interviewers:
         return None
+    turns = _answers_left_unlabelled(turns, interviewers, speakers, pats)
     asking_turns = [t for t in turns if _is_interviewer(t, interviewers) and asks(t.text, pats)]
     if len(asking_turns) < 2:
         return None
@@ -390,6 +391,44 @@ def _turns(
             continue
         current.parts.append((block.text, block.gap or bool(block.heading)))
     return turns
+
+
+def _answers_left_unlabelled(
+    turns: list[Turn], interviewers: list[str], speakers: dict[str, Speaker], pats: Patterns
+) -> list[Turn]:
+    """Where the interviewer's label is a question word (``Q:``) and the answers carry names, an answer
+    that lost its label ("Q: Do you use any software…?" then "I've been using Epsilon for 20 years")
+    would run on as part of the question: after a paragraph that ends in "?", a new paragraph of ten
+    words or more that asks nothing is the answer. It is the one answerer's, when there is one."""
+    if not any(k in INTERVIEWER_LABELS for k in interviewers):
+        return turns
+    answering = {k for t in turns if t.labelled for k in t.speakers if k not in interviewers}
+    if not answering:
+        return turns
+    who = sorted(answering) if len(answering) == 1 else [_ANSWERER]
+    out: list[Turn] = []
+    for turn in turns:
+        cut = None
+        if turn.labelled and _is_interviewer(turn, interviewers):
+            cut = next(
+                (
+                    k
+                    for k in range(1, len(turn.parts))
+                    if turn.parts[k][1]
+                    and QUESTION_END.search(turn.parts[k - 1][0].rstrip())
+                    and len(turn.parts[k][0].split()) >= 10
+                    and not asks(turn.parts[k][0], pats)
+                ),
+                None,
+            )
+        if cut is None:
+            out.append(turn)
+            continue
+        out.append(
+            Turn(speakers=turn.speakers, parts=turn.parts[:cut], stamp=turn.stamp, formatted=turn.formatted)
+        )
+        out.append(Turn(speakers=list(who), parts=turn.parts[cut:], labelled=False))
+    return out
 
 
 def _answered_next(labels: list[Label | None], owner: dict[str, str], index: int) -> bool:
