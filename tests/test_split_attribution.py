@@ -104,9 +104,12 @@ def test_letters_whose_lower_case_is_longer_do_not_shift_the_search():
         ("Fieldnotes Weekly Editorial Team", "Fieldnotes Weekly"),
         ("Nils Ek", ""),
         ("The team", ""),
+        ("Harbour Arts Foundation", "Harbour Arts Foundation"),
+        ("Tideline Records", "Tideline Records"),
+        ("Ana Lima", ""),
     ],
 )
-def test_staff_bylines_name_the_publication(byline, publication):
+def test_staff_and_organisation_bylines_name_the_publication(byline, publication):
     assert staff_of(byline) == publication
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.read import source_from_bytes
 from index.split import split_source
 from index.split.people import _name_from_title, names_in_text
@@ -132,3 +134,22 @@ def test_a_first_name_label_takes_the_surname_its_profile_link_spells():
     )
     article = split_source(source_from_bytes(text.encode(), "committee.md"))
     assert article.interviewees == ["Nabarun Pal", "Patrick Ohly", "Ben"]
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "names"),
+    [
+        ("#### Interview with Ida Brandt, 2019 Fellow", ["Ida Brandt"]),
+        ("#### Interview with Ida Brandt, CEO of Harbour", ["Ida Brandt"]),
+        ("#### Interview with Ida Brandt, Photographer", ["Ida Brandt"]),
+    ],
+)
+def test_a_lead_in_names_the_person_without_what_the_comma_adds(lead_in, names):
+    text = (
+        "---\ntitle: A fellowship year\n---\n\n" + lead_in + "\n\nThe fellowship funds a year of work "
+        "on open tools for artists, with a mentor from the community.\n\n"
+        "**NE: What did you build?**\n\n**IB:** A small library for drawing tools.\n\n"
+        "**NE: What comes next?**\n\n**IB:** A second version, with better docs.\n\n"
+        "**NE: Who will use it?**\n\n**IB:** Artists who teach.\n"
+    )
+    assert split_source(source_from_bytes(text.encode(), "fellow.md")).interviewees == names

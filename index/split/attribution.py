@@ -65,6 +65,7 @@ class _Patterns:
     publication: list[_Phrase]
     interviewer: list[_Phrase]
     publication_words: frozenset[str]
+    organisation_words: frozenset[str]
 
     def chosen(self, publication: bool, interviewer: bool) -> list[_Phrase]:
         """The phrases (publication phrases first) that can name what is wanted."""
@@ -140,6 +141,7 @@ def _load(path: str = os.path.join(DATA_DIR, "attribution.yml")) -> _Patterns:
         publication=publication,
         interviewer=interviewer,
         publication_words=frozenset(str(w).casefold() for w in data.get("publication_words", [])),
+        organisation_words=frozenset(str(w).casefold() for w in data.get("organisation_words", [])),
     )
 
 
@@ -332,9 +334,16 @@ _STAFF = re.compile(
 
 
 def staff_of(byline: str) -> str:
-    """The publication a staff byline names ("Harvard Advocate Staff", "The Verge editors"), else ""."""
-    match = _STAFF.match(" ".join(byline.split()))
-    return trim_publication(match.group("pub")) if match else ""
+    """The publication a staff byline names ("Harvard Advocate Staff", "The Verge editors") or an
+    organisation that is the byline ("Processing Foundation"), else ""."""
+    byline = " ".join(byline.split())
+    match = _STAFF.match(byline)
+    if match:
+        return trim_publication(match.group("pub"))
+    words = [w.casefold() for w in re.findall(r"[A-Za-z]+", byline)]
+    if 2 <= len(words) <= 6 and byline[:1].isupper() and (set(words) & _load().organisation_words):
+        return trim_publication(byline)
+    return ""
 
 
 def _staff_byline(front: dict, state_meta: dict) -> tuple[str, str] | None:

@@ -178,10 +178,21 @@ def _lead_in_name(key: str, pats: Patterns) -> str:
     for pattern in pats.lead_ins:
         match = pattern.match(key)
         if match:
-            name = clean_name(match.group("name"))
+            name = _without_appositive(clean_name(match.group("name")))
             if name and person_name(name):
                 return name
     return ""
+
+
+def _without_appositive(name: str) -> str:
+    """A name without what a comma adds about the person ("Doeke Wartena, 2019 Fellow", "Isaac Schlueter,
+    CEO of npm", "Ana Lima, Photographer"); a list of names ("Ida Brandt, Tom Weller") stays whole."""
+    first, sep, rest = name.partition(",")
+    if not sep:
+        return name
+    others = [p.strip() for p in re.split(r",|&|\band\b", rest) if p.strip()]
+    names = all(len(p.split()) >= 2 and person_name(p) and not re.search(r"\d", p) for p in others)
+    return name if names else first.strip()
 
 
 _NAME_LIST = re.compile(r",|;|&| and ")
