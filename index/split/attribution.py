@@ -320,11 +320,30 @@ def attribute(
     site = _title_site(html_meta.get("html_title", ""), article_title, html_meta.get("link_hosts", ()))
     if site:
         evidence.append(Evidence(site, HINTED, f"page title: {html_meta.get('html_title')}"))
+    headline = _headline_publication(article_title)
+    if headline:
+        evidence.append(Evidence(headline, HINTED, f"title: {article_title}"))
     if own_host:
         evidence.append(
             Evidence(site_name(own_host, texts), HINTED, f"the site's own related articles ({own_host})")
         )
     return interviewer, interviewer_source, evidence
+
+
+# "The Humble Review - Interview with The Byter", "Interview with Ana Lima | Tideline Magazine": the part of
+# a title beside the interview is the publication when a publication word names it.
+_HEADLINE_SIDES = (
+    re.compile(r"^(?P<pub>[^:|–—]{2,60}?)\s+(?:[-–—|]|::?)\s+(?:an?\s+|the\s+)?interview\b", re.IGNORECASE),
+    re.compile(r"\binterview\b[^|–—]{0,80}?\s+[-–—|]\s+(?P<pub>[^|–—]{2,60})$", re.IGNORECASE),
+)
+
+
+def _headline_publication(title: str) -> str:
+    for pattern in _HEADLINE_SIDES:
+        match = pattern.search(title or "")
+        if match and publication_word(match.group("pub")):
+            return _clean(match.group("pub"))
+    return ""
 
 
 _STAFF = re.compile(
