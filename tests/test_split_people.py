@@ -153,3 +153,26 @@ def test_a_lead_in_names_the_person_without_what_the_comma_adds(lead_in, names):
         "**NE: Who will use it?**\n\n**IB:** Artists who teach.\n"
     )
     assert split_source(source_from_bytes(text.encode(), "fellow.md")).interviewees == names
+
+
+REPOSTED = """Interview with TidelineRebel
+February 2023
+
+Hi Ida, thanks for joining us today. We'd love to hear about your journey as a self-taught printmaker.
+
+Three years ago I began printing photographs on metal, after a decade of working in a bank.
+
+Ida, love having you share your insights with us. Can you introduce yourself to our readers?
+
+I am a digital artist in Austin; I make abstract images from photographs.
+
+How can society best support artists?
+
+Buy local art and go to openings.
+"""
+
+
+def test_a_page_reposting_its_interview_names_the_publication_and_the_addressed_first_name():
+    article = split_source(source_from_bytes(REPOSTED.encode(), "interviews.txt"))
+    assert article.publication == "TidelineRebel"
+    assert article.interviewees == ["Ida"]

@@ -82,11 +82,11 @@ def interviewees(
         spelled = [_spelled_out(a, where, headline) for a in answerers]
         spelled = [_from_profile(name, known.raw) if " " not in name else name for name in spelled]
         return dedupe(spelled), "speaker labels of the answers"
-    questions = " ".join(p.question for p in passages if p.kind == "qa")
+    questions = [p.question for p in passages if p.kind == "qa"]
     haystack = "\n".join([article.title, *(p.answer for p in passages[:2])])
     addressed: list[str] = []
     firsts: list[str] = []  # first names the questions address, for a one-word name (below)
-    for match in _ADDRESS.finditer(questions):
+    for match in (m for question in questions for m in _ADDRESS.finditer(question)):
         first = next(g for g in match.groups() if g)
         if first in _STOP_FIRST_WORDS:
             continue
@@ -117,6 +117,11 @@ def interviewees(
         in_title = re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", article.title)
         if in_title and first not in _STOP_FIRST_WORDS and not _same_person(first, interviewer):
             return [first], "a one-word name the title gives and the questions address (or the answer says)"
+    # Known only by the first name the questions keep addressing ("Hi Joseph, thanks for joining us",
+    # "Joseph, love having you share your insights"): that name, when no fuller one is given.
+    addressed_often = [n for n, count in Counter(firsts).most_common(1) if count >= 2]
+    if addressed_often and not _same_person(addressed_often[0], interviewer):
+        return addressed_often, "a first name the questions address more than once"
     possessive = re.search(rf"\b({_CAP_WORD}(?: {_CAP_WORD}){{1,2}})['’]s\b", article.title)
     if possessive and possessive.group(1).split()[0] not in {"Check", "Meet", "Inside", "Behind"}:
         return [possessive.group(1)], "headline (possessive)"
