@@ -476,3 +476,34 @@ def test_audience_questions_set_apart_without_a_label_and_a_colleague_who_chimes
     ]
     bonus = article.passages[3]
     assert bonus.answer == "September 30th, and no, it will not be extended."
+
+
+STAGE = """---
+title: On stage with Ana Ruiz
+speakers:
+  - Ana Ruiz
+  - Kai Moss
+---
+
+kai: Thank you, Tom. Who here had too much fun at the party last night? We are lucky to have Ana Ruiz here today.
+
+anaruiz: Thank you for inviting me.
+
+kai: How did you start making maps?
+
+anaruiz: With a pencil and my grandfather's atlas.
+
+kai: Who here has used one of her maps? Show of hands. Nice.
+
+anaruiz: More than I expected!
+
+kai: What are you working on now?
+
+anaruiz: Flood maps for the valley.
+"""
+
+
+def test_questions_to_the_audience_are_not_questions_to_the_guest():
+    article = split(STAGE)
+    assert questions(article) == ["How did you start making maps?", "What are you working on now?"]
+    assert article.passages[0].kind == "intro"
