@@ -320,14 +320,16 @@ def decode(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     blocks = _blocks(raw)
     if blocks is None:
         return _walk(raw)
+    counts = [count for count, _, _ in blocks]
+    heads = [_inflate_head(data) if compressed else bytes(data) for _, compressed, data in blocks]
+    found = _protocol2_heads(heads, counts) if len(heads) >= WALK_BLOCKS else None
+    if found is not None:
+        return _undelta(found[0], counts), found[1].astype(np.float32)
     deltas: list[int] = []
     weights: list[float] = []
-    counts = []
-    for count, compressed, data in blocks:
-        data = _inflate_head(data) if compressed else bytes(data)
+    for count, data in zip(counts, heads, strict=True):
         block_ids, block_weights = _ids_and_weights(data, count)
         deltas.extend(block_ids)
-        counts.append(count)
         if block_weights is None:  # every weight 1.0
             weights.extend(itertools.repeat(1.0, count))
         elif isinstance(block_weights, float):  # every weight the same
@@ -337,6 +339,77 @@ def decode(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     if not deltas:
         return _EMPTY
     return _undelta(deltas, counts), np.asarray(weights, dtype=np.float32)
+
+
+def _protocol2_heads(heads: list[bytes], counts: list[int]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every block's id deltas and weights, one after the other (as :func:`decode` joins them), read by a
+    walk over the blocks pickled with protocol 2 whose ids are a tuple of 4 or more (``\\x80\\x02 (``
+    then K/M/J ints, ``t q\\x00``, then ``N``, ``G<float>`` or ``( G… t``); the other blocks with
+    :func:`_ids_and_weights`. Unpickling the heads one by one was a third of decoding a frequent word."""
+    walked = [i for i, head in enumerate(heads) if counts[i] >= 4 and head[:3] == b"\x80\x02("]
+    if len(walked) < WALK_BLOCKS:
+        return None
+    padded = b"".join([*(heads[i] for i in walked), bytes(16)])
+    size = len(padded) - 16
+    at = np.frombuffer(padded, dtype=np.uint8)
+    u16 = np.ndarray((size + 14,), dtype="<u2", buffer=padded, strides=(1,))
+    i32 = np.ndarray((size + 12,), dtype="<i4", buffer=padded, strides=(1,))
+    f64 = np.ndarray((size + 8,), dtype=">f8", buffer=padded, strides=(1,))
+    lengths = np.fromiter((len(heads[i]) for i in walked), dtype=np.int64, count=len(walked))
+    block_counts = np.asarray(counts, dtype=np.int64)[walked]
+    order = np.argsort(-block_counts, kind="stable")
+    walking = np.searchsorted(-block_counts[order], -np.arange(1, int(block_counts[order[0]]) + 1),
+                              side="right")
+    ids = np.zeros((len(walking), len(walked)), dtype=np.int64)
+    ok = np.ones(len(walked), dtype=bool)
+    p = (np.cumsum(lengths) - lengths)[order] + 3
+    for k, n in enumerate(walking.tolist()):
+        q = p[:n]
+        op = at[q]
+        ok[:n] &= (op == _SMALL_INT) | (op == _BININT2) | (op == _BININT)
+        ids[k, :n] = np.where(op == _SMALL_INT, at[q + 1], np.where(op == _BININT2, u16[q + 1], i32[q + 1]))
+        p[:n] = np.minimum(q + 2 + (op == _BININT2) + 3 * (op == _BININT), size)
+    # After the ids: TUPLE, memo 0; then the weights. Back in block order from here.
+    unsort = np.argsort(order, kind="stable")
+    p = p[unsort]
+    w = p + 3
+    if not (ok.all() and (at[p] == _TUPLE).all() and (at[p + 1] == _BINPUT).all() and (at[p + 2] == 0).all()):
+        return None
+    kind = at[w]
+    single = kind == _BINFLOAT
+    each = kind == _MARK  # a tuple: G<float> per posting
+    nth = _nth(block_counts[each])
+    item = np.repeat(w[each] + 1, block_counts[each]) + 9 * nth
+    if not (np.isin(kind, (_NONE, _BINFLOAT, _MARK)).all()
+            and (at[np.minimum(w + 9, size)][single] == _MARK).all() and (at[item] == _BINFLOAT).all()
+            and (at[np.minimum(w[each] + 1 + 9 * block_counts[each], size)] == _TUPLE).all()):
+        return None
+    weights = np.repeat(np.where(single, f64[np.minimum(w + 1, size)], 1.0), block_counts)
+    first = np.cumsum(block_counts) - block_counts
+    weights[np.repeat(first[each], block_counts[each]) + nth] = f64[item + 1]
+    real = np.arange(len(walking))[None, :] < block_counts[:, None]
+    walked_ids = ids.T[unsort][real]
+    if len(walked) == len(heads):
+        return walked_ids, weights
+    # The blocks not walked (a few postings, or another layout), each read on its own, in their places.
+    all_ids, all_weights = [], []
+    walked_at = dict(zip(walked, first.tolist(), strict=True))
+    for i, head in enumerate(heads):
+        start = walked_at.get(i)
+        if start is None:
+            block_ids, block_weights = _ids_and_weights(head, counts[i])
+            all_ids.append(np.asarray(block_ids, dtype=np.int64))
+            all_weights.append(np.asarray(block_weights, dtype=np.float64) if isinstance(block_weights, tuple)
+                               else np.full(counts[i], 1.0 if block_weights is None else block_weights))
+        else:
+            all_ids.append(walked_ids[start:start + counts[i]])
+            all_weights.append(weights[start:start + counts[i]])
+    return np.concatenate(all_ids), np.concatenate(all_weights)
+
+
+def _nth(per: np.ndarray) -> np.ndarray:
+    """0, 1, … ``per[i] - 1`` for each ``i``, one after the other."""
+    return np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
 
 
 _HEAD_BYTES = 2048
@@ -566,12 +639,13 @@ def _protocol2_positions(datas: list[bytes], counts: list[int], fmt) -> tuple | 
     sorted_counts = block_counts[order]
     walking = np.searchsorted(-sorted_counts, -np.arange(1, int(sorted_counts[0]) + 1), side="right")
     steps = (len(walking), len(datas))
-    string_at = np.full(steps, -1, dtype=np.int64)
+    value_at = np.zeros(steps, dtype=np.int64)  # where value k of each block starts
     string_end = np.zeros(steps, dtype=np.int64)
-    nth = np.zeros(steps, dtype=np.int64)
+    is_new = np.zeros(steps, dtype=bool)
+    new_before = np.zeros(steps, dtype=np.int64)  # new values before it in its block
     gs = g[order]
-    new = np.zeros(len(datas), dtype=np.int64)  # new values met so far, per block
-    p = memo[order] + 2  # where value k starts
+    new = np.zeros(len(datas), dtype=np.int64)
+    p = memo[order] + 2
     ended = np.empty(len(datas), dtype=np.int64)  # per block (sorted): where its values end
     for k, n in enumerate(walking.tolist()):
         if n < len(p):
@@ -579,45 +653,46 @@ def _protocol2_positions(datas: list[bytes], counts: list[int], fmt) -> tuple | 
             p, new, gs = p[:n], new[:n], gs[:n]
         if k == 0:  # the first value is always new, and starts at its X
             fresh = np.ones(n, dtype=bool)
-            x = p
-        else:
+            end = p + 5 + u32[p + 1]
+            step = end + gaps[gs, 0]
+        else:  # a new value starts h<g>X; one met before is a BINGET h<n> or j<n as 4 bytes>
             op = bytes_at[p]
             fresh = (op == _BINGET) & (bytes_at[p + 1] == gs) & (bytes_at[p + 2] == _BINUNICODE)
-            x = p + 2
-        end = x + 5 + u32[x + 1]
-        if k == 0:
-            nth[k, :n] = 0
-            p = end + gaps[gs, 0]
-        else:
-            # A value met before is a BINGET (h<n>, or j<n as 4 bytes>) of the memo of that value's
-            # REDUCE: g + 4 + 3f for the block's f-th new value.
-            ref = np.where(op == _BINGET, bytes_at[p + 1], u32[p + 1]) - gs - 4
-            seen = ((op == _BINGET) | (op == _LONG_BINGET)) & (ref % 3 == 0) & (ref >= 0) & (ref // 3 < new)
-            if not (fresh | seen).all():
-                return None
-            nth[k, :n] = np.where(fresh, new, ref // 3)
-            p = np.where(fresh, end + gaps[gs, np.minimum(new, gaps.shape[1] - 1)],
-                         p + np.where(op == _BINGET, 2, 5))
-        string_at[k, :n] = np.where(fresh, x, -1)
+            end = p + 7 + u32[p + 3]
+            step = np.where(fresh, end + gaps[gs, np.minimum(new, gaps.shape[1] - 1)],
+                            p + 2 + 3 * (op == _LONG_BINGET))
+        value_at[k, :n] = p
         string_end[k, :n] = end
+        is_new[k, :n] = fresh
+        new_before[k, :n] = new
         new = new + fresh
-        if (p >= size).any():
-            return None
+        p = np.minimum(step, size)  # read on within the padding; checked below
     ended[:len(p)] = p
     # Back to block order, value by value.
     unsort = np.argsort(order, kind="stable")
     real = np.arange(steps[0])[None, :] < block_counts[:, None]
-    string_at = string_at.T[unsort][real]
+    value_at = value_at.T[unsort][real]
     string_end = string_end.T[unsort][real]
-    nth = nth.T[unsort][real]
+    fresh = is_new.T[unsort][real]
+    new_before = new_before.T[unsort][real]
     ended = ended[unsort]
-    fresh = string_at >= 0
-    xs, ends = string_at[fresh], string_end[fresh]
+    block_of = np.repeat(np.arange(len(datas)), block_counts)
+    first_value = np.cumsum(block_counts) - block_counts
+    xs = np.where(np.arange(len(value_at)) == first_value[block_of], value_at, value_at + 2)[fresh]
+    ends = string_end[fresh]
     # The opcodes the new values' strings must sit between: X before, the STOP of the value's own
-    # pickle at the end and a memo after; a TUPLE after each block's last value.
-    if (ended >= size).any() or (ends >= size).any() or not (
+    # pickle at the end and a memo after; a TUPLE after each block's last value. A value met before
+    # must name the memo of a new value's REDUCE before it in the block: g + 4 + 3f for the f-th.
+    again = value_at[~fresh]
+    ref = np.where(bytes_at[again] == _BINGET, bytes_at[again + 1], u32[again + 1]).astype(np.int64) \
+        - g[block_of[~fresh]] - 4
+    nth = new_before.copy()
+    nth[~fresh] = ref // 3
+    if (ended >= size).any() or (xs >= size).any() or (ends >= size).any() or not (
             (buf[xs] == _BINUNICODE).all() and (buf[ends - 1] == _STOP).all()
-            and np.isin(buf[ends], (_BINPUT, _LONG_BINPUT)).all() and (buf[ended] == _TUPLE).all()):
+            and np.isin(buf[ends], (_BINPUT, _LONG_BINPUT)).all() and (buf[ended] == _TUPLE).all()
+            and np.isin(bytes_at[again], (_BINGET, _LONG_BINGET)).all() and (ref % 3 == 0).all()
+            and (ref >= 0).all() and (ref // 3 < new_before[~fresh]).all()):
         return None
     block_of = np.repeat(np.arange(len(datas)), block_counts)
     first_new = np.cumsum(np.bincount(block_of[fresh], minlength=len(datas)))
@@ -645,20 +720,22 @@ def _utf8_positions(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, fmt) 
     128th word of a long answer) are turned back into their bytes first (:func:`_latin1`).
     """
     lengths = ends - starts
-    head = buf[starts[:, None] + np.arange(7)]
-    count = head[:, 3].astype(np.int64)
+    # Big-endian four-byte words and little-endian two-byte ones at every position, read unaligned.
+    words = np.ndarray((len(buf) - 3,), dtype=">u4", buffer=buf, strides=(1,))
+    pairs = np.ndarray((len(buf) - 1,), dtype="<u2", buffer=buf, strides=(1,))
+    count = words[starts].astype(np.int64)  # below 128: three zero bytes and one below 0x80
     many = (count > 1).astype(np.int64)
-    fast = (head[:, :3] == 0).all(axis=1) & (count < 0x80) & (head[:, 4] == 0xC2) & (head[:, 5] == _PROTO2) \
-        & (head[:, 6] == 2) & (lengths == 12 + many + 2 * count) & (buf[ends - 1] == _STOP)
+    fast = (count < 0x80) & (words[np.minimum(starts + 4, len(words) - 1)] == _UTF8_HEAD) \
+        & (lengths == 12 + many + 2 * count) & (buf[ends - 1] == _STOP)
 
     def items():
         chosen = np.flatnonzero(fast)
         per = count[chosen]
         nth = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
-        return chosen, per, nth, np.repeat(starts[chosen] + 10 + many[chosen], per) + 2 * nth
+        return chosen, per, nth, pairs[np.repeat(starts[chosen] + 10 + many[chosen], per) + 2 * nth]
 
-    chosen, per, nth, item = items()
-    small = (buf[item] == _SMALL_INT) & (buf[item + 1] < 0x80)
+    chosen, per, nth, item = items()  # each item: K, then its one-byte delta below 0x80
+    small = ((item & 0xFF) == _SMALL_INT) & (item < 0x8000)
     if not small.all():  # a value whose length happens to fit but holds other opcodes
         fast[chosen[np.unique(np.repeat(np.arange(len(chosen)), per)[~small])]] = False
         chosen, per, nth, item = items()
@@ -676,7 +753,7 @@ def _utf8_positions(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, fmt) 
     fast_bounds = np.zeros(len(chosen) + 1, dtype=np.int64)
     np.cumsum(per, out=fast_bounds[1:])
     positions[np.repeat(bounds[chosen], per) + nth] = \
-        _positions_from_deltas(buf[item + 1].astype(np.int64), fast_bounds)
+        _positions_from_deltas((item >> 8).astype(np.int64), fast_bounds)
     if len(slow):
         positions[np.repeat(bounds[slow] - slow_bounds[:-1], np.diff(slow_bounds))
                   + np.arange(int(slow_bounds[-1]))] = slow_positions
@@ -711,6 +788,9 @@ def _gather(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray
 
 
 _PROTO2, _STOP, _SMALL_INT = 0x80, ord("."), ord("K")
+_BININT2, _BININT, _BINFLOAT, _MARK, _NONE = ord("M"), ord("J"), ord("G"), ord("("), ord("N")
+_UTF8_HEAD = 0xC280025D
+"""A protocol-2 pickle's first bytes (80 02), then its list (5D), with the 80 as UTF-8 (C2 80)."""
 
 
 def _positions_of(values: list[bytes], fmt) -> tuple[np.ndarray, np.ndarray]:

@@ -84,7 +84,8 @@ def test_decoded_postings_and_positions_are_whooshs_matchers(tmp_path, writer, w
     # 4 (with 2, as the ≈1M benchmark index was written, its field type shares one bytes object between
     # postings with the same positions, which the pickle then refers back to); words spanning many
     # blocks, compressed and not, and gaps between positions of every pickled integer size (one byte,
-    # two, four). ``walk_blocks=1`` reads even a two-block word's protocol-2 blocks without unpickling.
+    # two, four). ``walk_blocks=1`` reads even a two-block word's protocol-2 blocks without unpickling
+    # them (ids and weights, and positions).
     import pickle
     import random
     import zlib
@@ -130,8 +131,10 @@ def test_decoded_postings_and_positions_are_whooshs_matchers(tmp_path, writer, w
                     raw = leaf.postings("body", btext)
                     blocks = internals._blocks(getattr(raw, "child", raw))
                     datas = [zlib.decompress(data) if level else bytes(data) for _, level, data in blocks]
-                    assert internals._protocol2_positions(datas, [n for n, _, _ in blocks], body.format) \
-                        is not None, btext
+                    counts = [n for n, _, _ in blocks]
+                    assert internals._protocol2_positions(datas, counts, body.format) is not None, btext
+                    if walk_blocks == 1:
+                        assert internals._protocol2_heads(datas, counts) is not None, btext
                     # A value the pickle refers back to comes out as the very same object.
                     shared += sum(len(values) - len({id(v) for v in values})
                                   for values in (pickle.loads(data)[2] for data in datas))
