@@ -486,34 +486,28 @@ def _ids_and_weights(data: bytes, count: int) -> tuple:
 
     The positions are a tuple of ``bytes``, which pickle protocol 2 rebuilds one ``_codecs.encode``
     call each: ~85% of unpickling a block of a text field. The pickle is cut where that tuple starts
-    and closed with ``None`` in its place; the result is checked, and anything unexpected is read whole.
+    and closed with ``None`` in its place (:func:`_head`); anything unexpected is read whole.
     """
-    cut = data.find(_VALUES_START)
-    if cut > 0:
-        try:
-            block = pickle.loads(data[:cut] + b"N\x87.")  # None, TUPLE3, STOP
-        except Exception:  # noqa: BLE001 - not the layout we expect: read it whole below
-            block = None
-        if isinstance(block, tuple) and len(block) == 3 and block[2] is None \
-                and isinstance(block[0], tuple) and len(block[0]) == count \
-                and (block[1] is None or isinstance(block[1], float) or len(block[1]) == count):
-            return block[0], block[1]
+    head = _head(data, data.find(_VALUES_START), count)
+    if head is not None:
+        return head
     block = pickle.loads(data)
     return block[0], block[1]
 
 
 def _head(data: bytes, cut: int, count: int) -> tuple | None:
-    """The id deltas of a block whose values start at ``cut`` (:data:`_VALUES_START`), unpickled
-    without them as :func:`_ids_and_weights` does; None when the block is not laid out so."""
-    if cut <= 0 or data[1:2] != b"\x02":
+    """(id deltas, weights) of a block whose values start at ``cut`` (:data:`_VALUES_START`), unpickled
+    without them; None when the block is not laid out so."""
+    if cut <= 0:
         return None
     try:
-        block = pickle.loads(data[:cut] + b"N\x87.")
+        block = pickle.loads(data[:cut] + b"N\x87.")  # None, TUPLE3, STOP
     except Exception:  # noqa: BLE001 - not the layout we expect
         return None
-    if isinstance(block, tuple) and len(block) == 3 and block[2] is None and isinstance(block[0], tuple) \
-            and len(block[0]) == count:
-        return block[0]
+    if isinstance(block, tuple) and len(block) == 3 and block[2] is None \
+            and isinstance(block[0], tuple) and len(block[0]) == count \
+            and (block[1] is None or isinstance(block[1], float) or len(block[1]) == count):
+        return block[0], block[1]
     return None
 
 
@@ -612,7 +606,7 @@ def _protocol2_positions(datas: list[bytes], counts: list[int], fmt) -> tuple | 
         head = _head(data, cut, count)
         if head is None:
             return None
-        ids.extend(head)
+        ids.extend(head[0])
         firsts.append(at + cut + len(_VALUES_START))
         at += len(data)
     # Padded so that a read a few bytes past any position stays inside (checked afterwards).
@@ -694,7 +688,6 @@ def _protocol2_positions(datas: list[bytes], counts: list[int], fmt) -> tuple | 
             and np.isin(bytes_at[again], (_BINGET, _LONG_BINGET)).all() and (ref % 3 == 0).all()
             and (ref >= 0).all() and (ref // 3 < new_before[~fresh]).all()):
         return None
-    block_of = np.repeat(np.arange(len(datas)), block_counts)
     first_new = np.cumsum(np.bincount(block_of[fresh], minlength=len(datas)))
     which = np.concatenate(([0], first_new[:-1]))[block_of] + nth  # the new value each value is
     found = _utf8_positions(buf, xs + 5, ends, fmt)
@@ -706,7 +699,7 @@ def _protocol2_positions(datas: list[bytes], counts: list[int], fmt) -> tuple | 
         starts = bounds[which]
         bounds = np.zeros(len(which) + 1, dtype=np.int64)
         np.cumsum(per, out=bounds[1:])
-        positions = positions[np.repeat(starts - bounds[:-1], per) + np.arange(int(bounds[-1]))]
+        positions = positions[np.repeat(starts, per) + _nth(per)]
     return _undelta(ids, counts), bounds, positions
 
 
@@ -731,7 +724,7 @@ def _utf8_positions(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, fmt) 
     def items():
         chosen = np.flatnonzero(fast)
         per = count[chosen]
-        nth = np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
+        nth = _nth(per)
         return chosen, per, nth, pairs[np.repeat(starts[chosen] + 10 + many[chosen], per) + 2 * nth]
 
     chosen, per, nth, item = items()  # each item: K, then its one-byte delta below 0x80
@@ -755,8 +748,7 @@ def _utf8_positions(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, fmt) 
     positions[np.repeat(bounds[chosen], per) + nth] = \
         _positions_from_deltas((item >> 8).astype(np.int64), fast_bounds)
     if len(slow):
-        positions[np.repeat(bounds[slow] - slow_bounds[:-1], np.diff(slow_bounds))
-                  + np.arange(int(slow_bounds[-1]))] = slow_positions
+        positions[np.repeat(bounds[slow], np.diff(slow_bounds)) + _nth(np.diff(slow_bounds))] = slow_positions
     return bounds, positions
 
 
@@ -784,7 +776,7 @@ def _gather(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray
     """The bytes ``buf[starts[i]:ends[i]]``, joined (one index per byte taken: a mask as long as ``buf``
     costs more when the ranges hold a small part of it)."""
     lengths = ends - starts
-    return buf[np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))]
+    return buf[np.repeat(starts, lengths) + _nth(lengths)]
 
 
 _PROTO2, _STOP, _SMALL_INT = 0x80, ord("."), ord("K")
@@ -839,7 +831,7 @@ def _positions_in(buf: np.ndarray, lengths: np.ndarray, fmt) -> tuple[np.ndarray
         found = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         if not np.array_equal(found, counts[slow]):
             return _from_lists(_delta_lists(buf, starts, ends, fmt))  # a count that lies: trust the pickles
-        where = np.repeat(bounds[slow] - (np.cumsum(found) - found), found) + np.arange(int(found.sum()))
+        where = np.repeat(bounds[slow], found) + _nth(found)
         deltas[where] = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=len(where))
     return bounds, _positions_from_deltas(deltas, bounds)
 
