@@ -485,7 +485,7 @@ speakers:
   - Kai Moss
 ---
 
-kai: Thank you, Tom. Who here had too much fun at the party last night? We are lucky to have Ana Ruiz here today.
+kai: Thank you, Tom. Who here had fun at the party last night? We are lucky to have Ana Ruiz here.
 
 anaruiz: Thank you for inviting me.
 
