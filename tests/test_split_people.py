@@ -176,3 +176,31 @@ def test_a_page_reposting_its_interview_names_the_publication_and_the_addressed_
     article = split_source(source_from_bytes(REPOSTED.encode(), "interviews.txt"))
     assert article.publication == "TidelineRebel"
     assert article.interviewees == ["Ida"]
+
+
+SERIES = """Makers of Maps: Ana Ruiz Of Tideline On The Future Of Open Mapping
+
+An Interview With Kai Moss
+
+Open maps are changing how cities plan. To talk about it, we had the pleasure of interviewing Ana Ruiz.
+
+Ana Ruiz is the head of product at Tideline, a company that builds open mapping tools for cities.
+
+Thank you so much for doing this with us! Can you tell us a bit about your backstory?
+
+I grew up in a small town in Chile and drew maps of it for fun.
+
+What is the most interesting story that happened to you since you began?
+
+A city council once used our map to plan a whole new bus line.
+
+What are you working on now?
+
+Flood maps for the valley, with three hundred volunteers.
+"""
+
+
+def test_a_series_byline_under_the_title_is_the_interviewer_when_the_intro_names_the_guest():
+    article = split_source(source_from_bytes(SERIES.encode(), "series.txt"))
+    assert article.interviewees == ["Ana Ruiz"]
+    assert article.interviewer == "Kai Moss"

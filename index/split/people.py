@@ -65,6 +65,9 @@ def interviewees(
     if speakers:
         return dedupe(speakers), "front matter speakers (other than the interviewer)"
     if state.lead_in_names:
+        other = _interviewed_instead(state.lead_in_names, article, found)
+        if other:
+            return [other[0]], f"intro: {_clip(other[1])} ({LEAD_IN_BYLINE})"
         return dedupe(state.lead_in_names), "lead-in formula"
     # A short front-matter title is a name (The Setup titles each interview with the interviewee's name);
     # headline-style titles are longer or use headline words ("A Chat with …", "Questions for …").
@@ -162,6 +165,34 @@ _GENERIC_SPEAKERS = re.compile(
 
 
 _INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)*"
+
+
+LEAD_IN_BYLINE = "the title names them; the lead-in line is the interviewer's byline"
+
+
+def _interviewed_instead(lead_ins: list[str], article: Article, found: Found) -> tuple[str, str] | None:
+    """(person, phrase) when the lead-in line is the interviewer's byline, not the interviewee: Authority
+    Magazine sets "An Interview With Fotis Georgiadis" under "Makers of The Metaverse: Mike Montgomery Of
+    remx …", and the intro says "we had the pleasure of interviewing Mike Montgomery". The intro must
+    name someone else that way, and the title must name them and not the lead-in's person."""
+    passages = found.passages
+    intro = passages[0].answer[:3000] if passages and passages[0].kind == "pre" else ""
+    match = _INTRO_PHRASE.search(intro)
+    if not match:
+        return None
+    person = match.group(1)
+    if any(_same_person(person, name) for name in lead_ins):
+        return None
+    if person not in article.title or any(name in article.title for name in lead_ins):
+        return None
+    return person, match.group(0)
+
+
+def lead_in_byline(lead_ins: list[str], interviewees: list[str]) -> str:
+    """The interviewer a lead-in line names when it did not name the interviewee (see
+    :func:`_interviewed_instead`), else ""."""
+    names = [n for n in lead_ins if not any(_same_person(n, i) for i in interviewees)]
+    return names[0] if names and interviewees else ""
 
 
 def _spelled_out(label: str, texts: list[str], headline: str = "") -> str:
