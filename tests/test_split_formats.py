@@ -640,3 +640,26 @@ def test_questions_as_headings_inside_blockquotes_and_a_bold_title_after_a_note(
     ]
     assert article.title == "The Tideline Review - Interview with The Lantern"
     assert article.publication == "The Tideline Review"
+
+
+def test_timestamped_lines_reported_speech_and_a_sentence_carried_on_are_no_questions(tmp_path):
+    """One sentence a line: a line in lower case carries on the one before it, "They're like, …?" reports
+    what someone said, and "And is that …?" asks."""
+    lines = [
+        "00:00:33 Today I'm talking to Ana Ruiz about maps and Python.",
+        "00:01:10 How did you get into programming in Python?",
+        "00:01:14 At work people would come along, a co-worker or a boss or somebody.",
+        "00:01:20 will say, hey, can you do this thing in Python?",
+        "00:01:23 They're like, Python?",
+        "00:01:25 And so I learned it, one script at a time, over a whole year of evenings.",
+        "00:02:00 Nice.",
+        "00:02:01 And is that map work in Python?",
+        "00:02:03 No, it isn't.",
+        "00:02:05 The maps themselves are drawn in a desktop tool, and Python only fetches the data.",
+    ]
+    path = tmp_path / "episode.txt"
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    assert questions(parse_file(path, enrich=False)) == [
+        "How did you get into programming in Python?",
+        "Nice. And is that map work in Python?",
+    ]

@@ -344,13 +344,23 @@ def _join_lead_ins(lines: list[Block], marks: list[bool]) -> None:
             marks[j] = True
 
 
+_QUOTATIVE = re.compile(
+    r"^(?:and |so |but )?(?:they|he|she|i|we|people|everyone|everybody|someone)"
+    r"(?:['’](?:re|s|m)| (?:are|is|was|were|am))?(?: all)? (?:like|said|say|says|go|goes|went|asked),",
+    re.IGNORECASE,
+)
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|so|but|ok|okay|well|now)\b[,]?\s+", re.IGNORECASE)
+
+
 def _text_score(block: Block, nxt: Block | None, pats: Patterns, sentence: bool) -> int:
     """Textual evidence that ``block`` is an interviewer's question (higher is stronger).
 
     +3 ends with "?" or is an interviewer prompt; +1 a "?" elsewhere; +1 starts a paragraph (−1 if it
     continues one); +1 short (≤ 350 chars), −3 long (> 600); +1 followed by a longer block; +1 opens
-    with an interrogative; +1 says "you"; −2 speaks in the first person singular; −2 nothing follows;
-    −6 a list item, code or heading.
+    with an interrogative (after a leading "and", "so", "but"…); +1 says "you"; −2 speaks in the first
+    person singular; −2 nothing follows; −3 reported speech ("They're like, …?"); −3 a line (of one
+    sentence a line) that starts in lower case, carrying on the sentence before it; −6 a list item,
+    code or heading.
     """
     text = block.text
     if block.code or block.list_item or block.heading or len(text) > 2000:
@@ -369,9 +379,13 @@ def _text_score(block: Block, nxt: Block | None, pats: Patterns, sentence: bool)
         score -= 2
     elif len(nxt.text) > len(text) and not QUESTION_END.search(nxt.text):
         score += 1
-    body = GREETING.sub("", key, count=1)
+    body = _LEADING_CONJUNCTION.sub("", GREETING.sub("", key, count=1), count=1)
     if INTERROGATIVE.match(body) or INTERROGATIVE.match(key):
         score += 1
+    if _QUOTATIVE.match(key):
+        score -= 3  # reported speech: "They're like, Python?", "And he said, why not?"
+    if sentence and text[:1].islower():
+        score -= 3  # a line that carries on the sentence before it ("will say, hey, can you …?")
     if SECOND_PERSON.search(key):
         score += 1
     if FIRST_PERSON.search(key):
