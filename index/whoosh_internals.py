@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import heapq
 import itertools
 import operator
@@ -319,14 +320,16 @@ def decode(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     blocks = _blocks(raw)
     if blocks is None:
         return _walk(raw)
+    counts = [count for count, _, _ in blocks]
+    heads = [_inflate_head(data) if compressed else bytes(data) for _, compressed, data in blocks]
+    found = _protocol2_heads(heads, counts) if len(heads) >= WALK_BLOCKS else None
+    if found is not None:
+        return _undelta(found[0], counts), found[1].astype(np.float32)
     deltas: list[int] = []
     weights: list[float] = []
-    counts = []
-    for count, compressed, data in blocks:
-        data = _inflate_head(data) if compressed else bytes(data)
+    for count, data in zip(counts, heads, strict=True):
         block_ids, block_weights = _ids_and_weights(data, count)
         deltas.extend(block_ids)
-        counts.append(count)
         if block_weights is None:  # every weight 1.0
             weights.extend(itertools.repeat(1.0, count))
         elif isinstance(block_weights, float):  # every weight the same
@@ -336,6 +339,77 @@ def decode(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     if not deltas:
         return _EMPTY
     return _undelta(deltas, counts), np.asarray(weights, dtype=np.float32)
+
+
+def _protocol2_heads(heads: list[bytes], counts: list[int]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every block's id deltas and weights, one after the other (as :func:`decode` joins them), read by a
+    walk over the blocks pickled with protocol 2 whose ids are a tuple of 4 or more (``\\x80\\x02 (``
+    then K/M/J ints, ``t q\\x00``, then ``N``, ``G<float>`` or ``( G… t``); the other blocks with
+    :func:`_ids_and_weights`. Unpickling the heads one by one was a third of decoding a frequent word."""
+    walked = [i for i, head in enumerate(heads) if counts[i] >= 4 and head[:3] == b"\x80\x02("]
+    if len(walked) < WALK_BLOCKS:
+        return None
+    padded = b"".join([*(heads[i] for i in walked), bytes(16)])
+    size = len(padded) - 16
+    at = np.frombuffer(padded, dtype=np.uint8)
+    u16 = np.ndarray((size + 14,), dtype="<u2", buffer=padded, strides=(1,))
+    i32 = np.ndarray((size + 12,), dtype="<i4", buffer=padded, strides=(1,))
+    f64 = np.ndarray((size + 8,), dtype=">f8", buffer=padded, strides=(1,))
+    lengths = np.fromiter((len(heads[i]) for i in walked), dtype=np.int64, count=len(walked))
+    block_counts = np.asarray(counts, dtype=np.int64)[walked]
+    order = np.argsort(-block_counts, kind="stable")
+    walking = np.searchsorted(-block_counts[order], -np.arange(1, int(block_counts[order[0]]) + 1),
+                              side="right")
+    ids = np.zeros((len(walking), len(walked)), dtype=np.int64)
+    ok = np.ones(len(walked), dtype=bool)
+    p = (np.cumsum(lengths) - lengths)[order] + 3
+    for k, n in enumerate(walking.tolist()):
+        q = p[:n]
+        op = at[q]
+        ok[:n] &= (op == _SMALL_INT) | (op == _BININT2) | (op == _BININT)
+        ids[k, :n] = np.where(op == _SMALL_INT, at[q + 1], np.where(op == _BININT2, u16[q + 1], i32[q + 1]))
+        p[:n] = np.minimum(q + 2 + (op == _BININT2) + 3 * (op == _BININT), size)
+    # After the ids: TUPLE, memo 0; then the weights. Back in block order from here.
+    unsort = np.argsort(order, kind="stable")
+    p = p[unsort]
+    w = p + 3
+    if not (ok.all() and (at[p] == _TUPLE).all() and (at[p + 1] == _BINPUT).all() and (at[p + 2] == 0).all()):
+        return None
+    kind = at[w]
+    single = kind == _BINFLOAT
+    each = kind == _MARK  # a tuple: G<float> per posting
+    nth = _nth(block_counts[each])
+    item = np.repeat(w[each] + 1, block_counts[each]) + 9 * nth
+    if not (np.isin(kind, (_NONE, _BINFLOAT, _MARK)).all()
+            and (at[np.minimum(w + 9, size)][single] == _MARK).all() and (at[item] == _BINFLOAT).all()
+            and (at[np.minimum(w[each] + 1 + 9 * block_counts[each], size)] == _TUPLE).all()):
+        return None
+    weights = np.repeat(np.where(single, f64[np.minimum(w + 1, size)], 1.0), block_counts)
+    first = np.cumsum(block_counts) - block_counts
+    weights[np.repeat(first[each], block_counts[each]) + nth] = f64[item + 1]
+    real = np.arange(len(walking))[None, :] < block_counts[:, None]
+    walked_ids = ids.T[unsort][real]
+    if len(walked) == len(heads):
+        return walked_ids, weights
+    # The blocks not walked (a few postings, or another layout), each read on its own, in their places.
+    all_ids, all_weights = [], []
+    walked_at = dict(zip(walked, first.tolist(), strict=True))
+    for i, head in enumerate(heads):
+        start = walked_at.get(i)
+        if start is None:
+            block_ids, block_weights = _ids_and_weights(head, counts[i])
+            all_ids.append(np.asarray(block_ids, dtype=np.int64))
+            all_weights.append(np.asarray(block_weights, dtype=np.float64) if isinstance(block_weights, tuple)
+                               else np.full(counts[i], 1.0 if block_weights is None else block_weights))
+        else:
+            all_ids.append(walked_ids[start:start + counts[i]])
+            all_weights.append(weights[start:start + counts[i]])
+    return np.concatenate(all_ids), np.concatenate(all_weights)
+
+
+def _nth(per: np.ndarray) -> np.ndarray:
+    """0, 1, … ``per[i] - 1`` for each ``i``, one after the other."""
+    return np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per)
 
 
 _HEAD_BYTES = 2048
@@ -412,20 +486,29 @@ def _ids_and_weights(data: bytes, count: int) -> tuple:
 
     The positions are a tuple of ``bytes``, which pickle protocol 2 rebuilds one ``_codecs.encode``
     call each: ~85% of unpickling a block of a text field. The pickle is cut where that tuple starts
-    and closed with ``None`` in its place; the result is checked, and anything unexpected is read whole.
+    and closed with ``None`` in its place (:func:`_head`); anything unexpected is read whole.
     """
-    cut = data.find(_VALUES_START)
-    if cut > 0:
-        try:
-            block = pickle.loads(data[:cut] + b"N\x87.")  # None, TUPLE3, STOP
-        except Exception:  # noqa: BLE001 - not the layout we expect: read it whole below
-            block = None
-        if isinstance(block, tuple) and len(block) == 3 and block[2] is None \
-                and isinstance(block[0], tuple) and len(block[0]) == count \
-                and (block[1] is None or isinstance(block[1], float) or len(block[1]) == count):
-            return block[0], block[1]
+    head = _head(data, data.find(_VALUES_START), count)
+    if head is not None:
+        return head
     block = pickle.loads(data)
     return block[0], block[1]
+
+
+def _head(data: bytes, cut: int, count: int) -> tuple | None:
+    """(id deltas, weights) of a block whose values start at ``cut`` (:data:`_VALUES_START`), unpickled
+    without them; None when the block is not laid out so."""
+    if cut <= 0:
+        return None
+    try:
+        block = pickle.loads(data[:cut] + b"N\x87.")  # None, TUPLE3, STOP
+    except Exception:  # noqa: BLE001 - not the layout we expect
+        return None
+    if isinstance(block, tuple) and len(block) == 3 and block[2] is None \
+            and isinstance(block[0], tuple) and len(block[0]) == count \
+            and (block[1] is None or isinstance(block[1], float) or len(block[1]) == count):
+        return block[0], block[1]
+    return None
 
 
 def decode_positions(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -440,16 +523,19 @@ def decode_positions(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
     matcher = leaf.postings(fieldname, btext)
     raw = getattr(matcher, "child", matcher)
     raw.reset()
+    fmt = leaf.schema[fieldname].format
     values: list[bytes] = []
     blocks = _blocks(raw)
     if blocks is not None:
+        counts = [count for count, _, _ in blocks]
+        datas = [zlib.decompress(data) if compressed else bytes(data) for _, compressed, data in blocks]
+        found = _protocol2_positions(datas, counts, fmt) if len(datas) >= WALK_BLOCKS else None
+        if found is not None:
+            return found
         deltas: list[int] = []
-        counts = []
-        for count, compressed, data in blocks:
-            # (id deltas, weights, values)
-            block = pickle.loads(zlib.decompress(data) if compressed else data)
+        for data in datas:
+            block = pickle.loads(data)  # (id deltas, weights, values)
             deltas.extend(block[0])
-            counts.append(count)
             values.extend(block[2])
         ids = _undelta(deltas, counts) if deltas else np.zeros(0, np.int32)
     else:  # inlined postings and other matchers
@@ -461,33 +547,269 @@ def decode_positions(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
         ids = np.asarray(found, dtype=np.int32)
     if not len(ids):
         return empty
-    bounds, positions = _positions_of(values, leaf.schema[fieldname].format)
+    bounds, positions = _positions_of(values, fmt)
     return ids, bounds, positions
 
 
+# --- a long term's positions from Whoosh's own (protocol 2) blocks, without unpickling them ------------
+#
+# Whoosh pickles a block's values with protocol 2, where each ``bytes`` value becomes a call:
+#
+#     ( c_codecs\nencode\n q<g>                           MARK, GLOBAL _codecs.encode, memo g
+#       X<len><value as UTF-8 of Latin-1> q<g+1>           first value: BINUNICODE, memo
+#       X\x06\x00\x00\x00latin1 q<g+2> \x86 q<g+3> R q<g+4>   "latin1", TUPLE2, REDUCE, memos
+#       h<g> X<len><value> q.. h<g+2> \x86 q.. R q..         a new value: BINGET encode, …, three memos
+#       h<n> (or j<4 bytes>)                                a value met before in the block: its memo
+#       …
+#     t …                                                 TUPLE: the values end
+#
+# (a memo is ``q<index>`` below index 256, ``r<4 bytes>`` from there). Unpickling runs those calls one by
+# one: about 40 µs for a block of 128 postings, most of a phrase's first run (a phrase of two frequent
+# words reads ~9,700 blocks at 1M passages). The layout is fixed once the memo number of
+# ``_codecs.encode`` is known, but for each value's length and whether it is new, so the values are
+# found by one walk over every block at once (each step reads the k-th value of every block, numpy),
+# checked against the opcodes they must sit between, turned back from UTF-8 into Latin-1 bytes in bulk
+# and decoded as :func:`_positions_of` decodes values. Anything unexpected: the blocks are unpickled.
+
+WALK_BLOCKS = 48
+"""Terms with fewer blocks are unpickled: the walk's steps cost about as much as 48 blocks' unpickling."""
+_LATIN1_ARG = b"X\x06\x00\x00\x00latin1"
+_BINPUT, _LONG_BINPUT, _BINGET, _LONG_BINGET = ord("q"), ord("r"), ord("h"), ord("j")
+_BINUNICODE, _TUPLE = ord("X"), ord("t")
+
+
+def _memo_bytes(index):
+    """Bytes of the opcode that memoises object number ``index`` (BINPUT, or LONG_BINPUT from 256)."""
+    return 2 + 3 * (index >= 256)
+
+
+@functools.lru_cache(maxsize=8)
+def _value_gaps(values: int) -> np.ndarray:
+    """``[g, f]``: bytes from the end of a block's ``f``-th new value's string to the next value, when
+    the memo number of ``_codecs.encode`` is ``g`` (layout above)."""
+    g = np.arange(256, dtype=np.int64)[:, None]
+    f = np.arange(values, dtype=np.int64)[None, :]
+    later = _memo_bytes(g + 2 + 3 * f) + 3 + _memo_bytes(g + 3 + 3 * f) + 1 + _memo_bytes(g + 4 + 3 * f)
+    first = _memo_bytes(g + 1) + len(_LATIN1_ARG) + _memo_bytes(g + 2) + 1 + _memo_bytes(g + 3) + 1 \
+        + _memo_bytes(g + 4)
+    return np.where(f == 0, first, later)
+
+
+def _protocol2_positions(datas: list[bytes], counts: list[int], fmt) -> tuple | None:
+    """(ids, bounds, positions) of a term's inflated blocks as :func:`decode_positions` returns them,
+    when every block is a protocol-2 pickle laid out as Whoosh writes them; None otherwise."""
+    ids: list[int] = []
+    firsts = []  # per block: where its values start (the memo after GLOBAL), in the joined data
+    at = 0
+    for data, count in zip(datas, counts, strict=True):
+        cut = data.find(_VALUES_START)
+        head = _head(data, cut, count)
+        if head is None:
+            return None
+        ids.extend(head[0])
+        firsts.append(at + cut + len(_VALUES_START))
+        at += len(data)
+    # Padded so that a read a few bytes past any position stays inside (checked afterwards).
+    padded = b"".join([*datas, bytes(16)])
+    size = len(padded) - 16
+    bytes_at = np.frombuffer(padded, dtype=np.uint8)
+    buf = bytes_at[:size]
+    memo = np.asarray(firsts, dtype=np.int64)
+    if size < 8 or (memo + 2 >= size).any() or not (
+            (buf[memo] == _BINPUT).all() and (buf[memo + 2] == _BINUNICODE).all()):
+        return None
+    # Each position's next four bytes as a little-endian number (BINUNICODE's length, LONG_BINGET's
+    # index), read unaligned.
+    u32 = np.ndarray((size + 8,), dtype="<u4", buffer=padded, strides=(1,))
+    g = buf[memo + 1].astype(np.int64)  # the memo number of _codecs.encode, per block
+    block_counts = np.asarray(counts, dtype=np.int64)
+    if (block_counts < 1).any():
+        return None
+    gaps = _value_gaps(int(block_counts.max()))
+    # Walk every block at once, value k of each per step; blocks sorted by count, most first, so the
+    # blocks still walking at step k are a prefix. Per step and block: where value k's string starts
+    # (-1 when the value repeats an earlier one) and ends, and which new value of the block it is/repeats.
+    order = np.argsort(-block_counts, kind="stable")
+    sorted_counts = block_counts[order]
+    walking = np.searchsorted(-sorted_counts, -np.arange(1, int(sorted_counts[0]) + 1), side="right")
+    steps = (len(walking), len(datas))
+    value_at = np.zeros(steps, dtype=np.int64)  # where value k of each block starts
+    string_end = np.zeros(steps, dtype=np.int64)
+    is_new = np.zeros(steps, dtype=bool)
+    new_before = np.zeros(steps, dtype=np.int64)  # new values before it in its block
+    gs = g[order]
+    new = np.zeros(len(datas), dtype=np.int64)
+    p = memo[order] + 2
+    ended = np.empty(len(datas), dtype=np.int64)  # per block (sorted): where its values end
+    for k, n in enumerate(walking.tolist()):
+        if n < len(p):
+            ended[n:len(p)] = p[n:]
+            p, new, gs = p[:n], new[:n], gs[:n]
+        if k == 0:  # the first value is always new, and starts at its X
+            fresh = np.ones(n, dtype=bool)
+            end = p + 5 + u32[p + 1]
+            step = end + gaps[gs, 0]
+        else:  # a new value starts h<g>X; one met before is a BINGET h<n> or j<n as 4 bytes>
+            op = bytes_at[p]
+            fresh = (op == _BINGET) & (bytes_at[p + 1] == gs) & (bytes_at[p + 2] == _BINUNICODE)
+            end = p + 7 + u32[p + 3]
+            step = np.where(fresh, end + gaps[gs, np.minimum(new, gaps.shape[1] - 1)],
+                            p + 2 + 3 * (op == _LONG_BINGET))
+        value_at[k, :n] = p
+        string_end[k, :n] = end
+        is_new[k, :n] = fresh
+        new_before[k, :n] = new
+        new = new + fresh
+        p = np.minimum(step, size)  # read on within the padding; checked below
+    ended[:len(p)] = p
+    # Back to block order, value by value.
+    unsort = np.argsort(order, kind="stable")
+    real = np.arange(steps[0])[None, :] < block_counts[:, None]
+    value_at = value_at.T[unsort][real]
+    string_end = string_end.T[unsort][real]
+    fresh = is_new.T[unsort][real]
+    new_before = new_before.T[unsort][real]
+    ended = ended[unsort]
+    block_of = np.repeat(np.arange(len(datas)), block_counts)
+    first_value = np.cumsum(block_counts) - block_counts
+    xs = np.where(np.arange(len(value_at)) == first_value[block_of], value_at, value_at + 2)[fresh]
+    ends = string_end[fresh]
+    # The opcodes the new values' strings must sit between: X before, the STOP of the value's own
+    # pickle at the end and a memo after; a TUPLE after each block's last value. A value met before
+    # must name the memo of a new value's REDUCE before it in the block: g + 4 + 3f for the f-th.
+    again = value_at[~fresh]
+    ref = np.where(bytes_at[again] == _BINGET, bytes_at[again + 1], u32[again + 1]).astype(np.int64) \
+        - g[block_of[~fresh]] - 4
+    nth = new_before.copy()
+    nth[~fresh] = ref // 3
+    if (ended >= size).any() or (xs >= size).any() or (ends >= size).any() or not (
+            (buf[xs] == _BINUNICODE).all() and (buf[ends - 1] == _STOP).all()
+            and np.isin(buf[ends], (_BINPUT, _LONG_BINPUT)).all() and (buf[ended] == _TUPLE).all()
+            and np.isin(bytes_at[again], (_BINGET, _LONG_BINGET)).all() and (ref % 3 == 0).all()
+            and (ref >= 0).all() and (ref // 3 < new_before[~fresh]).all()):
+        return None
+    first_new = np.cumsum(np.bincount(block_of[fresh], minlength=len(datas)))
+    which = np.concatenate(([0], first_new[:-1]))[block_of] + nth  # the new value each value is
+    found = _utf8_positions(buf, xs + 5, ends, fmt)
+    if found is None:
+        return None
+    bounds, positions = found
+    if not fresh.all():
+        per = np.diff(bounds)[which]
+        starts = bounds[which]
+        bounds = np.zeros(len(which) + 1, dtype=np.int64)
+        np.cumsum(per, out=bounds[1:])
+        positions = positions[np.repeat(starts, per) + _nth(per)]
+    return _undelta(ids, counts), bounds, positions
+
+
+def _utf8_positions(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, fmt) -> tuple | None:
+    """:func:`_positions_in` for the values ``buf[starts[i]:ends[i]]`` stored as protocol 2 stores them
+    (UTF-8 of their Latin-1 text); None when they are not such UTF-8.
+
+    A value of fewer than 128 positions whose deltas are all below 128 keeps every byte but its
+    protocol marker (``\\x80``, two bytes in UTF-8): ``count, C2 80 02 ] q\\x00 [(] K d1 … K dn (e|a) .``,
+    read here from the UTF-8 as it is. The others (about one in six: a word first found past the
+    128th word of a long answer) are turned back into their bytes first (:func:`_latin1`).
+    """
+    lengths = ends - starts
+    # Big-endian four-byte words and little-endian two-byte ones at every position, read unaligned.
+    words = np.ndarray((len(buf) - 3,), dtype=">u4", buffer=buf, strides=(1,))
+    pairs = np.ndarray((len(buf) - 1,), dtype="<u2", buffer=buf, strides=(1,))
+    count = words[starts].astype(np.int64)  # below 128: three zero bytes and one below 0x80
+    many = (count > 1).astype(np.int64)
+    fast = (count < 0x80) & (words[np.minimum(starts + 4, len(words) - 1)] == _UTF8_HEAD) \
+        & (lengths == 12 + many + 2 * count) & (buf[ends - 1] == _STOP)
+
+    def items():
+        chosen = np.flatnonzero(fast)
+        per = count[chosen]
+        nth = _nth(per)
+        return chosen, per, nth, pairs[np.repeat(starts[chosen] + 10 + many[chosen], per) + 2 * nth]
+
+    chosen, per, nth, item = items()  # each item: K, then its one-byte delta below 0x80
+    small = ((item & 0xFF) == _SMALL_INT) & (item < 0x8000)
+    if not small.all():  # a value whose length happens to fit but holds other opcodes
+        fast[chosen[np.unique(np.repeat(np.arange(len(chosen)), per)[~small])]] = False
+        chosen, per, nth, item = items()
+    counts = np.where(fast, count, 0)
+    slow = np.flatnonzero(~fast)
+    if len(slow):
+        latin, slow_lengths = _latin1(buf, starts[slow], ends[slow])
+        if latin is None:
+            return None
+        slow_bounds, slow_positions = _positions_in(latin, slow_lengths, fmt)
+        counts[slow] = np.diff(slow_bounds)
+    bounds = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=bounds[1:])
+    positions = np.empty(int(bounds[-1]), dtype=np.int32)
+    fast_bounds = np.zeros(len(chosen) + 1, dtype=np.int64)
+    np.cumsum(per, out=fast_bounds[1:])
+    positions[np.repeat(bounds[chosen], per) + nth] = \
+        _positions_from_deltas((item >> 8).astype(np.int64), fast_bounds)
+    if len(slow):
+        positions[np.repeat(bounds[slow], np.diff(slow_bounds)) + _nth(np.diff(slow_bounds))] = slow_positions
+    return bounds, positions
+
+
+def _latin1(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple:
+    """The strings ``buf[starts[i]:ends[i]]`` (UTF-8 of text whose characters are all below 256, as
+    protocol 2 stores a Latin-1-decoded ``bytes``) back as their bytes, joined, with each one's length;
+    (None, None) when they are not such UTF-8."""
+    text = _gather(buf, starts, ends)
+    high = np.flatnonzero(text >= 0x80)
+    lengths = ends - starts
+    if not len(high):
+        return text, lengths
+    lead = high[text[high] >= 0xC0]
+    if len(lead) * 2 != len(high) or not np.array_equal(lead + 1, high[text[high] < 0xC0]) \
+            or (text[lead] > 0xC3).any() or (text[lead] < 0xC2).any():
+        return None, None
+    text = text.copy()
+    text[lead + 1] += (text[lead] - 0xC2) << 6  # U+0080-U+00BF: C2 80-BF; U+00C0-U+00FF: C3 80-BF
+    keep = np.ones(len(text), dtype=bool)
+    keep[lead] = False
+    return text[keep], np.add.reduceat(keep, np.cumsum(lengths) - lengths, dtype=np.int64)
+
+
+def _gather(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The bytes ``buf[starts[i]:ends[i]]``, joined (one index per byte taken: a mask as long as ``buf``
+    costs more when the ranges hold a small part of it)."""
+    lengths = ends - starts
+    return buf[np.repeat(starts, lengths) + _nth(lengths)]
+
+
 _PROTO2, _STOP, _SMALL_INT = 0x80, ord("."), ord("K")
+_BININT2, _BININT, _BINFLOAT, _MARK, _NONE = ord("M"), ord("J"), ord("G"), ord("("), ord("N")
+_UTF8_HEAD = 0xC280025D
+"""A protocol-2 pickle's first bytes (80 02), then its list (5D), with the 80 as UTF-8 (C2 80)."""
 
 
 def _positions_of(values: list[bytes], fmt) -> tuple[np.ndarray, np.ndarray]:
-    """Decode Whoosh ``Positions`` values (a 4-byte count, then a pickled list of position deltas) in bulk.
+    """Decode Whoosh ``Positions`` values (a 4-byte count, then a pickled list of position deltas) in
+    bulk: (bounds, positions), value ``i``'s positions being ``positions[bounds[i]:bounds[i + 1]]``."""
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return _positions_in(np.frombuffer(b"".join(values), dtype=np.uint8), lengths, fmt)
+
+
+def _positions_in(buf: np.ndarray, lengths: np.ndarray, fmt) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_positions_of` for values laid end to end in ``buf``, ``lengths`` bytes each.
 
     Most values pickle every delta as a one-byte int (``K``), so a value of ``n`` deltas is
     ``count, \x80\x02 ] q\x00 [(] K d1 … K dn (e|a) .``, 11 + 2n bytes (one more for a mark when
     n > 1): those deltas are read straight out of the joined bytes with numpy. The others are unpickled
     (:func:`_delta_lists`).
     """
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
     ends = np.cumsum(lengths)
     starts = ends - lengths
-    buf = np.frombuffer(b"".join(values), dtype=np.uint8)
     if not (lengths >= 13).all():
-        return _from_lists(_delta_lists(values, fmt))
+        return _from_lists(_delta_lists(buf, starts, ends, fmt))
     head = buf[starts[:, None] + np.arange(4)].astype(np.int64)
     counts = head[:, 0] << 24 | head[:, 1] << 16 | head[:, 2] << 8 | head[:, 3]  # big-endian
     many = (counts > 1).astype(np.int64)
     fast = (lengths == 11 + many + 2 * counts) & (buf[starts + 4] == _PROTO2) & (buf[starts + 5] == 2) \
         & (buf[ends - 1] == _STOP)
-    bounds = np.zeros(len(values) + 1, dtype=np.int64)
+    bounds = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(counts, out=bounds[1:])
     deltas = np.zeros(int(bounds[-1]), dtype=np.int64)
     chosen = np.flatnonzero(fast)
@@ -505,33 +827,28 @@ def _positions_of(values: list[bytes], fmt) -> tuple[np.ndarray, np.ndarray]:
         deltas[np.repeat(bounds[chosen], per) + nth] = buf[item + 1]
     slow = np.flatnonzero(~fast)
     if len(slow):
-        lists = _delta_lists([values[i] for i in slow.tolist()], fmt)
-        for i, found in zip(slow.tolist(), lists, strict=True):
-            if len(found) != counts[i]:
-                return _from_lists(_delta_lists(values, fmt))  # a count that lies: trust the pickles
-            deltas[bounds[i]:bounds[i + 1]] = found
+        lists = _delta_lists(buf, starts[slow], ends[slow], fmt)
+        found = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        if not np.array_equal(found, counts[slow]):
+            return _from_lists(_delta_lists(buf, starts, ends, fmt))  # a count that lies: trust the pickles
+        where = np.repeat(bounds[slow], found) + _nth(found)
+        deltas[where] = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=len(where))
     return bounds, _positions_from_deltas(deltas, bounds)
 
 
-def _delta_lists(values: list[bytes], fmt) -> list[list[int]]:
-    """Each ``Positions`` value's list of position deltas, unpickled.
+def _delta_lists(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, fmt) -> list[list[int]]:
+    """Each ``Positions`` value ``buf[starts[i]:ends[i]]``'s list of position deltas, unpickled.
 
     Unpickling 70,000 small lists one by one costs ~70 ms; the values are spliced into the pickle of
     one list of lists instead (each value without its count, protocol header and stop byte), which the
     C unpickler reads in one call.
     """
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    buf = np.frombuffer(b"".join(values), dtype=np.uint8)
-    if (lengths >= 7).all() and (buf[starts + 4] == _PROTO2).all() and (buf[starts + 5] == 2).all() \
+    if ((ends - starts) >= 7).all() and (buf[starts + 4] == _PROTO2).all() and (buf[starts + 5] == 2).all() \
             and (buf[ends - 1] == _STOP).all():
-        keep = np.ones(len(buf), dtype=bool)
-        keep[(starts[:, None] + np.arange(6)).ravel()] = False
-        keep[ends - 1] = False
-        return pickle.loads(b"\x80\x02](" + buf[keep].tobytes() + b"e.")
+        return pickle.loads(b"\x80\x02](" + _gather(buf, starts + 6, ends - 1).tobytes() + b"e.")
     # not the layout Whoosh 2.7.4 writes: decode each value the slow way
-    return [np.diff(fmt.decode_positions(v), prepend=0).tolist() for v in values]
+    return [np.diff(fmt.decode_positions(buf[a:b].tobytes()), prepend=0).tolist()
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
 def _from_lists(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

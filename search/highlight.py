@@ -81,30 +81,79 @@ def _matches(text: str, terms: set, analyzer) -> list[tuple[int, int, str]]:
         return _phrase_matches(text, words, phrases, analyzer)
     found = []
     sources = _sources_by_term()
-    firsts = {term[:1] for term in words}.union(*(sources.get(term, ()) for term in words))
+    firsts = frozenset({term[:1] for term in words}.union(*(sources.get(term, ()) for term in words)))
     # A word's term starts with the word's first letter (lower-cased, accents folded) unless the
     # word-form dictionary says otherwise (``went`` → ``go``), so a word whose first letter starts no
     # term and no such source cannot match; decided once per first character.
     possible: dict[str, bool] = {}
-    # Word by word with a cache: the same words recur across passages, and running the whole analyser
-    # chain over every long answer shown would cost more than the search itself.
-    for match in WORD_PATTERN.finditer(text):
-        word = match.group(0)
-        if "-" not in word:  # the parts of a hyphenated word each start a term
-            first = word[0]
-            ok = possible.get(first)
-            if ok is None:
-                folded = first.translate(folding()).lower()[:1]
-                ok = possible[first] = not folded or folded in firsts
-            if not ok:
-                continue
-        base = match.start()
-        for term, start, end, _pos in _word_terms(analyzer, word)[0]:
-            if term in words:
-                span = (base + start, base + end, term)
-                if not found or found[-1][:2] != span[:2]:
-                    found.append(span)
+    # Only the runs of non-space text that can hold such a word are read word by word (with a cache:
+    # the same words recur across passages, and running the whole analyser chain over every long answer
+    # shown would cost more than the search itself); finding them is a regular expression, in C.
+    # With more first letters than FEW_FIRSTS most runs hold a candidate: then every word is read.
+    runs = _candidate_runs(text, firsts) if len(firsts) <= FEW_FIRSTS else ((0, len(text)),)
+    for begin, stop in runs:
+        for match in WORD_PATTERN.finditer(text, begin, stop):
+            word = match.group(0)
+            if "-" not in word:  # the parts of a hyphenated word each start a term
+                first = word[0]
+                ok = possible.get(first)
+                if ok is None:
+                    ok = possible[first] = _may_start(first, firsts)
+                if not ok:
+                    continue
+            base = match.start()
+            for term, start, end, _pos in _word_terms(analyzer, word)[0]:
+                if term in words:
+                    span = (base + start, base + end, term)
+                    if not found or found[-1][:2] != span[:2]:
+                        found.append(span)
     return found
+
+
+FEW_FIRSTS = 3
+"""Up to this many first letters of the terms to mark, only the runs of text that may hold one are read."""
+
+
+def _candidate_runs(text: str, firsts: frozenset[str]):
+    """(start, end) of the runs of non-space text that may hold a word beginning with one of ``firsts``
+    (:func:`_candidates`), in order."""
+    read = 0  # the text before this is read
+    for candidate in _candidates(firsts).finditer(text):
+        at = candidate.start()
+        if at < read:
+            continue
+        # The run of non-space text around the candidate (a word never spans a space or a newline).
+        begin = max(read, text.rfind(" ", 0, at) + 1, text.rfind("\n", 0, at) + 1)
+        read = _NON_SPACE.match(text, at).end()
+        yield begin, read
+
+
+def _may_start(first: str, firsts: frozenset[str]) -> bool:
+    """Whether a word beginning with the character ``first`` can yield a term beginning with one of
+    ``firsts``: its first character lower-cased and accent-folded is one of them (or folds to nothing)."""
+    folded = first.translate(folding()).lower()[:1]
+    return not folded or folded in firsts
+
+
+_NON_SPACE = re.compile(r"\S*")
+
+
+@functools.lru_cache(maxsize=1024)
+def _candidates(firsts: frozenset[str]) -> re.Pattern:
+    """Characters that may begin a word :func:`_matches` marks: one that may start such a word
+    (:func:`_may_start`; any non-ASCII one, decided later) right after a non-word character, and any
+    hyphen (a non-ASCII space among them only makes a run read that need not be). A word never spans
+    whitespace and always begins after a non-word character, so reading only the runs of non-space
+    text holding these finds every word reading the whole text would."""
+    # Written as what they are not (the other ASCII characters): a class of every non-ASCII character
+    # takes milliseconds to compile, and a query's first letters make a new expression.
+    other = [chr(c) for c in range(128)
+             if not ((chr(c).isalnum() or chr(c) == "_") and _may_start(chr(c), firsts))]
+    not_start = "".join(map(re.escape, other))
+    not_candidate = "".join(re.escape(c) for c in other if c != "-")
+    # One character class, then a look back at the character before (a class first lets the regular
+    # expression engine skip ahead fast: four times faster than a look-behind first).
+    return re.compile(rf"[^{not_candidate}](?<!\w[^{not_start}])")
 
 
 def _phrase_matches(text: str, words: set[str], phrases: list, analyzer) -> list[tuple[int, int, str]]:

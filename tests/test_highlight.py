@@ -52,3 +52,28 @@ def test_a_hyphenated_word_is_one_mark_when_its_joined_form_matches():
     # The joined form spans the whole word and overlaps its parts: one mark, the text not repeated.
     assert mark("My to-do list", {"todo", "list"}, ANALYZER) == "My <mark>to-do</mark> <mark>list</mark>"
     assert mark("Covid-19 hit", {"covid", "covid19", "19"}, ANALYZER) == "<mark>Covid-19</mark> hit"
+
+
+def _every_word_marked(text: str, terms: set) -> list[tuple[int, int, str]]:
+    """What to mark, found by analysing every word of the text (no skipping)."""
+    found = []
+    for match in highlight.WORD_PATTERN.finditer(text):
+        for term, start, end, _pos in highlight._word_terms(ANALYZER, match.group(0))[0]:
+            span = (match.start() + start, match.start() + end, term)
+            if term in terms and (not found or found[-1][:2] != span[:2]):
+                found.append(span)
+    return found
+
+
+def test_skipping_words_that_cannot_match_marks_what_reading_every_word_marks():
+    # Only runs of text with a possible first letter are read: words after accents, dashes, odd spaces,
+    # dotted acronyms, apostrophes and hyphens, and word forms whose first letter differs ("went" → go).
+    pieces = ["Éclair", "éclair", "x-ray", "U.S.", "L.A.-based", "don't", "we’d", "went", "going", "go-to",
+              "\u00a0studio", "\u2003film", "—camera", "“lens”", "(music)", "stop-motion", "12th", "_x",
+              "photography's", "Thérèse", "naïve", "\n", "\t", "..."]
+    rng = random.Random(11)
+    for _ in range(400):
+        text = "".join(rng.choice(pieces + WORDS) + rng.choice([" ", "", "\n", "-", "/"])
+                       for _ in range(rng.randint(1, 60)))
+        terms = {t.text for t in ANALYZER(" ".join(rng.sample(pieces + WORDS, rng.randint(1, 4))))}
+        assert _matches(text, terms, ANALYZER) == _every_word_marked(text, terms), (text, terms)

@@ -569,3 +569,51 @@ def test_two_italic_questions_one_of_them_a_closing_remark_leave_the_decision_to
     )
     article = parse_file(path, enrich=False)
     assert "How long does a map take?" in questions(article)
+
+
+def test_questions_run_into_their_answers_keep_every_question_sentence(tmp_path):
+    """Each paragraph is the question and then its answer, with no mark between; a question of two
+    sentences stays whole."""
+    path = tmp_path / "run_together.txt"
+    path.write_text(
+        "Night Ferry on their second record\n\n"
+        "How did the band start? We met in school and played in a garage for years before anyone came.\n\n"
+        "Could you tell us about your process? How do you come up with riffs and lyrics that fit? "
+        "It starts with a mood, a rainy day or a late night, and the rest just flows from there.\n\n"
+        "What comes next for you? A long tour through the north and then a quiet winter at home.\n"
+    )
+    assert questions(parse_file(path, enrich=False)) == [
+        "How did the band start?",
+        "Could you tell us about your process? How do you come up with riffs and lyrics that fit?",
+        "What comes next for you?",
+    ]
+
+
+OLD_PAGE = """<html><head><title>Interview: Lia Moretti</title></head><body>
+<p>Lia Moretti has played guitar in Turin for twenty years. We talked after her last show.</p>
+<p>Lia, when did you first pick up a guitar?</p>
+<p><i><font color="blue">At nine, on my uncle's old acoustic.</font></i></p>
+<p>Your records each end with a cover of an old song.</p>
+<p>Why those songs?</p>
+<p><i><font color="blue">They are my thanks to the bands I grew up with.</font></i></p>
+<p>Do you still play live?</p>
+<p><i><font color="blue">Every weekend, in small clubs.</font></i></p>
+<p>What comes next?</p>
+<p><i><font color="blue">A record with a singer from Genoa.</font></i></p>
+</body></html>
+"""
+
+
+def test_answers_set_in_italic_colour_and_plain_questions_with_a_remark_before_one(tmp_path):
+    """An early web interview sets the answers apart and the questions plain: each run of plain
+    paragraphs before an answer is one question, the remark before "Why those songs?" included."""
+    path = tmp_path / "old_page.html"
+    path.write_text(OLD_PAGE, encoding="utf-8")
+    article = parse_file(path, enrich=False)
+    assert questions(article) == [
+        "Lia, when did you first pick up a guitar?",
+        "Your records each end with a cover of an old song. Why those songs?",
+        "Do you still play live?",
+        "What comes next?",
+    ]
+    assert article.passages[0].kind == "intro" and article.passages[0].answer.startswith("Lia Moretti has")

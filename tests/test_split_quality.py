@@ -37,7 +37,9 @@ ROUND5_F1 = 0.96
 ROUND5_PRECISION = 0.95
 ROUND5_PEOPLE = 7
 ROUND5_PUBLICATION_DOCUMENTED = 4
-DEV_PEOPLE = 29  # reached 30/30 (first-name labels spelled out by profile links); the issue asks 27
+DEV_F1 = 0.98  # reached 0.993 (precision 0.993, recall 0.993); the issue asks 0.95 with precision 0.95
+DEV_PRECISION = 0.98
+DEV_PEOPLE = 30  # reached 30/30 (first-name labels spelled out by profile links); the issue asks 27
 DEV_PUBLICATION_STRICT = 11
 DEV_PUBLICATION_DOCUMENTED = 20
 
@@ -86,8 +88,8 @@ def test_the_whole_held_out_set_is_scored_by_default():
 @pytest.mark.skipif(not (DEV / "expected.json").exists(), reason="../shared/corpora/interviews-dev is absent")
 def test_dev_set_floor():
     result = split_quality.measure(DEV)
-    assert result["questions"]["f1"] >= 0.95
-    assert result["questions"]["precision"] >= 0.95
+    assert result["questions"]["f1"] >= DEV_F1
+    assert result["questions"]["precision"] >= DEV_PRECISION
     assert result["interviewees_exact"] >= DEV_PEOPLE
     assert result["publication_strict"] >= DEV_PUBLICATION_STRICT
     assert result["publication_documented"] >= DEV_PUBLICATION_DOCUMENTED

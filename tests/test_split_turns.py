@@ -284,3 +284,137 @@ def test_an_intro_that_asks_is_no_question_when_the_questions_are_list_items():
         "Did you practise hard after that?",
     ]
     assert article.passages[0].kind == "intro"
+
+
+HEADED_BAND = """---
+title: The Lantern Moths Interview
+---
+
+The Lantern Moths are Rosa Lind on bass, Omar Haddad on guitar and Ines Kraft on drums.
+
+## How did the band start?
+
+**Rosa:** Omar and I met at a record fair.
+
+**Omar & Ines:** And we never left.
+
+**All:** Ha!
+
+## Who writes the songs?
+
+**Omar:** I bring riffs, Ines turns them upside down.
+
+**Ines:** Someone has to.
+
+## What is next?
+
+**Rosa:** A second album.
+
+**Both:** Soon.
+"""
+
+
+def test_group_and_joint_labels_name_the_members_not_a_person_called_all():
+    article = split(HEADED_BAND)
+    assert article.interviewees == ["Rosa Lind", "Omar Haddad", "Ines Kraft"]
+    assert article.passages[1].answerers == ["Rosa Lind", "Omar Haddad", "Ines Kraft"]
+
+
+ZINE = """<h1>Zine night</h1>
+<p><b>So you made a new zine this week, right?</b></p>
+<p>Yeah, I had nothing better to do.</p>
+<p><b>How do you feel about the big magazines closing, I guess? *laughs*</b></p>
+<p>It is a bummer, but things move online.</p>
+<p><b>Have you been to a zine fest yet? (laughter)</b></p>
+<p>A bunch of them.</p>
+"""
+
+
+def test_a_question_that_ends_in_a_transcribers_aside_is_still_a_question():
+    assert questions(split(ZINE, "zine.html")) == [
+        "So you made a new zine this week, right?",
+        "How do you feel about the big magazines closing, I guess? *laughs*",
+        "Have you been to a zine fest yet? (laughter)",
+    ]
+
+
+SHOW = """---
+title: Ana Ruiz on maps
+---
+
+### Kai Moss  0:02
+Hello, everyone, welcome to Fieldnotes, where we ask the big question, what is your map of the world.
+
+### Kai Moss  0:20
+Today's episode is sponsored by Atlas Coffee.
+
+### Kai Moss  0:31
+So how did you start making maps?
+
+### Ana Ruiz  0:35
+With a pencil and my grandfather's atlas. I copied coastlines for years.
+
+### Kai Moss  1:02
+So you've got the mapping collective, but you're also teaching some classes with it too, right?
+
+Unknown Speaker  1:10
+Yes, two evenings a week at the library, for anyone who walks in.
+
+### Ana Ruiz  1:40
+And the classes feed the collective: half our volunteers came from them.
+
+### Kai Moss  2:00
+That's amazing, right?
+
+### Ana Ruiz  2:02
+It was a lucky time.
+
+### Kai Moss  2:10
+Tell me about the flood maps you made last year.
+
+### Ana Ruiz  2:15
+We mapped every street in the valley in two weeks.
+"""
+
+
+def test_a_show_welcome_the_host_talks_on_from_is_intro_and_a_confirming_tag_question_asks():
+    article = split(SHOW)
+    assert questions(article) == [
+        "So how did you start making maps?",
+        "So you've got the mapping collective, but you're also teaching some classes with it too, right?",
+        "Tell me about the flood maps you made last year.",
+    ]
+    assert article.passages[0].kind == "intro" and "welcome to Fieldnotes" in article.passages[0].answer
+    classes = article.passages[2]
+    assert classes.answer.startswith("Unknown Speaker: Yes, two evenings a week")  # a label line said once
+    assert "That's amazing, right?" in classes.answer
+
+
+Q_AND_NAMES = """Interview With Ida Brandt
+
+Ida Brandt writes plugins for a living, in Malmö.
+
+<strong>Q:</strong> How did you start?
+
+<strong>Ida:</strong> With a broken blog theme that I wanted to fix myself, one evening in 2004.
+
+<strong>Q:</strong> Do you use any editor in particular?
+
+I have been using the same programmer's editor for more than twenty years, since the DOS days.
+
+<strong>Q:</strong> Have you ever used a CSS preprocessor?
+
+<strong>Ida:</strong> Not yet: I rarely write themes any more.
+"""
+
+
+def test_an_answer_that_lost_its_label_after_a_q_label_is_still_the_answer():
+    article = split(Q_AND_NAMES)
+    assert questions(article) == [
+        "How did you start?",
+        "Do you use any editor in particular?",
+        "Have you ever used a CSS preprocessor?",
+    ]
+    editor = next(p for p in article.passages if p.question.startswith("Do you use"))
+    assert editor.answer.startswith("I have been using the same programmer's editor")
+    assert editor.answerers == ["Ida Brandt"]

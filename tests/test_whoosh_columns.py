@@ -141,6 +141,32 @@ def test_facet_counts_equal_whooshs_postings(index_dir, fraction):
             assert found == _oracle(reader, name, set(ids.tolist())), name
 
 
+@pytest.mark.parametrize("size", [1, 3, 20, 128])
+def test_a_few_passages_facets_are_the_ones_counted_over_arrays(index_dir, size, monkeypatch):
+    # Up to FEW_PASSAGES matches are counted and ordered in Python: same values, counts, order (ties
+    # broken by the newest passage, then A-Z), selected values and "more" as the array passes give.
+    from search import facets
+
+    with _searcher(index_dir) as searcher:
+        reader = searcher.reader()
+        table = FacetTable(reader, str(current_generation(index_dir)))
+        live = np.flatnonzero(table.live)
+        rng = random.Random(size)
+        for _ in range(5):
+            ids = np.asarray(sorted(rng.sample(list(live), size)), dtype=np.int64)
+            for name in FACET_NAMES:
+                selected = rng.sample(table.values[name], min(2, len(table.values[name]))) + ["no such value"]
+                for limit, chosen in ((None, []), (3, []), (2, selected)):
+                    few = table.facet(name, table.scope(ids), chosen, limit)
+                    monkeypatch.setattr(facets, "FEW_PASSAGES", 0)
+                    arrays = table.facet(name, table.scope(ids), chosen, limit)
+                    monkeypatch.undo()
+                    assert few == arrays, (name, limit)
+                    if limit is None:
+                        expected = _oracle(reader, name, set(ids.tolist()))
+                        assert {v.value: v.count for v in few.values} == expected
+
+
 def test_filters_and_sort_keys_match_whoosh(index_dir):
     with _searcher(index_dir) as searcher:
         reader = searcher.reader()

@@ -179,6 +179,11 @@ NOT_SPEAKERS = frozenset(
 )
 INTERVIEWER_LABELS = frozenset({"q", "qs", "ques", "question", "interviewer", "int", "me", "us", "we"})
 ANSWER_LABELS = frozenset({"a", "ans", "answer", "interviewee", "guest"})
+# Labels for several people at once ("**All:** Yeah.", "BOTH: …", "The band: …"), as speaker keys: a turn
+# of the answerers together, never a person of its own.
+GROUP_LABELS = frozenset(
+    {"all", "both", "everyone", "everybody", "together", "band", "theband", "group", "allthree", "allfour"}
+)
 
 
 @dataclass

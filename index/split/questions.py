@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.blocks import Block
 from index.model import Dropped, Passage
@@ -59,7 +59,7 @@ def find_passages(blocks: list[Block], pats: Patterns, state: State, known: Know
     turns = find_turn_passages(blocks, pats, known)
     if turns is not None:
         return _from_turns(turns, state)
-    drafts = _by_formatting(blocks, pats)
+    drafts = _by_formatting(blocks, pats) or _by_set_answers(blocks, pats)
     if drafts is not None:
         return _found(drafts, "formatting", known)
     stamped = _stamped_lines(blocks)
@@ -219,6 +219,53 @@ def _by_formatting(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
     return None
 
 
+def _by_set_answers(blocks: list[Block], pats: Patterns) -> list[Draft] | None:
+    """The contrast the other way round: the answers are set apart (italic, bold, or one colour, as
+    printed and early web interviews set the interviewee's words) and the interviewer's turns are
+    plain. Every run of plain paragraphs right before a set answer is one question, a remark before the
+    question included ("I notice a classic on each album." + "Why these?"); the first run only from its
+    last paragraph, which the intro comes before. Needs three set answers or more, almost none of them
+    asking, and most plain runs before them ending in a question."""
+    n = len(blocks)
+    turn_like = [not (b.heading or b.code or b.list_item or b.caption) for b in blocks]
+    colors = Counter(b.color for b in blocks if b.color)
+    for style in ("emphasis", "strong", "color"):
+        if style == "color":
+            if not colors:
+                continue
+            main = colors.most_common(1)[0][0]
+            set_apart = [b.color == main and t for b, t in zip(blocks, turn_like, strict=True)]
+        else:
+            set_apart = [getattr(b, style) and t for b, t in zip(blocks, turn_like, strict=True)]
+        answers = [i for i in range(n) if set_apart[i]]
+        asked = sum(is_question_like(blocks[i].text, pats) for i in answers)
+        if len(answers) < 3 or asked > len(answers) // 10:
+            continue
+        runs: list[tuple[int, int]] = []  # [start, end) of the plain turn-like paragraphs before an answer
+        for j in answers:
+            if j == 0 or set_apart[j - 1]:
+                continue
+            k = j
+            while k > 0 and turn_like[k - 1] and not set_apart[k - 1]:
+                k -= 1
+            if k < j:
+                runs.append((k, j))
+        asking = [r for r in runs if is_question_like(blocks[r[1] - 1].text, pats)]
+        if len(asking) < 3 or len(asking) < 0.7 * len(runs):
+            continue
+        marks = [False] * n
+        out = list(blocks)
+        for number, (start, end) in enumerate(runs):
+            if number == 0 or end - start > 3:
+                start = end - 1
+            for i in range(start, end):
+                marks[i] = True
+                if i > start:  # one question, however many paragraphs it takes
+                    out[i] = replace(blocks[i], gap=False)
+        return assemble(out, marks)
+    return None
+
+
 SHORT_PROMPT_WORDS = 12
 """After the last styled question only a short statement is taken as a prompt; a longer styled paragraph
 there is the author's bio or a closing note."""
@@ -358,6 +405,7 @@ def _sentence_blocks(blocks: list[Block]) -> list[Block]:
 
 
 _QUESTION_SENTENCE = re.compile(r"^.{8,400}?\?[\"”’')\]]*(?=\s+\S)")
+_NEXT_QUESTION_SENTENCE = re.compile(r"\s+[^.!?\n]{8,400}\?[\"”’')\]]*(?=\s+\S)")
 
 
 def _leading_question_blocks(blocks: list[Block]) -> list[Block] | None:
@@ -371,9 +419,14 @@ def _leading_question_blocks(blocks: list[Block]) -> list[Block] | None:
         match = _QUESTION_SENTENCE.match(block.text)
         if match is None:
             continue
-        rest = block.text[match.end() :].strip()
+        end = match.end()
+        # A question of two or more sentences ("Could you tell us …? How do you come up with …?") is asked
+        # whole before the answer begins.
+        while more := _NEXT_QUESTION_SENTENCE.match(block.text, end):
+            end = more.end()
+        rest = block.text[end:].strip()
         if len(rest) >= 20 and not QUESTION_END.search(rest) and "?" not in rest[:80]:
-            cuts.append((i, match.end()))
+            cuts.append((i, end))
     if len(cuts) < 3:
         return None
     out = list(blocks)

@@ -34,6 +34,7 @@ from index.blocks import Block
 from index.split.attribution import publication_word
 from index.split.labels import (
     ANSWER_LABELS,
+    GROUP_LABELS,
     INTERVIEWER_LABELS,
     Label,
     display_name,
@@ -46,7 +47,7 @@ from index.split.labels import (
 )
 from index.split.passages import Draft
 from index.split.patterns import Patterns
-from index.split.wording import asks, is_closing
+from index.split.wording import QUESTION_END, asks, is_closing
 
 _INTERVIEWER = "\x00interviewer"  # the unlabelled side, when only answers carry labels
 _ANSWERER = "\x00answerer"  # the unlabelled side, when only questions carry labels
@@ -155,6 +156,7 @@ def find_turn_passages(blocks: list[Block], pats: Patterns, known: Known) -> Tur
             interviewers = [_INTERVIEWER]
     if not interviewers:
         return None
+    turns = _answers_left_unlabelled(turns, interviewers, speakers, pats)
     asking_turns = [t for t in turns if _is_interviewer(t, interviewers) and asks(t.text, pats)]
     if len(asking_turns) < 2:
         return None
@@ -190,6 +192,11 @@ def _parts(label: Label) -> list[str]:
     return [p for p in _GROUP_CUT.split(label.name) if p] or [label.name]
 
 
+def _people(label: Label) -> list[str]:
+    """The people a label names: its parts (:func:`_parts`) without group words ("All", "Both")."""
+    return [p for p in _parts(label) if speaker_key(p) not in GROUP_LABELS]
+
+
 def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speaker], dict[str, str]]:
     """Group label forms into speakers; keep the speakers whose labels recur. Returns the speakers by key
     and ``owner``: each accepted label form's key → its speaker's key."""
@@ -221,14 +228,16 @@ def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speak
         home.forms.append(form)
         home.labels += counts[key]
         owner[key] = home.key
-    # A bold or italic name said once ("**Nabarun**: …") is a speaker too, when other speakers' names are
-    # set the same way: one member of a panel may answer only once.
+    # A bold or italic name said once ("**Nabarun**: …"), or a name on a line of its own with a timestamp
+    # ("Unknown Speaker  3:14"), is a speaker too, when other speakers' names are set the same way: one
+    # member of a panel may answer only once.
     recurring = [s for s in speakers.values() if s.labels >= 2]
-    lead_shaped = sum(shapes.get(speaker_key(s.forms[0])) == "lead" for s in recurring) >= 2
+    alike = Counter(shapes.get(speaker_key(s.forms[0])) for s in recurring)
     for speaker in list(speakers.values()):
+        shape = shapes.get(speaker.key)
         once_but_alike = (
-            lead_shaped
-            and shapes.get(speaker.key) == "lead"
+            shape in ("lead", "line")
+            and alike[shape] >= 2
             and speaker.forms[0][:1].isupper()
             and len(name_words(speaker.forms[0])) <= 3
         )
@@ -261,8 +270,8 @@ def _name_speakers(speakers: list[Speaker], known: Known) -> None:
 
 
 def _person_name(name: str) -> bool:
-    """A label that can be a person: not a domain, not all lower case, not a Q/A word."""
-    if speaker_key(name) in INTERVIEWER_LABELS | ANSWER_LABELS:
+    """A label that can be a person: not a domain, not all lower case, not a Q/A or group word."""
+    if speaker_key(name) in INTERVIEWER_LABELS | ANSWER_LABELS | GROUP_LABELS:
         return False
     if "." in name and not is_initials(name):
         return False
@@ -370,8 +379,11 @@ def _turns(
         if sided == _ANSWERER and current.labelled and block.gap and current.parts:
             turns.append(Turn(speakers=[_ANSWERER], parts=[(block.text, True)], labelled=False))
             continue
-        if sided == _INTERVIEWER and block.gap and _prompt_like(block, pats, answer_marks) and (
-            _formatted(block) or _answered_next(labels, owner, index)
+        if (
+            sided == _INTERVIEWER
+            and block.gap
+            and _prompt_like(block, pats, answer_marks)
+            and (_formatted(block) or _answered_next(labels, owner, index))
         ):
             turn = Turn(speakers=[_INTERVIEWER], parts=[(block.text, True)], labelled=False)
             turn.formatted = _formatted(block)
@@ -379,6 +391,44 @@ def _turns(
             continue
         current.parts.append((block.text, block.gap or bool(block.heading)))
     return turns
+
+
+def _answers_left_unlabelled(
+    turns: list[Turn], interviewers: list[str], speakers: dict[str, Speaker], pats: Patterns
+) -> list[Turn]:
+    """Where the interviewer's label is a question word (``Q:``) and the answers carry names, an answer
+    that lost its label ("Q: Do you use any software…?" then "I've been using Epsilon for 20 years")
+    would run on as part of the question: after a paragraph that ends in "?", a new paragraph of ten
+    words or more that asks nothing is the answer. It is the one answerer's, when there is one."""
+    if not any(k in INTERVIEWER_LABELS for k in interviewers):
+        return turns
+    answering = {k for t in turns if t.labelled for k in t.speakers if k not in interviewers}
+    if not answering:
+        return turns
+    who = sorted(answering) if len(answering) == 1 else [_ANSWERER]
+    out: list[Turn] = []
+    for turn in turns:
+        cut = None
+        if turn.labelled and _is_interviewer(turn, interviewers):
+            cut = next(
+                (
+                    k
+                    for k in range(1, len(turn.parts))
+                    if turn.parts[k][1]
+                    and QUESTION_END.search(turn.parts[k - 1][0].rstrip())
+                    and len(turn.parts[k][0].split()) >= 10
+                    and not asks(turn.parts[k][0], pats)
+                ),
+                None,
+            )
+        if cut is None:
+            out.append(turn)
+            continue
+        out.append(
+            Turn(speakers=turn.speakers, parts=turn.parts[:cut], stamp=turn.stamp, formatted=turn.formatted)
+        )
+        out.append(Turn(speakers=list(who), parts=turn.parts[cut:], labelled=False))
+    return out
 
 
 def _answered_next(labels: list[Label | None], owner: dict[str, str], index: int) -> bool:
@@ -500,6 +550,7 @@ def _one_sided(
                 prompted += set_apart or asks(previous.text, pats)
         if block.gap or labelled:
             previous, previous_labelled = block, labelled
+
     def asking(speaker: Speaker) -> bool:
         if not own_turns[speaker.key]:  # labels on lines of their own
             return speaker.ask_ratio >= 0.5
@@ -530,14 +581,20 @@ def _passages(
     answer_marked = sum(t.formatted for t in answering) / max(len(answering), 1)
     print_mode = marked >= 0.6 and answer_marked <= 0.25
 
-    def opens(turn: Turn) -> bool:
-        text = turn.text
+    def opens(index: int) -> bool:
+        text = turns[index].text
         if not text or is_closing(text):
             return False
-        return True if print_mode else asks(text, pats, loosely=True)
+        if print_mode or asks(text, pats):
+            return True
+        # A clause that asks without a question mark ("…, what is your jam in the JAMstack.") opens a
+        # passage only when the answer comes next: in a show's welcome the host goes on talking.
+        nxt = turns[index + 1] if index + 1 < len(turns) else None
+        answered_next = nxt is not None and bool(nxt.speakers) and not _is_interviewer(nxt, interviewers)
+        return answered_next and asks(text, pats, loosely=True)
 
     def name_of(key: str) -> str:
-        if key in speakers:
+        if key in speakers and key not in GROUP_LABELS:
             return speakers[key].name
         return ""
 
@@ -549,7 +606,7 @@ def _passages(
         if turn.stamp is not None:
             stamp = turn.stamp
         current = drafts[-1]
-        if _is_interviewer(turn, interviewers) and opens(turn):
+        if _is_interviewer(turn, interviewers) and opens(index):
             answered = any(
                 t.speakers and not _is_interviewer(t, interviewers) and t.text for t in turns[index + 1 :]
             )
@@ -620,10 +677,11 @@ def label_answerers(drafts: list[Draft], known: Known) -> list[str]:
                 label = find_label(Block(text))
                 if label is not None and label.rest and label.shape != "qa":
                     entries.append((i, label))
-            for key in {speaker_key(lab.name) for _, lab in entries}:
+            for key in {speaker_key(p) for _, lab in entries for p in _people(lab)}:
                 passages_with[key] += 1
             for _, lab in entries:
-                forms.setdefault(speaker_key(lab.name), lab.name)
+                for part in _people(lab):
+                    forms.setdefault(speaker_key(part), part)
         found.append(entries)
     groups: dict[str, str] = {}  # label key → the key of its fullest form
     for key in sorted(forms, key=lambda k: (-len(name_words(forms[k])), -len(forms[k]))):
@@ -639,12 +697,19 @@ def label_answerers(drafts: list[Draft], known: Known) -> list[str]:
     names_person = any(
         same_speaker(forms[h], n) or same_speaker(n, forms[h]) for h in speakers for n in names if n
     )
+    # Or several labels, each the first name of someone the text names in full ("Rosa Lind, Omar Haddad
+    # and Ines Kraft" above "Rosa:", "Omar:", "Ines:"): section labels ("Video:", "Audio:") are not.
+    firsts = {name_words(n)[0].casefold() for n in known.names if len(name_words(n)) >= 2}
+    names_person = names_person or (
+        len(speakers) >= 2 and all(forms[h].casefold() in firsts for h in speakers)
+    )
     takes_turns = False
     for entries in found:
         sequence = [
-            groups[speaker_key(lab.name)]
+            groups[speaker_key(p)]
             for _, lab in entries
-            if groups.get(speaker_key(lab.name)) in speakers
+            for p in _people(lab)
+            if groups.get(speaker_key(p)) in speakers
         ]
         seen: list[str] = []
         for who in sequence:
@@ -657,7 +722,7 @@ def label_answerers(drafts: list[Draft], known: Known) -> list[str]:
     display = {h: _expand(forms[h], known) for h in speakers}
     order: list[str] = []
     for draft, entries in zip(drafts, found, strict=True):
-        who_here = [groups[speaker_key(lab.name)] for _, lab in entries]
+        who_here = [groups.get(speaker_key(p)) for _, lab in entries for p in _people(lab)]
         who_here = [w for w in who_here if w in speakers]
         for who in who_here:
             name = display[who]

@@ -31,7 +31,14 @@ FIRST_PERSON = re.compile(r"(?:^|\s)(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I�
 
 
 def is_question_like(text: str, pats: Patterns) -> bool:
-    return bool(QUESTION_END.search(text.rstrip()) or is_prompt(text, pats))
+    """True when ``text`` ends with a question mark, before any closing aside ("…, I guess? *laughs*",
+    "… yet? (laughter)"), or is a prompt (:func:`is_prompt`)."""
+    text = _TRAILING_ASIDE.sub("", text.rstrip())
+    return bool(QUESTION_END.search(text) or is_prompt(text, pats))
+
+
+# A transcriber's aside closing a turn: "*laughs*", "(laughter)", "[both laugh]".
+_TRAILING_ASIDE = re.compile(r"\s*(?:\*[^*\n]{1,25}\*|\([^()\n]{1,25}\)|\[[^\[\]\n]{1,25}\])$")
 
 
 def is_prompt(text: str, pats: Patterns) -> bool:
@@ -76,6 +83,12 @@ _TAG_QUESTION = re.compile(
     r"\s*\?[\"”’')\]]*$",
     re.IGNORECASE,
 )
+# A tag question that asks the guest to confirm something about them is a question ("So you've got the
+# training company, but you're also doing some JAMstack stuff with that too, right?"); a short remark with
+# a tag ("That's amazing, right?") is backchannel.
+_CONFIRMS = re.compile(
+    r"^(?=(?:\S+\s+){7})(?:\S+\s+)*?(?:you|you're|your|you've|you'd|you'll)\b", re.IGNORECASE
+)
 _ECHO_QUESTION = re.compile(
     r"^(?:oh,?\s+)?(?:was|is|were|are|did|do|does|have|has|had|can|could|would|will)\s+(?:it|he|she|they|you|we|that|there)"
     r"(?:\s+not)?\s*\?[\"”’')\]]*$",
@@ -100,6 +113,8 @@ def asks(text: str, pats: Patterns, loosely: bool = False) -> bool:
     parts = sentences(key)[:12]
     for sentence in parts:
         if "?" in sentence and not (_TAG_QUESTION.search(sentence) or _ECHO_QUESTION.match(sentence)):
+            return True
+        if _TAG_QUESTION.search(sentence) and _CONFIRMS.search(sentence):
             return True
     for sentence in parts[:8]:
         if is_prompt(sentence, pats) or any(is_prompt(c, pats) for c in sentence.split(", ")[1:4]):
