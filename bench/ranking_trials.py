@@ -345,7 +345,7 @@ def _families(weight: float, rerank: bool):
     # that its id is not reused by the next collection's
 
     def family(reader, field: str, text: str) -> list[str]:
-        held, found = memo.setdefault(id(reader), (reader, {}))
+        _reader, found = memo.setdefault(id(reader), (reader, {}))
         if (field, text) not in found:
             prefix = os.path.commonprefix([stem(text), text])
             terms = prefix_terms(reader, field, prefix) if len(prefix) >= MIN_FAMILY_PREFIX else ()
