@@ -2,10 +2,12 @@
 
     .venv/bin/python -m bench.parse_cost corpus                          # every file of corpus/
     .venv/bin/python -m bench.parse_cost var/bench/corpus-10000-1 --limit 1500
+    .venv/bin/python -m bench.parse_cost var/bench/corpus-10000-1 --every 7      # ~1,430 files, spread out
     .venv/bin/python -m bench.parse_cost corpus --save /tmp/enrich-ref.pkl    # snapshot the output
     .venv/bin/python -m bench.parse_cost corpus --check /tmp/enrich-ref.pkl   # compare with a snapshot
 
-Each folder is parsed in one process: the first ``--limit`` article files (sorted), read and split
+Each folder is parsed in one process: the first ``--limit`` article files (sorted; with ``--every N``,
+every Nth of them), read and split
 (``parse_file(enrich=False)``), then enriched (``enrich_article``), each stage timed with
 ``time.process_time()``. The word lists and gazetteers load once per process (~1.5 s of CPU); one
 article is enriched before the clock starts so that one-off cost does not count against the stage,
@@ -35,8 +37,8 @@ from index.enrich import enrich_article  # noqa: E402
 from index.model import Article, ArticleError  # noqa: E402
 
 
-def _files(folder: Path, limit: int | None) -> list[str]:
-    files = sorted(iter_article_files(folder))
+def _files(folder: Path, limit: int | None, every: int = 1) -> list[str]:
+    files = sorted(iter_article_files(folder))[::every]
     return files[:limit] if limit else files
 
 
@@ -48,9 +50,9 @@ def _warm_up(split: list[Article]) -> float:
     return time.process_time() - start
 
 
-def run(folder: Path, limit: int | None, save: dict | None, check: dict | None) -> dict:
+def run(folder: Path, limit: int | None, save: dict | None, check: dict | None, every: int = 1) -> dict:
     """Time read+split and enrich over ``folder``; fill ``save`` or compare with ``check``."""
-    files = _files(folder, limit)
+    files = _files(folder, limit, every)
     split: list[Article] = []
     errors = 0
     start = time.process_time()
@@ -98,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", nargs="+", type=Path, help="corpus folders")
     parser.add_argument("--limit", type=int, default=None, help="first N files (sorted) of each folder")
+    parser.add_argument("--every", type=int, default=1,
+                        help="every Nth file (sorted): a sample spread over the corpus (the generated "
+                             "corpus's first files in path order parse about 40%% faster than its average)")
     parser.add_argument("--save", type=Path, help="write the split and enriched articles here (pickle)")
     parser.add_argument("--check", type=Path, help="compare enrichment with a --save snapshot")
     args = parser.parse_args(argv)
@@ -105,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     check = pickle.loads(args.check.read_bytes()) if args.check else None
     status = 0
     for folder in args.folders:
-        result = run(folder, args.limit, save, check)
+        result = run(folder, args.limit, save, check, args.every)
         print(json.dumps(result))
         if result.get("enrich_differ"):
             status = 1

@@ -43,13 +43,20 @@ import threading
 import types
 import zlib
 from array import array
+from typing import NamedTuple
 
 import numpy as np
 import whoosh
 from whoosh import fields, formats
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3LeafMatcher,
+    W3PerDocWriter,
+    _lenfield,
+)
 from whoosh.filedb.structfile import BufferFile
 from whoosh.index import FileIndex
 from whoosh.matching import ReadTooFar
@@ -1161,21 +1168,32 @@ class _TextBuffer:
         self.word_terms: list[tuple[int, ...]] = []  # code → the term ids of its tokens
         self.term_id: dict[bytes, int] = {}
         self.terms: list[bytes] = []  # term id → term bytes
+        # Whole values met lately → (word codes, field length): an article's title and facet text repeat
+        # on each of its passages, and interview questions across articles (:data:`VALUE_CACHE_SIZE`).
+        self.values: dict[str, tuple[list[int], int]] = {}
 
     def add(self, docnum: int, value: str, boost: float) -> tuple[int, list[_WordAnalysis], list[int]]:
         """Buffer one document's text. Returns (its field length: the number of terms, stop words not
         counted; the analyses of words whose spelling forms were not given yet; the word codes)."""
-        words = self.findall(value)
-        codes = list(map(self.code.get, words))
         fresh: list[_WordAnalysis] = []
-        if None in codes:
-            self._learn(words, codes, fresh)
+        hit = self.values.get(value)
+        if hit is None:
+            words = self.findall(value)
+            codes = list(map(self.code.get, words))
+            if None in codes:
+                self._learn(words, codes, fresh)
+            counted = sum(map(self.term_counts.__getitem__, codes))
+            if len(self.values) >= VALUE_CACHE_SIZE:
+                self.values.clear()
+            self.values[value] = (codes, counted)
+        else:  # a title, name or question met before: its words are known, none is fresh
+            codes, counted = hit
         if codes:
             self.codes.extend(codes)
             self.docs.append(docnum)
             self.ends.append(len(self.codes))
             self.boosts.append(boost)
-        return sum(map(self.term_counts.__getitem__, codes)), fresh, codes
+        return counted, fresh, codes
 
     def _learn(self, words: list[str], codes: list, fresh: list[_WordAnalysis]) -> None:
         """Fill in the codes of words met for the first time (in place)."""
@@ -1417,71 +1435,128 @@ def _indexes_per_value(field) -> bool:
         getattr(type(field), "index_per_value", False)
 
 
+class _FieldPlan(NamedTuple):
+    """What :meth:`BuildWriter.add_document` needs of one schema field, looked up once per writer."""
+
+    field: fields.FieldType
+    indexed: bool
+    scorable: bool
+    stored: bool
+    buffer: _TextBuffer | None  # the pool's buffer for the field's text (None: Whoosh's path)
+    spelling: bool  # separate_spelling()
+    spellfield: str | None
+    vector: object
+    column: object  # column_type
+    lenfield: str  # name of the field's length column
+
+
+NAME_CACHE_SIZE = 1_000
+"""Distinct orders of document keys whose sorted field names a build writer remembers."""
+
+
 class BuildWriter(SegmentWriter):
     """``SegmentWriter`` with the cheaper pool and commit above; same arguments as ``ix.writer()``."""
 
     def __init__(self, ix, limitmb: int = 128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
+        if type(self.perdocwriter) is not W3PerDocWriter:
+            raise TypeError(f"BuildWriter writes Whoosh 2.7.4's W3 codec, not {type(self.perdocwriter)}")
         self.pool = _TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._value_cache: dict[str, dict] = {}
+        # Per writer: Whoosh refuses schema changes once a document was added.
+        self._plans: dict[str, _FieldPlan] = {}
+        self._names: dict[tuple[str, ...], tuple[list[str], bool]] = {}
+
+    def _plan(self, fieldname: str) -> _FieldPlan:
+        field = self.schema[fieldname]
+        buffer = self.pool.text_buffer(fieldname, field) if field.indexed else None
+        spelling = field.separate_spelling()
+        plan = self._plans[fieldname] = _FieldPlan(
+            field, field.indexed, field.scorable, field.stored, buffer, spelling,
+            field.spelling_fieldname(fieldname) if spelling else None, field.vector, field.column_type,
+            _lenfield(fieldname))
+        return plan
+
+    def _fieldnames(self, fields: dict) -> tuple[list[str], bool]:
+        """The document's field names, sorted, and whether it has special (``_``) keys; checked."""
+        keys = tuple(fields)
+        found = self._names.get(keys)
+        if found is None:
+            names = sorted([name for name in keys if not name.startswith("_")])
+            self._check_fields(self.schema, names)
+            if len(self._names) >= NAME_CACHE_SIZE:
+                self._names.clear()
+            found = self._names[keys] = (names, len(names) != len(keys))
+        return found
 
     def add_document(self, **fields) -> None:
         """``SegmentWriter.add_document`` (Whoosh 2.7.4's, step for step) with each field's postings
-        pooled by :meth:`_TermPool.add_field`."""
-        self._check_state()
+        pooled by :meth:`_TermPool.add_field` or a text buffer, what Whoosh asks of each field looked up
+        once per writer (:class:`_FieldPlan`), and ``W3PerDocWriter.add_field`` / ``add_column_value``
+        done in place (the same stored values, length bytes, field lengths and column values)."""
+        if self.is_closed:
+            self._check_state()
         perdocwriter = self.perdocwriter
-        schema = self.schema
         docnum = self.docnum
         pool = self.pool
+        plans = self._plans
         vbytes = None
-        docboost = self._doc_boost(fields)
-        fieldnames = sorted([name for name in fields if not name.startswith("_")])
-        self._check_fields(schema, fieldnames)
+        fieldnames, special = self._fieldnames(fields)
+        docboost = self._doc_boost(fields) if special else 1.0
         perdocwriter.start_doc(docnum)
+        stored = perdocwriter._storedfields
+        columns = perdocwriter._colwriters
+        field_lengths = perdocwriter._fieldlengths
         for fieldname in fieldnames:
-            value = fields.get(fieldname)
+            value = fields[fieldname]
             if value is None:
                 continue
-            field = schema[fieldname]
+            plan = plans.get(fieldname) or self._plan(fieldname)
+            field = plan.field
             length = 0
-            buffer = pool.text_buffer(fieldname, field) if field.indexed and isinstance(value, str) else None
+            buffer = plan.buffer if isinstance(value, str) else None
             if buffer is not None:
-                counted, fresh, codes = pool.add_text(buffer, docnum, value,
-                                                      self._field_boost(fields, fieldname, docboost))
-                if field.scorable:
+                fieldboost = self._field_boost(fields, fieldname, docboost) if special else 1.0
+                counted, fresh, codes = pool.add_text(buffer, docnum, value, fieldboost)
+                if plan.scorable:
                     length = counted
-                if fresh and field.separate_spelling():
+                if fresh and plan.spelling:
                     words = field.new_spelling_words(fresh)
                     if words:
                         # Whoosh gives these the value of the field's last posting (see below). Only a
                         # field's own spelling words read that variable (a word it spells is a word it
                         # indexes), so the buffered path leaves it alone.
                         spelled = buffer.last_value(codes)
-                        spellfield = field.spelling_fieldname(fieldname)
                         for word in words:
-                            pool.add((spellfield, word.encode("utf-8"), 0, 1, spelled))
-            elif field.indexed:
-                fieldboost = self._field_boost(fields, fieldname, docboost)
+                            pool.add((plan.spellfield, word.encode("utf-8"), 0, 1, spelled))
+            elif plan.indexed:
+                fieldboost = self._field_boost(fields, fieldname, docboost) if special else 1.0
                 counted, vbytes = pool.add_field(fieldname, docnum, self._index(field, fieldname, value),
                                                  fieldboost, vbytes)
-                if field.scorable:
+                if plan.scorable:
                     length = counted
-            if buffer is None and field.separate_spelling():
-                spellfield = field.spelling_fieldname(fieldname)
+            if buffer is None and plan.spelling:
                 for word in field.spellable_words(value):
                     # Whoosh pools each spelling word on document 0 with the value of the last posting
                     # it pooled (its loop variable): so do we, for the same bytes.
-                    pool.add((spellfield, word.encode("utf-8"), 0, 1, vbytes))
-            vformat = field.vector
-            if vformat:
-                vitems = vformat.word_values(value, field.analyzer, mode="index")
+                    pool.add((plan.spellfield, word.encode("utf-8"), 0, 1, vbytes))
+            if plan.vector:
+                vitems = plan.vector.word_values(value, field.analyzer, mode="index")
                 vitems = sorted((text, weight, vb) for text, _, weight, vb in vitems)
                 perdocwriter.add_vector_items(fieldname, field, vitems)
-            customval = fields.get(f"_stored_{fieldname}", value)
-            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
-            column = field.column_type
-            if column and customval is not None:
-                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+            customval = fields.get(f"_stored_{fieldname}", value) if special else value
+            # W3PerDocWriter.add_field(fieldname, field, customval if stored else None, length):
+            if plan.stored and customval is not None:
+                stored[fieldname] = customval
+            if length:
+                writer = columns.get(plan.lenfield)
+                if writer is None:
+                    perdocwriter._create_column(plan.lenfield, LENGTHS_COLUMN)
+                    writer = columns[plan.lenfield]
+                writer.add(docnum, length_to_byte(length))
+                field_lengths[fieldname] += length
+            if plan.column and customval is not None:
+                perdocwriter.add_column_value(fieldname, plan.column, field.to_column_value(customval))
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1

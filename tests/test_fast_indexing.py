@@ -159,6 +159,37 @@ def test_text_buffers_drained_often_write_the_same(tmp_path, monkeypatch):
     assert drained == whole
 
 
+def test_repeated_values_with_small_caches_write_what_the_whoosh_writer_writes(tmp_path, monkeypatch):
+    # Titles, names and questions repeat from passage to passage: the text buffers remember a value's
+    # word codes, forget them when full (every 3 values here) and when the word tables are dropped.
+    monkeypatch.setattr(fast_writer, "VALUE_CACHE_SIZE", 3)
+    monkeypatch.setattr(fast_writer, "WORD_CACHE_SIZE", 40)
+    monkeypatch.setattr(fast_writer, "DRAIN_WORDS", 300)
+    docs = _documents(tmp_path)
+    again = [{**doc, "docid": doc["docid"] + "-again"} for doc in docs[::3]]
+    mixed = [d for pair in zip(docs, [*again, *docs[len(again):]], strict=True) for d in pair]
+    ours = _write(tmp_path / "ours", [mixed], fast_writer.BuildWriter)
+    theirs = _write(tmp_path / "theirs", [mixed], lambda ix: ix.writer())
+    assert ours["docs"] == len(mixed)
+    assert ours == theirs
+
+
+def test_boosts_and_stored_values_given_per_document_are_honoured(tmp_path):
+    # Whoosh's per-document keys: "_boost", "_<field>_boost" and "_stored_<field>" (documents with and
+    # without them, so the writer's per-field shortcuts meet both).
+    docs = _documents(tmp_path)[:24]
+    for i, doc in enumerate(docs):
+        if i % 4 == 1:
+            doc["_boost"] = 2.0
+        if i % 4 == 2:
+            doc["_answer_boost"] = 1.5
+            doc["_stored_title"] = "A title kept instead"
+    ours = _write(tmp_path / "ours", [docs], fast_writer.BuildWriter)
+    theirs = _write(tmp_path / "theirs", [docs], lambda ix: ix.writer())
+    assert ours == theirs
+    assert any(stored.get("title") == "A title kept instead" for stored in ours["stored"])
+
+
 def test_build_writer_merges_segments_like_the_whoosh_writer(tmp_path, monkeypatch):
     monkeypatch.setattr(fast_writer, "RUN_TERMS", 16)
     docs = _documents(tmp_path)

@@ -104,9 +104,12 @@ def test_letters_whose_lower_case_is_longer_do_not_shift_the_search():
         ("Fieldnotes Weekly Editorial Team", "Fieldnotes Weekly"),
         ("Nils Ek", ""),
         ("The team", ""),
+        ("Harbour Arts Foundation", "Harbour Arts Foundation"),
+        ("Tideline Records", "Tideline Records"),
+        ("Ana Lima", ""),
     ],
 )
-def test_staff_bylines_name_the_publication(byline, publication):
+def test_staff_and_organisation_bylines_name_the_publication(byline, publication):
     assert staff_of(byline) == publication
 
 
@@ -154,7 +157,9 @@ Two small microphones and a windshield.
 def test_related_reading_is_set_aside_and_names_the_site():
     article = split_source(source_from_bytes(ARTICLE.encode(), "quill.md"))
     assert [p.question for p in article.passages if p.kind == "qa"] == [
-        "How did you start recording sounds?", "What gear do you carry now?"]
+        "How did you start recording sounds?",
+        "What gear do you carry now?",
+    ]
     assert "reading" not in " ".join(p.answer for p in article.passages).lower()
     assert (article.publication, article.interviewer) == ("Harbour Notes", "")
     assert article.sources["publication"].startswith("front matter author")
@@ -192,3 +197,20 @@ def test_metadata_lines_give_title_and_date_and_follow_each_other():
     without_lines = PELICAN.split("**Date:**")[0] + PELICAN.split("**Interviewer:** Ola Berg\n")[1]
     article = split_source(source_from_bytes(without_lines.encode(), "quill.md"))
     assert article.publication == "harbournotes.org"  # "interviewed by" a site
+
+
+@pytest.mark.parametrize(
+    ("text", "publication"),
+    [
+        (
+            "A preview from the recent interview with Ida West, artist, on Tideline Rebel Magazine!",
+            "Tideline Rebel Magazine",
+        ),
+        ("Here is my interview for Harbour Review, in full.", "Harbour Review"),
+        ("In a 2019 interview with The Harbour Times, she said she would never tour again.", ""),
+    ],
+)
+def test_a_reposted_interview_names_where_it_ran_and_a_cited_one_does_not(text, publication):
+    found = Attribution()
+    phrases([text], found)
+    assert found.get("publication") == publication

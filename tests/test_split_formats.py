@@ -617,3 +617,26 @@ def test_answers_set_in_italic_colour_and_plain_questions_with_a_remark_before_o
         "What comes next?",
     ]
     assert article.passages[0].kind == "intro" and article.passages[0].answer.startswith("Lia Moretti has")
+
+
+def test_questions_as_headings_inside_blockquotes_and_a_bold_title_after_a_note(tmp_path):
+    """A transcribed text magazine: a note first, then the title in bold ("Publication - Interview with
+    X", which names the publication), questions as `> #### …` headings."""
+    path = tmp_path / "byte.md"
+    path.write_text(
+        "This transcription was made from screenshots of the magazine; parts of it may be wrong.\n\n"
+        "**The Tideline Review - Interview with The Lantern**\n\n"
+        "The Lantern wrote the board software half the scene ran on. Here is his interview.\n\n"
+        "> #### Could you tell us about the early days?\n\n"
+        "They were simple: message systems and a few files passed around by hand.\n\n"
+        "> #### What made your software different?\n\n"
+        "It was written by a user for users, so it had what we needed.\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path, enrich=False)
+    assert questions(article) == [
+        "Could you tell us about the early days?",
+        "What made your software different?",
+    ]
+    assert article.title == "The Tideline Review - Interview with The Lantern"
+    assert article.publication == "The Tideline Review"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.read import source_from_bytes
 from index.split import split_source
 from index.split.people import _name_from_title, names_in_text
@@ -132,3 +134,73 @@ def test_a_first_name_label_takes_the_surname_its_profile_link_spells():
     )
     article = split_source(source_from_bytes(text.encode(), "committee.md"))
     assert article.interviewees == ["Nabarun Pal", "Patrick Ohly", "Ben"]
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "names"),
+    [
+        ("#### Interview with Ida Brandt, 2019 Fellow", ["Ida Brandt"]),
+        ("#### Interview with Ida Brandt, CEO of Harbour", ["Ida Brandt"]),
+        ("#### Interview with Ida Brandt, Photographer", ["Ida Brandt"]),
+    ],
+)
+def test_a_lead_in_names_the_person_without_what_the_comma_adds(lead_in, names):
+    text = (
+        "---\ntitle: A fellowship year\n---\n\n" + lead_in + "\n\nThe fellowship funds a year of work "
+        "on open tools for artists, with a mentor from the community.\n\n"
+        "**NE: What did you build?**\n\n**IB:** A small library for drawing tools.\n\n"
+        "**NE: What comes next?**\n\n**IB:** A second version, with better docs.\n\n"
+        "**NE: Who will use it?**\n\n**IB:** Artists who teach.\n"
+    )
+    assert split_source(source_from_bytes(text.encode(), "fellow.md")).interviewees == names
+
+
+REPOSTED = """Interview with TidelineRebel
+February 2023
+
+Hi Ida, thanks for joining us today. We'd love to hear about your journey as a self-taught printmaker.
+
+Three years ago I began printing photographs on metal, after a decade of working in a bank.
+
+Ida, love having you share your insights with us. Can you introduce yourself to our readers?
+
+I am a digital artist in Austin; I make abstract images from photographs.
+
+How can society best support artists?
+
+Buy local art and go to openings.
+"""
+
+
+def test_a_page_reposting_its_interview_names_the_publication_and_the_addressed_first_name():
+    article = split_source(source_from_bytes(REPOSTED.encode(), "interviews.txt"))
+    assert article.publication == "TidelineRebel"
+    assert article.interviewees == ["Ida"]
+
+
+SERIES = """Makers of Maps: Ana Ruiz Of Tideline On The Future Of Open Mapping
+
+An Interview With Kai Moss
+
+Open maps are changing how cities plan. To talk about it, we had the pleasure of interviewing Ana Ruiz.
+
+Ana Ruiz is the head of product at Tideline, a company that builds open mapping tools for cities.
+
+Thank you so much for doing this with us! Can you tell us a bit about your backstory?
+
+I grew up in a small town in Chile and drew maps of it for fun.
+
+What is the most interesting story that happened to you since you began?
+
+A city council once used our map to plan a whole new bus line.
+
+What are you working on now?
+
+Flood maps for the valley, with three hundred volunteers.
+"""
+
+
+def test_a_series_byline_under_the_title_is_the_interviewer_when_the_intro_names_the_guest():
+    article = split_source(source_from_bytes(SERIES.encode(), "series.txt"))
+    assert article.interviewees == ["Ana Ruiz"]
+    assert article.interviewer == "Kai Moss"

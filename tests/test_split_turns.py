@@ -418,3 +418,92 @@ def test_an_answer_that_lost_its_label_after_a_q_label_is_still_the_answer():
     editor = next(p for p in article.passages if p.question.startswith("Do you use"))
     assert editor.answer.startswith("I have been using the same programmer's editor")
     assert editor.answerers == ["Ida Brandt"]
+
+
+OFFICE_HOURS = """---
+title: Office hours, episode 6
+---
+
+# Office hours, episode 6
+
+Kai had a surprise this week: Ana Ruiz from the data team joined the show.
+
+### Questions from the audience
+
+**When will the new leaderboard ship?**
+
+**Ana Ruiz:** This quarter, once the team has signed it off.
+
+**Kai:** So soonish, cool.
+
+**Tom (in chat):** One true leaderboard.
+
+**Kai:** What do you mean by that?
+
+**Tom:** We talked about sorting by one metric, and whether that would be fair to everyone?
+
+**When is the last payment of the bonus? Can it be extended?**
+
+September 30th, and no, it will not be extended.
+
+### Interview with Ana Ruiz
+
+**Kai:** So why don't you tell the folks where you lived before?
+
+**Ana Ruiz:** In Atlanta, for three years, working for another startup.
+
+**Kai:** What is your title now?
+
+**Ana Ruiz:** Software engineer, I think.
+
+**Tom:** It is on the contract.
+
+**Kai:** How did you find out about the project?
+
+**Ana Ruiz:** A friend sent me an article about it.
+"""
+
+
+def test_audience_questions_set_apart_without_a_label_and_a_colleague_who_chimes_in():
+    article = split(OFFICE_HOURS)
+    assert article.interviewer == "Kai"
+    assert article.interviewees == ["Ana Ruiz"]
+    assert questions(article)[:4] == [
+        "When will the new leaderboard ship?",
+        "What do you mean by that?",
+        "When is the last payment of the bonus? Can it be extended?",
+        "So why don't you tell the folks where you lived before?",
+    ]
+    bonus = article.passages[3]
+    assert bonus.answer == "September 30th, and no, it will not be extended."
+
+
+STAGE = """---
+title: On stage with Ana Ruiz
+speakers:
+  - Ana Ruiz
+  - Kai Moss
+---
+
+kai: Thank you, Tom. Who here had fun at the party last night? We are lucky to have Ana Ruiz here.
+
+anaruiz: Thank you for inviting me.
+
+kai: How did you start making maps?
+
+anaruiz: With a pencil and my grandfather's atlas.
+
+kai: Who here has used one of her maps? Show of hands. Nice.
+
+anaruiz: More than I expected!
+
+kai: What are you working on now?
+
+anaruiz: Flood maps for the valley.
+"""
+
+
+def test_questions_to_the_audience_are_not_questions_to_the_guest():
+    article = split(STAGE)
+    assert questions(article) == ["How did you start making maps?", "What are you working on now?"]
+    assert article.passages[0].kind == "intro"

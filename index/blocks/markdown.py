@@ -12,6 +12,7 @@ from index.blocks.text import BULLET
 from index.model import Dropped
 
 _MD_HEADING = re.compile(r"^(#{1,6})(?!#)(.*)$")
+_QUOTED_HEADING = re.compile(r"^(#{1,6})[ \t]+(\S.*)$")
 _MD_SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
 _MD_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n]{1,300})\]:[ \t]*(\S+)")
 _MD_FENCE = re.compile(r"^[ \t]*(```|~~~)")
@@ -225,6 +226,13 @@ def markdown_document(text: str) -> Document:
         if first == ">":
             in_quote = True
             stripped = _MD_BLOCKQUOTE.sub("", whole)
+            quoted = _QUOTED_HEADING.match(stripped)
+            if quoted:  # "> #### Could you tell us …?": a heading set inside a blockquote
+                body = render_markdown_inline(quoted.group(2).strip().rstrip("#").strip())
+                if body:
+                    doc.blocks.append(Block(body, gap=True, heading=len(quoted.group(1)), quote=True))
+                gap = True
+                continue
         # A setext heading: a text line underlined with === or ---.
         if (
             i + 1 < len(lines)

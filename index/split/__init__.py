@@ -29,7 +29,7 @@ from index.split.attribution import attribute, own_site, staff_of
 from index.split.furniture import State, set_aside_furniture
 from index.split.metadata import as_text, front_matter_metadata, normalise_date, title_from_blocks
 from index.split.patterns import load_patterns
-from index.split.people import interviewees, known_people, resolve_answerers
+from index.split.people import LEAD_IN_BYLINE, interviewees, known_people, lead_in_byline, resolve_answerers
 from index.split.publication import (
     address_evidence,
     bio_site,
@@ -100,6 +100,9 @@ def split_source(source: Source, article_id: str = "", publication: str = "") ->
         interviewer, interviewer_source = unslug(as_text(front.get("author"))), "front matter author"
     article.interviewer = interviewer
     article.interviewees, people_source = interviewees(front, article, found, state, interviewer, known)
+    if not interviewer and people_source.endswith(f"({LEAD_IN_BYLINE})"):
+        interviewer = article.interviewer = lead_in_byline(state.lead_in_names, article.interviewees)
+        interviewer_source = "lead-in line under the title (the interviewer's byline)"
     if article.publication:
         article.sources["publication"] = (
             "front matter" if front.get("publication") else "folder (publication.yml)"

@@ -65,6 +65,7 @@ class _Patterns:
     publication: list[_Phrase]
     interviewer: list[_Phrase]
     publication_words: frozenset[str]
+    organisation_words: frozenset[str]
 
     def chosen(self, publication: bool, interviewer: bool) -> list[_Phrase]:
         """The phrases (publication phrases first) that can name what is wanted."""
@@ -140,6 +141,7 @@ def _load(path: str = os.path.join(DATA_DIR, "attribution.yml")) -> _Patterns:
         publication=publication,
         interviewer=interviewer,
         publication_words=frozenset(str(w).casefold() for w in data.get("publication_words", [])),
+        organisation_words=frozenset(str(w).casefold() for w in data.get("organisation_words", [])),
     )
 
 
@@ -318,11 +320,30 @@ def attribute(
     site = _title_site(html_meta.get("html_title", ""), article_title, html_meta.get("link_hosts", ()))
     if site:
         evidence.append(Evidence(site, HINTED, f"page title: {html_meta.get('html_title')}"))
+    headline = _headline_publication(article_title)
+    if headline:
+        evidence.append(Evidence(headline, HINTED, f"title: {article_title}"))
     if own_host:
         evidence.append(
             Evidence(site_name(own_host, texts), HINTED, f"the site's own related articles ({own_host})")
         )
     return interviewer, interviewer_source, evidence
+
+
+# "The Humble Review - Interview with The Byter", "Interview with Ana Lima | Tideline Magazine": the part of
+# a title beside the interview is the publication when a publication word names it.
+_HEADLINE_SIDES = (
+    re.compile(r"^(?P<pub>[^:|–—]{2,60}?)\s+(?:[-–—|]|::?)\s+(?:an?\s+|the\s+)?interview\b", re.IGNORECASE),
+    re.compile(r"\binterview\b[^|–—]{0,80}?\s+[-–—|]\s+(?P<pub>[^|–—]{2,60})$", re.IGNORECASE),
+)
+
+
+def _headline_publication(title: str) -> str:
+    for pattern in _HEADLINE_SIDES:
+        match = pattern.search(title or "")
+        if match and publication_word(match.group("pub")):
+            return _clean(match.group("pub"))
+    return ""
 
 
 _STAFF = re.compile(
@@ -332,9 +353,16 @@ _STAFF = re.compile(
 
 
 def staff_of(byline: str) -> str:
-    """The publication a staff byline names ("Harvard Advocate Staff", "The Verge editors"), else ""."""
-    match = _STAFF.match(" ".join(byline.split()))
-    return trim_publication(match.group("pub")) if match else ""
+    """The publication a staff byline names ("Harvard Advocate Staff", "The Verge editors") or an
+    organisation that is the byline ("Processing Foundation"), else ""."""
+    byline = " ".join(byline.split())
+    match = _STAFF.match(byline)
+    if match:
+        return trim_publication(match.group("pub"))
+    words = [w.casefold() for w in re.findall(r"[A-Za-z]+", byline)]
+    if 2 <= len(words) <= 6 and byline[:1].isupper() and (set(words) & _load().organisation_words):
+        return trim_publication(byline)
+    return ""
 
 
 def _staff_byline(front: dict, state_meta: dict) -> tuple[str, str] | None:

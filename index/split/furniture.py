@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from index.blocks import Block
 from index.model import Dropped, Link
-from index.split.attribution import meta_fields
+from index.split.attribution import meta_fields, publication_word
 from index.split.patterns import Patterns, match_key, nav_key
 from index.split.text import clean_name, name_like, person_name
 
@@ -133,6 +133,10 @@ def set_aside_furniture(blocks: list[Block], state: State, pats: Patterns, html:
                     removed_before = True
                     continue
             name = _lead_in_name(key, pats)
+            if name and _publication_like(name):
+                # "Interview with CanvasRebel" on the interviewee's own page names the publication.
+                state.meta.setdefault("publication", (name, text))
+                name = ""
             if name:
                 state.lead_in_names.append(name)
                 headline = not state.content and (block.heading == 1 or not text.endswith((".", "!")))
@@ -178,10 +182,31 @@ def _lead_in_name(key: str, pats: Patterns) -> str:
     for pattern in pats.lead_ins:
         match = pattern.match(key)
         if match:
-            name = clean_name(match.group("name"))
+            name = _without_appositive(clean_name(match.group("name")))
             if name and person_name(name):
                 return name
     return ""
+
+
+_CAMEL_CASE = re.compile(r"^[A-Z][a-z]{2,}(?:[A-Z][a-z]+|[A-Z]{2,})+$")
+
+
+def _publication_like(name: str) -> bool:
+    """A lead-in "name" that is a publication, not a person: one word in camel case ("CanvasRebel",
+    "VoyageLA"; a short first part as in "McDonald" or "LeBron" is a name) or a name with a publication
+    word ("Tideline Magazine")."""
+    return bool(_CAMEL_CASE.match(name)) or publication_word(name)
+
+
+def _without_appositive(name: str) -> str:
+    """A name without what a comma adds about the person ("Doeke Wartena, 2019 Fellow", "Isaac Schlueter,
+    CEO of npm", "Ana Lima, Photographer"); a list of names ("Ida Brandt, Tom Weller") stays whole."""
+    first, sep, rest = name.partition(",")
+    if not sep:
+        return name
+    others = [p.strip() for p in re.split(r",|&|\band\b", rest) if p.strip()]
+    names = all(len(p.split()) >= 2 and person_name(p) and not re.search(r"\d", p) for p in others)
+    return name if names else first.strip()
 
 
 _NAME_LIST = re.compile(r",|;|&| and ")

@@ -100,6 +100,20 @@ def title_from_blocks(blocks: list[Block], meta: dict) -> tuple[str, list[Block]
             and not first.list_item
         ):
             return first.text, blocks[1:]
+        # A note before the title ("This transcription is taken from …") and then the title set in bold
+        # on a line of its own.
+        second = nxt
+        after = blocks[2] if len(blocks) > 2 else None
+        if (
+            second is not None
+            and second.strong
+            and not second.heading
+            and len(second.text) <= 150
+            and second.gap
+            and (after is None or after.gap)
+            and not second.text.rstrip("”\"')").endswith((*_TITLE_END, "?"))
+        ):
+            return second.text, [first, *blocks[2:]]
     html_title = as_text(meta.get("html_title"))
     if html_title:
         return title_parts(html_title, meta.get("link_hosts", ()))[0], blocks

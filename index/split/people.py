@@ -65,6 +65,9 @@ def interviewees(
     if speakers:
         return dedupe(speakers), "front matter speakers (other than the interviewer)"
     if state.lead_in_names:
+        other = _interviewed_instead(state.lead_in_names, article, found)
+        if other:
+            return [other[0]], f"intro: {_clip(other[1])} ({LEAD_IN_BYLINE})"
         return dedupe(state.lead_in_names), "lead-in formula"
     # A short front-matter title is a name (The Setup titles each interview with the interviewee's name);
     # headline-style titles are longer or use headline words ("A Chat with …", "Questions for …").
@@ -82,11 +85,11 @@ def interviewees(
         spelled = [_spelled_out(a, where, headline) for a in answerers]
         spelled = [_from_profile(name, known.raw) if " " not in name else name for name in spelled]
         return dedupe(spelled), "speaker labels of the answers"
-    questions = " ".join(p.question for p in passages if p.kind == "qa")
+    questions = [p.question for p in passages if p.kind == "qa"]
     haystack = "\n".join([article.title, *(p.answer for p in passages[:2])])
     addressed: list[str] = []
     firsts: list[str] = []  # first names the questions address, for a one-word name (below)
-    for match in _ADDRESS.finditer(questions):
+    for match in (m for question in questions for m in _ADDRESS.finditer(question)):
         first = next(g for g in match.groups() if g)
         if first in _STOP_FIRST_WORDS:
             continue
@@ -117,6 +120,11 @@ def interviewees(
         in_title = re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", article.title)
         if in_title and first not in _STOP_FIRST_WORDS and not _same_person(first, interviewer):
             return [first], "a one-word name the title gives and the questions address (or the answer says)"
+    # Known only by the first name the questions keep addressing ("Hi Joseph, thanks for joining us",
+    # "Joseph, love having you share your insights"): that name, when no fuller one is given.
+    addressed_often = [n for n, count in Counter(firsts).most_common(1) if count >= 2]
+    if addressed_often and not _same_person(addressed_often[0], interviewer):
+        return addressed_often, "a first name the questions address more than once"
     possessive = re.search(rf"\b({_CAP_WORD}(?: {_CAP_WORD}){{1,2}})['’]s\b", article.title)
     if possessive and possessive.group(1).split()[0] not in {"Check", "Meet", "Inside", "Behind"}:
         return [possessive.group(1)], "headline (possessive)"
@@ -157,6 +165,34 @@ _GENERIC_SPEAKERS = re.compile(
 
 
 _INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)*"
+
+
+LEAD_IN_BYLINE = "the title names them; the lead-in line is the interviewer's byline"
+
+
+def _interviewed_instead(lead_ins: list[str], article: Article, found: Found) -> tuple[str, str] | None:
+    """(person, phrase) when the lead-in line is the interviewer's byline, not the interviewee: Authority
+    Magazine sets "An Interview With Fotis Georgiadis" under "Makers of The Metaverse: Mike Montgomery Of
+    remx …", and the intro says "we had the pleasure of interviewing Mike Montgomery". The intro must
+    name someone else that way, and the title must name them and not the lead-in's person."""
+    passages = found.passages
+    intro = passages[0].answer[:3000] if passages and passages[0].kind == "pre" else ""
+    match = _INTRO_PHRASE.search(intro)
+    if not match:
+        return None
+    person = match.group(1)
+    if any(_same_person(person, name) for name in lead_ins):
+        return None
+    if person not in article.title or any(name in article.title for name in lead_ins):
+        return None
+    return person, match.group(0)
+
+
+def lead_in_byline(lead_ins: list[str], interviewees: list[str]) -> str:
+    """The interviewer a lead-in line names when it did not name the interviewee (see
+    :func:`_interviewed_instead`), else ""."""
+    names = [n for n in lead_ins if not any(_same_person(n, i) for i in interviewees)]
+    return names[0] if names and interviewees else ""
 
 
 def _spelled_out(label: str, texts: list[str], headline: str = "") -> str:

@@ -156,6 +156,8 @@ def find_turn_passages(blocks: list[Block], pats: Patterns, known: Known) -> Tur
             interviewers = [_INTERVIEWER]
     if not interviewers:
         return None
+    if not sided and any(t.speakers == [_INTERVIEWER] for t in turns):
+        interviewers = [*interviewers, _INTERVIEWER]
     turns = _answers_left_unlabelled(turns, interviewers, speakers, pats)
     asking_turns = [t for t in turns if _is_interviewer(t, interviewers) and asks(t.text, pats)]
     if len(asking_turns) < 2:
@@ -376,6 +378,17 @@ def _turns(
                 turn.parts.append((label.rest, True))
             turns.append(turn)
             continue
+        if not sided and block.gap and _set_apart_question(block) and current.parts:
+            # Both sides are labelled, yet a question set apart and unlabelled is asked too (audience
+            # questions read out: "**When is the last payment date? Can we extend it?**").
+            turns.append(
+                Turn(speakers=[_INTERVIEWER], parts=[(block.text, True)], labelled=False, formatted=True)
+            )
+            continue
+        if not sided and current.speakers == [_INTERVIEWER] and not current.labelled and block.gap:
+            # Plain text after such a question answers it ("September 30th.").
+            turns.append(Turn(speakers=[_ANSWERER], parts=[(block.text, True)], labelled=False))
+            continue
         if sided == _ANSWERER and current.labelled and block.gap and current.parts:
             turns.append(Turn(speakers=[_ANSWERER], parts=[(block.text, True)], labelled=False))
             continue
@@ -429,6 +442,16 @@ def _answers_left_unlabelled(
         )
         out.append(Turn(speakers=list(who), parts=turn.parts[cut:], labelled=False))
     return out
+
+
+def _set_apart_question(block: Block) -> bool:
+    """A whole-bold or whole-italic paragraph of three words or more that ends in a question mark."""
+    return (
+        (block.strong or block.emphasis)
+        and not (block.heading or block.list_item or block.code)
+        and len(block.text.split()) >= 3
+        and bool(QUESTION_END.search(block.text.rstrip()))
+    )
 
 
 def _answered_next(labels: list[Label | None], owner: dict[str, str], index: int) -> bool:
@@ -515,7 +538,11 @@ def _choose_interviewers(speakers: dict[str, Speaker], known: Known) -> list[str
         cohost = (
             other.ask_ratio >= max(0.45, 0.6 * best.ask_ratio) and other.mean_chars <= 2 * best.mean_chars
         )
-        if cohost or (guests_known and other.ask_ratio >= 0.2):
+        # Beside known guests, another speaker who asks now and then is a co-host — when it asks more
+        # than once or in half its turns: a colleague who chimes in with one question among remarks
+        # ("Slyfox:") is not hosting.
+        asks_enough = other.asking >= 2 or other.ask_ratio >= 0.5
+        if cohost or (guests_known and other.ask_ratio >= 0.2 and asks_enough):
             chosen.append(other.key)
     return chosen
 

@@ -83,6 +83,13 @@ _TAG_QUESTION = re.compile(
     r"\s*\?[\"”’')\]]*$",
     re.IGNORECASE,
 )
+# A question to the audience of a stage interview, not to the guest ("Who here runs a full node? Show of
+# hands.", "How many of you have tried it?").
+_TO_THE_AUDIENCE = re.compile(
+    r"^(?:so,?\s+|and\s+|ok(?:ay)?,?\s+)?"
+    r"(?:who here|who in (?:the|this) (?:room|audience)|how many (?:of you|people here))\b",
+    re.IGNORECASE,
+)
 # A tag question that asks the guest to confirm something about them is a question ("So you've got the
 # training company, but you're also doing some JAMstack stuff with that too, right?"); a short remark with
 # a tag ("That's amazing, right?") is backchannel.
@@ -112,6 +119,8 @@ def asks(text: str, pats: Patterns, loosely: bool = False) -> bool:
     key = match_key(text)
     parts = sentences(key)[:12]
     for sentence in parts:
+        if _TO_THE_AUDIENCE.search(sentence):
+            continue
         if "?" in sentence and not (_TAG_QUESTION.search(sentence) or _ECHO_QUESTION.match(sentence)):
             return True
         if _TAG_QUESTION.search(sentence) and _CONFIRMS.search(sentence):
