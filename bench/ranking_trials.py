@@ -1,7 +1,9 @@
-"""Ranking changes measured and not shipped: term proximity, other ``match="most"`` rules, Bo1 feedback.
+"""Ranking changes measured and not shipped: BM25F, term proximity, other ``match="most"`` rules, Bo1
+feedback, derivational families, per-field k1/b, DFR models.
 
     python -m bench.ranking_trials                           # every trial (about 5 minutes of CPU)
     python -m bench.ranking_trials --trials base,proximity-5-0.3 --no-judged
+    python -m bench.ranking_trials --trials familyr-0.5+field-1.2-1.0-2.0-0.3   # "+" combines trials
 
 Each trial changes the ranking for the length of its run (as :mod:`bench.relevance`'s trials do) and is
 scored on Cranfield and CISI, which choose (the mean of their MAPs, as ``bench.relevance --tune``), and
@@ -25,12 +27,27 @@ Trials (names as ``--trials`` takes them):
   length-normalised as BM25 does a word's (with the index's k1 and b), weighted by the sum of the two
   words' idf and the field's boost, times ``WEIGHT``. With relevance feedback it is added to the first
   ranking and, at the original query's share, to the second.
-* ``most-mm``, ``most-coord``, ``most-levels``: other rules for ``match="most"`` (the default). Shipped:
-  every word first, then, when those are fewer than ``search.scoring.MOST_FEW``, the passages with most
-  words. ``mm``: Lucene's minimum-should-match alone, ranked by score (no tiers); ``coord``: the same,
-  each score times the share of the words matched (Lucene's classic coordination factor); ``levels``:
-  coordination levels (more words first, then score). Cranfield and CISI topics are long, so they are
-  sent as ``match="most"`` for these trials (and for ``base`` beside them).
+* ``most-mm``, ``most-coord``, ``most-levels``, ``most-ratio-R``, ``most-common-C``: other rules for
+  ``match="most"`` (the default). Shipped: every word first, then, when those are fewer than
+  ``search.scoring.MOST_FEW``, the passages with most words. ``mm``: Lucene's minimum-should-match
+  alone, ranked by score (no tiers); ``coord``: the same, each score times the share of the words
+  matched (Lucene's classic coordination factor); ``levels``: coordination levels (more words first,
+  then score); ``ratio``: the shipped tiers, but an all-words passage scoring below ``R`` times the best
+  partial match's score joins the second tier; ``common``: the shipped tiers with the first tier asking
+  only for the words in at most a share ``C`` of the passages (every word if all are commoner), as
+  Lucene's ``CommonTermsQuery`` makes frequent words optional. Cranfield and CISI topics are long, so
+  they are sent as ``match="most"`` for these trials (and for ``base`` beside them); with ``--halves``
+  the judged set is also scored on each half of its queries (A: the 1st, 3rd, … of ``queries.yml``),
+  so that a rule's parameter can be chosen on A and checked on B.
+* ``family-W``, ``familyr-W`` (optionally ``-K1-B``): derivational families at query time, for any-word
+  queries: each typed word also matches, at ``W`` times its weight, the field's indexed words with the
+  same Snowball (Porter2) stem (measure → measurement, measured; also animal → animator), found by a
+  walk of the term list from the longest prefix the word shares with its stem, so the index and the
+  default search are untouched; ``familyr`` keeps the passages the typed words find (only the order
+  changes), ``family`` lets the family words find more. RM3 feedback runs on the expanded query.
+* ``field-QK1-QB-AK1-AB``: BM25 with its own k1 and b for ``question`` and for ``answer``.
+* ``dph``, ``pl2-C``: Terrier's divergence-from-randomness models in place of BM25 (per field, times
+  the field's boost): DPH (parameter-free) and PL2 with length normalisation 2's ``C``.
 * ``bo1-DOCS-TERMS-BETA``: Terrier's Bo1 (divergence from randomness) feedback in place of RM3: the
   ``TERMS`` words of the first ``DOCS`` passages weighted ``tf log2((1 + Pn) / Pn) + log2(1 + Pn)``
   (``Pn`` = the word's frequency in question and answer over the passage count), divided by the
@@ -42,6 +59,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import os
 import sys
 import time
 from collections import Counter
@@ -158,7 +176,7 @@ def _with_proximity(window: int, weight: float):
 
 # --- match="most" rules -----------------------------------------------------------------------------
 
-def _most_rule(rule: str):
+def _most_rule(rule: str, param: float = 0.0):
     from search.scoring import Evaluator, Matches, clauses, minimum_should_match
 
     most = Evaluator.most
@@ -169,10 +187,12 @@ def _most_rule(rule: str):
             return most(self, q, few, allowed)
         count = np.zeros(self.size, dtype=np.int16)
         total = np.zeros(self.size)
+        docs = []
         for clause in parts:
             part = self.evaluate(clause)
             count[part.ids] += 1
             total[part.ids] += part.scores
+            docs.append(part.ids)
         for clause in excluded:
             count[self.evaluate(clause).ids] = 0
         ids = np.flatnonzero(count >= minimum_should_match(len(parts)))
@@ -180,7 +200,27 @@ def _most_rule(rule: str):
             return Matches(ids, total[ids])
         if rule == "coord":
             return Matches(ids, total[ids] * count[ids] / len(parts))
-        return Matches(ids, total[ids], (len(parts) - count[ids]).astype(np.int8))  # levels
+        if rule == "levels":
+            return Matches(ids, total[ids], (len(parts) - count[ids]).astype(np.int8))
+        # "ratio" and "common": the shipped tiers with another first tier.
+        if rule == "common":  # every word but those in more than ``param`` of the passages
+            rare = [d for d in docs if len(d) <= param * np.count_nonzero(self.live)] or docs
+            need = np.zeros(self.size, dtype=np.int16)
+            for d in rare:
+                need[d] += 1
+            first = (need == len(rare)) & (count > 0)
+        else:
+            first = count == len(parts)
+        full = np.flatnonzero(first)
+        shown = full if allowed is None or not len(full) else full[allowed[full]]
+        if len(shown) >= few:
+            return Matches(full, total[full])
+        ids = np.flatnonzero(first | (count >= minimum_should_match(len(parts))))
+        tiers = ~first[ids]
+        if rule == "ratio":  # an all-words passage far below the best partial one joins the second tier
+            partial = total[ids][tiers]
+            tiers |= total[ids] < param * (partial.max() if len(partial) else 0.0)
+        return Matches(ids, total[ids], tiers.astype(np.int8))
 
     return Evaluator, "most", ranked
 
@@ -275,9 +315,150 @@ def _bo1(docs: int, terms: int, beta: float):
     return Evaluator, "feedback", again
 
 
+# --- derivational families at query time -------------------------------------------------------------
+
+MIN_FAMILY_PREFIX = 3
+"""A word's family is looked for only when it shares this many letters with its stem (``us`` has none)."""
+
+
+def stem_family(word: str, terms, stem) -> list[str]:
+    """The ``terms`` other than ``word`` whose ``stem`` is ``word``'s, sorted: its derivational family
+    among them (Porter2: measure, measurement, measured → ``measur``; also animal, animator → ``anim``)."""
+    root = stem(word)
+    return sorted(t for t in terms if t != word and stem(t) == root)
+
+
+def _families(weight: float, rerank: bool):
+    """Any-word queries: each typed word (a term in a text field) also matches, at ``weight`` times its
+    boost, the field's indexed words with the same Snowball (Porter2) stem; with ``rerank`` only the
+    passages the typed words find are kept (the order changes, not the set)."""
+    import Stemmer
+
+    from index.schema import FIELD_BOOSTS
+    from index.whoosh_internals import prefix_terms
+    from search import feedback
+    from search.scoring import Evaluator, top
+
+    stem = Stemmer.Stemmer("english").stemWord
+    rank = Evaluator.rank
+    memo: dict[int, tuple] = {}  # id(reader) → (reader, {(field, word): family}); the reader is held so
+    # that its id is not reused by the next collection's
+
+    def family(reader, field: str, text: str) -> list[str]:
+        _reader, found = memo.setdefault(id(reader), (reader, {}))
+        if (field, text) not in found:
+            prefix = os.path.commonprefix([stem(text), text])
+            terms = prefix_terms(reader, field, prefix) if len(prefix) >= MIN_FAMILY_PREFIX else ()
+            found[(field, text)] = stem_family(text, terms, stem)
+        return found[(field, text)]
+
+    def expanded(self, q):
+        parts = list(q.subqueries) if type(q) is wq.Or else [q]
+        extra = []
+        for part in parts:
+            if isinstance(part, wq.Term) and FIELD_BOOSTS.get(part.fieldname):
+                extra += [wq.Term(part.fieldname, t, boost=part.boost * weight)
+                          for t in family(self.reader, part.fieldname, part.text)]
+        return wq.Or(parts + extra, boost=q.boost) if extra else q
+
+    def ranked(self, q, match="most", allowed=None):
+        if match != "any":
+            return rank(self, q, match, allowed)
+        qx = expanded(self, q)
+        found = self.evaluate(qx)
+        if rerank and qx is not q:
+            found = self._keep(found, self.evaluate(q), keep=True)
+        if not len(found) or feedback.query_words(q)[0] < feedback.FEEDBACK_MIN_WORDS:
+            return found
+        analyzer = self.schema["answer"].analyzer
+        sample = []
+        for docnum, score in top(found, allowed, feedback.FEEDBACK_DOCS):
+            stored = self.searcher.stored_fields(docnum)
+            text = f"{stored.get('question') or ''}\n{stored.get('answer') or ''}"
+            sample.append(([t.text for t in analyzer(text, mode="query")], score))
+        model = feedback.relevance_model(sample)
+        if not model:
+            return found
+        fq = feedback.feedback_query(q, model, FIELD_BOOSTS)
+        typed = max(1.0, feedback.query_words(q)[1])
+        fq = wq.Or([qx.with_boost(qx.boost * feedback.ORIGINAL_WEIGHT / typed)] + list(fq.subqueries[1:]))
+        return self._keep(self.evaluate(fq), found, keep=True)
+
+    return Evaluator, "rank", ranked
+
+
+# --- divergence from randomness (Terrier's DPH and PL2) in place of BM25 -----------------------------
+
+def _dfr(model: str, c: float = 1.0):
+    """Every scored word in every field weighted by Terrier's ``DPH`` (parameter-free hypergeometric
+    model with Popper's normalisation) or ``PL2`` (Poisson, Laplace after-effect, length normalisation 2
+    with parameter ``c``) in place of BM25, per field as BM25 is, times the field's boost (and the
+    repeats of the word); the collection statistics are the field's, over the whole index."""
+    from index.whoosh_internals import LENGTH_TABLE
+    from search.scoring import Evaluator, Matches
+
+    term = Evaluator._term
+    log2e = math.log2(math.e)
+
+    def scored_term(self, fieldname, text, boost, scored=True, within=None):
+        found = term(self, fieldname, text, 1.0, scored=False, within=within)
+        if not (scored and len(found) and self.schema[fieldname].scorable):
+            return Matches(found.ids, found.scores * boost) if boost != 1 else found
+        btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
+        n = self.searcher.doc_count_all()
+        cf = max(1.0, float(self.searcher.frequency(fieldname, btext)))
+        avgdl = self.searcher.avg_field_length(fieldname) or 1
+        lengths = self._field_lengths(fieldname)
+        tf = found.scores
+        dl = LENGTH_TABLE[lengths[found.ids]] if lengths is not None else np.full(len(tf), avgdl)
+        dl = np.maximum(dl, tf)  # the stored length is quantised
+        if model == "dph":
+            f = np.minimum(tf / dl, 0.999999)
+            norm = (1 - f) ** 2 / (tf + 1)
+            score = norm * (tf * np.log2((tf * avgdl / dl) * (n / cf))
+                            + 0.5 * np.log2(2 * math.pi * tf * (1 - f)))
+        else:  # pl2
+            tfn = tf * np.log2(1 + c * avgdl / dl)
+            lam = cf / n
+            score = (tfn * np.log2(tfn / lam) + (lam - tfn) * log2e
+                     + 0.5 * np.log2(2 * math.pi * tfn)) / (tfn + 1)
+        return Matches(found.ids, score * boost)
+
+    return Evaluator, "_term", scored_term
+
+
+# --- per-field k1 and b -------------------------------------------------------------------------------
+
+def _per_field(question: tuple[float, float], answer: tuple[float, float]):
+    """BM25 with its own (k1, b) for ``question`` and for ``answer`` (the other fields keep the index's)."""
+    from search.scoring import Evaluator
+
+    term = Evaluator._term
+    own = {"question": question, "answer": answer}
+
+    def scored_term(self, fieldname, text, boost, scored=True, within=None):
+        if fieldname not in own or not scored:
+            return term(self, fieldname, text, boost, scored, within)
+        saved = self.k1, self.b
+        self.k1, self.b = own[fieldname]
+        try:
+            return term(self, fieldname, text, boost, scored, within)
+        finally:
+            self.k1, self.b = saved
+
+    return Evaluator, "_term", scored_term
+
+
 @contextlib.contextmanager
 def trial(name: str):
-    """The ranking changed as trial ``name`` says (see the module docstring) while the block runs."""
+    """The ranking changed as trial ``name`` says (see the module docstring) while the block runs;
+    ``a+b`` applies trials ``a`` and ``b`` together."""
+    if "+" in name:
+        with contextlib.ExitStack() as stack:
+            for part in name.split("+"):
+                stack.enter_context(trial(part))
+            yield
+        return
     kind, *args = name.split("-")
     if name == "bm25f-lucene":
         kind, args = name, []
@@ -287,7 +468,7 @@ def trial(name: str):
     if kind == "proximity":
         owner, attr, replacement = _with_proximity(int(args[0]), float(args[1]))
     elif kind == "most":
-        owner, attr, replacement = _most_rule(args[0])
+        owner, attr, replacement = _most_rule(args[0], float(args[1]) if len(args) > 1 else 0.0)
     elif kind == "bm25f-lucene":
         owner, attr, replacement = _bm25f(summed_length=True)
     elif kind == "bm25f":
@@ -298,6 +479,19 @@ def trial(name: str):
 
             shipped = schema.BM25_K1, schema.BM25_B, schema.QUESTION_BOOST
             set_ranking(float(args[0]), float(args[1]), shipped[2])
+    elif kind in ("family", "familyr"):
+        owner, attr, replacement = _families(float(args[0]), rerank=kind == "familyr")
+        if len(args) > 1:
+            from bench.relevance import set_ranking
+            from index import schema
+
+            shipped = schema.BM25_K1, schema.BM25_B, schema.QUESTION_BOOST
+            set_ranking(float(args[1]), float(args[2]), shipped[2])
+    elif kind == "field":  # field-QK1-QB-AK1-AB
+        values = [float(a) for a in args]
+        owner, attr, replacement = _per_field((values[0], values[1]), (values[2], values[3]))
+    elif kind in ("dph", "pl2"):
+        owner, attr, replacement = _dfr(kind, float(args[0]) if args else 1.0)
     elif kind == "bo1":
         owner, attr, replacement = _bo1(int(args[0]), int(args[1]), float(args[2]))
     else:
@@ -308,7 +502,7 @@ def trial(name: str):
         yield
     finally:
         setattr(owner, attr, saved)
-        if kind == "bm25f" and args:
+        if (kind == "bm25f" and args) or (kind in ("family", "familyr") and len(args) > 1):
             set_ranking(*shipped)
 
 
@@ -350,6 +544,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("var/relevance"),
                         help="scratch folder (the collections' indexes are built here once)")
     parser.add_argument("--no-judged", action="store_true", help="skip the judged interview set")
+    parser.add_argument("--halves", action="store_true",
+                        help="also the judged nDCG@10 of each half of the queries (A chooses, B checks)")
     parser.add_argument("--judged-index", type=Path, default=Path("var/index"),
                         help="our index of corpus/ as shipped (default var/index: `make index`)")
     args = parser.parse_args(argv)
@@ -371,6 +567,8 @@ def main(argv: list[str] | None = None) -> int:
 
         qrels = judged.load_qrels()
         judged_queries = [q for q in judged.load_queries() if q.id in qrels]
+        order = [q.id for q in judged_queries]
+        halves = (order[0::2], order[1::2])  # A: 1st, 3rd, … query of queries.yml; B: the others
     rows = []
     for name in args.trials.split(","):
         started = time.process_time()
@@ -388,12 +586,22 @@ def main(argv: list[str] | None = None) -> int:
                         close()
                     scores = judged.evaluate(qrels, ranked)
                     row[f"judged {mode}"] = f"{scores['ndcg_10']:.4f} / {scores['mrr']:.4f}"
+                    # Passages nobody graded count as 0: many of them make the figure a lower bound.
+                    unjudged = [sum(p not in qrels[q] for q, ids in ranked.items() for p in ids[:depth])
+                                for depth in (10, 20)]
+                    row[f"{mode} unjudged"] = f"{unjudged[0]} / {unjudged[1]}"
+                    if args.halves:
+                        row[f"{mode} A / B"] = " / ".join(
+                            f"{judged.evaluate({q: qrels[q] for q in half}, ranked)['ndcg_10']:.4f}"
+                            for half in halves)
         tuning = [row[n] for n in TUNING if n in row]
         row["mean"] = round(sum(tuning) / len(tuning), 4) if tuning else None
         row["cpu s"] = round(time.process_time() - started)
         rows.append(row)
         print(" ".join(f"{k}={v}" for k, v in row.items()), file=sys.stderr, flush=True)
-    columns = ["trial", "sent as", "mean", *names, *(["judged most", "judged any"] if qrels else [])]
+    judged_columns = ["judged most", "judged any", "most unjudged", "any unjudged"]
+    judged_columns += ["most A / B", "any A / B"] if args.halves else []
+    columns = ["trial", "sent as", "mean", *names, *(judged_columns if qrels else [])]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     base = {r["sent as"]: r["mean"] for r in rows if r["trial"] in ("base", "most-base")}

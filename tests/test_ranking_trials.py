@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.ranking_trials import pair_frequency, trial
+from bench.ir import Collection, Document
+from bench.ranking_trials import pair_frequency, stem_family, trial
+from bench.relevance import write_jsonl
+from index.build import build
+from search.engine import open_index
 from search.scoring import Evaluator
 
 
@@ -29,13 +33,15 @@ def test_pair_frequency_never_pairs_across_documents():
 
 
 @pytest.mark.parametrize("name", ["proximity-5-0.3", "most-coord", "bo1-3-10-1.0", "bm25f-lucene",
-                                  "bm25f-1.2-0.5"])
+                                  "bm25f-1.2-0.5", "most-ratio-0.85", "most-common-0.05",
+                                  "familyr-0.5-1.2-0.4", "field-1.2-1.0-2.0-0.3", "dph", "pl2-4",
+                                  "family-0.5+field-1.2-1.0-2.0-0.3"])
 def test_a_trial_restores_the_shipped_ranking(name):
     from index import schema
 
     def ranking():
-        return (Evaluator.rank, Evaluator.most, Evaluator.feedback, Evaluator.evaluate, schema.BM25_K1,
-                schema.BM25_B)
+        return (Evaluator.rank, Evaluator.most, Evaluator.feedback, Evaluator.evaluate, Evaluator._term,
+                schema.BM25_K1, schema.BM25_B)
 
     shipped = ranking()
     with trial(name):
@@ -46,3 +52,44 @@ def test_a_trial_restores_the_shipped_ranking(name):
 def test_unknown_trials_are_refused():
     with pytest.raises(ValueError, match="unknown trial"), trial("pagerank-1"):
         pass
+
+
+def test_stem_family_is_the_other_terms_with_the_same_porter2_stem():
+    stem = pytest.importorskip("Stemmer").Stemmer("english").stemWord
+    terms = ["measure", "measurement", "measured", "meat", "measurable", "meadow"]
+    assert stem_family("measure", terms, stem) == ["measurable", "measured", "measurement"]
+    assert stem_family("meadow", terms, stem) == []
+
+
+FILLER = "the weather was mild and the days were long that year"
+DOCUMENTS = [
+    Document("exact", "One", f"measure of the field {FILLER}"),
+    Document("both", "Two", f"measure measurement of the field {FILLER}"),
+    Document("derived", "Three", f"measurement of the field {FILLER}"),
+    *[Document(f"x{i}", "Filler", f"{FILLER} garden {i}") for i in range(10)],
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    pytest.importorskip("Stemmer")
+    root = tmp_path_factory.mktemp("families")
+    write_jsonl(Collection("fam", DOCUMENTS, {}), root / "fam.jsonl")
+    assert not build(root / "no-corpus", root / "index", jsonl=root / "fam.jsonl").skipped
+    with open_index(root / "index") as engine:
+        yield engine
+
+
+def _found(engine, text: str) -> list[str]:
+    return [hit.article.removeprefix("fam/") for hit in engine.search(text, match="any", per_page=50).hits]
+
+
+def test_families_add_the_derived_words_at_their_weight_and_familyr_keeps_the_passages(engine):
+    assert _found(engine, "measure") == ["exact", "both"]  # the shorter passage first
+    with trial("familyr-0.5"):
+        # Only the order changes: "both" also has the family word and comes first.
+        assert _found(engine, "measure") == ["both", "exact"]
+    with trial("family-0.5"):
+        # The family word finds a passage of its own, below the typed word's.
+        assert _found(engine, "measure") == ["both", "exact", "derived"]
+    assert _found(engine, "measure") == ["exact", "both"]
