@@ -663,3 +663,24 @@ def test_timestamped_lines_reported_speech_and_a_sentence_carried_on_are_no_ques
         "How did you get into programming in Python?",
         "Nice. And is that map work in Python?",
     ]
+
+
+def test_one_heading_that_asks_over_italic_list_item_questions_is_a_section_title(tmp_path):
+    """A questionnaire: one section heading that happens to ask, then the questions as italic list items
+    (nested ones too) with the answers quoted under them."""
+    path = tmp_path / "questionnaire.md"
+    path.write_text(
+        "## Tell us about yourself?\n\n"
+        "1. _How did you get started in programming?_\n\n"
+        "\t>With electronics kits, then a job at a small start-up.\n\n"
+        "1. _What is your job?_\n"
+        "\t>I write software for hospitals, as a freelancer.\n\n"
+        "    1. _Do you use the language at work?_\n"
+        "\t\t>Not yet, but I hope that will change next year.\n",
+        encoding="utf-8",
+    )
+    assert questions(parse_file(path, enrich=False)) == [
+        "How did you get started in programming?",
+        "What is your job?",
+        "Do you use the language at work?",
+    ]

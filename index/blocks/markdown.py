@@ -261,10 +261,13 @@ def markdown_document(text: str) -> Document:
         list_item = bool(bullet) or bool(numbered)
         if bullet:
             stripped = "- " + stripped[bullet.end() :]
-        if list_item and not line.startswith((" ", "\t")):
-            in_list = True
+        if list_item:
+            in_list = in_list or not line.startswith((" ", "\t"))
+            # A whole-bold or whole-italic item ("1. __Tell us about yourself.__", "1. _What is your
+            # job?_"), nested items too, is set like a whole-bold or italic paragraph.
             item = stripped[(bullet or numbered).end() :].strip() if (bullet or numbered) else ""
             strong = strong or bool(item[:1] in ("*", "_") and _MD_STRONG_WHOLE.match(item))
+            emphasis = emphasis or (not strong and item[:1] in ("*", "_") and bool(_MD_EM_WHOLE.match(item)))
         body = render_markdown_inline(stripped)
         if body:
             block = Block(body, gap=gap, strong=strong, emphasis=emphasis, list_item=list_item)

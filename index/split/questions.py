@@ -52,10 +52,24 @@ def find_passages(blocks: list[Block], pats: Patterns, state: State, known: Know
     known = known or Known()
     if not blocks:
         return Found()
+    lone_heading: Found | None = None
     for method, finder in (("class", _by_class), ("headings", _by_headings)):
         drafts = finder(blocks, pats)
-        if drafts is not None:
-            return _found(drafts, method, known)
+        if drafts is None:
+            continue
+        if method == "headings" and sum(d.kind == "qa" for d in drafts) < 2:
+            # One heading that asks ("## Tell us about yourself?") over questions marked another way
+            # (italic list items) is a section title: the other signals go first.
+            lone_heading = _found(drafts, method, known)
+            continue
+        return _found(drafts, method, known)
+    found = _find_unmarked(blocks, pats, state, known)
+    return lone_heading if lone_heading is not None and len(found.passages) < 2 else found
+
+
+def _find_unmarked(blocks: list[Block], pats: Patterns, state: State, known: Known) -> Found:
+    """Passages when neither a class nor question headings mark them: speaker turns, a formatting
+    contrast, then wording (see :func:`find_passages`)."""
     turns = find_turn_passages(blocks, pats, known)
     if turns is not None:
         return _from_turns(turns, state)
