@@ -6,7 +6,7 @@ import pytest
 
 from index.read import source_from_bytes
 from index.split import split_source
-from index.split.people import _name_from_title, names_in_text
+from index.split.people import _name_from_title, band_members, names_in_text
 
 
 def test_a_descriptor_before_the_name_falls_away_when_the_text_says_the_name():
@@ -204,3 +204,42 @@ def test_a_series_byline_under_the_title_is_the_interviewer_when_the_intro_names
     article = split_source(source_from_bytes(SERIES.encode(), "series.txt"))
     assert article.interviewees == ["Ana Ruiz"]
     assert article.interviewer == "Kai Moss"
+
+
+@pytest.mark.parametrize(
+    ("intro", "members"),
+    [
+        ("The line-up:\nNemo – Guitar & Vocal\n4410 – Guitar\nHon-D – Drums", ["Nemo", "4410", "Hon-D"]),
+        ("Glass Harbour are Ida Brandt (vocals) and Tom Weller (drums).", ["Ida Brandt", "Tom Weller"]),
+        (
+            "Comprised of Luke Shroeder on bass, Adam Cohen on guitar and Myles Vincent on drums.",
+            ["Luke Shroeder", "Adam Cohen", "Myles Vincent"],
+        ),
+        ("He played on drums for years before the band formed.", []),
+    ],
+)
+def test_a_bands_members_from_its_line_up(intro, members):
+    assert band_members(intro) == members
+
+
+BAND_PAGE = """The Lantern Moths are a noise trio from Leeds.
+
+**Ida** – Vocals
+
+**Tom** – Drums
+
+**Nils** – Bass
+
+**ALL ACCESS – What is the band doing now?**
+
+*Writing the second album, slowly.*
+
+**ALL ACCESS – How did you meet?**
+
+*At a record fair, over the last copy of one LP.*
+"""
+
+
+def test_a_band_interview_names_its_members_not_the_band():
+    article = split_source(source_from_bytes(BAND_PAGE.encode(), "moths.md"))
+    assert article.interviewees == ["Ida", "Tom", "Nils"]

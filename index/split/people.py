@@ -99,6 +99,9 @@ def interviewees(
             addressed.append(clean_name(f"{first} {full.group(1)}"))
     if addressed:
         return dedupe(addressed), "a first name the questions address, spelled out in the text"
+    members = band_members(passages[0].answer[:4000] if passages and passages[0].kind == "pre" else "")
+    if members:
+        return members, "the line-up the intro gives (a band's members, not its name)"
     body = "\n".join(p.answer for p in passages)  # the intro (a "pre" passage) included
     for headline in (article.title, *(as_text(front.get(k)) for k in _SUBTITLE_KEYS)):
         name = _name_from_title(headline, body)
@@ -168,6 +171,46 @@ _INITIALS = r"[A-Z]\.(?:[ \t]?[A-Z]\.)*"
 
 
 LEAD_IN_BYLINE = "the title names them; the lead-in line is the interviewer's byline"
+
+
+_INSTRUMENT = (
+    r"(?i:(?:lead |rhythm |backing |bass |electric |acoustic |session )?"
+    r"(?:vocals?|vox|voice|singer|singing|guitars?|guitarist|bass(?:ist)?|drums?|drummer|percussion|keys|"
+    r"keyboards?|synths?|synthesi[sz]ers?|piano|organ|violin|viola|cello|saxophone|sax|trumpet|trombone|"
+    r"flute|harmonica|banjo|mandolin|turntables|dj|programming|samples|lyrics))"
+)
+_NAME_CHARS = r"[\w'’.\-\u00C0-\u024F]*"
+_MEMBER_NAME = rf"[A-Z0-9\u00C0-\u00DE]{_NAME_CHARS}(?:[ \t]+[A-Z\u00C0-\u00DE]{_NAME_CHARS}){{0,2}}"
+# A line-up line ("Nemo – Guitar & Vocal", "Itza - vox", "Tom Weller: drums") or a member in running text
+# ("Luke Shroeder on bass", "Ida Brandt (vocals)").
+_LINEUP_LINE = re.compile(
+    rf"^(?P<name>{_MEMBER_NAME})[ \t]*(?:[-–—:][ \t]*|\([ \t]*)(?P<role>{_INSTRUMENT})\b"
+)
+_MEMBER_IN_TEXT = re.compile(
+    rf"(?<![\w'’])(?P<name>{_MEMBER_NAME})[ \t]+(?:on[ \t]+|\()(?:the[ \t]+)?(?P<role>{_INSTRUMENT})\b"
+)
+
+
+def band_members(intro: str) -> list[str]:
+    """The members of a band the intro lists, two or more: line-up lines ("Nemo – Guitar & Vocal") or
+    names with their instruments in the text ("Luke Shroeder on bass (left), Adam Cohen on guitar");
+    [] when it lists fewer than two. The name must start with a capital or a digit ("4410 – Guitar")."""
+    found: list[str] = []
+    for line in intro.split("\n"):
+        match = _LINEUP_LINE.match(line.strip())
+        if match and len(line.strip()) <= 80:
+            found.append(match.group("name"))
+    if len(dedupe(found)) < 2:
+        found = []
+        for match in _MEMBER_IN_TEXT.finditer(intro):
+            name = match.group("name")
+            words = name.split()
+            while words and words[0] in _STOP_FIRST_WORDS:
+                words = words[1:]
+            if words:
+                found.append(" ".join(words))
+    members = dedupe(found)
+    return members if 2 <= len(members) <= 8 else []
 
 
 def _interviewed_instead(lead_ins: list[str], article: Article, found: Found) -> tuple[str, str] | None:
