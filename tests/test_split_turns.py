@@ -507,3 +507,37 @@ def test_questions_to_the_audience_are_not_questions_to_the_guest():
     article = split(STAGE)
     assert questions(article) == ["How did you start making maps?", "What are you working on now?"]
     assert article.passages[0].kind == "intro"
+
+
+LINE_UP = """Night Ferry are a sludge band from Dortmund.
+
+**Itza** - vox
+
+**Marvin** - guitar
+
+**AAP – Hello, and thank you for taking the time to talk to us!**
+
+*Itza: Thank you for having us!*
+
+**AAP – For newer fans, let’s meet everyone in the band!**
+
+*I: There are four of us: Marvin on guitar, Jan on bass, Simon on drums and me on vocals.*
+
+**AAP – How are things progressing with the album?**
+
+*I: Slowly: we are busy with personal stuff.*
+
+**AAP – Do you have a practice routine?**
+
+*I: We meet once a week.*
+"""
+
+
+def test_a_one_letter_label_after_the_name_once_is_that_speaker_and_lets_meet_prompts():
+    article = split(LINE_UP)
+    assert article.interviewees == ["Itza"]
+    assert questions(article) == [
+        "For newer fans, let’s meet everyone in the band!",
+        "How are things progressing with the album?",
+        "Do you have a practice routine?",
+    ]

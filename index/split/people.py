@@ -461,6 +461,8 @@ def known_people(front: dict, meta: dict, title: str, blocks: list, state: State
     # Front-matter "speakers" lists everyone who speaks, the interviewer too: not evidence either way.
     interviewees = as_list(front.get("interviewees")) + as_list(front.get("interviewee"))
     interviewees += state.lead_in_names
+    # A band's line-up near the top ("Itza - vox", "Marvin - guitar") names who may answer.
+    interviewees += band_members("\n".join(b.text for b in blocks[:60] if not b.heading))
     interviewers = (
         as_list(front.get("interviewer")) + as_list(front.get("author")) + as_list(meta.get("author"))
     )

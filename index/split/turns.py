@@ -225,6 +225,12 @@ def _speakers(labels: list[Label | None], known: Known) -> tuple[dict[str, Speak
     for key in sorted(counts, key=lambda k: (-len(name_words(forms[k])), -len(forms[k]))):
         form = forms[key]
         home = next((s for s in speakers.values() if any(same_speaker(form, f) for f in s.forms)), None)
+        if home is None and len(key) == 1 and key not in INTERVIEWER_LABELS | ANSWER_LABELS:
+            # A one-letter label ("I:") after the name once ("Itza:"): the one speaker it can stand for.
+            initial = [
+                s for s in speakers.values() if any(len(f) >= 3 and f[0].casefold() == key for f in s.forms)
+            ]
+            home = initial[0] if len(initial) == 1 else None
         if home is None:
             home = speakers.setdefault(key, Speaker(key=key))
         home.forms.append(form)
