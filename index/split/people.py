@@ -186,25 +186,28 @@ _MEMBER_NAME = rf"[A-Z0-9\u00C0-\u00DE]{_NAME_CHARS}(?:[ \t]+[A-Z\u00C0-\u00DE]{
 _LINEUP_LINE = re.compile(
     rf"^(?P<name>{_MEMBER_NAME})[ \t]*(?:[-–—:][ \t]*|\([ \t]*)(?P<role>{_INSTRUMENT})\b"
 )
-_MEMBER_IN_TEXT = re.compile(
-    rf"(?<![\w'’])(?P<name>{_MEMBER_NAME})[ \t]+(?:on[ \t]+|\()(?:the[ \t]+)?(?P<role>{_INSTRUMENT})\b"
-)
+# Found from the instrument back to the name: a name pattern tried at every position is slow.
+_ON_INSTRUMENT = re.compile(rf"[ \t](?:on[ \t]+|\()(?:the[ \t]+)?{_INSTRUMENT}\b")
+_NAME_BEFORE = re.compile(rf"(?<![\w'’])(?P<name>{_MEMBER_NAME})$")
 
 
-def band_members(intro: str) -> list[str]:
-    """The members of a band the intro lists, two or more: line-up lines ("Nemo – Guitar & Vocal") or
-    names with their instruments in the text ("Luke Shroeder on bass (left), Adam Cohen on guitar");
-    [] when it lists fewer than two. The name must start with a capital or a digit ("4410 – Guitar")."""
+def band_members(intro: str, lines_only: bool = False) -> list[str]:
+    """The members of a band the intro lists, two or more: line-up lines ("Nemo – Guitar & Vocal") or,
+    unless ``lines_only``, names with their instruments in the text ("Luke Shroeder on bass (left), Adam
+    Cohen on guitar"); [] when it lists fewer than two. The name must start with a capital or a digit
+    ("4410 – Guitar")."""
     found: list[str] = []
     for line in intro.split("\n"):
         match = _LINEUP_LINE.match(line.strip())
         if match and len(line.strip()) <= 80:
             found.append(match.group("name"))
-    if len(dedupe(found)) < 2:
+    if len(dedupe(found)) < 2 and not lines_only:
         found = []
-        for match in _MEMBER_IN_TEXT.finditer(intro):
-            name = match.group("name")
-            words = name.split()
+        for role in _ON_INSTRUMENT.finditer(intro):
+            match = _NAME_BEFORE.search(intro, max(0, role.start() - 60), role.start())
+            if match is None:
+                continue
+            words = match.group("name").split()
             while words and words[0] in _STOP_FIRST_WORDS:
                 words = words[1:]
             if words:
@@ -462,7 +465,7 @@ def known_people(front: dict, meta: dict, title: str, blocks: list, state: State
     interviewees = as_list(front.get("interviewees")) + as_list(front.get("interviewee"))
     interviewees += state.lead_in_names
     # A band's line-up near the top ("Itza - vox", "Marvin - guitar") names who may answer.
-    interviewees += band_members("\n".join(b.text for b in blocks[:60] if not b.heading))
+    interviewees += band_members("\n".join(b.text for b in blocks[:60] if not b.heading), lines_only=True)
     interviewers = (
         as_list(front.get("interviewer")) + as_list(front.get("author")) + as_list(meta.get("author"))
     )
