@@ -337,7 +337,7 @@ def _families(weight: float, rerank: bool):
     from index.schema import FIELD_BOOSTS
     from index.whoosh_internals import prefix_terms
     from search import feedback
-    from search.scoring import Evaluator, top
+    from search.scoring import Evaluator
 
     stem = Stemmer.Stemmer("english").stemWord
     rank = Evaluator.rank
@@ -370,13 +370,7 @@ def _families(weight: float, rerank: bool):
             found = self._keep(found, self.evaluate(q), keep=True)
         if not len(found) or feedback.query_words(q)[0] < feedback.FEEDBACK_MIN_WORDS:
             return found
-        analyzer = self.schema["answer"].analyzer
-        sample = []
-        for docnum, score in top(found, allowed, feedback.FEEDBACK_DOCS):
-            stored = self.searcher.stored_fields(docnum)
-            text = f"{stored.get('question') or ''}\n{stored.get('answer') or ''}"
-            sample.append(([t.text for t in analyzer(text, mode="query")], score))
-        model = feedback.relevance_model(sample)
+        model = self.feedback_model(found, allowed)
         if not model:
             return found
         fq = feedback.feedback_query(q, model, FIELD_BOOSTS)

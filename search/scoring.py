@@ -263,6 +263,17 @@ class Evaluator:
         found = self.evaluate(q)
         return self.feedback(q, found, allowed) if match == "any" else found
 
+    def feedback_model(self, found: Matches, allowed: np.ndarray | None = None) -> dict:
+        """The relevance model (:func:`search.feedback.relevance_model`) of ``found``'s first
+        ``FEEDBACK_DOCS`` passages among ``allowed``, their question and answer analysed as a query is."""
+        analyzer = self.schema["answer"].analyzer
+        sample = []
+        for docnum, score in top(found, allowed, feedback.FEEDBACK_DOCS):
+            stored = self.searcher.stored_fields(docnum)
+            text = f"{stored.get('question') or ''}\n{stored.get('answer') or ''}"
+            sample.append(([t.text for t in analyzer(text, mode="query")], score))
+        return feedback.relevance_model(sample)
+
     def feedback(self, q, found: Matches, allowed: np.ndarray | None = None) -> Matches:
         """``found`` ranked again with pseudo-relevance feedback (:mod:`search.feedback`) when ``q`` has
         at least ``FEEDBACK_MIN_WORDS`` words: the model is built from its first ``FEEDBACK_DOCS``
@@ -270,13 +281,7 @@ class Evaluator:
         if not len(found) or feedback.query_words(q)[0] < feedback.FEEDBACK_MIN_WORDS \
                 or self.budget.stop():
             return found
-        analyzer = self.schema["answer"].analyzer
-        sample = []
-        for docnum, score in top(found, allowed, feedback.FEEDBACK_DOCS):
-            stored = self.searcher.stored_fields(docnum)
-            text = f"{stored.get('question') or ''}\n{stored.get('answer') or ''}"
-            sample.append(([t.text for t in analyzer(text, mode="query")], score))
-        model = feedback.relevance_model(sample)
+        model = self.feedback_model(found, allowed)
         if not model:
             return found
         skipped = self.budget.skipped
