@@ -541,3 +541,44 @@ def test_a_one_letter_label_after_the_name_once_is_that_speaker_and_lets_meet_pr
         "How are things progressing with the album?",
         "Do you have a practice routine?",
     ]
+
+
+PULL_QUOTES = """---
+title: 10 Fragen an Nachtfähre
+---
+
+Nachtfähre haben gerade ihre neue Single veröffentlicht.
+
+**Anne:** Hi! Wie geht es Euch? Was macht die Krise mit Euch?
+
+**Jermaine:** Moin! Uns geht's gut im Moment.
+
+**Anne:** Habt Ihr das Video selbst gefilmt?
+
+## Nachtfähre meets Kai Moss
+
+<RemoteImage
+  alt={`Nachtfähre`}
+  title={`Foto: © Kai Moss`}
+  loadingUrl="data:image/jpeg;base64,/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQ"
+/>
+
+**Jermaine:** Nein, mit Kai Moss.
+
+**Anne:** Was steht als Nächstes auf dem Plan?
+
+## "Wir arbeiten am Bühnenprogramm"
+
+**Jermaine:** Die nächste Single.
+"""
+
+
+def test_pull_quote_headings_and_mdx_components_stay_out_of_the_questions():
+    article = split(PULL_QUOTES)
+    assert questions(article) == [
+        "Hi! Wie geht es Euch? Was macht die Krise mit Euch?",
+        "Habt Ihr das Video selbst gefilmt?",
+        "Was steht als Nächstes auf dem Plan?",
+    ]
+    assert "RemoteImage" not in " ".join(p.answer for p in article.passages)
+    assert article.interviewees == ["Jermaine"]

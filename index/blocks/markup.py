@@ -3,7 +3,8 @@
 Static-site generators and converters leave their own syntax in article files: Liquid/Jekyll tags
 (``{% include image.html … %}``), Hugo shortcodes (``{{% feature-panel %}}``, ``{{< figure >}}``), kramdown
 attribute lines (``{: .interviewer }``), Pandoc attribute spans (``[text]{.mw-headline}``, ``[]{#anchor}``,
-``![](x.png){width="150"}``), MDC/Nuxt components (``::c-img``), HTML comments (``<!--break-->``), and
+``![](x.png){width="150"}``), MDC/Nuxt components (``::c-img``), MDX/JSX components in Markdown
+(``<RemoteImage … />``), HTML comments (``<!--break-->``), and
 disk-magazine layout codes (``{p}``, ``{bold}``, ``{center}``). Each is recognised by its family's syntax —
 never by one site's spelling — and every removed piece is reported (``interviews parse --explain``).
 
@@ -38,9 +39,44 @@ def strip_markup(text: str, fmt: str) -> tuple[str, list[Dropped]]:
         text = _PANDOC_EMPTY_SPAN.sub("", text)
         text = _PANDOC_SPAN.sub(r"\1", text)
         text = _TRAILING_ATTRS.sub(r"\1", text)
+    if fmt == "markdown" and "<" in text:
+        text = _components(text, dropped)
     if fmt == "text" and "{" in text:
         text = _layout_codes(text, dropped)
     return text, dropped
+
+
+# An MDX/JSX component opening a line: ``<RemoteImage alt={`…`} loadingUrl="data:…" />`` (often over
+# several lines, with a long inline image) or ``<Callout type="note">`` … ``</Callout>``.
+_COMPONENT = re.compile(r"^[ \t]*<([A-Z][\w.]*)(?=[\s/>])", re.MULTILINE)
+_MAX_COMPONENT = 20000  # an inline base64 image makes a component tag long
+
+
+def _components(text: str, dropped: list[Dropped]) -> str:
+    """Remove MDX/JSX components: a self-closing one whole; a paired one's tags, keeping what they wrap
+    (article text may sit inside). Only line-initial tags whose name starts with a capital count: HTML's
+    own elements are lower case."""
+    out: list[str] = []
+    i = 0
+    while (match := _COMPONENT.search(text, i)) is not None:
+        start, name = match.start(), match.group(1)
+        end = text.find(">", match.end(), match.end() + _MAX_COMPONENT)
+        if end < 0:
+            out.append(text[i : match.end()])
+            i = match.end()
+            continue
+        tag = text[start : end + 1]
+        out.append(text[i:start])
+        out.append("\n" * min(tag.count("\n"), 1))
+        dropped.append(Dropped(" ".join(tag.split())[:200], "embedded component (MDX/JSX)"))
+        i = end + 1
+        if not tag.endswith("/>"):
+            close = text.find(f"</{name}>", i, i + _MAX_COMPONENT)
+            if close >= 0:  # the wrapped text stays; the closing tag goes
+                out.append(text[i:close])
+                i = close + len(name) + 3
+    out.append(text[i:])
+    return "".join(out)
 
 
 def _cut_between(text: str, start: str, end: str, reason: str, dropped: list[Dropped]) -> str:

@@ -72,7 +72,8 @@ def interviewees(
     # A short front-matter title is a name (The Setup titles each interview with the interviewee's name);
     # headline-style titles are longer or use headline words ("A Chat with …", "Questions for …").
     title = as_text(front.get("title"))
-    short = title and len(title) <= 60 and len(title.split()) <= 5
+    # A number on its own is no part of a name ("10 Fragen an Konfeddi"); a handle may hold digits ("j3s").
+    short = title and len(title) <= 60 and len(title.split()) <= 5 and not _NUMBER_WORD.search(title)
     sentence = title[:1].isupper() and _NOT_A_NAME.search(title)  # "why the lucky stiff" is a name
     if short and not _HEADLINE_WORDS.search(title) and not sentence:
         return [title], "front-matter title"
@@ -134,6 +135,7 @@ def interviewees(
     return [], ""
 
 
+_NUMBER_WORD = re.compile(r"(?<!\S)\d+(?!\S)")
 _SUBTITLE_KEYS = ("sub-title", "subtitle", "seo_title", "subhead", "headline")
 # A short capitalised title that is a sentence, not a name: it opens with a question word or holds words
 # no name has ("How Java Keeps Reinventing Itself", "Why We Draw", "This Is It"); an all-lowercase handle

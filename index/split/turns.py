@@ -408,6 +408,11 @@ def _turns(
             turn.formatted = _formatted(block)
             turns.append(turn)
             continue
+        if block.heading and current.speakers and current.speakers != [_INTERVIEWER]:
+            # A heading between turns (a pull quote, "## “We have to get louder”") is nobody's words: it
+            # goes with what comes next, not onto the end of the question before it.
+            turns.append(Turn(speakers=[], parts=[(block.text, True)], labelled=False))
+            continue
         current.parts.append((block.text, block.gap or bool(block.heading)))
     return turns
 
