@@ -48,14 +48,14 @@ def strip_markup(text: str, fmt: str) -> tuple[str, list[Dropped]]:
 
 # An MDX/JSX component opening a line: ``<RemoteImage alt={`…`} loadingUrl="data:…" />`` (often over
 # several lines, with a long inline image) or ``<Callout type="note">`` … ``</Callout>``.
-_COMPONENT = re.compile(r"^[ \t]*<([A-Z][\w.]*)(?=[\s/>])", re.MULTILINE)
+_COMPONENT = re.compile(r"^[ \t]*<([A-Z][a-z][\w.]*)(?=[\s/>])", re.MULTILINE)
 _MAX_COMPONENT = 20000  # an inline base64 image makes a component tag long
 
 
 def _components(text: str, dropped: list[Dropped]) -> str:
     """Remove MDX/JSX components: a self-closing one whole; a paired one's tags, keeping what they wrap
-    (article text may sit inside). Only line-initial tags whose name starts with a capital count: HTML's
-    own elements are lower case."""
+    (article text may sit inside). Only line-initial tags named in PascalCase count (``RemoteImage``):
+    HTML's own elements are lower case, or all capitals in old pages (``<B>``, ``<FONT>``)."""
     out: list[str] = []
     i = 0
     while (match := _COMPONENT.search(text, i)) is not None:
