@@ -684,3 +684,17 @@ def test_one_heading_that_asks_over_italic_list_item_questions_is_a_section_titl
         "What is your job?",
         "Do you use the language at work?",
     ]
+
+
+def test_an_email_interview_quotes_its_questions_and_says_for_whom_it_was_conducted(tmp_path):
+    path = tmp_path / "email.txt"
+    path.write_text(
+        "Email interview with Ida Brandt, printmaker, Malmö. Conducted by Kai Moss for Harbour Review.\n\n"
+        "> When did you start printing?\n\nIn art school, in 2004, because the print room was warmer.\n\n"
+        "> Why metal plates?\n\nThey keep every mistake. I like that a plate remembers.\n\n"
+        "> What is next?\n\nA book of the harbour series, with essays by friends.\n",
+        encoding="utf-8",
+    )
+    article = parse_file(path, enrich=False)
+    assert questions(article) == ["When did you start printing?", "Why metal plates?", "What is next?"]
+    assert (article.interviewer, article.publication) == ("Kai Moss", "Harbour Review")
