@@ -11,9 +11,12 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 
 import ftfy
+import ftfy.badness
+import ftfy.chardata
 import yaml
 
 from index.model import ArticleError
@@ -200,21 +203,44 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
 _PLAIN_ASCII = re.compile(r"[\t\n\x20-\x7e]*")
 
 
+def _ftfy_triggers() -> re.Pattern:
+    """The characters one of which a line must hold for ftfy (as :func:`_repair` calls it) to change it,
+    NFC normalisation aside: the mojibake characters of ``ftfy.badness`` (every sequence its badness
+    test looks for holds one, "common" ones such as ’ – … only beside another: checked against the
+    installed ftfy's own pattern in ``tests/test_read.py``), control characters, line separators,
+    surrogates and the escape that starts a terminal code."""
+    categories = ftfy.badness.MOJIBAKE_CATEGORIES
+    common = set(categories["common"])
+    literal = sorted({c for c in ftfy.badness.BADNESS_RE.pattern if ord(c) > 127} - common)
+    controls = "".join(map(chr, sorted(ftfy.chardata.CONTROL_CHARS)))
+    parts = [v for k, v in categories.items() if k != "common"]
+    others = "\x1b\x85\u2028\u2029\ud800-\udfff"
+    return re.compile("[" + "".join(parts) + re.escape("".join(literal) + controls) + others + "]")
+
+
+_FTFY_TRIGGERS = _ftfy_triggers()
+
+
 def _repair(text: str, warnings: list[str]) -> str:
-    """ftfy's encoding repairs, line by line as ftfy works, skipping lines of plain printable ASCII.
+    """ftfy's encoding repairs, line by line as ftfy works, skipping lines it would leave as they are.
 
     ftfy costs tens of microseconds per line even when it changes nothing, which made a 1 MB file of
-    short lines take 10+ seconds; such lines have nothing it could repair."""
+    short lines take 10+ seconds: lines of plain printable ASCII, and NFC-normalised lines without any
+    of :data:`_FTFY_TRIGGERS`, have nothing it could repair."""
     if _PLAIN_ASCII.fullmatch(text):
         return text
     lines = text.split("\n")
     mojibake = False
     for i, line in enumerate(lines):
-        if _PLAIN_ASCII.fullmatch(line):
-            continue
-        if not mojibake and ftfy.fix_encoding(line) != line:
+        if _PLAIN_ASCII.fullmatch(line) or (
+            not _FTFY_TRIGGERS.search(line) and unicodedata.is_normalized("NFC", line)
+        ):
+            continue  # nothing ftfy would change (most lines with curly quotes and dashes)
+        fixed = lines[i] = ftfy.fix_text(line, _FTFY_CONFIG)
+        # fix_text includes fix_encoding, so a line it leaves alone has no mojibake: the separate
+        # check (as dear as the fix) runs only on lines that changed
+        if not mojibake and fixed != line and ftfy.fix_encoding(line) != line:
             mojibake = True
-        lines[i] = ftfy.fix_text(line, _FTFY_CONFIG)
     if mojibake:
         warnings.append("repaired mis-decoded characters (mojibake)")
     return "\n".join(lines)
@@ -266,7 +292,7 @@ def split_front_matter(text: str) -> tuple[dict, str, str]:
     else:
         yaml_text, body = "\n".join(lines[1:end]), "\n".join(lines[end + 1 :])
     try:
-        data = yaml.load(yaml_text, Loader=_FrontMatterLoader) if yaml_text.strip() else {}
+        data = _load_yaml(yaml_text) if yaml_text.strip() else {}
         if not isinstance(data, dict):
             return {}, body, "front matter is not a mapping of keys to values; ignored it"
         return {str(k).lower(): _plain(v) for k, v in data.items()}, body, warning
@@ -276,6 +302,21 @@ def split_front_matter(text: str) -> tuple[dict, str, str]:
         return {}, body, f"front matter is not valid YAML{where}; ignored it"
     except RecursionError:
         return {}, body, "front matter is nested too deeply; ignored it"
+
+
+def _load_yaml(yaml_text: str):
+    """``yaml_text`` loaded by libyaml when it can hold no alias and parses, else by the Python loader.
+
+    libyaml is about ten times cheaper (front matter was a tenth of reading a Markdown article), but
+    its composer is C, so :class:`_FrontMatterLoader`'s refusal of aliases cannot hook into it: text
+    with a ``*`` (an alias needs one) and text libyaml refuses go to the Python loader, which gives the
+    same values and the errors and messages the warnings quote."""
+    if _FastFrontMatterLoader is not None and "*" not in yaml_text:
+        try:
+            return yaml.load(yaml_text, Loader=_FastFrontMatterLoader)
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return yaml.load(yaml_text, Loader=_FrontMatterLoader)
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -288,15 +329,25 @@ class _FrontMatterLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
 
-    def construct_yaml_timestamp(self, node):
-        """A date YAML cannot make a date of (``2022-15-17``) stays text instead of failing the file."""
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
+
+def _timestamp_or_text(loader, node):
+    """A date YAML cannot make a date of (``2022-15-17``) stays text instead of failing the file."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
 
 
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+if getattr(yaml, "CSafeLoader", None) is not None:
+
+    class _FastFrontMatterLoader(yaml.CSafeLoader):
+        """libyaml's parser with :class:`_FrontMatterLoader`'s constructors (used by :func:`_load_yaml`)."""
+
+    _FastFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+else:  # PyYAML built without libyaml
+    _FastFrontMatterLoader = None
 
 
 def _plain(value):

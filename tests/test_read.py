@@ -113,3 +113,94 @@ def test_txt_with_front_matter_is_markdown():
     source = read_source(FIXTURES / "markdown_in.txt")
     assert source.format == "markdown"
     assert source.front_matter["interviewee"] == "Rosa Lind"
+
+
+# --- the reader's fast paths give what the slow ones give ------------------------------------------
+
+
+def _atom_chars(op, av) -> set[str] | None:
+    """The characters one item of a parsed regular expression matches; None when not a plain set."""
+    from re import _constants as sre  # the parser's own vocabulary (private, but stable in 3.11)
+
+    if op is sre.LITERAL:
+        return {chr(av)}
+    if op is not sre.IN:
+        return None
+    chars: set[str] = set()
+    for kind, value in av:
+        if kind is sre.LITERAL:
+            chars.add(chr(value))
+        elif kind is sre.RANGE:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        else:  # a negation or a category (\s, \w): matches far more than mojibake
+            return None
+    return chars
+
+
+def test_every_mojibake_sequence_ftfy_looks_for_holds_a_trigger_character():
+    """The reader skips ftfy on a line without any of its trigger characters: sound only while every
+    branch of the installed ftfy's badness pattern needs one of them."""
+    import re
+    from re import _parser
+
+    import ftfy.badness
+
+    from index.read import _FTFY_TRIGGERS
+
+    tree = _parser.parse(ftfy.badness.BADNESS_RE.pattern, re.VERBOSE)
+    (op, (_, branches)), = tree.data
+    assert op is re._constants.BRANCH and len(branches) > 20
+    for branch in branches:
+        anchored = False
+        for item_op, item_av in branch.data:
+            chars = _atom_chars(item_op, item_av)
+            if chars and all(_FTFY_TRIGGERS.fullmatch(c) for c in chars):
+                anchored = True
+        assert anchored, f"a badness branch with no trigger character in every match: {branch}"
+
+
+def test_lines_without_trigger_characters_are_ones_ftfy_leaves_alone():
+    import random
+    import unicodedata
+
+    import ftfy
+
+    from index.read import _FTFY_CONFIG, _FTFY_TRIGGERS
+
+    common = "\xa0\xad·´–—―…’‘“”"
+    pool = "aZ Ae.,\t" + common + "éÃÂâ€™œž¢ØÙ中ßñ\u0301\u2028\x1b\x85\x07\ufeff\u200bΓВ"
+    rng = random.Random(7)
+    skipped = 0
+    for _ in range(20000):
+        line = "".join(rng.choice(pool) for _ in range(rng.randint(1, 8)))
+        if _FTFY_TRIGGERS.search(line) or not unicodedata.is_normalized("NFC", line):
+            continue
+        skipped += 1
+        assert ftfy.fix_text(line, _FTFY_CONFIG) == line, repr(line)
+        assert ftfy.fix_encoding(line) == line, repr(line)
+    assert skipped > 1000
+    assert _FTFY_TRIGGERS.search("weâ€™d")  # the fixture's mojibake is never skipped
+
+
+def test_front_matter_libyaml_and_python_loaders_agree():
+    import yaml
+
+    from index.read import _FrontMatterLoader, _load_yaml
+
+    texts = [
+        "title: A Talk\ninterviewees: [Ana, Ben]\ndate: 2021-02-03\ncategories:\n- art\n",
+        "date: 2022-15-17\ntitle: 'Quoted: yes'\n",
+        "a: &x [1, 2]\nb: *x\n",  # an alias: the Python loader refuses it
+        "title: [unclosed\n",
+        "- just\n- a list\n",
+    ]
+    for text in texts:
+        outcomes = []
+        for load in (_load_yaml, lambda t: yaml.load(t, Loader=_FrontMatterLoader)):
+            try:
+                outcomes.append(("ok", load(text)))
+            except yaml.YAMLError as exc:
+                outcomes.append(("error", str(exc)))
+        assert outcomes[0] == outcomes[1], text
+    assert split_front_matter("---\na: &x [1]\nb: *x\n---\nBody\n")[2].startswith("front matter is not valid")
+    assert split_front_matter("---\ndate: 2022-15-17\n---\nBody\n")[0] == {"date": "2022-15-17"}
