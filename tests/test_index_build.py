@@ -66,6 +66,24 @@ def test_failed_build_leaves_the_previous_generation_serving(corpus, tmp_path):
         assert all_passages(engine) == before
 
 
+def test_a_build_pauses_the_garbage_collector_only_while_it_writes(corpus, tmp_path):
+    import gc
+    import threading
+
+    alone = threading.active_count() == 1  # with other threads running, a build leaves it alone
+    seen: list[bool] = []
+    builder.build(corpus, tmp_path / "index", progress=lambda done, total, name: seen.append(gc.isenabled()))
+    assert seen and gc.isenabled()
+    assert not any(seen) if alone else all(seen)
+
+    def interrupt(done, total, name):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        builder.build(corpus, tmp_path / "index", progress=interrupt)
+    assert gc.isenabled()
+
+
 def test_update_reindexes_only_changed_files(corpus, tmp_path):
     index_dir = tmp_path / "index"
     builder.build(corpus, index_dir)
