@@ -63,6 +63,16 @@ class Scope:
         self.ids = ids
         self._rest: np.ndarray | None = None
         self._inside: dict[bool, np.ndarray] = {}
+        self._segments: list[tuple[int, np.ndarray, np.ndarray]] | None = None
+
+    def segments(self) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """(segment number, its own numbers of :attr:`ids`, their date ranks) for each segment holding
+        some of them; made once and shared by every facet counted over the scope."""
+        if self._segments is None:
+            table = self.table
+            self._segments = [(i, local, table._date_rank[local + offset])
+                              for i, _columns, offset, local in table._by_segment(self.ids)]
+        return self._segments
 
     def inside(self, rest: bool = False) -> np.ndarray:
         """:attr:`ids` (or, with ``rest``, :meth:`rest`) as a boolean array over every passage, made once
@@ -99,6 +109,11 @@ class FacetTable:
             if gone:
                 self.live[np.asarray(gone, dtype=np.int64) + offset] = False
             self._segments.append((columns, offset))
+        # Per facet and segment, (offsets, values) as plain arrays over the mapped files: indexing a
+        # numpy memmap wraps every result in a new memmap object, which cost more than the gathers of a
+        # few matches' values.
+        self._gather = {name: [(np.asarray(c.facets[name].offsets), np.asarray(c.facets[name].values))
+                               for c, _ in self._segments] for name in FACET_NAMES}
         with _cache_lock:  # segments merged away since the last searcher of this folder
             for key in [k for k in _cache if k[0] == ix_path and k[1] not in used]:
                 del _cache[key]
@@ -135,6 +150,7 @@ class FacetTable:
             fields = set.intersection(*(set(c.lengths) for c, _ in self._segments))
             self.lengths = {f: self._concat([c.lengths[f] for c, _ in self._segments], np.uint8)
                             for f in fields}
+        self._date_rank = np.asarray(self.date_rank)
 
     @staticmethod
     def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
@@ -323,18 +339,25 @@ class FacetTable:
         return Facet(name, values, nonzero - len(shown) - hidden_selected)
 
     def _few_facet(self, name: str, scope: Scope, selected: list[str], limit: int | None) -> Facet:
-        """:meth:`facet` for a few passages: their entries gathered once and counted in a dict, each
+        """:meth:`facet` for a few passages: their entries gathered at once and counted in a dict, each
         value's newest passage with them (the same order: dates only part counts that tie)."""
         counts: dict[int, int] = {}
         newest: dict[int, int] = {}
-        for i, columns, offset, local in self._by_segment(scope.ids):
-            facet = columns.facets[name]
-            if not len(facet.values):
+        for i, local, ranks in scope.segments():
+            offsets, values = self._gather[name][i]
+            if not len(values):
                 continue
-            chosen = _entries(facet, local, columns.size)
-            values = self._global(name, i, np.asarray(facet.values[chosen], dtype=np.int64))
-            ranks = self.date_rank[np.asarray(facet.docs[chosen], dtype=np.int64) + offset]
-            for value, rank in zip(values.tolist(), ranks.tolist(), strict=True):
+            starts = offsets[local]
+            lengths = offsets[local + 1] - starts
+            total = int(lengths.sum())
+            if not total:
+                continue
+            # Every passage's entries offsets[d]..offsets[d + 1], concatenated: the position of each
+            # entry is its passage's start plus its rank within the passage.
+            ends = np.cumsum(lengths)
+            at = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
+            found = self._global(name, i, values[at].astype(np.int64))
+            for value, rank in zip(found.tolist(), np.repeat(ranks, lengths).tolist(), strict=True):
                 counts[value] = counts.get(value, 0) + 1
                 if rank > newest.get(value, -1):
                     newest[value] = rank

@@ -84,6 +84,7 @@ class _Commit:
         self.lengths: dict = self.table.lengths
         self.stems: dict = {}  # (field, word) → its terms, for prefix and fuzzy expansion
         self.opened = time.time()
+        self._stored: dict[int, tuple] = {}  # id(searcher) → (searcher, its StoredFields)
         self._idle = [first]
         self._retired = False
         self._lock = threading.Lock()
@@ -96,11 +97,22 @@ class _Commit:
                 return self._idle.pop()
         return whoosh_internals.open_searcher(self.ix, self.commit, self.weighting)
 
+    def stored_fields(self, searcher) -> whoosh_internals.StoredFields:
+        """``searcher``'s stored-fields reader (:class:`index.whoosh_internals.StoredFields`), made on its
+        first use and kept as long as the searcher: it reads the searcher's own files."""
+        found = self._stored.get(id(searcher))
+        if found is None or found[0] is not searcher:
+            found = (searcher, whoosh_internals.StoredFields(searcher.reader()))
+            with self._lock:
+                self._stored[id(searcher)] = found
+        return found[1]
+
     def release(self, searcher) -> None:
         with self._lock:
             if not self._retired and len(self._idle) < MAX_IDLE_SEARCHERS:
                 self._idle.append(searcher)
                 return
+            self._stored.pop(id(searcher), None)
         searcher.close()
 
     def retire(self) -> None:
@@ -108,6 +120,8 @@ class _Commit:
         with self._lock:
             self._retired = True
             idle, self._idle = self._idle, []
+            for searcher in idle:
+                self._stored.pop(id(searcher), None)
         for searcher in idle:
             searcher.close()
 
@@ -288,7 +302,9 @@ class WhooshEngine(SearchEngine):
             else:
                 page_docs = self._page(table, found, allowed, sort, offset, per_page)
             terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
-            hits = [self._hit(searcher, docnum, score, terms, docnum in partial)
+            marker = _marker(searcher, terms)
+            stored = session.commit.stored_fields(searcher)
+            hits = [self._hit(stored(docnum), docnum, score, marker, docnum in partial)
                     for docnum, score in page_docs]
             suggestion = None
             if not parsed.match_all and not budget.expired():
@@ -317,21 +333,18 @@ class WhooshEngine(SearchEngine):
         scores = found.scores[np.searchsorted(found.ids, chosen)]  # every chosen document matched
         return [(int(d), float(s)) for d, s in zip(chosen, scores, strict=True)]
 
-    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set],
-             partial: bool = False) -> Hit:
-        doc = searcher.stored_fields(docnum)
-        analyzer = searcher.schema["answer"].analyzer
+    @staticmethod
+    def _hit(doc: dict, docnum: int, score: float, marker: highlight.Marker, partial: bool = False) -> Hit:
+        """The hit of document ``docnum`` (its stored fields ``doc``), marked by ``marker``."""
         data = doc.get("data") or {}
         answer = doc.get("answer", "")
         question = doc.get("question", "")
-        # Highlight any word matched in question or answer, whichever field it was searched in.
-        words = terms.get("question", set()) | terms.get("answer", set())
         return Hit(
             article=doc.get("article", ""),
             passage=int(doc.get("number", 0)),
             question=question,
             answer=answer,
-            snippet=highlight.mark(answer or question, words, analyzer, SNIPPET_CHARS),
+            snippet=marker.mark(answer or question, SNIPPET_CHARS),
             interviewee=", ".join(data.get("answerers") or []) or _lines(doc.get("interviewee", "")),
             publication=_lines(doc.get("publication", "")),
             score=round(score, 4),
@@ -339,7 +352,7 @@ class WhooshEngine(SearchEngine):
             title=doc.get("title", ""),
             date=doc.get("date", ""),
             topics=list(data.get("topics", [])),
-            question_html=highlight.mark(question, words, analyzer),
+            question_html=marker.mark(question),
             partial=partial,
         )
 
@@ -377,8 +390,8 @@ class WhooshEngine(SearchEngine):
             q = wq.Or([wq.Term(field, word) for word in keys for field in ("question", "answer")])
             results = searcher.search(q, limit=max(1, min(int(limit), MAX_PER_PAGE)),
                                       mask=wq.Term("article", article_id))
-            terms = {"answer": set(keys), "question": set(keys)}
-            return [self._hit(searcher, d, float(s), terms) for s, d in results.top_n]
+            marker = _marker(searcher, {"answer": set(keys), "question": set(keys)})
+            return [self._hit(searcher.stored_fields(d), d, float(s), marker) for s, d in results.top_n]
 
     def stats(self, top: int = 5) -> dict:
         """Generation, passage and article counts, last build/update time (UTC ISO) and top facet values."""
@@ -408,6 +421,13 @@ class WhooshEngine(SearchEngine):
 
 def _lines(value: str) -> str:
     return ", ".join(v for v in (value or "").split("\n") if v)
+
+
+def _marker(searcher, terms: dict[str, set]) -> highlight.Marker:
+    """What a page's hits mark: any word matched in question or answer, whichever field it was searched
+    in, as the answer's analyser reads it."""
+    words = terms.get("question", set()) | terms.get("answer", set())
+    return highlight.Marker(words, searcher.schema["answer"].analyzer)
 
 
 def _highlight_terms(q, reader) -> dict[str, set]:
