@@ -14,7 +14,7 @@ import re
 import threading
 
 import bleach
-from whoosh.query import Phrase
+from whoosh.query import Phrase, Term
 
 from index.analysis import WORD_PATTERN, folding, word_forms
 
@@ -206,14 +206,29 @@ def _phrase_matches(text: str, words: set[str], phrases: list, analyzer) -> list
     return spans
 
 
-def query_terms(q, reader, fields: tuple[str, ...]) -> dict[str, set]:
+def query_terms(q, reader, fields: tuple[str, ...], has_term=None) -> dict[str, set]:
     """What to mark for query ``q``, per field of ``fields``: index terms (expanded for prefix and fuzzy
     words) of the leaves the query matches *for* (never under a NOT), and each phrase as a
-    (terms, positions) tuple so that only the phrase is marked, not its words elsewhere."""
+    (terms, positions) tuple so that only the phrase is marked, not its words elsewhere.
+
+    ``has_term(field, btext)``, when given, says whether the index holds a single word's term, as
+    ``(field, btext) in reader`` would (the engine answers it from postings it has read anyway)."""
     from search.query import positive_leaves
 
     marks: dict[str, set] = {}
+    schema = reader.schema
     for leaf in positive_leaves(q):
+        if has_term is not None and type(leaf) is Term:
+            # Term.existing_terms(reader, expand=True), with has_term for the reader's look-up.
+            field = leaf.fieldname
+            if field in fields and field in schema:
+                try:
+                    btext = schema[field].to_bytes(leaf.text)
+                except ValueError:
+                    continue
+                if has_term(field, btext):
+                    marks.setdefault(field, set()).add(btext.decode("utf-8"))
+            continue
         if isinstance(leaf, Phrase) and leaf.fieldname in fields:
             positions = getattr(leaf, "positions", None) or list(range(len(leaf.words)))
             marks.setdefault(leaf.fieldname, set()).add((tuple(leaf.words), tuple(positions)))
