@@ -65,12 +65,14 @@ class Scope:
         self._inside: dict[bool, np.ndarray] = {}
         self._segments: list[tuple[int, np.ndarray, np.ndarray]] | None = None
 
-    def segments(self) -> list[tuple[int, np.ndarray, np.ndarray]]:
-        """(segment number, its own numbers of :attr:`ids`, their date ranks) for each segment holding
-        some of them; made once and shared by every facet counted over the scope."""
+    def segments(self) -> list[tuple[int, np.ndarray, list[int]]]:
+        """(segment number, its own numbers of :attr:`ids` followed by each of them plus one, their date
+        ranks) for each segment holding some of them; made once and shared by every facet counted over
+        the scope (``offsets[bounds]`` gives each passage's first entry, then each one's end)."""
         if self._segments is None:
             table = self.table
-            self._segments = [(i, local, table._date_rank[local + offset])
+            self._segments = [(i, np.concatenate([local, local + 1]),
+                               table._date_rank[local + offset].tolist())
                               for i, _columns, offset, local in table._by_segment(self.ids)]
         return self._segments
 
@@ -343,21 +345,24 @@ class FacetTable:
         value's newest passage with them (the same order: dates only part counts that tie)."""
         counts: dict[int, int] = {}
         newest: dict[int, int] = {}
-        for i, local, ranks in scope.segments():
+        for i, bounds, ranks in scope.segments():
             offsets, values = self._gather[name][i]
             if not len(values):
                 continue
-            starts = offsets[local]
-            lengths = offsets[local + 1] - starts
-            total = int(lengths.sum())
-            if not total:
+            # A few passages' entries: their positions listed in Python (two array reads in all rather
+            # than a dozen array operations per facet).
+            where = offsets[bounds].tolist()
+            n = len(ranks)
+            at, rank_at = [], []
+            for start, end, rank in zip(where[:n], where[n:], ranks, strict=True):
+                if end > start:
+                    at.extend(range(start, end))
+                    rank_at.extend([rank] * (end - start))
+            if not at:
                 continue
-            # Every passage's entries offsets[d]..offsets[d + 1], concatenated: the position of each
-            # entry is its passage's start plus its rank within the passage.
-            ends = np.cumsum(lengths)
-            at = np.repeat(starts - ends + lengths, lengths) + np.arange(total)
-            found = self._global(name, i, values[at].astype(np.int64))
-            for value, rank in zip(found.tolist(), np.repeat(ranks, lengths).tolist(), strict=True):
+            found = values[at]
+            found = self._global(name, i, found.astype(np.int64)) if name in self._remap else found
+            for value, rank in zip(found.tolist(), rank_at, strict=True):
                 counts[value] = counts.get(value, 0) + 1
                 if rank > newest.get(value, -1):
                     newest[value] = rank
