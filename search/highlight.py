@@ -95,6 +95,8 @@ class Marker:
             return []
         if self.phrases:
             return _phrase_matches(text, words, self.phrases, analyzer)
+        if self.candidates is not None and not self.candidates.search(text):
+            return []  # no word can start a term to mark (most questions of a rare word's hits)
         found = []
         firsts, possible = self.firsts, self.possible
         # Only the runs of non-space text that can hold such a word are read word by word (with a cache:
@@ -289,6 +291,9 @@ def mark(text: str, terms: set, analyzer, maxchars: int | None = None) -> str:
 
 def _marked(text: str, spans: list[tuple[int, int, str]], maxchars: int | None) -> str:
     """:func:`mark`'s HTML of ``text`` with the merged ``spans`` marked."""
+    if not spans and (maxchars is None or len(text) <= maxchars):
+        marked = html.escape(text, quote=False)  # what the general case below makes of it
+        return _cleaner().clean(marked) if _BLEACH_REWRITES.search(marked) else marked
     start, end = 0, len(text)
     if maxchars is not None and len(text) > maxchars:
         if spans:

@@ -302,6 +302,7 @@ class Evaluator:
         field = self.schema[fieldname]
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
         ids, weights = self._postings(fieldname, btext)
+        df = len(ids)  # every posting, deleted documents included: Whoosh's doc_frequency, unlooked-up
         keep = self.live[ids] if within is None else within[ids]
         if not keep.all():
             ids, weights = ids[keep], weights[keep]
@@ -311,7 +312,7 @@ class Evaluator:
         if not (scored and field.scorable):
             return Matches(ids, tf * boost)
         stats = self.searcher  # whole-index statistics, as Whoosh's scorer takes them from its parent
-        idf = robertson_idf(stats.doc_count_all(), stats.doc_frequency(fieldname, btext))
+        idf = robertson_idf(stats.doc_count_all(), df)
         avgdl = stats.avg_field_length(fieldname) or 1
         dl = self._field_lengths(fieldname)
         k1, b = self.k1, self.b

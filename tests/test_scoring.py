@@ -81,6 +81,16 @@ def test_decoded_postings_are_exactly_whooshs(state):
     assert checked > 10_000
 
 
+def test_a_words_postings_count_is_its_document_frequency(state):
+    # search.scoring.Evaluator._term takes BM25's document frequency from the postings' length.
+    reader = state.searcher.reader()
+    for field in ("answer", "question", "title"):
+        terms = list(reader.lexicon(field))
+        assert terms
+        for btext in terms:
+            assert len(state.evaluator._postings(field, btext)[0]) == reader.doc_frequency(field, btext)
+
+
 def test_decoded_positions_are_exactly_whooshs(state):
     reader = state.searcher.reader()
     checked = 0
