@@ -349,6 +349,14 @@ def prefix_terms(reader, fieldname: str, prefix: str) -> dict[str, int]:
     return found
 
 
+def frequent_terms(leaf, fieldname: str, min_docs: int) -> list[bytes]:
+    """The terms of ``fieldname`` in one segment held by at least ``min_docs`` of its documents (deleted
+    ones included), in term order, read in one walk of its term list."""
+    if fieldname not in leaf.schema:
+        return []
+    return [btext for btext, info in leaf.iter_prefix(fieldname, b"") if info.doc_frequency() >= min_docs]
+
+
 def words_within(reader, fieldname: str, dfa) -> set[str]:
     """The terms of ``fieldname`` itself (not its spelling twin) that ``dfa`` accepts, in every segment.
 

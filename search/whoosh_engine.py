@@ -75,13 +75,15 @@ class _Commit:
     lengths, words' analyses), so two threads racing store equal values.
     """
 
-    def __init__(self, gen: Path, ix, weighting):
+    def __init__(self, gen: Path, ix, weighting, postings: PostingsCache):
         self.gen, self.ix, self.weighting = gen, ix, weighting
         self.commit = whoosh_internals.read_commit(ix)
         self.generation = whoosh_internals.commit_generation(self.commit)
         first = whoosh_internals.open_searcher(ix, self.commit, weighting)
         try:
             self.table = FacetTable(first.reader(), str(gen))
+            # Held while this commit is open: its segments' frequent words, memory-mapped.
+            self.kept = postings.attach(str(gen), first.reader())
         except BaseException:
             first.close()
             raise
@@ -199,7 +201,7 @@ class WhooshEngine(SearchEngine):
             if why:
                 raise IndexNotFound(f"{gen}: this index cannot be searched: {why}")
             ix = whoosh_index.open_dir(str(gen))
-        return _Commit(gen, ix, BM25(B=BM25_B, K1=BM25_K1))
+        return _Commit(gen, ix, BM25(B=BM25_B, K1=BM25_K1), self.postings)
 
     def _stamp(self, commit: _Commit) -> tuple | None:
         """What changes when ``CURRENT`` is replaced or a file comes or goes in ``commit``'s generation
