@@ -522,6 +522,10 @@ def clauses(q) -> tuple[list, list]:
     return positive, excluded
 
 
+FEW_TOP = 64
+"""Up to this many matches, :func:`top` sorts them in Python: a handful of numpy passes cost more."""
+
+
 def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[int, float]]:
     """The ``count`` best (docnum, score) pairs among ``allowed`` documents: tier (see :class:`Matches`),
     then score high to low, then lower document numbers first, as Whoosh orders ties."""
@@ -532,6 +536,12 @@ def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[in
         tiers = tiers[keep] if tiers is not None else None
     if count <= 0 or not len(ids):
         return []
+    if len(ids) <= FEW_TOP:
+        # A few matches: sorted in Python, in the same order (tier, score high to low, lower number).
+        ranks = tiers.tolist() if tiers is not None else [0] * len(ids)
+        rows = sorted(zip(ranks, scores.tolist(), ids.tolist(), strict=True),
+                      key=lambda r: (r[0], -r[1], r[2]))
+        return [(d, s) for _, s, d in rows[:count]]
     if tiers is not None and tiers.any():
         order = np.lexsort((ids, -scores, tiers))[:count]
         return [(int(ids[i]), float(scores[i])) for i in order]
