@@ -23,6 +23,7 @@ arrays for filters, counts and sorts), :mod:`search.highlight`; the index folder
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import threading
@@ -154,6 +155,7 @@ class Session:
     commit: _Commit
     searcher: object
     evaluator: Evaluator
+    known: dict = dataclasses.field(default_factory=dict)  # (field, term) → has_term's answer
 
     @property
     def table(self) -> FacetTable:
@@ -170,8 +172,12 @@ class Session:
             btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
         except ValueError:
             return False
-        cache = self.evaluator.cache
-        return any(len(cache.get(leaf, fieldname, btext)[0]) for leaf, _ in self.evaluator.leaves)
+        found = self.known.get((fieldname, btext))
+        if found is None:
+            cache = self.evaluator.cache
+            found = self.known[(fieldname, btext)] = \
+                any(len(cache.get(leaf, fieldname, btext)[0]) for leaf, _ in self.evaluator.leaves)
+        return found
 
 
 class WhooshEngine(SearchEngine):
