@@ -299,7 +299,7 @@ class StoredFields:
         if not data:
             return {}
         names = self._names
-        return {k: v for k, v in data.items() if k in names}
+        return data if data.keys() <= names else {k: v for k, v in data.items() if k in names}
 
 
 # --- commits: searchers that all see one commit -----------------------------------------------------
