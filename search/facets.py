@@ -354,10 +354,13 @@ class FacetTable:
             where = offsets[bounds].tolist()
             n = len(ranks)
             at, rank_at = [], []
-            for start, end, rank in zip(where[:n], where[n:], ranks, strict=True):
-                if end > start:
-                    at.extend(range(start, end))
-                    rank_at.extend([rank] * (end - start))
+            for start, end, rank in zip(where[:n], where[n:], ranks, strict=False):  # equal lengths
+                if end - start == 1:  # most passages have one value of a facet, or none
+                    at.append(start)
+                    rank_at.append(rank)
+                elif end > start:
+                    at += range(start, end)
+                    rank_at += [rank] * (end - start)
             if not at:
                 continue
             found = values[at]
