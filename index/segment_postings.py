@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.whoosh_internals import decode, decode_positions, frequent_terms, segment_key
+from index.whoosh_internals import decode_postings, frequent_terms, segment_key
 
 POSTINGS_DIR = "postings"
 FORMAT_VERSION = 1
@@ -85,11 +85,11 @@ class SegmentPostings:
 
 def _keepable(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """A word's (ids, counts, positions) in the files' types, or None when they cannot hold it."""
-    ids, bounds, positions = decode_positions(leaf, fieldname, btext)
+    ids, weights, bounds, positions = decode_postings(leaf, fieldname, btext)
     counts = np.diff(bounds)
     if not len(ids) or counts.max() > 255 or positions.max() > 65535 or counts.min() < 1:
         return None
-    if not np.array_equal(decode(leaf, fieldname, btext)[1], counts):
+    if not np.array_equal(weights, counts):
         return None  # weighted at index time: its weights are not its counts
     return ids.astype(np.int32), counts.astype(np.uint8), positions.astype(np.uint16)
 

@@ -587,6 +587,22 @@ def decode_positions(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
     Document ``ids[i]`` has the term at ``positions[bounds[i]:bounds[i + 1]]`` (ascending). Deleted
     documents are included, as in :func:`decode`.
     """
+    return _decode_positions(leaf, fieldname, btext, None)
+
+
+def decode_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, ...]:
+    """:func:`decode_positions` and the weights :func:`decode` gives, in one pass over the blocks where
+    they are unpickled anyway: (document numbers, weights, bounds, positions)."""
+    weights: list[float] = []
+    ids, bounds, positions = _decode_positions(leaf, fieldname, btext, weights)
+    if len(weights) != len(ids):  # blocks read without unpickling them (protocol 2): their weights apart
+        return ids, decode(leaf, fieldname, btext)[1], bounds, positions
+    return ids, np.asarray(weights, dtype=np.float32), bounds, positions
+
+
+def _decode_positions(leaf, fieldname: str, btext: bytes, weights: list[float] | None) -> tuple:
+    """:func:`decode_positions`, also adding each posting's weight to ``weights`` where it unpickles the
+    blocks or walks the postings (not where it reads protocol-2 blocks without unpickling them)."""
     empty = (np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int32))
     if (fieldname, btext) not in leaf:
         return empty
@@ -603,16 +619,25 @@ def decode_positions(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
         if found is not None:
             return found
         deltas: list[int] = []
-        for data in datas:
+        for data, count in zip(datas, counts, strict=True):
             block = pickle.loads(data)  # (id deltas, weights, values)
             deltas.extend(block[0])
             values.extend(block[2])
+            if weights is not None:
+                if block[1] is None:  # every weight 1.0
+                    weights.extend(itertools.repeat(1.0, count))
+                elif isinstance(block[1], float):  # every weight the same
+                    weights.extend(itertools.repeat(block[1], count))
+                else:
+                    weights.extend(block[1])
         ids = _undelta(deltas, counts) if deltas else np.zeros(0, np.int32)
     else:  # inlined postings and other matchers
         found = []
         while raw.is_active():
             found.append(raw.id())
             values.append(raw.value())
+            if weights is not None:
+                weights.append(raw.weight())
             raw.next()
         ids = np.asarray(found, dtype=np.int32)
     if not len(ids):
