@@ -63,7 +63,7 @@ class Scope:
         self.ids = ids
         self._rest: np.ndarray | None = None
         self._inside: dict[bool, np.ndarray] = {}
-        self._segments: list[tuple[int, np.ndarray, np.ndarray]] | None = None
+        self._segments: list[tuple[int, np.ndarray, list[int]]] | None = None
 
     def segments(self) -> list[tuple[int, np.ndarray, list[int]]]:
         """(segment number, its own numbers of :attr:`ids` followed by each of them plus one, their date
