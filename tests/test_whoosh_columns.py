@@ -211,3 +211,26 @@ def test_files_in_a_mapped_segment_are_read_in_place():
     assert f.read() == b"wo\n"
     f.seek(0)
     assert f.read(2) == data[:2] and f.get(2, 3) == data[2:5]
+
+
+def test_stored_fields_read_from_the_column_are_whooshs(index_dir):
+    # index.whoosh_internals.StoredFields reads a document's slice of the segment's stored column itself.
+    from index.whoosh_internals import StoredFields
+
+    with _searcher(index_dir) as searcher:
+        reader = searcher.reader()
+        stored = StoredFields(reader)
+        assert all(column is not None for column in stored._columns)  # the fast path, not the fallback
+        for docnum in range(reader.doc_count_all()):
+            assert stored(docnum) == reader.stored_fields(docnum), docnum
+
+
+def test_a_search_knows_the_words_the_reader_holds(index_dir):
+    # search.whoosh_engine.Session.has_term answers from decoded postings what the term tables answer.
+    with open_index(index_dir) as engine, engine.session() as session:
+        reader = session.searcher.reader()
+        for field in ("question", "answer", "title", "interviewee"):
+            words = [t.decode("utf-8") for t in reader.lexicon(field)]
+            for word in words[::7] + ["zorblax", "zzzznotaword", "the", ""]:
+                assert session.has_term(field, word) == ((field, word) in reader), (field, word)
+        assert not session.has_term("no_such_field", "art")
