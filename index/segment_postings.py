@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.whoosh_columns import write_segment_folders
 from index.whoosh_internals import decode_postings, frequent_terms, segment_key
 
 POSTINGS_DIR = "postings"
@@ -181,18 +182,6 @@ def write_postings(gen: str | os.PathLike, reader, min_postings: int = MIN_POSTI
     """Write the folders that the segments of ``reader`` (an index's latest commit) lack, and delete the
     folders of segments no longer in it. Call with the writer lock held. ``min_postings``: see
     :data:`MIN_POSTINGS`."""
-    keep = set()
-    for leaf, _ in reader.leaf_readers():
-        seg = segment_key(leaf)
-        if seg is None:
-            continue
-        keep.add(seg)
-        folder = postings_folder(gen, seg)
-        if segment_postings(gen, leaf) is None:
-            shutil.rmtree(folder, ignore_errors=True)
-            _save(leaf, folder, min_postings)
-    root = Path(gen) / POSTINGS_DIR
-    if root.is_dir():
-        for folder in root.iterdir():
-            if folder.name not in keep and not folder.name.endswith(".tmp"):
-                shutil.rmtree(folder, ignore_errors=True)
+    write_segment_folders(Path(gen) / POSTINGS_DIR, reader,
+                          lambda leaf, folder: segment_postings(gen, leaf) is not None,
+                          lambda leaf, folder: _save(leaf, folder, min_postings))

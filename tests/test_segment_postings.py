@@ -13,9 +13,8 @@ import shutil
 
 import numpy as np
 import pytest
-from searchkit import copy_seeds, copy_usesthis
+from searchkit import index_of_several_segments
 
-from index import build as builder
 from index import segment_postings
 from index.whoosh_internals import decode, decode_positions, install
 from index.whoosh_store import current_generation
@@ -31,21 +30,7 @@ QUERIES = [
 def index_dir(tmp_path_factory):
     """Seeds plus 30 of The Setup's interviews, then an update adding 15 more and changing one: two or
     more segments, with deletions."""
-    root = tmp_path_factory.mktemp("segment_postings")
-    corpus = copy_seeds(root / "corpus")
-    copies = copy_usesthis(root / "corpus", 45)
-    later = copies[30:]
-    parked = root / "parked"
-    parked.mkdir()
-    for path in later:
-        shutil.move(path, parked / path.name)
-    builder.build(corpus, root / "index")
-    for path in later:
-        shutil.move(parked / path.name, corpus / "usesthis" / path.name)
-    changed = corpus / "voyagela" / "000_713f14fa217934a6.txt"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nWhat else?\nA zorblax.\n", encoding="utf-8")
-    builder.update(corpus, root / "index")
-    return root / "index"
+    return index_of_several_segments(tmp_path_factory.mktemp("segment_postings"), 30, 15)
 
 
 def _reader(index_dir):

@@ -14,9 +14,8 @@ import shutil
 
 import numpy as np
 import pytest
-from searchkit import copy_seeds, copy_usesthis
+from searchkit import index_of_several_segments
 
-from index import build as builder
 from index import whoosh_columns
 from index.facets import FACET_NAMES
 from index.schema import FACET_PREFIX
@@ -30,21 +29,7 @@ from search.facets import FacetTable
 def index_dir(tmp_path_factory):
     """Seeds plus 40 of The Setup's interviews, then an update adding 20 more and changing one: two or
     more segments, with deletions."""
-    root = tmp_path_factory.mktemp("columns")
-    corpus = copy_seeds(root / "corpus")
-    copies = copy_usesthis(root / "corpus", 60)
-    later = copies[40:]
-    parked = root / "parked"
-    parked.mkdir()
-    for path in later:
-        shutil.move(path, parked / path.name)
-    builder.build(corpus, root / "index")
-    for path in later:
-        shutil.move(parked / path.name, corpus / "usesthis" / path.name)
-    changed = corpus / "voyagela" / "000_713f14fa217934a6.txt"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nWhat else?\nA zorblax.\n", encoding="utf-8")
-    builder.update(corpus, root / "index")
-    return root / "index"
+    return index_of_several_segments(tmp_path_factory.mktemp("columns"), 40, 20)
 
 
 def _searcher(index_dir):
