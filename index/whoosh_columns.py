@@ -38,6 +38,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,17 +226,25 @@ def segment_columns(gen: str | os.PathLike | None, leaf) -> SegmentColumns:
 def write_columns(gen: str | os.PathLike, reader) -> None:
     """Write the column folders that the segments of ``reader`` (an index's latest commit) lack, and
     delete the folders of segments no longer in it. Call with the writer lock held."""
+    write_segment_folders(Path(gen) / COLUMNS_DIR, reader, lambda leaf, folder: _load(folder) is not None,
+                          lambda leaf, folder: _save(compute_columns(leaf), folder))
+
+
+def write_segment_folders(root: Path, reader, valid: Callable[[object, Path], bool],
+                          save: Callable[[object, Path], None]) -> None:
+    """Keep one folder per segment of ``reader`` in ``root``: ``save(leaf, folder)`` writes the folder of
+    each segment whose folder is missing or not ``valid(leaf, folder)``; folders of segments no longer in
+    the commit (merged away) are deleted, other writers' temporary folders left alone."""
     keep = set()
     for leaf, _ in reader.leaf_readers():
         seg = segment_key(leaf)
         if seg is None:
             continue
         keep.add(seg)
-        folder = columns_folder(gen, seg)
-        if _load(folder) is None:
+        folder = root / seg
+        if not valid(leaf, folder):
             shutil.rmtree(folder, ignore_errors=True)
-            _save(compute_columns(leaf), folder)
-    root = Path(gen) / COLUMNS_DIR
+            save(leaf, folder)
     if root.is_dir():
         for folder in root.iterdir():
             if folder.name not in keep and not folder.name.endswith(".tmp"):

@@ -13,7 +13,8 @@ they return stale or duplicated hits after ``Searcher.refresh()``) must fail lou
   importing this module changes nothing.
 * Reading: :func:`read_commit` / :func:`open_searcher` (searchers for one thread each, all over the
   same commit), :func:`decode` / :func:`decode_positions` (a term's posting blocks → numpy arrays),
-  :func:`length_bytes` (a segment's field lengths, one byte each), :func:`posting_ids`,
+  :func:`length_bytes` (a segment's field lengths, one byte each), :class:`StoredFields` (a document's
+  stored fields straight from the segment's column), :func:`posting_ids`,
   :func:`read_column`, :func:`deleted_docs`, :func:`segment_key`, :func:`prefix_terms` (a prefix's terms
   with their counts in one walk), :func:`levenshtein_dfa` / :func:`words_within` (fuzzy words, one
   automaton for every field and segment).
@@ -52,11 +53,13 @@ from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
+    STORED_COLUMN,
     WHOOSH3_HEADER_MAGIC,
     W3LeafMatcher,
     W3PerDocWriter,
     _lenfield,
 )
+from whoosh.columns import CompressedBytesColumn
 from whoosh.filedb.structfile import BufferFile
 from whoosh.index import FileIndex
 from whoosh.matching import ReadTooFar
@@ -247,6 +250,58 @@ def read_column(leaf, fieldname: str, default) -> list:
     return [value if value else default for value in leaf.column_reader(fieldname, translate=False)]
 
 
+class StoredFields:
+    """``reader.stored_fields(docnum)`` for the documents of one reader, read straight from each
+    segment's stored-fields column when it lies in memory (a memory-mapped segment, as the engine opens
+    them): the document's slice of the column inflated and unpickled, nothing else.
+
+    Whoosh's own path goes through six calls per document (the multi-reader's segment search, the
+    segment reader, its per-document reader, then three nested column readers, the last one seeking a
+    shared file object): ten hits' stored fields were about a tenth of a rare word's search. The same
+    dictionary comes out (fields the schema no longer has left out, as Whoosh leaves them out). Stateless
+    once made, so threads may share it; segments that are not in memory take Whoosh's path.
+    """
+
+    def __init__(self, reader):
+        self._names = frozenset(reader.schema.names())
+        leaves = list(reader.leaf_readers()) if reader.doc_count_all() else []
+        self._starts = [offset for _, offset in leaves]
+        self._columns = [self._column(leaf) for leaf, _ in leaves]
+        self._leaves = [leaf for leaf, _ in leaves]
+
+    @staticmethod
+    def _column(leaf):
+        """(lengths, offsets, buffer, start) of a segment's stored column in memory, else None."""
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None or segment_key(leaf) is None or not hasattr(perdoc, "_cached_reader"):
+            return None
+        pickled = perdoc._cached_reader("_stored", STORED_COLUMN)
+        column = getattr(pickled, "_child", None)
+        buf = getattr(getattr(column, "_dbfile", None), "_buf", None)
+        if type(column) is not CompressedBytesColumn.Reader or buf is None \
+                or getattr(column, "_decompress", None) is not zlib.decompress:
+            return None
+        return column._lengths, column._offsets, buf, column._basepos
+
+    def __call__(self, docnum: int) -> dict:
+        """Document ``docnum``'s stored fields, as ``reader.stored_fields`` returns them."""
+        segment = bisect.bisect_right(self._starts, docnum) - 1
+        local = docnum - self._starts[segment]
+        column = self._columns[segment]
+        if column is None:
+            return self._leaves[segment].stored_fields(local)
+        lengths, offsets, buf, base = column
+        length = lengths[local]
+        if not length:
+            return {}
+        start = base + offsets[local]
+        data = pickle.loads(zlib.decompress(buf[start:start + length]))
+        if not data:
+            return {}
+        names = self._names
+        return data if data.keys() <= names else {k: v for k, v in data.items() if k in names}
+
+
 # --- commits: searchers that all see one commit -----------------------------------------------------
 
 def read_commit(ix):
@@ -292,6 +347,14 @@ def prefix_terms(reader, fieldname: str, prefix: str) -> dict[str, int]:
             text = btext.decode("utf-8") if isinstance(btext, bytes) else btext
             found[text] = found.get(text, 0) + info.doc_frequency()
     return found
+
+
+def frequent_terms(leaf, fieldname: str, min_docs: int) -> list[bytes]:
+    """The terms of ``fieldname`` in one segment held by at least ``min_docs`` of its documents (deleted
+    ones included), in term order, read in one walk of its term list."""
+    if fieldname not in leaf.schema:
+        return []
+    return [btext for btext, info in leaf.iter_prefix(fieldname, b"") if info.doc_frequency() >= min_docs]
 
 
 def words_within(reader, fieldname: str, dfa) -> set[str]:
@@ -524,6 +587,22 @@ def decode_positions(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
     Document ``ids[i]`` has the term at ``positions[bounds[i]:bounds[i + 1]]`` (ascending). Deleted
     documents are included, as in :func:`decode`.
     """
+    return _decode_positions(leaf, fieldname, btext, None)
+
+
+def decode_postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, ...]:
+    """:func:`decode_positions` and the weights :func:`decode` gives, in one pass over the blocks where
+    they are unpickled anyway: (document numbers, weights, bounds, positions)."""
+    weights: list[float] = []
+    ids, bounds, positions = _decode_positions(leaf, fieldname, btext, weights)
+    if len(weights) != len(ids):  # blocks read without unpickling them (protocol 2): their weights apart
+        return ids, decode(leaf, fieldname, btext)[1], bounds, positions
+    return ids, np.asarray(weights, dtype=np.float32), bounds, positions
+
+
+def _decode_positions(leaf, fieldname: str, btext: bytes, weights: list[float] | None) -> tuple:
+    """:func:`decode_positions`, also adding each posting's weight to ``weights`` where it unpickles the
+    blocks or walks the postings (not where it reads protocol-2 blocks without unpickling them)."""
     empty = (np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int32))
     if (fieldname, btext) not in leaf:
         return empty
@@ -540,16 +619,25 @@ def decode_positions(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np
         if found is not None:
             return found
         deltas: list[int] = []
-        for data in datas:
+        for data, count in zip(datas, counts, strict=True):
             block = pickle.loads(data)  # (id deltas, weights, values)
             deltas.extend(block[0])
             values.extend(block[2])
+            if weights is not None:
+                if block[1] is None:  # every weight 1.0
+                    weights.extend(itertools.repeat(1.0, count))
+                elif isinstance(block[1], float):  # every weight the same
+                    weights.extend(itertools.repeat(block[1], count))
+                else:
+                    weights.extend(block[1])
         ids = _undelta(deltas, counts) if deltas else np.zeros(0, np.int32)
     else:  # inlined postings and other matchers
         found = []
         while raw.is_active():
             found.append(raw.id())
             values.append(raw.value())
+            if weights is not None:
+                weights.append(raw.weight())
             raw.next()
         ids = np.asarray(found, dtype=np.int32)
     if not len(ids):

@@ -6,6 +6,7 @@ Layout of the index folder (default ``var/index``)::
     .writer.lock       held with fcntl.flock by the one process writing; released when it exits or dies
     gen-000007/        a Whoosh index, plus
         columns/       each segment's per-passage arrays, memory-mapped by searchers (index/whoosh_columns.py)
+        postings/      each segment's frequent words' postings, memory-mapped (index/segment_postings.py)
         manifest.json  source file → content hash → article id and passage numbers
         meta.json      schema version, source (corpus or JSONL), analysis (stop list), created/updated
                        times (UTC)
@@ -36,6 +37,7 @@ from index import whoosh_internals
 from index.analysis import DEFAULT_STOP_WORDS, fingerprint, stop_list
 from index.model import Article
 from index.schema import FACET_PREFIX, SCHEMA_VERSION, VALUE_SEPARATOR, build_schema
+from index.segment_postings import write_postings
 from index.store import IndexBusy, IndexMissing, IndexStore, StoreWriter
 from index.whoosh_columns import write_columns
 
@@ -302,9 +304,11 @@ class _WhooshWriter(StoreWriter):
 
     def commit(self, files: dict[str, dict]) -> None:
         self.writer.commit()
-        # Each new segment's per-passage arrays, for searchers to memory-map (index/whoosh_columns.py).
+        # Each new segment's per-passage arrays and frequent words' postings, for searchers to
+        # memory-map (index/whoosh_columns.py, index/segment_postings.py).
         with self.ix.reader() as reader:
             write_columns(self.gen, reader)
+            write_postings(self.gen, reader)
         now = _utcnow()
         if self.new:
             previous = current_generation(self.root)

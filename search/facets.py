@@ -63,6 +63,18 @@ class Scope:
         self.ids = ids
         self._rest: np.ndarray | None = None
         self._inside: dict[bool, np.ndarray] = {}
+        self._segments: list[tuple[int, np.ndarray, list[int]]] | None = None
+
+    def segments(self) -> list[tuple[int, np.ndarray, list[int]]]:
+        """(segment number, its own numbers of :attr:`ids` followed by each of them plus one, their date
+        ranks) for each segment holding some of them; made once and shared by every facet counted over
+        the scope (``offsets[bounds]`` gives each passage's first entry, then each one's end)."""
+        if self._segments is None:
+            table = self.table
+            self._segments = [(i, np.concatenate([local, local + 1]),
+                               table._date_rank[local + offset].tolist())
+                              for i, _columns, offset, local in table._by_segment(self.ids)]
+        return self._segments
 
     def inside(self, rest: bool = False) -> np.ndarray:
         """:attr:`ids` (or, with ``rest``, :meth:`rest`) as a boolean array over every passage, made once
@@ -99,6 +111,11 @@ class FacetTable:
             if gone:
                 self.live[np.asarray(gone, dtype=np.int64) + offset] = False
             self._segments.append((columns, offset))
+        # Per facet and segment, (offsets, values) as plain arrays over the mapped files: indexing a
+        # numpy memmap wraps every result in a new memmap object, which cost more than the gathers of a
+        # few matches' values.
+        self._gather = {name: [(np.asarray(c.facets[name].offsets), np.asarray(c.facets[name].values))
+                               for c, _ in self._segments] for name in FACET_NAMES}
         with _cache_lock:  # segments merged away since the last searcher of this folder
             for key in [k for k in _cache if k[0] == ix_path and k[1] not in used]:
                 del _cache[key]
@@ -135,6 +152,7 @@ class FacetTable:
             fields = set.intersection(*(set(c.lengths) for c, _ in self._segments))
             self.lengths = {f: self._concat([c.lengths[f] for c, _ in self._segments], np.uint8)
                             for f in fields}
+        self._date_rank = np.asarray(self.date_rank)
 
     @staticmethod
     def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
@@ -323,18 +341,31 @@ class FacetTable:
         return Facet(name, values, nonzero - len(shown) - hidden_selected)
 
     def _few_facet(self, name: str, scope: Scope, selected: list[str], limit: int | None) -> Facet:
-        """:meth:`facet` for a few passages: their entries gathered once and counted in a dict, each
+        """:meth:`facet` for a few passages: their entries gathered at once and counted in a dict, each
         value's newest passage with them (the same order: dates only part counts that tie)."""
         counts: dict[int, int] = {}
         newest: dict[int, int] = {}
-        for i, columns, offset, local in self._by_segment(scope.ids):
-            facet = columns.facets[name]
-            if not len(facet.values):
+        for i, bounds, ranks in scope.segments():
+            offsets, values = self._gather[name][i]
+            if not len(values):
                 continue
-            chosen = _entries(facet, local, columns.size)
-            values = self._global(name, i, np.asarray(facet.values[chosen], dtype=np.int64))
-            ranks = self.date_rank[np.asarray(facet.docs[chosen], dtype=np.int64) + offset]
-            for value, rank in zip(values.tolist(), ranks.tolist(), strict=True):
+            # A few passages' entries: their positions listed in Python (two array reads in all rather
+            # than a dozen array operations per facet).
+            where = offsets[bounds].tolist()
+            n = len(ranks)
+            at, rank_at = [], []
+            for start, end, rank in zip(where[:n], where[n:], ranks, strict=False):  # equal lengths
+                if end - start == 1:  # most passages have one value of a facet, or none
+                    at.append(start)
+                    rank_at.append(rank)
+                elif end > start:
+                    at += range(start, end)
+                    rank_at += [rank] * (end - start)
+            if not at:
+                continue
+            found = values[at]
+            found = self._global(name, i, found.astype(np.int64)) if name in self._remap else found
+            for value, rank in zip(found.tolist(), rank_at, strict=True):
                 counts[value] = counts.get(value, 0) + 1
                 if rank > newest.get(value, -1):
                     newest[value] = rank

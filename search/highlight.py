@@ -14,7 +14,7 @@ import re
 import threading
 
 import bleach
-from whoosh.query import Phrase
+from whoosh.query import Phrase, Term
 
 from index.analysis import WORD_PATTERN, folding, word_forms
 
@@ -67,58 +67,80 @@ def _sources_by_term() -> dict[str, frozenset[str]]:
     return {form: frozenset(firsts) for form, firsts in found.items()}
 
 
-def _matches(text: str, terms: set, analyzer) -> list[tuple[int, int, str]]:
-    """Character spans (start, end, term) of the tokens of ``text`` to mark, in order.
+class Marker:
+    """What to mark for one query's ``terms`` (index terms, and phrases as (terms, positions) tuples; see
+    :func:`query_terms`) with ``analyzer``, prepared once and applied to every text of a result page
+    (:meth:`matches`, :meth:`mark`): the first letters a matching word can start with, the expression
+    finding them and which characters may start one are worked out once per search, not once per text."""
 
-    ``terms`` holds index terms, marked wherever they occur, and phrases as (terms, positions) tuples
-    (see :func:`query_terms`), marked only where the whole phrase occurs.
-    """
-    words = {t for t in terms if isinstance(t, str)}
-    phrases = [t for t in terms if isinstance(t, tuple)]
-    if not (words or phrases) or not text:
-        return []
-    if phrases:
-        return _phrase_matches(text, words, phrases, analyzer)
-    found = []
-    sources = _sources_by_term()
-    firsts = frozenset({term[:1] for term in words}.union(*(sources.get(term, ()) for term in words)))
-    # A word's term starts with the word's first letter (lower-cased, accents folded) unless the
-    # word-form dictionary says otherwise (``went`` → ``go``), so a word whose first letter starts no
-    # term and no such source cannot match; decided once per first character.
-    possible: dict[str, bool] = {}
-    # Only the runs of non-space text that can hold such a word are read word by word (with a cache:
-    # the same words recur across passages, and running the whole analyser chain over every long answer
-    # shown would cost more than the search itself); finding them is a regular expression, in C.
-    # With more first letters than FEW_FIRSTS most runs hold a candidate: then every word is read.
-    runs = _candidate_runs(text, firsts) if len(firsts) <= FEW_FIRSTS else ((0, len(text)),)
-    for begin, stop in runs:
-        for match in WORD_PATTERN.finditer(text, begin, stop):
-            word = match.group(0)
-            if "-" not in word:  # the parts of a hyphenated word each start a term
-                first = word[0]
-                ok = possible.get(first)
-                if ok is None:
-                    ok = possible[first] = _may_start(first, firsts)
-                if not ok:
-                    continue
-            base = match.start()
-            for term, start, end, _pos in _word_terms(analyzer, word)[0]:
-                if term in words:
-                    span = (base + start, base + end, term)
-                    if not found or found[-1][:2] != span[:2]:
-                        found.append(span)
-    return found
+    def __init__(self, terms: set, analyzer):
+        self.analyzer = analyzer
+        self.words = {t for t in terms if isinstance(t, str)}
+        self.phrases = [t for t in terms if isinstance(t, tuple)]
+        words, sources = self.words, _sources_by_term()
+        self.firsts = frozenset({t[:1] for t in words}.union(*(sources.get(t, ()) for t in words)))
+        # A word's term starts with the word's first letter (lower-cased, accents folded) unless the
+        # word-form dictionary says otherwise (``went`` → ``go``), so a word whose first letter starts no
+        # term and no such source cannot match; decided once per first character.
+        self.possible: dict[str, bool] = {}
+        # With more first letters than FEW_FIRSTS most runs hold a candidate: then every word is read.
+        self.candidates = _candidates(self.firsts) if len(self.firsts) <= FEW_FIRSTS else None
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """Character spans (start, end, term) of the tokens of ``text`` to mark, in order.
+
+        Index terms are marked wherever they occur, phrases only where the whole phrase occurs."""
+        words, analyzer = self.words, self.analyzer
+        if not (words or self.phrases) or not text:
+            return []
+        if self.phrases:
+            return _phrase_matches(text, words, self.phrases, analyzer)
+        if self.candidates is not None and not self.candidates.search(text):
+            return []  # no word can start a term to mark (most questions of a rare word's hits)
+        found = []
+        firsts, possible = self.firsts, self.possible
+        # Only the runs of non-space text that can hold such a word are read word by word (with a cache:
+        # the same words recur across passages, and running the whole analyser chain over every long
+        # answer shown would cost more than the search itself); finding them is a regular expression, in C.
+        runs = _candidate_runs(text, self.candidates) if self.candidates is not None else ((0, len(text)),)
+        for begin, stop in runs:
+            for match in WORD_PATTERN.finditer(text, begin, stop):
+                word = match.group(0)
+                if "-" not in word:  # the parts of a hyphenated word each start a term
+                    first = word[0]
+                    ok = possible.get(first)
+                    if ok is None:
+                        ok = possible[first] = _may_start(first, firsts)
+                    if not ok:
+                        continue
+                base = match.start()
+                for term, start, end, _pos in _word_terms(analyzer, word)[0]:
+                    if term in words:
+                        span = (base + start, base + end, term)
+                        if not found or found[-1][:2] != span[:2]:
+                            found.append(span)
+        return found
+
+    def mark(self, text: str, maxchars: int | None = None) -> str:
+        """HTML of ``text`` (or of its best ``maxchars`` window) with ``<mark>`` around matched tokens
+        (see :func:`mark`)."""
+        return _marked(text, _merged(self.matches(text)), maxchars)
+
+
+def _matches(text: str, terms: set, analyzer) -> list[tuple[int, int, str]]:
+    """:meth:`Marker.matches` of ``text`` for ``terms`` (one text; a page of them shares a Marker)."""
+    return Marker(terms, analyzer).matches(text)
 
 
 FEW_FIRSTS = 3
 """Up to this many first letters of the terms to mark, only the runs of text that may hold one are read."""
 
 
-def _candidate_runs(text: str, firsts: frozenset[str]):
-    """(start, end) of the runs of non-space text that may hold a word beginning with one of ``firsts``
-    (:func:`_candidates`), in order."""
+def _candidate_runs(text: str, candidates: re.Pattern):
+    """(start, end) of the runs of non-space text that may hold a word beginning where ``candidates``
+    (:func:`_candidates` of the terms' first letters) matches, in order."""
     read = 0  # the text before this is read
-    for candidate in _candidates(firsts).finditer(text):
+    for candidate in candidates.finditer(text):
         at = candidate.start()
         if at < read:
             continue
@@ -186,14 +208,29 @@ def _phrase_matches(text: str, words: set[str], phrases: list, analyzer) -> list
     return spans
 
 
-def query_terms(q, reader, fields: tuple[str, ...]) -> dict[str, set]:
+def query_terms(q, reader, fields: tuple[str, ...], has_term=None) -> dict[str, set]:
     """What to mark for query ``q``, per field of ``fields``: index terms (expanded for prefix and fuzzy
     words) of the leaves the query matches *for* (never under a NOT), and each phrase as a
-    (terms, positions) tuple so that only the phrase is marked, not its words elsewhere."""
+    (terms, positions) tuple so that only the phrase is marked, not its words elsewhere.
+
+    ``has_term(field, btext)``, when given, says whether the index holds a single word's term, as
+    ``(field, btext) in reader`` would (the engine answers it from postings it has read anyway)."""
     from search.query import positive_leaves
 
     marks: dict[str, set] = {}
+    schema = reader.schema
     for leaf in positive_leaves(q):
+        if has_term is not None and type(leaf) is Term:
+            # Term.existing_terms(reader, expand=True), with has_term for the reader's look-up.
+            field = leaf.fieldname
+            if field in fields and field in schema:
+                try:
+                    btext = schema[field].to_bytes(leaf.text)
+                except ValueError:
+                    continue
+                if has_term(field, btext):
+                    marks.setdefault(field, set()).add(btext.decode("utf-8"))
+            continue
         if isinstance(leaf, Phrase) and leaf.fieldname in fields:
             positions = getattr(leaf, "positions", None) or list(range(len(leaf.words)))
             marks.setdefault(leaf.fieldname, set()).add((tuple(leaf.words), tuple(positions)))
@@ -246,9 +283,17 @@ def mark(text: str, terms: set, analyzer, maxchars: int | None = None) -> str:
     """HTML of ``text`` (or of its best ``maxchars`` window) with ``<mark>`` around matched tokens.
 
     ``terms`` are index terms (analysed forms, e.g. ``"knit"``) and phrases as (terms, positions)
-    tuples (:func:`query_terms`); ``maxchars=None`` keeps the whole text.
+    tuples (:func:`query_terms`); ``maxchars=None`` keeps the whole text. For many texts with the same
+    terms, :class:`Marker` prepares the terms once.
     """
-    spans = _merged(_matches(text, terms, analyzer))
+    return Marker(terms, analyzer).mark(text, maxchars)
+
+
+def _marked(text: str, spans: list[tuple[int, int, str]], maxchars: int | None) -> str:
+    """:func:`mark`'s HTML of ``text`` with the merged ``spans`` marked."""
+    if not spans and (maxchars is None or len(text) <= maxchars):
+        marked = html.escape(text, quote=False)  # what the general case below makes of it
+        return _cleaner().clean(marked) if _BLEACH_REWRITES.search(marked) else marked
     start, end = 0, len(text)
     if maxchars is not None and len(text) > maxchars:
         if spans:

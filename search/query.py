@@ -179,8 +179,16 @@ def parse(text: str, schema, match: str = "most") -> ParsedQuery:
     "most"), "any" with OR and weights each word by how often it is repeated (see :data:`MATCHES`);
     explicit ``OR``, ``-word``, phrases and fields work in all three.
     """
-    warnings: list[str] = []
     text = text or ""
+    plain = _plain_query(text, schema, match)
+    if plain is not None:
+        return ParsedQuery(text, plain, cleaned=text)
+    return _parse_syntax(text, schema, match)
+
+
+def _parse_syntax(text: str, schema, match: str) -> ParsedQuery:
+    """:func:`parse` through Whoosh's parser: what every query but plain words takes."""
+    warnings: list[str] = []
     if match not in MATCHES:
         warnings.append(f"unknown match {match!r}; all words must match (matches: {', '.join(MATCHES)})")
         match = "all"
@@ -231,6 +239,81 @@ def parse(text: str, schema, match: str = "most") -> ParsedQuery:
     return ParsedQuery(text, q, cleaned=joined, fallback=True, warnings=warnings)
 
 
+_PLAIN_QUERY = re.compile(r" *[A-Za-z0-9]+(?: +[A-Za-z0-9]+)* *")
+_PLAIN_WORD_ASCII = re.compile(r"[A-Za-z0-9]+")
+_OTHER = object()
+"""In :func:`_analysed`'s memo: the word makes something other than one term in that field."""
+ANALYSED_MEMO_SIZE = 100_000
+"""(field, word) pairs whose query term :func:`_plain_query` may remember per schema (then all forgotten)."""
+_schemas: dict[int, tuple] = {}
+
+
+def _analysed(schema) -> tuple:
+    """(schema, a :class:`_Parser` for its fields, memo of (field, word) → the word's one query term in
+    the field, None for none, or :data:`_OTHER`); ``term_query`` reads nothing but the schema. The
+    schema is held, so its id names no other schema while it is kept here."""
+    found = _schemas.get(id(schema))
+    if found is None or found[0] is not schema:
+        if len(_schemas) >= 32:  # searchers each have a copy of the schema; a few commits' worth
+            _schemas.clear()
+        found = _schemas[id(schema)] = (schema, _Parser(None, schema), {})
+    return found
+
+
+def _plain_query(text: str, schema, match: str) -> query.Query | None:
+    """The query :func:`parse` makes of ``text`` when it is only plain ASCII words and spaces (no
+    operator, no synonym, ``match`` "most" or "all"), built without Whoosh's parser; None otherwise.
+
+    Such text goes through no rewrite (:func:`_clean`), so the parser would make each word one
+    :meth:`_Parser.term_query` per text field (with its boost and the word's start and end
+    characters), ORed, the words ANDed, normalised: built here the same way from the same
+    ``term_query`` (remembered per word and field when it makes one term), at a tenth of the cost
+    (Whoosh's tagging and filter passes were the larger part of a rare word's search).
+    ``tests/test_query_fast_path.py`` compares the two on many words.
+    """
+    if match not in ("most", "all") or len(text) > MAX_QUERY_CHARS or not _PLAIN_QUERY.fullmatch(text):
+        return None
+    words = list(_PLAIN_WORD_ASCII.finditer(text))
+    if len(words) > MAX_TERMS or any(m.group(0) in _OPERATORS for m in words) \
+            or (synonyms().groups and _with_synonyms(text)[2]):
+        return None
+    _, parser, memo = _analysed(schema)
+    clauses = []
+    terms_only = True
+    for m in words:
+        word, fields = m.group(0), []
+        for name in TEXT_FIELDS:
+            boost = _BOOSTS.get(name, 1.0)
+            known = memo.get((name, word), _OTHER)
+            if known is None:
+                continue
+            if known is _OTHER:
+                q = parser.term_query(name, word, query.Term, boost=boost)
+                if (name, word) not in memo:
+                    if len(memo) >= ANALYSED_MEMO_SIZE:
+                        memo.clear()
+                    memo[(name, word)] = q.text if type(q) is query.Term else None if q is None else _OTHER
+                if q is None:
+                    continue
+            else:
+                q = query.Term(name, known, boost=boost)
+            terms_only = terms_only and type(q) is query.Term
+            q.startchar, q.endchar = m.start(), m.end()
+            fields.append(q)
+        clauses.append(fields)
+    if terms_only and len(clauses) == 1:
+        # One word, one term per field (their fields differ): what normalising And([Or(terms)]) gives.
+        fields = clauses[0]
+        if len(fields) == 1 and fields[0].boost != 1.0:
+            return fields[0].with_boost(fields[0].boost)
+        return query.Or(fields) if len(fields) > 1 else fields[0] if fields else None
+    q = query.And([query.Or(fields) for fields in clauses])
+    _inherit_offsets(q)
+    q = q.normalize()
+    return None if q is query.NullQuery else q
+
+
+_BOOSTS = dict(FIELD_BOOSTS)
 _QUOTED = re.compile(r'"[^"]*"')
 
 

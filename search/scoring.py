@@ -302,6 +302,7 @@ class Evaluator:
         field = self.schema[fieldname]
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
         ids, weights = self._postings(fieldname, btext)
+        df = len(ids)  # every posting, deleted documents included: Whoosh's doc_frequency, unlooked-up
         keep = self.live[ids] if within is None else within[ids]
         if not keep.all():
             ids, weights = ids[keep], weights[keep]
@@ -311,7 +312,7 @@ class Evaluator:
         if not (scored and field.scorable):
             return Matches(ids, tf * boost)
         stats = self.searcher  # whole-index statistics, as Whoosh's scorer takes them from its parent
-        idf = robertson_idf(stats.doc_count_all(), stats.doc_frequency(fieldname, btext))
+        idf = robertson_idf(stats.doc_count_all(), df)
         avgdl = stats.avg_field_length(fieldname) or 1
         dl = self._field_lengths(fieldname)
         k1, b = self.k1, self.b
@@ -521,6 +522,10 @@ def clauses(q) -> tuple[list, list]:
     return positive, excluded
 
 
+FEW_TOP = 64
+"""Up to this many matches, :func:`top` sorts them in Python: a handful of numpy passes cost more."""
+
+
 def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[int, float]]:
     """The ``count`` best (docnum, score) pairs among ``allowed`` documents: tier (see :class:`Matches`),
     then score high to low, then lower document numbers first, as Whoosh orders ties."""
@@ -531,6 +536,12 @@ def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[in
         tiers = tiers[keep] if tiers is not None else None
     if count <= 0 or not len(ids):
         return []
+    if len(ids) <= FEW_TOP:
+        # A few matches: sorted in Python, in the same order (tier, score high to low, lower number).
+        ranks = tiers.tolist() if tiers is not None else [0] * len(ids)
+        rows = sorted(zip(ranks, scores.tolist(), ids.tolist(), strict=True),
+                      key=lambda r: (r[0], -r[1], r[2]))
+        return [(d, s) for _, s, d in rows[:count]]
     if tiers is not None and tiers.any():
         order = np.lexsort((ids, -scores, tiers))[:count]
         return [(int(ids[i]), float(scores[i])) for i in order]

@@ -23,7 +23,9 @@ arrays for filters, counts and sorts), :mod:`search.highlight`; the index folder
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -38,7 +40,7 @@ from index import whoosh_internals
 from index.facets import FACET_NAMES, PASSAGE_FACETS
 from index.model import Article, Passage
 from index.schema import BM25_B, BM25_K1, TEXT_FIELDS
-from index.whoosh_store import current_generation, current_name, outdated, read_meta
+from index.whoosh_store import CURRENT, current_generation, current_name, outdated, read_meta
 from search import highlight
 from search.budget import DEADLINE_S, Budget
 from search.engine import IndexNotFound, SearchEngine
@@ -57,6 +59,10 @@ SNIPPET_CHARS = highlight.SNIPPET_CHARS
 _HIGHLIGHT_FIELDS = ("question", "answer", "title")
 
 
+SETTLED_S = 2.0
+"""Seconds the index folder's ``CURRENT`` and generation folder must have been left unchanged before two
+``stat`` calls stand in for re-reading them on each search (see ``WhooshEngine._current``)."""
+
 MAX_IDLE_SEARCHERS = 8
 """Searchers a commit keeps open between searches (more are opened while more searches run at once)."""
 
@@ -70,13 +76,15 @@ class _Commit:
     lengths, words' analyses), so two threads racing store equal values.
     """
 
-    def __init__(self, gen: Path, ix, weighting):
+    def __init__(self, gen: Path, ix, weighting, postings: PostingsCache):
         self.gen, self.ix, self.weighting = gen, ix, weighting
         self.commit = whoosh_internals.read_commit(ix)
         self.generation = whoosh_internals.commit_generation(self.commit)
         first = whoosh_internals.open_searcher(ix, self.commit, weighting)
         try:
             self.table = FacetTable(first.reader(), str(gen))
+            # Held while this commit is open: its segments' frequent words, memory-mapped.
+            self.kept = postings.attach(str(gen), first.reader())
         except BaseException:
             first.close()
             raise
@@ -84,6 +92,8 @@ class _Commit:
         self.lengths: dict = self.table.lengths
         self.stems: dict = {}  # (field, word) → its terms, for prefix and fuzzy expansion
         self.opened = time.time()
+        self._stored: dict[int, tuple] = {}  # id(searcher) → (searcher, its StoredFields)
+        self.settled: tuple | None = None  # WhooshEngine._stamp when last found current, files settled
         self._idle = [first]
         self._retired = False
         self._lock = threading.Lock()
@@ -96,11 +106,22 @@ class _Commit:
                 return self._idle.pop()
         return whoosh_internals.open_searcher(self.ix, self.commit, self.weighting)
 
+    def stored_fields(self, searcher) -> whoosh_internals.StoredFields:
+        """``searcher``'s stored-fields reader (:class:`index.whoosh_internals.StoredFields`), made on its
+        first use and kept as long as the searcher: it reads the searcher's own files."""
+        found = self._stored.get(id(searcher))
+        if found is None or found[0] is not searcher:
+            found = (searcher, whoosh_internals.StoredFields(searcher.reader()))
+            with self._lock:
+                self._stored[id(searcher)] = found
+        return found[1]
+
     def release(self, searcher) -> None:
         with self._lock:
             if not self._retired and len(self._idle) < MAX_IDLE_SEARCHERS:
                 self._idle.append(searcher)
                 return
+            self._stored.pop(id(searcher), None)
         searcher.close()
 
     def retire(self) -> None:
@@ -108,6 +129,8 @@ class _Commit:
         with self._lock:
             self._retired = True
             idle, self._idle = self._idle, []
+            for searcher in idle:
+                self._stored.pop(id(searcher), None)
         for searcher in idle:
             searcher.close()
 
@@ -132,10 +155,29 @@ class Session:
     commit: _Commit
     searcher: object
     evaluator: Evaluator
+    known: dict = dataclasses.field(default_factory=dict)  # (field, term) → has_term's answer
 
     @property
     def table(self) -> FacetTable:
         return self.commit.table
+
+    def has_term(self, fieldname: str, text: str | bytes) -> bool:
+        """``(fieldname, text) in reader``, answered from the decoded postings the search reads anyway
+        (:mod:`search.postings`): a segment's term list holds a word exactly when it has postings there,
+        so a word the evaluation looked up costs no second look-up in every segment's term table."""
+        schema = self.searcher.schema
+        if fieldname not in schema:
+            return False
+        try:
+            btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
+        except ValueError:
+            return False
+        found = self.known.get((fieldname, btext))
+        if found is None:
+            cache = self.evaluator.cache
+            found = self.known[(fieldname, btext)] = \
+                any(len(cache.get(leaf, fieldname, btext)[0]) for leaf, _ in self.evaluator.leaves)
+        return found
 
 
 class WhooshEngine(SearchEngine):
@@ -165,14 +207,34 @@ class WhooshEngine(SearchEngine):
             if why:
                 raise IndexNotFound(f"{gen}: this index cannot be searched: {why}")
             ix = whoosh_index.open_dir(str(gen))
-        return _Commit(gen, ix, BM25(B=BM25_B, K1=BM25_K1))
+        return _Commit(gen, ix, BM25(B=BM25_B, K1=BM25_K1), self.postings)
+
+    def _stamp(self, commit: _Commit) -> tuple | None:
+        """What changes when ``CURRENT`` is replaced or a file comes or goes in ``commit``'s generation
+        folder (inode, size and modification time of each), or None if either cannot be read."""
+        try:
+            current, folder = os.stat(self.index_dir / CURRENT), os.stat(commit.gen)
+        except OSError:
+            return None
+        return current.st_ino, current.st_size, current.st_mtime_ns, folder.st_ino, folder.st_mtime_ns
 
     def _current(self, stale: _Commit | None = None) -> _Commit:
         """The commit to search, opened first if the index changed on disk (or ``stale`` cannot be used)."""
         commit = self._commit
-        if commit is not None and commit is not stale and current_name(self.index_dir) == commit.gen.name \
-                and commit.ix.latest_generation() == commit.generation:
-            return commit  # nothing changed since this call began: no lock needed to say so
+        if commit is not None and commit is not stale:
+            # Two stats say nothing changed since a check found this commit current, once the files
+            # had been left alone for SETTLED_S: any change after that check gets a later modification
+            # time (file systems stamp times in coarse ticks, so a change within the tick of the check
+            # could keep the same one; hence the wait). Reading CURRENT and listing the generation
+            # folder was a twentieth of a rare word's search.
+            stamp = self._stamp(commit)
+            if stamp is not None and stamp == commit.settled:
+                return commit
+            if current_name(self.index_dir) == commit.gen.name \
+                    and commit.ix.latest_generation() == commit.generation:
+                if stamp is not None and time.time_ns() - max(stamp[2], stamp[4]) > SETTLED_S * 1e9:
+                    commit.settled = stamp
+                return commit  # nothing changed since this call began: no lock needed to say so
         with self._lock:
             commit = self._commit
             # CURRENT still naming the open generation needs no check that it is a whole index (which
@@ -287,12 +349,15 @@ class WhooshEngine(SearchEngine):
                 page_docs = top(found, allowed, offset + per_page)[offset:]
             else:
                 page_docs = self._page(table, found, allowed, sort, offset, per_page)
-            terms = _highlight_terms(parsed.query, searcher.reader()) if not parsed.match_all else {}
-            hits = [self._hit(searcher, docnum, score, terms, docnum in partial)
+            terms = highlight.query_terms(parsed.query, searcher.reader(), _HIGHLIGHT_FIELDS,
+                                          session.has_term) if not parsed.match_all else {}
+            marker = _marker(searcher, terms)
+            stored = session.commit.stored_fields(searcher)
+            hits = [self._hit(stored(docnum), docnum, score, marker, docnum in partial)
                     for docnum, score in page_docs]
             suggestion = None
             if not parsed.match_all and not budget.expired():
-                suggestion = _suggest(searcher, parsed, match, budget)
+                suggestion = _suggest(searcher, parsed, match, budget, session.has_term)
         if budget.cut:
             warnings.append(budget.warning())
         return SearchResult(query=query, total=total, page=page, per_page=per_page, hits=hits, facets=facets,
@@ -317,21 +382,18 @@ class WhooshEngine(SearchEngine):
         scores = found.scores[np.searchsorted(found.ids, chosen)]  # every chosen document matched
         return [(int(d), float(s)) for d, s in zip(chosen, scores, strict=True)]
 
-    def _hit(self, searcher, docnum: int, score: float, terms: dict[str, set],
-             partial: bool = False) -> Hit:
-        doc = searcher.stored_fields(docnum)
-        analyzer = searcher.schema["answer"].analyzer
+    @staticmethod
+    def _hit(doc: dict, docnum: int, score: float, marker: highlight.Marker, partial: bool = False) -> Hit:
+        """The hit of document ``docnum`` (its stored fields ``doc``), marked by ``marker``."""
         data = doc.get("data") or {}
         answer = doc.get("answer", "")
         question = doc.get("question", "")
-        # Highlight any word matched in question or answer, whichever field it was searched in.
-        words = terms.get("question", set()) | terms.get("answer", set())
         return Hit(
             article=doc.get("article", ""),
             passage=int(doc.get("number", 0)),
             question=question,
             answer=answer,
-            snippet=highlight.mark(answer or question, words, analyzer, SNIPPET_CHARS),
+            snippet=marker.mark(answer or question, SNIPPET_CHARS),
             interviewee=", ".join(data.get("answerers") or []) or _lines(doc.get("interviewee", "")),
             publication=_lines(doc.get("publication", "")),
             score=round(score, 4),
@@ -339,7 +401,7 @@ class WhooshEngine(SearchEngine):
             title=doc.get("title", ""),
             date=doc.get("date", ""),
             topics=list(data.get("topics", [])),
-            question_html=highlight.mark(question, words, analyzer),
+            question_html=marker.mark(question),
             partial=partial,
         )
 
@@ -377,8 +439,8 @@ class WhooshEngine(SearchEngine):
             q = wq.Or([wq.Term(field, word) for word in keys for field in ("question", "answer")])
             results = searcher.search(q, limit=max(1, min(int(limit), MAX_PER_PAGE)),
                                       mask=wq.Term("article", article_id))
-            terms = {"answer": set(keys), "question": set(keys)}
-            return [self._hit(searcher, d, float(s), terms) for s, d in results.top_n]
+            marker = _marker(searcher, {"answer": set(keys), "question": set(keys)})
+            return [self._hit(searcher.stored_fields(d), d, float(s), marker) for s, d in results.top_n]
 
     def stats(self, top: int = 5) -> dict:
         """Generation, passage and article counts, last build/update time (UTC ISO) and top facet values."""
@@ -410,19 +472,25 @@ def _lines(value: str) -> str:
     return ", ".join(v for v in (value or "").split("\n") if v)
 
 
-def _highlight_terms(q, reader) -> dict[str, set]:
-    """What to mark per field (terms and phrases; see :func:`search.highlight.query_terms`)."""
-    return highlight.query_terms(q, reader, _HIGHLIGHT_FIELDS)
+def _marker(searcher, terms: dict[str, set]) -> highlight.Marker:
+    """What a page's hits mark: any word matched in question or answer, whichever field it was searched
+    in, as the answer's analyser reads it."""
+    words = terms.get("question", set()) | terms.get("answer", set())
+    return highlight.Marker(words, searcher.schema["answer"].analyzer)
 
 
-def _suggest(searcher, parsed, match: str, budget: Budget) -> str | None:
+def _suggest(searcher, parsed, match: str, budget: Budget, has_term=None) -> str | None:
     """The query with each word that the index does not know replaced by its closest known word.
 
     Only when a correction can change the answer: words the index knows are left alone, and which
     unknown ones are tried is :func:`search.spelling.words_to_correct`'s choice. Stops (without a
-    suggestion) when the search's deadline passes.
+    suggestion) when the search's deadline passes. ``has_term(field, word)``: whether the index holds
+    the word in the field (default: a look-up in the reader).
     """
     reader = searcher.reader()
+    if has_term is None:
+        def has_term(field: str, word: str) -> bool:
+            return (field, word) in reader
     text = parsed.cleaned
     spans: list[tuple[int, int]] = []
     unknown: list[tuple[int, int]] = []
@@ -433,7 +501,7 @@ def _suggest(searcher, parsed, match: str, budget: Budget) -> str | None:
         if start is None or end is None or (start, end) in spans:
             continue
         spans.append((start, end))
-        if not any((field, leaf.text) in reader for field in TEXT_FIELDS):
+        if not any(has_term(field, leaf.text) for field in TEXT_FIELDS):
             unknown.append((start, end))
     changed: dict[tuple[int, int], str] = {}
     for start, end in words_to_correct(unknown, match, len(spans)):

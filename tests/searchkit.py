@@ -55,6 +55,27 @@ def copy_usesthis(target: Path, count: int | None = None) -> list[Path]:
     return copies
 
 
+def index_of_several_segments(root: Path, first: int, later: int) -> Path:
+    """An index of the seeds and ``first`` of The Setup's interviews, then an update adding ``later``
+    more and changing one seed: two or more segments, with deleted passages. Returns the index folder
+    (``root/index``; the corpus is ``root/corpus``)."""
+    from index import build as builder
+
+    corpus = copy_seeds(root / "corpus")
+    added = copy_usesthis(root / "corpus", first + later)[first:]
+    parked = root / "parked"
+    parked.mkdir()
+    for path in added:
+        shutil.move(path, parked / path.name)
+    builder.build(corpus, root / "index")
+    for path in added:
+        shutil.move(parked / path.name, corpus / "usesthis" / path.name)
+    changed = corpus / f"{COVID}.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nWhat else?\nA zorblax.\n", encoding="utf-8")
+    builder.update(corpus, root / "index")
+    return root / "index"
+
+
 def all_passages(engine, query: str = "", **kwargs) -> list[tuple[str, int]]:
     """Every (article, passage) the engine returns for ``query``, across all pages."""
     seen, page = [], 1

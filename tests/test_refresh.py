@@ -123,3 +123,31 @@ def test_threads_share_one_engine_during_updates(setup):
             thread.join()
     assert not errors, errors[0]
     assert engine.search("quokka2").total == 1
+
+
+def _settle(index_dir, seconds: float = 60) -> None:
+    """Date CURRENT and every generation folder ``seconds`` back, as if the index had been left alone."""
+    import os
+    import time
+
+    past = time.time() - seconds
+    for path in [index_dir / "CURRENT", *index_dir.glob("gen-*")]:
+        os.utime(path, (past, past))
+
+
+def test_an_index_left_alone_then_changed_is_seen_at_once(setup, tmp_path):
+    # Once the folder has settled, two stats stand in for reading CURRENT and listing the generation
+    # (search.whoosh_engine.SETTLED_S): an add or a new build after that must still show at once.
+    corpus, index_dir, engine = setup
+    _settle(index_dir)
+    assert engine.search("ceramics").total == 0
+    assert engine._commit.settled is not None  # the stat path is what the next search takes
+    new = tmp_path / "therese.txt"
+    new.write_text(ACCENTS_ARTICLE, encoding="utf-8")
+    builder.add([new], corpus, index_dir, publication="Ceramics Weekly")
+    assert engine.search("ceramics").total >= 1
+    _settle(index_dir)
+    engine.search("ceramics")
+    next(corpus.rglob("therese.txt")).unlink()
+    builder.build(corpus, index_dir)  # a new generation: CURRENT replaced
+    assert engine.search("ceramics").total == 0

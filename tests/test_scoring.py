@@ -81,6 +81,16 @@ def test_decoded_postings_are_exactly_whooshs(state):
     assert checked > 10_000
 
 
+def test_a_words_postings_count_is_its_document_frequency(state):
+    # search.scoring.Evaluator._term takes BM25's document frequency from the postings' length.
+    reader = state.searcher.reader()
+    for field in ("answer", "question", "title"):
+        terms = list(reader.lexicon(field))
+        assert terms
+        for btext in terms:
+            assert len(state.evaluator._postings(field, btext)[0]) == reader.doc_frequency(field, btext)
+
+
 def test_decoded_positions_are_exactly_whooshs(state):
     reader = state.searcher.reader()
     checked = 0
@@ -128,6 +138,26 @@ def test_not_after_a_phrase_removes_every_passage_with_the_word(state):
         {d for d, _ in whoosh_ranking(state.searcher, excluded)}
     got = state.evaluator.evaluate(expanded(state, '"web browser" -chrome'))
     assert want and set(got.ids.tolist()) == want
+
+
+def test_a_few_matches_are_ordered_as_the_array_sort_orders_them(monkeypatch):
+    # Up to FEW_TOP matches, top() sorts in Python: the same pairs as the numpy path, ties and tiers too.
+    from search import scoring
+    from search.scoring import Matches
+
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5, 19, 64):
+        for _ in range(20):
+            ids = np.sort(rng.choice(1000, n, replace=False))
+            scores = rng.integers(0, 3, n).astype(float) + rng.choice([0.0, 0.25], n)
+            tiers = rng.integers(0, 2, n).astype(np.int8) if rng.random() < 0.5 else None
+            allowed = rng.random(1000) < 0.7 if rng.random() < 0.5 else None
+            found = Matches(ids, scores, tiers)
+            for count in (1, 3, 10, 100):
+                few = top(found, allowed, count)
+                monkeypatch.setattr(scoring, "FEW_TOP", 0)
+                assert few == top(found, allowed, count)
+                monkeypatch.undo()
 
 
 def test_ties_go_to_the_lower_document_number():

@@ -14,9 +14,8 @@ import shutil
 
 import numpy as np
 import pytest
-from searchkit import copy_seeds, copy_usesthis
+from searchkit import index_of_several_segments
 
-from index import build as builder
 from index import whoosh_columns
 from index.facets import FACET_NAMES
 from index.schema import FACET_PREFIX
@@ -30,21 +29,7 @@ from search.facets import FacetTable
 def index_dir(tmp_path_factory):
     """Seeds plus 40 of The Setup's interviews, then an update adding 20 more and changing one: two or
     more segments, with deletions."""
-    root = tmp_path_factory.mktemp("columns")
-    corpus = copy_seeds(root / "corpus")
-    copies = copy_usesthis(root / "corpus", 60)
-    later = copies[40:]
-    parked = root / "parked"
-    parked.mkdir()
-    for path in later:
-        shutil.move(path, parked / path.name)
-    builder.build(corpus, root / "index")
-    for path in later:
-        shutil.move(parked / path.name, corpus / "usesthis" / path.name)
-    changed = corpus / "voyagela" / "000_713f14fa217934a6.txt"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nWhat else?\nA zorblax.\n", encoding="utf-8")
-    builder.update(corpus, root / "index")
-    return root / "index"
+    return index_of_several_segments(tmp_path_factory.mktemp("columns"), 40, 20)
 
 
 def _searcher(index_dir):
@@ -226,3 +211,26 @@ def test_files_in_a_mapped_segment_are_read_in_place():
     assert f.read() == b"wo\n"
     f.seek(0)
     assert f.read(2) == data[:2] and f.get(2, 3) == data[2:5]
+
+
+def test_stored_fields_read_from_the_column_are_whooshs(index_dir):
+    # index.whoosh_internals.StoredFields reads a document's slice of the segment's stored column itself.
+    from index.whoosh_internals import StoredFields
+
+    with _searcher(index_dir) as searcher:
+        reader = searcher.reader()
+        stored = StoredFields(reader)
+        assert all(column is not None for column in stored._columns)  # the fast path, not the fallback
+        for docnum in range(reader.doc_count_all()):
+            assert stored(docnum) == reader.stored_fields(docnum), docnum
+
+
+def test_a_search_knows_the_words_the_reader_holds(index_dir):
+    # search.whoosh_engine.Session.has_term answers from decoded postings what the term tables answer.
+    with open_index(index_dir) as engine, engine.session() as session:
+        reader = session.searcher.reader()
+        for field in ("question", "answer", "title", "interviewee"):
+            words = [t.decode("utf-8") for t in reader.lexicon(field)]
+            for word in words[::7] + ["zorblax", "zzzznotaword", "the", ""]:
+                assert session.has_term(field, word) == ((field, word) in reader), (field, word)
+        assert not session.has_term("no_such_field", "art")
