@@ -158,6 +158,7 @@ def _may_start(first: str, firsts: frozenset[str]) -> bool:
 
 
 _NON_SPACE = re.compile(r"\S*")
+_SPACE = re.compile(r"\s")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -256,8 +257,8 @@ def _snap_start(text: str, start: int) -> int:
     """Move ``start`` forward to the beginning of a word (never past ``CONTEXT_CHARS``)."""
     if start <= 0:
         return 0
-    match = re.search(r"\s", text[start:start + CONTEXT_CHARS])
-    return start + match.end() if match else start
+    match = _SPACE.search(text, start, start + CONTEXT_CHARS)
+    return match.end() if match else start
 
 
 def _snap_end(text: str, end: int) -> int:

@@ -243,7 +243,7 @@ _PLAIN_QUERY = re.compile(r" *[A-Za-z0-9]+(?: +[A-Za-z0-9]+)* *")
 _PLAIN_WORD_ASCII = re.compile(r"[A-Za-z0-9]+")
 _OTHER = object()
 """In :func:`_analysed`'s memo: the word makes something other than one term in that field."""
-ANALYSED_MEMO_SIZE = 100_000
+ANALYSED_MEMO_SIZE = 5_000
 """(field, word) pairs whose query term :func:`_plain_query` may remember per schema (then all forgotten)."""
 _schemas: dict[int, tuple] = {}
 
@@ -254,8 +254,8 @@ def _analysed(schema) -> tuple:
     schema is held, so its id names no other schema while it is kept here."""
     found = _schemas.get(id(schema))
     if found is None or found[0] is not schema:
-        if len(_schemas) >= 32:  # searchers each have a copy of the schema; a few commits' worth
-            _schemas.clear()
+        if len(_schemas) >= 16:  # searchers each have a copy of the schema; a commit or two's worth
+            _schemas.clear()  # (at most 16 × ANALYSED_MEMO_SIZE pairs: a few megabytes)
         found = _schemas[id(schema)] = (schema, _Parser(None, schema), {})
     return found
 
