@@ -1,5 +1,6 @@
 """Ranking changes measured and not shipped: BM25F, term proximity, other ``match="most"`` rules, Bo1
-feedback, derivational families, per-field k1/b, DFR models.
+feedback, derivational families, per-field k1/b, DFR models, RM3 settings, sequential-dependence
+proximity, BM25+/BM25L, Dirichlet language models.
 
     python -m bench.ranking_trials                           # every trial (about 5 minutes of CPU)
     python -m bench.ranking_trials --trials base,proximity-5-0.3 --no-judged
@@ -27,6 +28,20 @@ Trials (names as ``--trials`` takes them):
   length-normalised as BM25 does a word's (with the index's k1 and b), weighted by the sum of the two
   words' idf and the field's boost, times ``WEIGHT``. With relevance feedback it is added to the first
   ranking and, at the original query's share, to the second.
+* ``sdm-DEPTH-ORDERED-UNORDERED[-OW-UW]``: sequential-dependence-style proximity (Metzler and Croft
+  2005, in BM25's terms as BM25TP) re-ranking only the first ``DEPTH`` passages of every ranking: for
+  each pair of neighbouring query words and each of ``question`` and ``answer``, the number of times the
+  second follows the first within ``OW`` positions (default 2: a stop word between them leaves a gap)
+  and the number of times they are within ``UW`` positions in either order (default 8), each saturated
+  and length-normalised as BM25 does a word's frequency, times the field's boost and the two words' mean
+  idf, at ``ORDERED`` and ``UNORDERED``; added to the first ``DEPTH`` scores only, so those passages are
+  re-ordered and stay above the rest. With feedback, as ``proximity``.
+* ``rm3-DOCS-TERMS-WEIGHT``, ``rm3-none``: the shipped RM3 feedback (``search.feedback``) from the first
+  ``DOCS`` passages, keeping ``TERMS`` words, the typed query at ``WEIGHT``; ``none``: no feedback.
+* ``bm25plus-D``, ``bm25l-D``, ``lmd-MU``: in place of BM25 per field (times the field's boost), Lv and
+  Zhai's BM25+ (``D`` × idf added for every field a word is in, so a match in a long passage never
+  scores near nothing) and BM25L (the length-normalised frequency shifted by ``D`` before saturation),
+  and Lucene's ``LMDirichletSimilarity`` with μ = ``MU``.
 * ``most-mm``, ``most-coord``, ``most-levels``, ``most-ratio-R``, ``most-common-C``: other rules for
   ``match="most"`` (the default). Shipped: every word first, then, when those are fewer than
   ``search.scoring.MOST_FEW``, the passages with most words. ``mm``: Lucene's minimum-should-match
@@ -170,6 +185,105 @@ def _with_proximity(window: int, weight: float):
         if again is found:
             return found
         return plus(again, feedback.ORIGINAL_WEIGHT / max(1.0, feedback.query_words(q)[1]))
+
+    return Evaluator, "rank", ranked
+
+
+# --- sequential-dependence proximity on the first passages ---------------------------------------------
+
+def pair_counts(first: np.ndarray, second: np.ndarray, window: int, ordered: bool) -> tuple[np.ndarray,
+                                                                                             np.ndarray]:
+    """(documents, count): occurrences of ``second`` with an occurrence of ``first`` in the same document
+    1..``window`` positions before it (``ordered``) or 1..``window`` positions away on either side."""
+    if not len(first) or not len(second):
+        return np.zeros(0, np.int64), np.zeros(0)
+    at = np.searchsorted(first, second)  # first[at - 1] < second <= first[at]
+    near = np.zeros(len(second), dtype=bool)
+    for j in ((at - 1,) if ordered else (at - 1, at)):
+        inside = (j >= 0) & (j < len(first))
+        other = first[np.clip(j, 0, len(first) - 1)]
+        gap = np.abs((second & _LOW) - (other & _LOW))
+        near |= inside & (other >> 32 == second >> 32) & (gap > 0) & (gap <= window)
+    docs, where = np.unique(second[near] >> 32, return_inverse=True)
+    return docs, np.bincount(where, minlength=len(docs)).astype(np.float64)
+
+
+def sdm_scores(evaluator, q, ids: np.ndarray, ordered_window: int, unordered_window: int,
+               weights: tuple[float, float]) -> np.ndarray:
+    """The proximity score of documents ``ids`` for ``q``: for each pair of neighbouring query words
+    (in the order typed) and each of ``question`` and ``answer``, the count of ordered occurrences
+    (the second word 1..``ordered_window`` positions after the first: stop words leave gaps) and of
+    unordered ones (1..``unordered_window`` apart, either order), each saturated and length-normalised
+    as BM25 does a word's frequency, times the field's boost, the mean idf of the two words and
+    ``weights`` (ordered, unordered)."""
+    from index.schema import FIELD_BOOSTS
+    from index.whoosh_internals import LENGTH_TABLE
+    from search.scoring import robertson_idf
+
+    extra = np.zeros(len(ids))
+    words = query_words(q)
+    if len(words) < 2 or not len(ids):
+        return extra
+    searcher, k1, b = evaluator.searcher, evaluator.k1, evaluator.b
+    total = searcher.doc_count_all()
+    wanted = np.zeros(evaluator.size, dtype=bool)
+    wanted[ids] = True
+    slot = np.full(evaluator.size, -1)
+    slot[ids] = np.arange(len(ids))
+    for field in PROXIMITY_FIELDS:
+        if field not in evaluator.schema.names():
+            continue
+        btexts = [evaluator.schema[field].to_bytes(w) for w in words]
+        keys = []
+        for bt in btexts:
+            found = _position_keys(evaluator, field, bt)
+            keys.append(found[wanted[found >> 32]])
+        lengths = evaluator._field_lengths(field)
+        avgdl = searcher.avg_field_length(field) or 1
+        for i in range(len(words) - 1):
+            idf = sum(robertson_idf(total, searcher.doc_frequency(field, bt)) for bt in btexts[i:i + 2]) / 2
+            for window, ordered, weight in ((ordered_window, True, weights[0]),
+                                            (unordered_window, False, weights[1])):
+                if not weight:
+                    continue
+                docs, freq = pair_counts(keys[i], keys[i + 1], window, ordered)
+                if not len(docs):
+                    continue
+                dl = LENGTH_TABLE[lengths[docs]] if lengths is not None else np.full(len(docs), avgdl)
+                saturated = freq * (k1 + 1) / (freq + k1 * (1 - b + b * dl / avgdl))
+                extra[slot[docs]] += weight * FIELD_BOOSTS[field] * idf * saturated
+    return extra
+
+
+def _with_sdm(depth: int, ordered: float, unordered: float, ordered_window: int = 2,
+              unordered_window: int = 8):
+    """Every ranking's first ``depth`` passages get the :func:`sdm_scores` bonus (the rest keep their
+    scores, so they stay below: only the first ``depth`` are re-ordered); with feedback, the first
+    ranking gets it before the feedback model is built and the second at the query's share, as
+    :func:`_with_proximity` does."""
+    from search import feedback
+    from search.scoring import Evaluator, Matches, top
+
+    rank = Evaluator.rank
+
+    def plus(self, q, found, share=1.0):
+        best = np.array([d for d, _ in top(found, None, depth)], dtype=np.int64)
+        if len(best) < 2:
+            return found
+        bonus = sdm_scores(self, q, best, ordered_window, unordered_window, (ordered, unordered))
+        extra = np.zeros(self.size)
+        extra[best] = share * bonus  # never negative: the first passages stay above the rest
+        scores = found.scores + extra[found.ids]
+        return Matches(found.ids, scores, found.tiers)
+
+    def ranked(self, q, match="most", allowed=None):
+        if match != "any":
+            return plus(self, q, rank(self, q, match, allowed))
+        found = plus(self, q, self.evaluate(q))
+        again = self.feedback(q, found, allowed)
+        if again is found:
+            return found
+        return plus(self, q, again, feedback.ORIGINAL_WEIGHT / max(1.0, feedback.query_words(q)[1]))
 
     return Evaluator, "rank", ranked
 
@@ -421,6 +535,47 @@ def _dfr(model: str, c: float = 1.0):
     return Evaluator, "_term", scored_term
 
 
+# --- BM25 variants for short documents and Dirichlet language models ----------------------------------
+
+def _tf_variant(model: str, param: float):
+    """Every scored word in every field weighted, per field and times the field's boost as BM25 is, by
+    ``bm25plus`` (Lv and Zhai 2011: BM25 plus ``param`` × idf for every field the word is in, so a long
+    passage's match never scores near nothing), ``bm25l`` (Lv and Zhai 2011: the length-normalised
+    frequency ``c = tf / (1 − b + b × dl / avgdl)`` shifted by ``param`` before saturation) or ``lmd``
+    (Lucene's ``LMDirichletSimilarity``: ``log(1 + tf / (μ × p(w|field))) + log(μ / (dl + μ))``, at
+    least 0, with μ = ``param``)."""
+    from index.whoosh_internals import LENGTH_TABLE
+    from search.scoring import Evaluator, Matches, robertson_idf
+
+    term = Evaluator._term
+
+    def scored_term(self, fieldname, text, boost, scored=True, within=None):
+        found = term(self, fieldname, text, 1.0, scored=False, within=within)
+        if not (scored and len(found) and self.schema[fieldname].scorable):
+            return Matches(found.ids, found.scores * boost) if boost != 1 else found
+        btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
+        avgdl = self.searcher.avg_field_length(fieldname) or 1
+        lengths = self._field_lengths(fieldname)
+        tf = found.scores
+        dl = LENGTH_TABLE[lengths[found.ids]] if lengths is not None else np.full(len(tf), avgdl)
+        k1, b = self.k1, self.b
+        if model == "lmd":
+            field_total = max(1.0, float(self.searcher.field_length(fieldname)))
+            pc = max(1.0, float(self.searcher.frequency(fieldname, btext))) / field_total
+            score = np.maximum(0.0, np.log(1 + tf / (param * pc)) + np.log(param / (dl + param)))
+        else:
+            idf = robertson_idf(self.searcher.doc_count_all(), self.searcher.doc_frequency(fieldname, btext))
+            norm = 1 - b + b * dl / avgdl
+            if model == "bm25plus":
+                score = idf * (tf * (k1 + 1) / (tf + k1 * norm) + param)
+            else:  # bm25l
+                c = tf / norm + param
+                score = idf * c * (k1 + 1) / (c + k1)
+        return Matches(found.ids, score * boost)
+
+    return Evaluator, "_term", scored_term
+
+
 # --- per-field k1 and b -------------------------------------------------------------------------------
 
 def _per_field(question: tuple[float, float], answer: tuple[float, float]):
@@ -461,6 +616,15 @@ def trial(name: str):
         return
     if kind == "proximity":
         owner, attr, replacement = _with_proximity(int(args[0]), float(args[1]))
+    elif kind == "sdm":  # sdm-DEPTH-ORDERED-UNORDERED[-ORDERED_WINDOW-UNORDERED_WINDOW]
+        owner, attr, replacement = _with_sdm(int(args[0]), float(args[1]), float(args[2]),
+                                             *(int(a) for a in args[3:5]))
+    elif kind == "rm3":  # rm3-DOCS-TERMS-WEIGHT, or rm3-none
+        from bench.relevance import _ranking_variant
+
+        with _ranking_variant(feedback="none" if args == ["none"] else name):
+            yield
+        return
     elif kind == "most":
         owner, attr, replacement = _most_rule(args[0], float(args[1]) if len(args) > 1 else 0.0)
     elif kind == "bm25f-lucene":
@@ -484,6 +648,8 @@ def trial(name: str):
     elif kind == "field":  # field-QK1-QB-AK1-AB
         values = [float(a) for a in args]
         owner, attr, replacement = _per_field((values[0], values[1]), (values[2], values[3]))
+    elif kind in ("bm25plus", "bm25l", "lmd"):
+        owner, attr, replacement = _tf_variant(kind, float(args[0]))
     elif kind in ("dph", "pl2"):
         owner, attr, replacement = _dfr(kind, float(args[0]) if args else 1.0)
     elif kind == "bo1":

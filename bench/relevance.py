@@ -53,12 +53,12 @@ MIN_GAIN = 0.001
 this: smaller differences are noise on 301 queries, and each change alters what interview users get."""
 BASE_VARIANT = {"stop_words": "short", "query_mode": "any", "any_stop": "short", "qtf": "linear",
                 "join_hyphens": True, "stemmer": "forms", "idf": "rsj_plus1",
-                "feedback": "rm3-5-30-0.5"}
+                "feedback": "rm3-3-40-0.5"}
 """What ships: the 34-word stop list, topics searched with ``match="any"`` (repeated words weigh more,
 only the index's own stop words left out of the query: ``search.query.ANY_STOP_WORDS``), the hyphenated
 parts' joined form indexed, the word-form dictionary (docs/analysis.md),
 idf = log(1 + (N - n + 0.5) / (n + 0.5)), and pseudo-relevance feedback on any-word queries of three or
-more words (``search.feedback``: RM3 from the first 5 passages, 30 words, original weight 0.5; written
+more words (``search.feedback``: RM3 from the first 3 passages, 40 words, original weight 0.5; written
 ``rm3-DOCS-TERMS-WEIGHT``, ``none`` for off)."""
 STAGE1 = [{"stop_words": "long"}, {"any_stop": "long"}, {"query_mode": "or"}]
 """The long stop list in the index (kept per index, not the default: it makes "first", "show", "find"

@@ -16,8 +16,11 @@ numbers and single characters are left out of the model. Short queries (fewer th
 :data:`FEEDBACK_MIN_WORDS` words) and the other match modes are ranked as they are: a name or a few
 keywords say exactly what is wanted, and feedback would pull in what the first hits also talk about.
 
-The constants were chosen on Cranfield and CISI (``python -m bench.relevance --tune``, stage 4;
-docs/benchmarks.md), never on NPL or the judged interview set.
+The constants were chosen on Cranfield and CISI only, never on NPL or the judged interview set, by the
+harness's grid (``python -m bench.ranking_trials --trials rm3-…``; docs/benchmarks.md, "Round 7"): 3
+passages and 40 words at weight 0.5 (mean MAP 0.2767 against 0.2726 for the earlier 5 passages and 30
+words, which came from a scratch grid). The harness changes them between runs, so they are read at each
+call.
 """
 
 from __future__ import annotations
@@ -34,9 +37,9 @@ FEEDBACK_MIN_WORDS = 3
 """Any-word queries with at least this many distinct words (after stop words) get feedback: fewer are
 a name or a couple of keywords, which say exactly what is wanted (not tuned: every Cranfield and CISI
 query is longer)."""
-FEEDBACK_DOCS = 5
+FEEDBACK_DOCS = 3
 """Passages the model is built from: the first this many the query finds."""
-FEEDBACK_TERMS = 30
+FEEDBACK_TERMS = 40
 """Words kept from the model (the strongest)."""
 ORIGINAL_WEIGHT = 0.5
 """Share of the original query in the final ranking (RM3's λ); the feedback words get the rest."""
@@ -49,11 +52,11 @@ def _excluded() -> frozenset[str]:
 
 
 def relevance_model(passages: Iterable[tuple[list[str], float]],
-                    size: int = FEEDBACK_TERMS) -> dict[str, float]:
+                    size: int | None = None) -> dict[str, float]:
     """RM1 over ``passages`` (each its index terms in order and its score): term → weight, the ``size``
-    strongest, weights summing to 1. A passage weighs its share of the scores (all alike if none is
-    positive); within it, a term weighs its frequency over the passage's length. Stop-list words,
-    numbers and one-letter terms are left out."""
+    strongest (default :data:`FEEDBACK_TERMS`, read at the call), weights summing to 1. A passage
+    weighs its share of the scores (all alike if none is positive); within it, a term weighs its
+    frequency over the passage's length. Stop-list words, numbers and one-letter terms are left out."""
     excluded = _excluded()
     kept = []
     for terms, score in passages:
@@ -68,6 +71,7 @@ def relevance_model(passages: Iterable[tuple[list[str], float]],
         share = score / total if total > 0 else 1 / len(kept)
         for term, count in Counter(words).items():
             model[term] += share * count / len(words)
+    size = FEEDBACK_TERMS if size is None else size
     best = sorted(model.items(), key=lambda item: (-item[1], item[0]))[:size]
     mass = sum(weight for _, weight in best)
     return {term: weight / mass for term, weight in best}
@@ -93,9 +97,11 @@ def query_words(q: wq.Query) -> tuple[int, float]:
 
 
 def feedback_query(q: wq.Query, model: dict[str, float], field_boosts: dict[str, float],
-                   weight: float = ORIGINAL_WEIGHT) -> wq.Query:
-    """RM3's query: ``q`` with each typed word at ``weight`` / (words typed), plus every model term at
-    (1 − ``weight``) × its model weight, searched in :data:`FEEDBACK_FIELDS` with ``field_boosts``."""
+                   weight: float | None = None) -> wq.Query:
+    """RM3's query: ``q`` with each typed word at ``weight`` (default :data:`ORIGINAL_WEIGHT`, read at
+    the call) / (words typed), plus every model term at (1 − ``weight``) × its model weight, searched in
+    :data:`FEEDBACK_FIELDS` with ``field_boosts``."""
+    weight = ORIGINAL_WEIGHT if weight is None else weight
     typed = max(1.0, query_words(q)[1])
     parts = [q.with_boost(q.boost * weight / typed)]
     for term, share in model.items():

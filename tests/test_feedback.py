@@ -79,3 +79,14 @@ def test_relevance_model_weighs_passages_by_score_and_leaves_out_stop_words_and_
     assert sum(model.values()) == pytest.approx(1.0)
     assert list(feedback.relevance_model([(["kiln", "clay", "clay", "wheel"], 1.0)], size=1)) == ["clay"]
     assert feedback.relevance_model([(["the", "2020"], 1.0)]) == {}
+
+
+def test_settings_are_read_at_each_search(engine, monkeypatch):
+    # The tuning harness (bench.relevance --tune, bench.ranking_trials rm3-…) changes them between runs.
+    monkeypatch.setattr(feedback, "FEEDBACK_TERMS", 1)
+    assert list(feedback.relevance_model([(["kiln", "clay", "clay", "wheel"], 1.0)])) == ["clay"]
+    scores = {}
+    for weight in (0.5, 0.9):
+        monkeypatch.setattr(feedback, "ORIGINAL_WEIGHT", weight)
+        scores[weight] = [h.score for h in engine.search("pottery kiln glaze", match="any").hits]
+    assert scores[0.5] != scores[0.9]

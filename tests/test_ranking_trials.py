@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bench.ir import Collection, Document
-from bench.ranking_trials import pair_frequency, stem_family, trial
+from bench.ranking_trials import pair_counts, pair_frequency, stem_family, trial
 from bench.relevance import write_jsonl
 from index.build import build
 from search.engine import open_index
@@ -32,7 +32,19 @@ def test_pair_frequency_never_pairs_across_documents():
     assert not len(docs)
 
 
-@pytest.mark.parametrize("name", ["proximity-5-0.3", "most-coord", "bo1-3-10-1.0", "bm25f-lucene",
+def test_pair_counts_ordered_and_unordered_windows():
+    first = _keys((0, 10), (1, 3), (2, 50), (3, 7))
+    second = _keys((0, 11), (0, 14), (1, 1), (2, 5), (3, 7))
+    # doc 0: 1 and 4 after; doc 1: 2 before; doc 2: 45 before; doc 3: same position (not a pair).
+    docs, count = pair_counts(first, second, window=2, ordered=True)
+    assert (docs.tolist(), count.tolist()) == ([0], [1])
+    docs, count = pair_counts(first, second, window=8, ordered=False)
+    assert (docs.tolist(), count.tolist()) == ([0, 1], [2, 1])
+    assert not len(pair_counts(_keys((0, 99)), _keys((1, 100)), window=8, ordered=False)[0])
+
+
+@pytest.mark.parametrize("name", ["proximity-5-0.3", "sdm-100-0.1-0.05", "lmd-1000", "bm25plus-0.5",
+                                  "bm25l-0.5", "most-coord", "bo1-3-10-1.0", "bm25f-lucene",
                                   "bm25f-1.2-0.5", "most-ratio-0.85", "most-common-0.05",
                                   "familyr-0.5-1.2-0.4", "field-1.2-1.0-2.0-0.3", "dph", "pl2-4",
                                   "family-0.5+field-1.2-1.0-2.0-0.3"])
@@ -47,6 +59,17 @@ def test_a_trial_restores_the_shipped_ranking(name):
     with trial(name):
         assert ranking() != shipped
     assert ranking() == shipped
+
+
+def test_an_rm3_trial_sets_the_feedback_for_its_run_only():
+    from search import feedback
+
+    shipped = feedback.FEEDBACK_DOCS, feedback.FEEDBACK_TERMS, feedback.ORIGINAL_WEIGHT
+    with trial("rm3-2-75-0.3"):
+        assert (feedback.FEEDBACK_DOCS, feedback.FEEDBACK_TERMS, feedback.ORIGINAL_WEIGHT) == (2, 75, 0.3)
+    with trial("rm3-none"):
+        assert feedback.FEEDBACK_DOCS == 0
+    assert shipped == (feedback.FEEDBACK_DOCS, feedback.FEEDBACK_TERMS, feedback.ORIGINAL_WEIGHT)
 
 
 def test_unknown_trials_are_refused():

@@ -582,3 +582,39 @@ def test_pull_quote_headings_and_mdx_components_stay_out_of_the_questions():
     ]
     assert "RemoteImage" not in " ".join(p.answer for p in article.passages)
     assert article.interviewees == ["Jermaine"]
+
+
+def test_list_lead_ins_in_one_answer_are_no_speakers():
+    # "Studio and Office:", then "Office Only:" and "Studio Only:" in one answer look like a joint label
+    # and two people taking turns, but they come in one passage only: the interviewee answered.
+    article = split("""---
+title: Mara Quist
+summary: potter, teacher
+---
+
+### Who are you, and what do you do?
+
+I'm Mara Quist. I make pots and teach wheel throwing two evenings a week.
+
+### What hardware do you use?
+
+A Shimpo wheel, a small electric kiln and a laptop for the class bookings.
+
+### And what software?
+
+It depends on where I am:
+
+Studio and Office: Firefox, a notes app, and a music player.
+
+Office Only: the bookings spreadsheet and the school's mail.
+
+Studio Only: a kiln log and a timer.
+
+### What would be your dream setup?
+
+A gas kiln and a second wheel for the students.
+""")
+    assert article.interviewees == ["Mara Quist"]
+    assert [p.answerers for p in article.passages if p.kind == "qa"] == [["Mara Quist"]] * 4
+    software = next(p for p in article.passages if p.question == "And what software?")
+    assert "Office Only: the bookings" in software.answer

@@ -715,8 +715,6 @@ def label_answerers(drafts: list[Draft], known: Known) -> list[str]:
                 label = find_label(Block(text))
                 if label is not None and label.rest and label.shape != "qa":
                     entries.append((i, label))
-            for key in {speaker_key(p) for _, lab in entries for p in _people(lab)}:
-                passages_with[key] += 1
             for _, lab in entries:
                 for part in _people(lab):
                     forms.setdefault(speaker_key(part), part)
@@ -725,10 +723,11 @@ def label_answerers(drafts: list[Draft], known: Known) -> list[str]:
     for key in sorted(forms, key=lambda k: (-len(name_words(forms[k])), -len(forms[k]))):
         home = next((h for h in set(groups.values()) if same_speaker(forms[key], forms[h])), key)
         groups[key] = home
-    total: Counter = Counter()
-    for key, home in groups.items():
-        total[home] += passages_with[key]
-    speakers = {home for home, n in total.items() if n >= 2}
+    # Passages per speaker, whichever of its forms a passage uses ("Home and Work:" and "Home Only:" in
+    # one answer are one passage, not two).
+    for entries in found:
+        passages_with.update({groups[speaker_key(p)] for _, lab in entries for p in _people(lab)})
+    speakers = {home for home, n in passages_with.items() if n >= 2}
     if not speakers:
         return []
     names = [*known.interviewees, known.title]
