@@ -58,9 +58,6 @@ class SegmentPostings:
         self.terms = terms
         self.ids, self.counts, self.positions = ids, counts, positions
 
-    def __contains__(self, term: tuple[str, bytes]) -> bool:
-        return term in self.terms
-
     def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """(passage numbers, weights) of a word, as :func:`decode` returns them; None if not kept here."""
         found = self.terms.get((fieldname, btext))

@@ -59,28 +59,29 @@ class PostingsCache:
     def get(self, leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """The term's postings in ``leaf`` (see :func:`decode`): from the segment's arrays when it is a
         frequent word there, else from the cache when decoded before."""
-        found = self._read_kept(leaf, fieldname, btext, positions=False)
-        return found if found is not None else self._cached(decode, leaf, fieldname, btext)
+        seg = segment_key(leaf)
+        found = self._read_kept(seg, fieldname, btext, positions=False)
+        return found if found is not None else self._cached(decode, leaf, seg, fieldname, btext)
 
     def positions(self, leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The term's postings with positions (see :func:`decode_positions`), found like :meth:`get`."""
-        found = self._read_kept(leaf, fieldname, btext, positions=True)
-        return found if found is not None else self._cached(decode_positions, leaf, fieldname, btext)
+        seg = segment_key(leaf)
+        found = self._read_kept(seg, fieldname, btext, positions=True)
+        return found if found is not None else self._cached(decode_positions, leaf, seg, fieldname, btext)
 
     def position_keys(self, leaf, fieldname: str, btext: bytes) -> np.ndarray:
         """The term's occurrences in ``leaf`` as ascending ``document << 32 | position`` keys (segment-local
         document numbers, deleted ones included), cached like :meth:`get`: what phrases intersect."""
-        return self._cached(self._position_keys, leaf, fieldname, btext)[0]
+        return self._cached(self._position_keys, leaf, segment_key(leaf), fieldname, btext)[0]
 
     def _position_keys(self, leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray]:
-        found = self._read_kept(leaf, fieldname, btext, positions=True)
+        found = self._read_kept(segment_key(leaf), fieldname, btext, positions=True)
         ids, bounds, positions = found if found is not None else decode_positions(leaf, fieldname, btext)
         docs = np.repeat(ids.astype(np.int64), np.diff(bounds))
         return (docs << 32 | positions,)
 
-    def _read_kept(self, leaf, fieldname: str, btext: bytes, positions: bool) -> tuple | None:
-        """The word's arrays from its segment's kept ones (see :meth:`attach`), or None."""
-        seg = segment_key(leaf)
+    def _read_kept(self, seg: str | None, fieldname: str, btext: bytes, positions: bool) -> tuple | None:
+        """The word's arrays from segment ``seg``'s kept ones (see :meth:`attach`), or None."""
         kept = self._kept.get(seg) if seg is not None else None
         if kept is None:
             return None
@@ -89,8 +90,8 @@ class PostingsCache:
             self.kept += 1  # racing threads may lose a count: it is a statistic
         return found
 
-    def _cached(self, decoder, leaf, fieldname: str, btext: bytes) -> tuple:
-        seg = segment_key(leaf)
+    def _cached(self, decoder, leaf, seg: str | None, fieldname: str, btext: bytes) -> tuple:
+        """``decoder(leaf, fieldname, btext)``, from the cache when ``leaf`` (segment ``seg``) has one."""
         if seg is None:
             return decoder(leaf, fieldname, btext)
         key = (seg, fieldname, btext, decoder.__name__)
