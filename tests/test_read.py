@@ -103,6 +103,11 @@ def test_a_line_of_dashes_in_the_middle_is_not_front_matter():
             "markdown",
         ),
         ("a.txt", "**Note** one bold line.\n\nAnd a **bold** word in the middle.\n", "text"),
+        # line-start signals count only at a line's start: "#" and "[x]:" inside a line are no markup
+        ("a.txt", "We used #hashtags and **bold**.\nSee [1]: the note.\n", "text"),
+        ("a.txt", "Intro.\n#Heading\n", "markdown"),
+        ("a.txt", "Intro.\n\n[1]: https://x.example\n", "markdown"),
+        ("a.txt", "**Q.** one\n\nSee [the site](https://x.example).\n", "markdown"),
     ],
 )
 def test_format_by_content_and_name(name, text, fmt):

@@ -168,9 +168,10 @@ def _html_like(block: Block) -> bool:
 
 def _furniture_reason(key: str, pats: Patterns) -> tuple[str, bool] | None:
     """(reason, is a credit line) when ``block`` is site furniture, else None."""
-    for pattern, reason, credit in pats.lines:
-        if pattern.search(key):
-            return reason, credit
+    if any(p.search(key) for p in pats.lines_any):  # most lines are no furniture: one search says so
+        for pattern, reason, credit in pats.lines:
+            if pattern.search(key):
+                return reason, credit
     if len(key) <= 60 and nav_key(key) in pats.navigation:
         return "site navigation or share button", False
     return None

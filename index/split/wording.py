@@ -46,7 +46,7 @@ def is_prompt(text: str, pats: Patterns) -> bool:
     if len(key) > 400:
         return False
     body = GREETING.sub("", key, count=1)
-    return any(p.search(key) or p.search(body) for p in pats.prompts)
+    return any(p.search(key) or p.search(body) for p in pats.prompts_any)
 
 
 def greets(block: Block) -> bool:
