@@ -19,7 +19,8 @@ they return stale or duplicated hits after ``Searcher.refresh()``) must fail lou
   with their counts in one walk), :func:`levenshtein_dfa` / :func:`words_within` (fuzzy words, one
   automaton for every field and segment).
 * Writing: :class:`BuildWriter` (a ``SegmentWriter`` with a cheaper posting pool, text fields pooled a
-  word code at a time and turned into postings with numpy, posting blocks pickled with protocol 4) and
+  word code at a time and turned into postings with numpy, posting blocks pickled with protocol 4,
+  blocks and stored fields deflated by ISA-L) and
   the field types :class:`AnalysedText` / :class:`SpelledText` (analyse each distinct word once per
   writer).
 
