@@ -148,6 +148,7 @@ FEW_STARTS = 32
 found by ``str.find`` (see :func:`_candidate_starts`)."""
 
 
+@functools.lru_cache(maxsize=1024)
 def _ascii_starts(firsts: frozenset[str]) -> str:
     """The ASCII word characters that may begin a word yielding a term that begins with one of
     ``firsts`` (:func:`_may_start`)."""
