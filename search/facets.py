@@ -63,14 +63,16 @@ class Scope:
         self.ids = ids
         self._rest: np.ndarray | None = None
         self._inside: dict[bool, np.ndarray] = {}
-        self._segments: list[tuple[int, list[int], list[int]]] | None = None
+        self._segments: list[tuple[int, list[tuple[int, int]]]] | None = None
 
-    def segments(self) -> list[tuple[int, list[int], list[int]]]:
-        """(segment number, its own numbers of :attr:`ids`, their date ranks) for each segment holding
-        some of them, as lists; made once and shared by every facet counted over the scope."""
+    def segments(self) -> list[tuple[int, list[tuple[int, int]]]]:
+        """(segment number, (date rank, own number) of each of :attr:`ids` it holds, newest first) for
+        each segment holding some of them; made once and shared by every facet counted over the
+        scope."""
         if self._segments is None:
             table = self.table
-            self._segments = [(i, local.tolist(), table._date_rank[local + offset].tolist())
+            self._segments = [(i, sorted(zip(table._date_rank[local + offset].tolist(), local.tolist(),
+                                             strict=True), reverse=True))
                               for i, _columns, offset, local in table._by_segment(self.ids)]
         return self._segments
 
@@ -347,18 +349,25 @@ class FacetTable:
         value's newest passage with them (the same order: dates only part counts that tie)."""
         counts: dict[int, int] = {}
         newest: dict[int, int] = {}
-        for i, local, ranks in scope.segments():
+        several = len(scope.segments()) > 1
+        for i, passages in scope.segments():
             offsets, values = self._gather[name][i]
             if not len(values):
                 continue
             remap = self._remap_views[name][i] if name in self._remap else None
-            for doc, rank in zip(local, ranks, strict=True):
+            # Newest passages first: a value's first passage is its newest (of this segment).
+            for rank, doc in passages:
                 start, end = offsets[doc], offsets[doc + 1]
                 while start < end:  # most passages have one value of a facet, or none
                     value = values[start] if remap is None else remap[values[start]]
-                    counts[value] = counts.get(value, 0) + 1
-                    if rank > newest.get(value, -1):
+                    count = counts.get(value)
+                    if count is None:
+                        counts[value] = 1
                         newest[value] = rank
+                    else:
+                        counts[value] = count + 1
+                        if several and rank > newest[value]:
+                            newest[value] = rank
                     start += 1
         names = self.values[name]
         order = sorted(counts, key=lambda i: (-counts[i], -newest[i], names[i].casefold(), names[i]))
