@@ -174,6 +174,8 @@ class Session:
         except ValueError:
             return False
         found = self.known.get((fieldname, btext))
+        if found is None:  # a word the evaluation read: known without another look-up
+            found = self.evaluator.held.get((fieldname, btext))
         if found is None:
             cache = self.evaluator.cache
             found = self.known[(fieldname, btext)] = \
