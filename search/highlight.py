@@ -163,12 +163,16 @@ def _candidate_starts(text: str, letters: str) -> list[int] | None:
     In ASCII text a candidate is one of ``letters`` after a character that is not a word character;
     ``str.find`` skips to each in C far faster than the regular expression tests every character
     against its class (which was a twelfth of a rare word's search, counted in instructions)."""
-    if not text.isascii() or sum(map(text.count, letters)) > FEW_STARTS:
+    if not text.isascii():
         return None
     starts = []
+    seen = 0
     for letter in letters:
         at = text.find(letter)
         while at >= 0:
+            seen += 1
+            if seen > FEW_STARTS:
+                return None
             if not at or not (text[at - 1].isalnum() or text[at - 1] == "_"):
                 starts.append(at)
             at = text.find(letter, at + 1)
