@@ -108,7 +108,8 @@ class Marker:
         firsts, possible = self.firsts, self.possible
         # Only the runs of non-space text that can hold such a word are read word by word (with a cache:
         # the same words recur across passages, and running the whole analyser chain over every long
-        # answer shown would cost more than the search itself); finding them is a regular expression, in C.
+        # answer shown would cost more than the search itself); finding them is str.find or a regular
+        # expression, in C.
         runs = _candidate_runs(text, starts) if starts is not None else ((0, len(text)),)
         for begin, stop in runs:
             for match in WORD_PATTERN.finditer(text, begin, stop):
