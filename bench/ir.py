@@ -126,7 +126,8 @@ LOADERS = {"cranfield": load_cranfield, "cisi": load_cisi, "npl": load_npl}
 
 
 def evaluate(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]]) -> dict[str, float]:
-    """MAP and nDCG@10 over every judged query; a judged query with no results scores 0.
+    """MAP and nDCG@10 over every judged query (rounded to 4 places; ``map_exact`` unrounded); a judged
+    query with no results scores 0.
 
     ``run`` maps query id → {docid: score}. Uses ``ir-measures`` (pytrec_eval underneath).
     """
@@ -140,8 +141,10 @@ def evaluate(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]])
         if metric.query_id in per_query:
             per_query[metric.query_id][names[metric.measure]] = float(metric.value)
     n = max(1, len(per_query))
+    mean_ap = sum(v["map"] for v in per_query.values()) / n
     return {
-        "map": round(sum(v["map"] for v in per_query.values()) / n, 4),
+        "map": round(mean_ap, 4),
+        "map_exact": mean_ap,  # unrounded: for a choice made on a difference near its bar
         "ndcg_10": round(sum(v["ndcg_10"] for v in per_query.values()) / n, 4),
         "queries": len(per_query),
     }

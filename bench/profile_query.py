@@ -1,6 +1,6 @@
 """Before/after CPU time of faceted searches: the engine at a git revision against the working tree's.
 
-    .venv/bin/python -m bench.profile_query --index var/bench/index --before HEAD~1 --rounds 5
+    .venv/bin/python -m bench.profile_query --index var/bench/index --before HEAD~1 --rounds 5 [--repeat 4]
 
 Exports git revision ``--before`` into a temporary folder and starts one worker process on it and one on
 the working tree, each with the same index open; the benchmark's queries (from
@@ -8,7 +8,9 @@ the working tree, each with the same index open; the benchmark's queries (from
 class's CPU milliseconds per query (``time.process_time`` inside the worker: other processes' load does
 not count), p50 and p95, of each query's first run (the words of earlier queries only decoded, as in the
 speed benchmark's warm-up pass) and of the timed rounds after it, and checks that both return the same
-hits, scores, snippets and facet counts.
+hits, scores, snippets and facet counts. By default the two workers alternate every search, so each
+finds its caches as the other left them (as under load); ``--repeat N`` has a worker run a query N times
+in a row each round, every run timed (caches warm, as on a quiet machine).
 """
 
 from __future__ import annotations
@@ -82,6 +84,9 @@ def main() -> None:
     parser.add_argument("--before", default="HEAD", help="git revision to compare with (default HEAD)")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per query (default 5)")
     parser.add_argument("--queries", default=str(ROOT / "bench/results/latest.json"))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of a query in a row by one worker per round, all timed (default 1: the "
+                             "workers alternate every search; more keeps a worker's caches warm)")
     args = parser.parse_args()
     index = str(Path(args.index).resolve())
     queries = json.loads(Path(args.queries).read_text())["queries"]
@@ -99,14 +104,16 @@ def main() -> None:
                     different.append(text)
                 for _ in range(args.rounds):
                     for name, w in workers.items():
-                        ms.setdefault((cls, name), []).append(w.search(text)["ms"])
+                        for _ in range(args.repeat):
+                            ms.setdefault((cls, name), []).append(w.search(text)["ms"])
     finally:
         for w in workers.values():
             w.close()
-    print(f"CPU ms per query, p50 / p95: first run, then {args.rounds} warm rounds")
+    print(f"CPU ms per query, p50 / p95: first run, then {args.rounds} warm rounds"
+          + (f" of {args.repeat} runs in a row" if args.repeat > 1 else ""))
     print(f"{'class':<14} {'first before':>15} {'first after':>15} {'warm before':>15} {'warm after':>15}")
     for cls in queries:
-        cells = [f"{percentile(runs[(cls, name)], 50):.1f} / {percentile(runs[(cls, name)], 95):.1f}"
+        cells = [f"{percentile(runs[(cls, name)], 50):.2f} / {percentile(runs[(cls, name)], 95):.2f}"
                  for runs in (first, ms) for name in ("before", "after")]
         print(f"{cls:<14} " + " ".join(f"{cell:>15}" for cell in cells))
     print("identical results on every query" if not different else f"DIFFERENT results: {different}")

@@ -1,10 +1,12 @@
 """Ranking changes measured and not shipped: BM25F, term proximity, other ``match="most"`` rules, Bo1
 feedback, derivational families, per-field k1/b, DFR models, RM3 settings, sequential-dependence
-proximity, BM25+/BM25L, Dirichlet language models.
+proximity, BM25+/BM25L, Dirichlet language models, b set per index from its length statistics, RM3
+variants, request phrasing left out of any-word queries.
 
     python -m bench.ranking_trials                           # every trial (about 5 minutes of CPU)
     python -m bench.ranking_trials --trials base,proximity-5-0.3 --no-judged
     python -m bench.ranking_trials --trials familyr-0.5+field-1.2-1.0-2.0-0.3   # "+" combines trials
+    python -m bench.ranking_trials --length-stats            # each index's field lengths, nothing ranked
 
 Each trial changes the ranking for the length of its run (as :mod:`bench.relevance`'s trials do) and is
 scored on Cranfield and CISI, which choose (the mean of their MAPs, as ``bench.relevance --tune``), and
@@ -63,6 +65,18 @@ Trials (names as ``--trials`` takes them):
 * ``field-QK1-QB-AK1-AB``: BM25 with its own k1 and b for ``question`` and for ``answer``.
 * ``dph``, ``pl2-C``: Terrier's divergence-from-randomness models in place of BM25 (per field, times
   the field's boost): DPH (parameter-free) and PL2 with length normalisation 2's ``C``.
+* ``verbosity-ALPHA[-FIELDS]``, ``ne-EFFECT[-FIELDS]``: BM25's b set for each field (``FIELDS``, joined by
+  ``.``; default every boosted text field) from the statistics of the index searched, without relevance
+  judgments, so that one constant fitted on Cranfield and CISI gives every collection its own b:
+  ``verbosity``: ``b = min(1, ALPHA × s)`` with ``s`` the field's verbosity slope (how much of the
+  variation in length is words repeated rather than more different words: :func:`verbosity_slope`);
+  ``ne``: He and Ounis's (ECIR 2005) rule, the b whose normalisation effect (:func:`normalisation_effect`)
+  is ``EFFECT``. ``--length-stats`` prints both statistics for every index.
+* ``fb-uniform``: RM3 with every feedback passage weighing alike (shipped: by its share of the scores);
+  ``fb-answer``: the feedback model from the passages' answers only (shipped: question and answer);
+  ``fb-answer-only``: that model's words also searched in ``answer`` only.
+* ``request``: any-word queries also leave out the words that phrase a request (:data:`REQUEST_WORDS`:
+  "what", "papers", "describe", "has anyone", …).
 * ``bo1-DOCS-TERMS-BETA``: Terrier's Bo1 (divergence from randomness) feedback in place of RM3: the
   ``TERMS`` words of the first ``DOCS`` passages weighted ``tf log2((1 + Pn) / Pn) + log2(1 + Pn)``
   (``Pn`` = the word's frequency in question and answer over the passage count), divided by the
@@ -598,6 +612,169 @@ def _per_field(question: tuple[float, float], answer: tuple[float, float]):
     return Evaluator, "_term", scored_term
 
 
+# --- length normalisation set per index from its verbosity (Round 8) --------------------------------
+
+def verbosity_slope(lengths: np.ndarray, distinct: np.ndarray) -> float:
+    """How much of a field's length variation is verbosity: the least-squares slope of
+    ``log(length / distinct words)`` on ``log(length)`` over the passages with the field (0: a longer
+    passage only has more different words, its scope; 1: only repeats them). BM25's ``b`` corrects a
+    word's frequency for length; a repeated word's frequency grows with verbosity, not with scope."""
+    keep = lengths > 0
+    if keep.sum() < 2:
+        return 0.0
+    log_length = np.log(lengths[keep])
+    log_verbosity = np.log(lengths[keep] / distinct[keep])
+    spread = log_length.var()
+    return float(((log_length - log_length.mean()) * log_verbosity).mean() / spread) if spread else 0.0
+
+
+def field_lengths(searcher, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """(length, distinct words) of ``field`` in every passage, its stored text analysed as indexed."""
+    analyzer = searcher.schema[field].analyzer
+    lengths, distinct = [], []
+    for docnum in range(searcher.doc_count_all()):
+        words = [t.text for t in analyzer(searcher.stored_fields(docnum).get(field) or "")]
+        lengths.append(len(words))
+        distinct.append(len(set(words)) or 1)
+    return np.array(lengths, np.float64), np.array(distinct, np.float64)
+
+
+def field_verbosity(searcher, field: str) -> float:
+    """:func:`verbosity_slope` of ``field`` over every passage."""
+    return verbosity_slope(*field_lengths(searcher, field))
+
+
+NE_GRID = np.round(np.arange(0.01, 1.0001, 0.01), 2)
+
+
+def normalisation_effect(lengths: np.ndarray) -> np.ndarray:
+    """He and Ounis's normalisation effect of BM25's ``b`` at every :data:`NE_GRID` value, over the
+    passages with the field: the variance of the length factor ``1 / (1 − b + b × dl / avgdl)`` divided
+    by its largest (at b = 1). Their rule gives every collection the b whose effect equals a constant
+    fitted on training collections; they take the variance over the documents that contain sampled query
+    words, this query-free version over every passage with the field."""
+    x = lengths[lengths > 0] / lengths[lengths > 0].mean()
+    effect = np.array([np.var(1 / (1 - b + b * x)) for b in NE_GRID])
+    return effect / effect.max()
+
+
+def length_report(indexes: dict[str, Path], fields=("question", "answer")) -> list[str]:
+    """Markdown rows, per index and field: passages, mean length, its coefficient of variation, the
+    verbosity slope (:func:`verbosity_slope`), the normalisation effect at b 0.3 / 0.5 / 0.75 / 0.9, and
+    the b that gives the field the effect ``answer`` has at b = 0.75 in each of the first two indexes
+    (the tuning collections: He and Ounis's rule with its constant fitted on each)."""
+    from search.engine import open_index
+
+    stats = {}
+    for name, path in indexes.items():
+        with open_index(str(path)) as engine, engine.session() as state:
+            for field in fields:
+                lengths, distinct = field_lengths(state.searcher, field)
+                if (lengths > 0).sum() >= 2:
+                    stats[name, field] = lengths, distinct, normalisation_effect(lengths)
+    at = {b: int(np.argmin(np.abs(NE_GRID - b))) for b in (0.3, 0.5, 0.75, 0.9)}
+    targets = [(n, stats[n, "answer"][2][at[0.75]]) for n in list(indexes)[:2] if (n, "answer") in stats]
+    rows = ["| index | field | passages | mean length | CV | verbosity slope "
+            "| NE at b 0.3 / 0.5 / 0.75 / 0.9 | " + " | ".join(f"b with {n}'s NE" for n, _ in targets) + " |",
+            "|" + "---|" * (7 + len(targets))]
+    for (name, field), (lengths, distinct, effect) in stats.items():
+        has = lengths[lengths > 0]
+        matched = [f"{NE_GRID[np.argmin(np.abs(effect - target))]:.2f}" for _, target in targets]
+        rows.append(f"| {name} | {field} | {len(has)} | {has.mean():.1f} | {has.std() / has.mean():.3f} | "
+                    f"{verbosity_slope(lengths, distinct):.3f} | "
+                    + " / ".join(f"{effect[i]:.2f}" for i in at.values()) + " | "
+                    + " | ".join(matched) + " |")
+    return rows
+
+
+def _collection_b(rule: str, value: float, fields: tuple[str, ...]):
+    """BM25 with each field of ``fields`` given its own b by ``rule`` from the index being searched
+    (measured once per index; the other fields keep the index's b), with no relevance judgments:
+    ``verbosity``, ``b = min(1, value × verbosity slope)`` (:func:`verbosity_slope`); ``ne``, He and
+    Ounis's rule, the b whose :func:`normalisation_effect` is nearest ``value``. The one constant,
+    ``value``, is fitted on Cranfield and CISI."""
+    from search.scoring import Evaluator
+
+    term = Evaluator._term
+    memo: dict[tuple, float] = {}
+
+    def b_of(self, fieldname: str) -> float:
+        key = (tuple(leaf.segment().segment_id() for leaf, _ in self.leaves), fieldname)
+        if key not in memo:
+            if rule == "verbosity":
+                memo[key] = min(1.0, value * field_verbosity(self.searcher, fieldname))
+            else:
+                effect = normalisation_effect(field_lengths(self.searcher, fieldname)[0])
+                memo[key] = float(NE_GRID[np.argmin(np.abs(effect - value))])
+            print(f"{rule} {fieldname}: b {memo[key]:.3f}", file=sys.stderr)
+        return memo[key]
+
+    def scored_term(self, fieldname, text, boost, scored=True, within=None):
+        if fieldname not in fields or not scored or not self.schema[fieldname].stored:
+            return term(self, fieldname, text, boost, scored, within)
+        saved = self.b
+        self.b = b_of(self, fieldname)
+        try:
+            return term(self, fieldname, text, boost, scored, within)
+        finally:
+            self.b = saved
+
+    return Evaluator, "_term", scored_term
+
+
+# --- relevance-feedback variants (Round 8) ------------------------------------------------------------
+
+def _feedback_uniform():
+    """RM3 with every feedback passage weighing alike (the shipped model weighs each by its score)."""
+    from search import feedback
+
+    model = feedback.relevance_model
+
+    def uniform(passages, size=None):
+        return model([(terms, 0.0) for terms, _score in passages], size)
+
+    return feedback, "relevance_model", uniform
+
+
+def _feedback_answer():
+    """RM3 whose model comes from the feedback passages' answers alone (not question + answer)."""
+    from search import feedback
+    from search.scoring import Evaluator, top
+
+    def model(self, found, allowed=None):
+        analyzer = self.schema["answer"].analyzer
+        sample = []
+        for docnum, score in top(found, allowed, feedback.FEEDBACK_DOCS):
+            text = self.searcher.stored_fields(docnum).get("answer") or ""
+            sample.append(([t.text for t in analyzer(text, mode="query")], score))
+        return feedback.relevance_model(sample)
+
+    return Evaluator, "feedback_model", model
+
+
+# --- request phrasing left out of any-word queries (Round 8) -----------------------------------------
+
+REQUEST_WORDS = frozenset({
+    "what", "which", "how", "why", "who", "where", "when", "does", "do", "did", "has", "have", "had",
+    "been", "anyone", "available", "there", "any", "papers", "paper", "articles", "article", "describe",
+    "described", "describes", "describing", "discuss", "discussed", "discusses", "discussing", "find",
+    "looking", "interested", "published", "literature", "want", "wanted", "please", "give"})
+"""Words that phrase a request ("what papers describe …", "has anyone investigated …") rather than name
+its subject, general English chosen from Cranfield's and CISI's topics (never NPL's)."""
+
+
+def _request_words():
+    """Any-word queries leave out :data:`REQUEST_WORDS` as well as the index's stop words."""
+    from search import query
+
+    stop_list = query.stop_list
+
+    def with_requests(name):
+        return stop_list("short") | REQUEST_WORDS if name == "request" else stop_list(name)
+
+    return query, "stop_list", with_requests
+
+
 @contextlib.contextmanager
 def trial(name: str):
     """The ranking changed as trial ``name`` says (see the module docstring) while the block runs;
@@ -652,6 +829,25 @@ def trial(name: str):
         owner, attr, replacement = _tf_variant(kind, float(args[0]))
     elif kind in ("dph", "pl2"):
         owner, attr, replacement = _dfr(kind, float(args[0]) if args else 1.0)
+    elif kind in ("verbosity", "ne"):  # verbosity-ALPHA[-FIELD.FIELD], ne-EFFECT[-FIELD.FIELD]
+        from index.schema import FIELD_BOOSTS
+
+        fields = tuple(args[1].split(".")) if len(args) > 1 else \
+            tuple(f for f, w in FIELD_BOOSTS.items() if w)
+        owner, attr, replacement = _collection_b(kind, float(args[0]), fields)
+    elif name == "fb-uniform":
+        owner, attr, replacement = _feedback_uniform()
+    elif name in ("fb-answer", "fb-answer-only"):
+        owner, attr, replacement = _feedback_answer()
+        if name == "fb-answer-only":
+            from search import feedback
+
+            saved_fields, feedback.FEEDBACK_FIELDS = feedback.FEEDBACK_FIELDS, ("answer",)
+    elif kind == "request":
+        from search import query
+
+        owner, attr, replacement = _request_words()
+        saved_stops, query.ANY_STOP_WORDS = query.ANY_STOP_WORDS, "request"
     elif kind == "bo1":
         owner, attr, replacement = _bo1(int(args[0]), int(args[1]), float(args[2]))
     else:
@@ -664,6 +860,10 @@ def trial(name: str):
         setattr(owner, attr, saved)
         if (kind == "bm25f" and args) or (kind in ("family", "familyr") and len(args) > 1):
             set_ranking(*shipped)
+        if kind == "request":
+            query.ANY_STOP_WORDS = saved_stops
+        if name == "fb-answer-only":
+            feedback.FEEDBACK_FIELDS = saved_fields
 
 
 # --- running ----------------------------------------------------------------------------------------
@@ -708,6 +908,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also the judged nDCG@10 of each half of the queries (A chooses, B checks)")
     parser.add_argument("--judged-index", type=Path, default=Path("var/index"),
                         help="our index of corpus/ as shipped (default var/index: `make index`)")
+    parser.add_argument("--length-stats", action="store_true",
+                        help="print each index's field-length statistics (for length normalisation rules)")
     args = parser.parse_args(argv)
 
     from bench.relevance import set_ranking
@@ -721,6 +923,10 @@ def main(argv: list[str] | None = None) -> int:
     for n, c in collections.items():
         existing = args.work / f"index-{n}-short"
         indexes[n] = existing if existing.exists() else build_index(c, args.work)
+    if args.length_stats:
+        with_judged = indexes if args.no_judged else {**indexes, "interviews": args.judged_index}
+        print("\n".join(length_report(with_judged)))
+        return 0
     judged_queries = qrels = None
     if not args.no_judged:
         from bench import judged
@@ -730,13 +936,16 @@ def main(argv: list[str] | None = None) -> int:
         order = [q.id for q in judged_queries]
         halves = (order[0::2], order[1::2])  # A: 1st, 3rd, … query of queries.yml; B: the others
     rows = []
+    exact: dict[str, float | None] = {}
     for name in args.trials.split(","):
         started = time.process_time()
         match = "most" if name.startswith("most-") else "any"
         row: dict = {"trial": name, "sent as": match}
         with trial(name):
+            unrounded = {}
             for n, c in collections.items():
-                row[n] = evaluate(c.qrels, run_collection(indexes[n], c, match))["map"]
+                scores = evaluate(c.qrels, run_collection(indexes[n], c, match))
+                row[n], unrounded[n] = scores["map"], scores["map_exact"]
             if judged_queries is not None:
                 for mode in ("most", "any"):
                     rank, close = judged.ours(args.judged_index, mode)
@@ -754,8 +963,9 @@ def main(argv: list[str] | None = None) -> int:
                         row[f"{mode} A / B"] = " / ".join(
                             f"{judged.evaluate({q: qrels[q] for q in half}, ranked)['ndcg_10']:.4f}"
                             for half in halves)
-        tuning = [row[n] for n in TUNING if n in row]
-        row["mean"] = round(sum(tuning) / len(tuning), 4) if tuning else None
+        tuning = [unrounded[n] for n in TUNING if n in unrounded]
+        exact[name] = sum(tuning) / len(tuning) if tuning else None  # the verdict's, unrounded
+        row["mean"] = round(exact[name], 4) if tuning else None
         row["cpu s"] = round(time.process_time() - started)
         rows.append(row)
         print(" ".join(f"{k}={v}" for k, v in row.items()), file=sys.stderr, flush=True)
@@ -764,14 +974,16 @@ def main(argv: list[str] | None = None) -> int:
     columns = ["trial", "sent as", "mean", *names, *(judged_columns if qrels else [])]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
-    base = {r["sent as"]: r["mean"] for r in rows if r["trial"] in ("base", "most-base")}
+    base = {r["sent as"]: exact[r["trial"]] for r in rows if r["trial"] in ("base", "most-base")}
     for row in rows:
         print("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
     for row in rows:
         reference = base.get(row["sent as"])
-        if row["trial"] not in ("base", "most-base") and reference is not None and row["mean"] is not None:
-            verdict = "would ship" if row["mean"] > reference + MIN_GAIN else "not chosen"
-            print(f"{row['trial']}: Cranfield/CISI mean {row['mean']:.4f} against {reference:.4f}: {verdict}")
+        mean = exact[row["trial"]]
+        if row["trial"] not in ("base", "most-base") and reference is not None and mean is not None:
+            verdict = "would ship" if mean > reference + MIN_GAIN else "not chosen"
+            print(f"{row['trial']}: Cranfield/CISI mean {mean:.5f} against {reference:.5f} "
+                  f"({mean - reference:+.6f}): {verdict}")
     return 0
 
 

@@ -63,16 +63,16 @@ class Scope:
         self.ids = ids
         self._rest: np.ndarray | None = None
         self._inside: dict[bool, np.ndarray] = {}
-        self._segments: list[tuple[int, np.ndarray, list[int]]] | None = None
+        self._segments: list[tuple[int, list[tuple[int, int]]]] | None = None
 
-    def segments(self) -> list[tuple[int, np.ndarray, list[int]]]:
-        """(segment number, its own numbers of :attr:`ids` followed by each of them plus one, their date
-        ranks) for each segment holding some of them; made once and shared by every facet counted over
-        the scope (``offsets[bounds]`` gives each passage's first entry, then each one's end)."""
+    def segments(self) -> list[tuple[int, list[tuple[int, int]]]]:
+        """(segment number, (date rank, own number) of each of :attr:`ids` it holds, newest first) for
+        each segment holding some of them; made once and shared by every facet counted over the
+        scope."""
         if self._segments is None:
             table = self.table
-            self._segments = [(i, np.concatenate([local, local + 1]),
-                               table._date_rank[local + offset].tolist())
+            self._segments = [(i, sorted(zip(table._date_rank[local + offset].tolist(), local.tolist(),
+                                             strict=True), reverse=True))
                               for i, _columns, offset, local in table._by_segment(self.ids)]
         return self._segments
 
@@ -111,10 +111,11 @@ class FacetTable:
             if gone:
                 self.live[np.asarray(gone, dtype=np.int64) + offset] = False
             self._segments.append((columns, offset))
-        # Per facet and segment, (offsets, values) as plain arrays over the mapped files: indexing a
-        # numpy memmap wraps every result in a new memmap object, which cost more than the gathers of a
-        # few matches' values.
-        self._gather = {name: [(np.asarray(c.facets[name].offsets), np.asarray(c.facets[name].values))
+        # Per facet and segment, (offsets, values) as memory views of the mapped files: reading a few
+        # passages' entries one by one from a view (a plain int each) costs less than the half-dozen
+        # numpy calls per facet that gathered them (and indexing a numpy memmap wraps every result in
+        # a new memmap object).
+        self._gather = {name: [(_view(c.facets[name].offsets), _view(c.facets[name].values))
                                for c, _ in self._segments] for name in FACET_NAMES}
         with _cache_lock:  # segments merged away since the last searcher of this folder
             for key in [k for k in _cache if k[0] == ix_path and k[1] not in used]:
@@ -134,6 +135,7 @@ class FacetTable:
             self._remap[name] = [np.asarray([vocab.setdefault(v, len(vocab)) for v in c.facets[name].names],
                                             dtype=np.int64) for c, _ in self._segments]
             self.values[name] = list(vocab)
+        self._remap_views = {name: [_view(m) for m in maps] for name, maps in self._remap.items()}
         self._index: dict[str, dict[str, int]] = {}
         self._live_counts: dict[str, np.ndarray] = {}
         self._interviewee_rank: np.ndarray | None = None
@@ -327,6 +329,8 @@ class FacetTable:
         ``limit``, plus every selected value; ``count(i)``: value number ``i``'s passages."""
         names = self.values[name]
         shown = order if limit is None else order[:limit]
+        if not selected:  # nearly every search
+            return Facet(name, [FacetValue(names[i], count(i)) for i in shown], nonzero - len(shown))
         chosen = set(selected)
         values = [FacetValue(names[i], count(i), names[i] in chosen) for i in shown]
         listed = {v.value for v in values}
@@ -345,33 +349,36 @@ class FacetTable:
         value's newest passage with them (the same order: dates only part counts that tie)."""
         counts: dict[int, int] = {}
         newest: dict[int, int] = {}
-        for i, bounds, ranks in scope.segments():
+        several = len(scope.segments()) > 1
+        for i, passages in scope.segments():
             offsets, values = self._gather[name][i]
             if not len(values):
                 continue
-            # A few passages' entries: their positions listed in Python (two array reads in all rather
-            # than a dozen array operations per facet).
-            where = offsets[bounds].tolist()
-            n = len(ranks)
-            at, rank_at = [], []
-            for start, end, rank in zip(where[:n], where[n:], ranks, strict=False):  # equal lengths
-                if end - start == 1:  # most passages have one value of a facet, or none
-                    at.append(start)
-                    rank_at.append(rank)
-                elif end > start:
-                    at += range(start, end)
-                    rank_at += [rank] * (end - start)
-            if not at:
-                continue
-            found = values[at]
-            found = self._global(name, i, found.astype(np.int64)) if name in self._remap else found
-            for value, rank in zip(found.tolist(), rank_at, strict=True):
-                counts[value] = counts.get(value, 0) + 1
-                if rank > newest.get(value, -1):
-                    newest[value] = rank
+            remap = self._remap_views[name][i] if name in self._remap else None
+            # Newest passages first: a value's first passage is its newest (of this segment).
+            for rank, doc in passages:
+                start, end = offsets[doc], offsets[doc + 1]
+                while start < end:  # most passages have one value of a facet, or none
+                    value = values[start] if remap is None else remap[values[start]]
+                    count = counts.get(value)
+                    if count is None:
+                        counts[value] = 1
+                        newest[value] = rank
+                    else:
+                        counts[value] = count + 1
+                        if several and rank > newest[value]:
+                            newest[value] = rank
+                    start += 1
         names = self.values[name]
         order = sorted(counts, key=lambda i: (-counts[i], -newest[i], names[i].casefold(), names[i]))
         return self._listed(name, order, lambda i: counts.get(i, 0), len(counts), selected, limit)
+
+
+def _view(array: np.ndarray) -> memoryview:
+    """A flat memory view of a one-dimensional integer array (a memory-mapped column, read in place):
+    indexing it gives plain ints."""
+    return memoryview(np.ascontiguousarray(array)).cast("B").cast(np.asarray(array).dtype.char) \
+        if len(array) else memoryview(np.zeros(0, np.int64))
 
 
 def _mask(local: np.ndarray, size: int, inside=None) -> np.ndarray:

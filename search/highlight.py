@@ -85,6 +85,8 @@ class Marker:
         self.possible: dict[str, bool] = {}
         # With more first letters than FEW_FIRSTS most runs hold a candidate: then every word is read.
         self.candidates = _candidates(self.firsts) if len(self.firsts) <= FEW_FIRSTS else None
+        # The same candidates' ASCII characters, for texts of ASCII only (see _candidate_starts).
+        self.letters = _ascii_starts(self.firsts) if self.candidates is not None else ""
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
         """Character spans (start, end, term) of the tokens of ``text`` to mark, in order.
@@ -95,14 +97,20 @@ class Marker:
             return []
         if self.phrases:
             return _phrase_matches(text, words, self.phrases, analyzer)
-        if self.candidates is not None and not self.candidates.search(text):
-            return []  # no word can start a term to mark (most questions of a rare word's hits)
+        starts = None
+        if self.candidates is not None:
+            starts = _candidate_starts(text, self.letters)
+            if starts is None:
+                starts = [m.start() for m in self.candidates.finditer(text)]
+            if not starts:
+                return []  # no word can start a term to mark (most questions of a rare word's hits)
         found = []
         firsts, possible = self.firsts, self.possible
         # Only the runs of non-space text that can hold such a word are read word by word (with a cache:
         # the same words recur across passages, and running the whole analyser chain over every long
-        # answer shown would cost more than the search itself); finding them is a regular expression, in C.
-        runs = _candidate_runs(text, self.candidates) if self.candidates is not None else ((0, len(text)),)
+        # answer shown would cost more than the search itself); finding them is str.find or a regular
+        # expression, in C.
+        runs = _candidate_runs(text, starts) if starts is not None else ((0, len(text)),)
         for begin, stop in runs:
             for match in WORD_PATTERN.finditer(text, begin, stop):
                 word = match.group(0)
@@ -136,12 +144,48 @@ FEW_FIRSTS = 3
 """Up to this many first letters of the terms to mark, only the runs of text that may hold one are read."""
 
 
-def _candidate_runs(text: str, candidates: re.Pattern):
-    """(start, end) of the runs of non-space text that may hold a word beginning where ``candidates``
-    (:func:`_candidates` of the terms' first letters) matches, in order."""
+FEW_STARTS = 32
+"""Up to this many occurrences of the letters that may start a marked word in an ASCII text, they are
+found by ``str.find`` (see :func:`_candidate_starts`)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _ascii_starts(firsts: frozenset[str]) -> str:
+    """The ASCII word characters that may begin a word yielding a term that begins with one of
+    ``firsts`` (:func:`_may_start`)."""
+    return "".join(chr(c) for c in range(128)
+                   if (chr(c).isalnum() or chr(c) == "_") and _may_start(chr(c), firsts))
+
+
+def _candidate_starts(text: str, letters: str) -> list[int] | None:
+    """Where :func:`_candidates` of the same first letters matches in ``text``, ascending, when ``text``
+    is ASCII and holds at most ``FEW_STARTS`` of ``letters`` (:func:`_ascii_starts`); else None.
+
+    In ASCII text a candidate is one of ``letters`` after a character that is not a word character;
+    ``str.find`` skips to each in C far faster than the regular expression tests every character
+    against its class (which was a twelfth of a rare word's search, counted in instructions)."""
+    if not text.isascii():
+        return None
+    starts = []
+    seen = 0
+    for letter in letters:
+        at = text.find(letter)
+        while at >= 0:
+            seen += 1
+            if seen > FEW_STARTS:
+                return None
+            if not at or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+                starts.append(at)
+            at = text.find(letter, at + 1)
+    starts.sort()
+    return starts
+
+
+def _candidate_runs(text: str, starts: list[int]):
+    """(start, end) of the runs of non-space text that may hold a word beginning at one of ``starts``
+    (where :func:`_candidates` of the terms' first letters matches, ascending), in order."""
     read = 0  # the text before this is read
-    for candidate in candidates.finditer(text):
-        at = candidate.start()
+    for at in starts:
         if at < read:
             continue
         # The run of non-space text around the candidate (a word never spans a space or a newline).
@@ -164,19 +208,22 @@ _SPACE = re.compile(r"\s")
 @functools.lru_cache(maxsize=1024)
 def _candidates(firsts: frozenset[str]) -> re.Pattern:
     """Characters that may begin a word :func:`_matches` marks: one that may start such a word
-    (:func:`_may_start`; any non-ASCII one, decided later) right after a non-word character, and any
-    hyphen (a non-ASCII space among them only makes a run read that need not be). A word never spans
-    whitespace and always begins after a non-word character, so reading only the runs of non-space
-    text holding these finds every word reading the whole text would."""
+    (:func:`_may_start`; any non-ASCII one, decided later) right after a non-word character (a
+    non-ASCII space among them only makes a run read that need not be). A word never spans whitespace
+    and always begins after a non-word character, so reading only the runs of non-space text holding
+    these finds every word reading the whole text would. A hyphenated word's terms are its parts' and
+    its joined form's, each beginning with a part's first character, which follows the start of the
+    word or a hyphen (a non-word character): so hyphens themselves need not be candidates (they were,
+    and in generated and real text alike they made most of a rare word's runs: ``low-rent``,
+    ``on-the-go``)."""
     # Written as what they are not (the other ASCII characters): a class of every non-ASCII character
     # takes milliseconds to compile, and a query's first letters make a new expression.
     other = [chr(c) for c in range(128)
              if not ((chr(c).isalnum() or chr(c) == "_") and _may_start(chr(c), firsts))]
     not_start = "".join(map(re.escape, other))
-    not_candidate = "".join(re.escape(c) for c in other if c != "-")
     # One character class, then a look back at the character before (a class first lets the regular
     # expression engine skip ahead fast: four times faster than a look-behind first).
-    return re.compile(rf"[^{not_candidate}](?<!\w[^{not_start}])")
+    return re.compile(rf"[^{not_start}](?<!\w[^{not_start}])")
 
 
 def _phrase_matches(text: str, words: set[str], phrases: list, analyzer) -> list[tuple[int, int, str]]:
@@ -294,7 +341,7 @@ def _marked(text: str, spans: list[tuple[int, int, str]], maxchars: int | None) 
     """:func:`mark`'s HTML of ``text`` with the merged ``spans`` marked."""
     if not spans and (maxchars is None or len(text) <= maxchars):
         marked = html.escape(text, quote=False)  # what the general case below makes of it
-        return _cleaner().clean(marked) if _BLEACH_REWRITES.search(marked) else marked
+        return _cleaner().clean(marked) if _bleach_rewrites(marked) else marked
     start, end = 0, len(text)
     if maxchars is not None and len(text) > maxchars:
         if spans:
@@ -330,7 +377,14 @@ def _marked(text: str, spans: list[tuple[int, int, str]], maxchars: int | None) 
     # unchanged, except for the characters it rewrites (C0 controls but tab and newline, CR, lone
     # surrogates; checked over every code point and 70k passages): only those strings go through it.
     # It was a fifth of a common word's highlighting time.
-    return _cleaner().clean(marked) if _BLEACH_REWRITES.search(marked) else marked
+    return _cleaner().clean(marked) if _bleach_rewrites(marked) else marked
 
 
 _BLEACH_REWRITES = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
+
+
+def _bleach_rewrites(marked: str) -> bool:
+    """Whether ``marked`` holds a character bleach would rewrite. Those (C0 controls, lone surrogates)
+    are all unprintable, so a printable string, told by one C pass without the regular expression's
+    test of every character against its class, holds none."""
+    return not marked.isprintable() and _BLEACH_REWRITES.search(marked) is not None

@@ -110,6 +110,7 @@ class Evaluator:
         self.k1, self.b = k1, b
         self._lengths = lengths if lengths is not None else {}
         self.budget = budget if budget is not None else Budget(None)
+        self.held: dict[tuple[str, bytes], bool] = {}  # (field, term) → whether :meth:`_postings` found any
 
     def evaluate(self, q, within: np.ndarray | None = None) -> Matches:
         """Every live document ``q`` matches, with its BM25F score; with ``within`` (a boolean array over
@@ -375,6 +376,7 @@ class Evaluator:
             if len(ids):
                 ids_parts.append(ids.astype(np.int64) + offset)
                 weight_parts.append(weights)
+        self.held[(fieldname, btext)] = bool(ids_parts)
         if not ids_parts:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if len(ids_parts) == 1:

@@ -78,6 +78,7 @@ class _Commit:
 
     def __init__(self, gen: Path, ix, weighting, postings: PostingsCache):
         self.gen, self.ix, self.weighting = gen, ix, weighting
+        self.folder = str(gen)
         self.commit = whoosh_internals.read_commit(ix)
         self.generation = whoosh_internals.commit_generation(self.commit)
         first = whoosh_internals.open_searcher(ix, self.commit, weighting)
@@ -173,6 +174,8 @@ class Session:
         except ValueError:
             return False
         found = self.known.get((fieldname, btext))
+        if found is None:  # a word the evaluation read: known without another look-up
+            found = self.evaluator.held.get((fieldname, btext))
         if found is None:
             cache = self.evaluator.cache
             found = self.known[(fieldname, btext)] = \
@@ -193,6 +196,7 @@ class WhooshEngine(SearchEngine):
                  deadline_s: float | None = DEADLINE_S):
         whoosh_internals.install()
         self.index_dir = Path(index_dir)
+        self._current_file = str(self.index_dir / CURRENT)  # stat before each search: no path joined
         self.postings = _shared_cache(cache_mb)
         self.deadline_s = deadline_s
         self._lock = threading.Lock()  # held only to check freshness and switch commits
@@ -213,7 +217,7 @@ class WhooshEngine(SearchEngine):
         """What changes when ``CURRENT`` is replaced or a file comes or goes in ``commit``'s generation
         folder (inode, size and modification time of each), or None if either cannot be read."""
         try:
-            current, folder = os.stat(self.index_dir / CURRENT), os.stat(commit.gen)
+            current, folder = os.stat(self._current_file), os.stat(commit.folder)
         except OSError:
             return None
         return current.st_ino, current.st_size, current.st_mtime_ns, folder.st_ino, folder.st_mtime_ns

@@ -77,3 +77,28 @@ def test_skipping_words_that_cannot_match_marks_what_reading_every_word_marks():
                        for _ in range(rng.randint(1, 60)))
         terms = {t.text for t in ANALYZER(" ".join(rng.sample(pieces + WORDS, rng.randint(1, 4))))}
         assert _matches(text, terms, ANALYZER) == _every_word_marked(text, terms), (text, terms)
+
+
+def test_candidates_in_ascii_text_are_found_by_find_as_the_expression_finds_them():
+    # Texts of ASCII only take str.find instead of the regular expression: the same starts, any letters.
+    rng = random.Random(5)
+    alphabet = "abcvVxX19_ -.'\n\t/(\""
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        firsts = frozenset(rng.sample("abvx19_", rng.randint(1, 3)))
+        letters = highlight._ascii_starts(firsts)
+        expected = [m.start() for m in highlight._candidates(firsts).finditer(text)]
+        found = highlight._candidate_starts(text, letters)
+        if found is None:  # too many letters: the expression reads it
+            assert sum(map(text.count, letters)) > highlight.FEW_STARTS
+            continue
+        assert found == expected, (text, firsts)
+    assert highlight._candidate_starts("voilà venezuela", "vV") is None  # not ASCII: the expression
+
+
+def test_the_bleach_check_agrees_with_the_expression_on_every_code_point():
+    for code in range(0x110000):
+        char = chr(code)
+        assert highlight._bleach_rewrites(char) == bool(highlight._BLEACH_REWRITES.search(char)), hex(code)
+    assert not highlight._bleach_rewrites("plain <mark>text</mark>…")
+    assert highlight._bleach_rewrites("a\x0bb") and not highlight._bleach_rewrites("a\nb\tc")

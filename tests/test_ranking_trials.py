@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from bench.ir import Collection, Document
-from bench.ranking_trials import pair_counts, pair_frequency, stem_family, trial
+from bench.ranking_trials import (
+    REQUEST_WORDS,
+    normalisation_effect,
+    pair_counts,
+    pair_frequency,
+    stem_family,
+    trial,
+    verbosity_slope,
+)
 from bench.relevance import write_jsonl
 from index.build import build
 from search.engine import open_index
@@ -47,13 +55,17 @@ def test_pair_counts_ordered_and_unordered_windows():
                                   "bm25l-0.5", "most-coord", "bo1-3-10-1.0", "bm25f-lucene",
                                   "bm25f-1.2-0.5", "most-ratio-0.85", "most-common-0.05",
                                   "familyr-0.5-1.2-0.4", "field-1.2-1.0-2.0-0.3", "dph", "pl2-4",
-                                  "family-0.5+field-1.2-1.0-2.0-0.3"])
+                                  "family-0.5+field-1.2-1.0-2.0-0.3", "verbosity-4-answer", "ne-0.2",
+                                  "fb-uniform", "fb-answer", "fb-answer-only", "request",
+                                  "request+verbosity-4-answer"])
 def test_a_trial_restores_the_shipped_ranking(name):
     from index import schema
+    from search import feedback, query
 
     def ranking():
         return (Evaluator.rank, Evaluator.most, Evaluator.feedback, Evaluator.evaluate, Evaluator._term,
-                schema.BM25_K1, schema.BM25_B)
+                Evaluator.feedback_model, feedback.relevance_model, feedback.FEEDBACK_FIELDS,
+                query.stop_list, query.ANY_STOP_WORDS, schema.BM25_K1, schema.BM25_B)
 
     shipped = ranking()
     with trial(name):
@@ -116,3 +128,32 @@ def test_families_add_the_derived_words_at_their_weight_and_familyr_keeps_the_pa
         # The family word finds a passage of its own, below the typed word's.
         assert _found(engine, "measure") == ["both", "exact", "derived"]
     assert _found(engine, "measure") == ["exact", "both"]
+
+
+def test_verbosity_slope_is_the_share_of_length_growth_that_repeats_words():
+    lengths = np.array([10.0, 20.0, 40.0, 80.0])
+    # Every word different at any length: longer passages have more scope, not more repeats.
+    assert verbosity_slope(lengths, lengths) == pytest.approx(0.0)
+    # The same ten words however long: all of the length is repetition.
+    assert verbosity_slope(lengths, np.full(4, 10.0)) == pytest.approx(1.0)
+    # Distinct words growing as the square root of the length (Heaps): half of it.
+    assert verbosity_slope(lengths, np.sqrt(lengths)) == pytest.approx(0.5)
+    # Passages without the field are left out; fewer than two left: no slope.
+    assert verbosity_slope(np.array([0.0, 0.0, 12.0]), np.array([1.0, 1.0, 6.0])) == 0.0
+
+
+def test_normalisation_effect_grows_with_b_to_one():
+    effect = normalisation_effect(np.array([0.0, 5.0, 10.0, 20.0, 40.0, 200.0]))
+    assert effect[-1] == pytest.approx(1.0) and effect[0] < 0.01
+    assert (np.diff(effect) > 0).all()
+
+
+def test_the_request_trial_leaves_request_phrasing_out_of_any_word_queries(engine):
+    from search import query
+
+    assert {"what", "papers", "describe"} <= REQUEST_WORDS
+    with trial("request"):
+        stops = query.stop_list(query.ANY_STOP_WORDS)
+        assert {"what", "papers", "the"} <= stops and "measure" not in stops
+        assert _found(engine, "what papers describe measure") == ["exact", "both"]
+    assert "what" not in query.stop_list(query.ANY_STOP_WORDS)
