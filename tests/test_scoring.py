@@ -206,3 +206,28 @@ def test_phrase_keys_need_no_sort_when_read_in_index_order_and_are_sorted_when_n
     assert _common(a, np.array([0, 5, 12, 41], np.int64)).tolist() == [5, 12]
     assert _common(a, np.array([41, 50], np.int64)).tolist() == []
     assert _common(a, np.zeros(0, np.int64)).tolist() == []
+
+
+@pytest.mark.parametrize("match", ["most", "any", "all"])
+def test_sorted_and_whole_index_combination_give_the_same_answers(engine, match, monkeypatch):
+    # Unions, ANDs, NOTs and match="most"'s counts are combined by sorting document numbers when the
+    # matches are few against the index and over whole-index arrays otherwise: the hits, their scores
+    # and order, the totals and the facet counts must not depend on which.
+    import search.scoring as scoring
+
+    texts = [*QUERIES, "dream setup -mac", "mac windows linux", "camera lens photo editor",
+             "use -(mac OR pc)"]
+
+    def answers():
+        out = []
+        for text in texts:
+            result = engine.search(text, per_page=30, match=match)
+            out.append((text, result.total, [(h.article, h.passage, h.score, h.partial) for h in result.hits],
+                        {name: [(v.value, v.count) for v in f.values] for name, f in result.facets.items()}))
+        return out
+
+    monkeypatch.setattr(scoring, "SPARSE_SHARE", 0)  # always sorted
+    sorted_answers = answers()
+    monkeypatch.setattr(scoring, "SPARSE_SHARE", 10**12)  # always whole-index arrays
+    assert answers() == sorted_answers
+    assert sum(total for _, total, _, _ in sorted_answers) > 1000
