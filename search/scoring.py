@@ -485,8 +485,7 @@ class Evaluator:
         if len(parts) == 1:
             return parts[0]
         if self._sparse([p.ids for p in parts]):
-            ids, order, group = grouped([p.ids for p in parts])
-            scores = np.concatenate([p.scores for p in parts])[order]
+            ids, group, scores = _grouped_scores(parts)
             return Matches(ids, np.bincount(group, weights=scores, minlength=len(ids)))
         # Dense arrays over the whole index: linear, where sorting the concatenated ids is not.
         seen = np.zeros(self.size, dtype=bool)
@@ -503,8 +502,7 @@ class Evaluator:
         if len(parts) <= 1:
             return parts[0] if parts else self._empty()
         if self._sparse([p.ids for p in parts]):
-            ids, order, group = grouped([p.ids for p in parts])
-            scores = np.concatenate([p.scores for p in parts])[order]
+            ids, group, scores = _grouped_scores(parts)
             starts = np.flatnonzero(np.diff(group, prepend=-1))
             best = np.maximum(np.maximum.reduceat(scores, starts), 0.0)  # as the dense arrays start at 0
             total = np.bincount(group, weights=scores, minlength=len(ids))
@@ -547,6 +545,13 @@ class Evaluator:
             extra[other.ids] = other.scores
             scores = scores + extra[ids]
         return Matches(ids, scores)
+
+
+def _grouped_scores(parts: list[Matches]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`grouped` of ``parts``' documents, with their scores in the same sorted order: (distinct
+    documents, each sorted entry's place among them, each sorted entry's score)."""
+    ids, order, group = grouped([p.ids for p in parts])
+    return ids, group, np.concatenate([p.scores for p in parts])[order]
 
 
 def _plain_or(q) -> bool:
