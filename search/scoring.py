@@ -22,7 +22,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from index.schema import FIELD_BOOSTS
-from index.whoosh_internals import LENGTH_TABLE, LengthLookup, length_bytes
+from index.whoosh_internals import LENGTH_TABLE, LengthLookup, length_bytes, segment_key
 from search import feedback
 from search.budget import Budget
 from search.postings import PostingsCache
@@ -135,6 +135,7 @@ class Evaluator:
         self.reader = searcher.reader()
         self.schema = self.reader.schema
         self.leaves = list(self.reader.leaf_readers())
+        self._segments = [(leaf, offset, segment_key(leaf)) for leaf, offset in self.leaves]
         self.live = live
         self.size = len(live)
         self.cache = cache
@@ -357,6 +358,8 @@ class Evaluator:
         btext = field.to_bytes(text) if not isinstance(text, bytes) else text
         ids, weights = self._postings(fieldname, btext)
         df = len(ids)  # every posting, deleted documents included: Whoosh's doc_frequency, unlooked-up
+        if not df:  # most of a rare word's fields
+            return self._empty()
         keep = self.live[ids] if within is None else within[ids]
         if not keep.all():
             ids, weights = ids[keep], weights[keep]
@@ -424,8 +427,8 @@ class Evaluator:
     def _postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """A term's (document numbers, weights) in every segment, deleted documents included."""
         ids_parts, weight_parts = [], []
-        for leaf, offset in self.leaves:
-            ids, weights = self.cache.get(leaf, fieldname, btext)
+        for leaf, offset, seg in self._segments:
+            ids, weights = self.cache.get(leaf, fieldname, btext, seg)
             if len(ids):
                 ids_parts.append(ids.astype(np.int64) + offset)
                 weight_parts.append(weights)
