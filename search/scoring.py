@@ -24,6 +24,7 @@ from whoosh import scoring
 from index.schema import FIELD_BOOSTS
 from index.whoosh_internals import LENGTH_TABLE, LengthLookup, length_bytes, segment_key
 from search import feedback
+from search.arrays import kept
 from search.budget import Budget
 from search.postings import PostingsCache
 
@@ -244,15 +245,15 @@ class Evaluator:
         btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
         ids = self._postings(fieldname, btext)[0]
         keep = self.live[ids]
-        return ids if keep.all() else ids[keep]
+        return ids if keep.all() else kept(ids, keep)
 
     @staticmethod
     def _within(found: Matches, within: np.ndarray | None) -> Matches:
         if within is None or not len(found):
             return found
         keep = within[found.ids]
-        tiers = found.tiers[keep] if found.tiers is not None else None
-        return Matches(found.ids[keep], found.scores[keep], tiers)
+        tiers = kept(found.tiers, keep) if found.tiers is not None else None
+        return Matches(kept(found.ids, keep), kept(found.scores, keep), tiers)
 
     def most(self, q, few: int, allowed: np.ndarray | None = None) -> Matches:
         """``q`` with every word required, plus — when those are fewer than ``few`` among ``allowed``
@@ -292,10 +293,10 @@ class Evaluator:
                 ids = np.flatnonzero(count >= words)
                 return ids, count[ids]
             keep = count >= words
-            return candidates[keep], count[keep]
+            return kept(candidates, keep), kept(count, keep)
 
         full = with_at_least(len(parts))[0]
-        shown = full if allowed is None or not len(full) else full[allowed[full]]
+        shown = full if allowed is None or not len(full) else kept(full, allowed[full])
         if len(shown) >= few:
             ids, tiers = full, None
         else:
@@ -362,7 +363,7 @@ class Evaluator:
             return self._empty()
         keep = self.live[ids] if within is None else within[ids]
         if not keep.all():
-            ids, weights = ids[keep], weights[keep]
+            ids, weights = kept(ids, keep), kept(weights, keep)
         if not len(ids):
             return self._empty()
         tf = weights.astype(np.float64)
@@ -409,7 +410,7 @@ class Evaluator:
                 if not len(found):
                     continue
                 local = candidate[offset:offset + leaf.doc_count_all()]
-                found = found[local[found >> 32]]
+                found = kept(found, local[found >> 32])
                 keys.append(found + ((offset << 32) + shift - index))
             keys = _ascending(keys)
             common = keys if common is None else _common(common, keys)
@@ -535,14 +536,14 @@ class Evaluator:
         if self._sparse([found.ids, other.ids]):
             inside, where = member(found.ids, other.ids)
             mask = inside if keep else ~inside
-            ids, scores = found.ids[mask], found.scores[mask]
+            ids, scores = kept(found.ids, mask), kept(found.scores, mask)
             if add and len(ids):
                 scores = scores + np.where(inside[mask], other.scores[where[mask]], 0.0)
             return Matches(ids, scores)
         inside = np.zeros(self.size, dtype=bool)
         inside[other.ids] = True
         mask = inside[found.ids] if keep else ~inside[found.ids]
-        ids, scores = found.ids[mask], found.scores[mask]
+        ids, scores = kept(found.ids, mask), kept(found.scores, mask)
         if add and len(ids):
             extra = np.zeros(self.size, dtype=np.float64)
             extra[other.ids] = other.scores
@@ -586,7 +587,7 @@ def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if len(a) > len(b):
         a, b = b, a
     at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return a[b[at] == a]
+    return kept(a, b[at] == a)
 
 
 def clauses(q) -> tuple[list, list]:
@@ -617,8 +618,8 @@ def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[in
     ids, scores, tiers = found.ids, found.scores, found.tiers
     if allowed is not None and len(ids):
         keep = allowed[ids]
-        ids, scores = ids[keep], scores[keep]
-        tiers = tiers[keep] if tiers is not None else None
+        ids, scores = kept(ids, keep), kept(scores, keep)
+        tiers = kept(tiers, keep) if tiers is not None else None
     if count <= 0 or not len(ids):
         return []
     if len(ids) <= FEW_TOP:
