@@ -97,6 +97,13 @@ costs about 0.25 ms however few the matches (most of a rare word's union of fiel
 about a sixth of the index."""
 
 
+MERGE_SHARE = 16
+"""A union too large to sort whose parts but the largest together hold fewer than 1/``MERGE_SHARE`` of the
+index's passages (a common word in one field, rare in the others) is the largest part with the others
+merged in (:meth:`Evaluator._merged_into`): a copy of that part instead of passes over whole-index arrays
+(read at each call)."""
+
+
 def grouped(id_arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct document numbers of ``id_arrays`` (each ascending, without repeats), ascending; the
     stable order that sorts the arrays' concatenation; and each sorted entry's place among the distinct
@@ -491,6 +498,9 @@ class Evaluator:
         if self._sparse([p.ids for p in parts]):
             ids, group, scores = _grouped_scores(parts)
             return Matches(ids, np.bincount(group, weights=scores, minlength=len(ids)))
+        largest = max(range(len(parts)), key=lambda i: len(parts[i]))
+        if sum(len(p) for i, p in enumerate(parts) if i != largest) * MERGE_SHARE < self.size:
+            return self._merged_into(parts, largest)
         # Dense arrays over the whole index: linear, where sorting the concatenated ids is not.
         seen = np.zeros(self.size, dtype=bool)
         total = np.zeros(self.size, dtype=np.float64)
@@ -499,6 +509,27 @@ class Evaluator:
             total[part.ids] += part.scores
         ids = np.flatnonzero(seen)
         return Matches(ids, total[ids])
+
+    @staticmethod
+    def _merged_into(parts: list[Matches], largest: int) -> Matches:
+        """:meth:`_union` of ``parts`` (two or more) when all but ``parts[largest]`` are few: the documents
+        those few touch are summed by sorting (with the largest part's entries for them), in the parts'
+        order as the whole-index arrays add (so every score is bit-identical), and merged into a copy of
+        the largest part. At 1M passages ``year`` (452,125 passages in the answer, 2 in the question):
+        3.6 ms of whole-index passes against a copy."""
+        large = parts[largest]
+        touched = grouped([p.ids for i, p in enumerate(parts) if i != largest])[0]
+        inside, where = member(touched, large.ids)
+        at = where[inside]  # the touched documents' places in the largest part
+        restricted = [Matches(kept(touched, inside), large.scores[at]) if i == largest else p
+                      for i, p in enumerate(parts)]
+        ids, group, scores = _grouped_scores(restricted)  # ids: every touched document
+        sums = np.bincount(group, weights=scores, minlength=len(ids))
+        merged = large.scores.copy()
+        merged[at] = sums[inside]
+        new = ~inside
+        places = np.searchsorted(large.ids, touched[new])
+        return Matches(np.insert(large.ids, places, touched[new]), np.insert(merged, places, sums[new]))
 
     def _dismax(self, parts: list[Matches], tiebreak: float) -> Matches:
         """The union of ``parts``, each document scored by its best part plus ``tiebreak`` × the others."""

@@ -1,0 +1,78 @@
+"""One query on our engine, tantivy and SQLite FTS5 in turn, with the CPU's caches written over before each
+search or not: what each engine's search costs when the memory it touches was evicted.
+
+    .venv/bin/python -m bench.evicted --work /work/h-scale/var/bench --query venezuela --rounds 200
+
+Reads the index, ``tantivy/`` and ``fts5.db`` that a ``bench.speed`` run left in ``--work`` (FTS5 opened
+read-only: nothing there is written). In the speed benchmark the engines answer each query in turn, so
+each search finds the caches as the other engines' searches left them (and ours comes right after FTS5's
+previous query, a second of ``GROUP BY`` for a common word); a rare word then costs ours about twice what
+it costs repeated in a loop. Here every engine gets the same treatment: two passes of ``--rounds`` rounds
+(each engine once per round, in the benchmark's order), the first as they come, the second with a buffer
+of ``--evict`` megabytes written over before every search (untimed). Prints each engine's median wall
+milliseconds per pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.baselines import Fts5, QuerySpec, TantivyFaceted
+
+
+class _ReadOnlyFts5(Fts5):
+    """:class:`bench.baselines.Fts5` opened read-only (the benchmark's database is someone else's)."""
+
+    def open(self) -> None:
+        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", default="var/bench", help="a bench.speed work folder (default var/bench)")
+    parser.add_argument("--query", default="venezuela", help="one word (default venezuela)")
+    parser.add_argument("--rounds", type=int, default=200, help="rounds per pass (default 200)")
+    parser.add_argument("--evict", type=int, default=64, metavar="MB",
+                        help="megabytes written over before each search in the second pass (default 64: "
+                             "twice the benchmark machine's last-level cache)")
+    args = parser.parse_args()
+    from search.engine import open_index
+
+    work = Path(args.work)
+    spec = QuerySpec("word", (args.query,))
+    ours = open_index(str(work / "index"))
+    tantivy = TantivyFaceted(work / "tantivy")
+    tantivy.open()
+    fts5 = _ReadOnlyFts5(work / "fts5.db")
+    fts5.open()
+    systems = {"ours": lambda: ours.search(args.query), "tantivy": lambda: tantivy.search(spec),
+               "fts5": lambda: fts5.search(spec)}
+    for search in systems.values():  # warm-up: every engine has read what the query needs
+        search()
+        search()
+    buffer = np.zeros(args.evict << 20, dtype=np.uint8)
+    for evict in (False, True):
+        ms: dict[str, list[float]] = {name: [] for name in systems}
+        for _ in range(args.rounds):
+            for name, search in systems.items():
+                if evict:
+                    buffer += 1
+                started = time.perf_counter()
+                search()
+                ms[name].append((time.perf_counter() - started) * 1000)
+        label = f"{args.evict} MB written over before each search" if evict else "in turn"
+        print(f"{label:<42} " + "  ".join(f"{name} {statistics.median(v):.3f}" for name, v in ms.items()),
+              flush=True)
+    ours.close()
+    tantivy.close()
+    fts5.close()
+
+
+if __name__ == "__main__":
+    main()
