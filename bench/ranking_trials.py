@@ -1,7 +1,8 @@
 """Ranking changes measured and not shipped: BM25F, term proximity, other ``match="most"`` rules, Bo1
 feedback, derivational families, per-field k1/b, DFR models, RM3 settings, sequential-dependence
 proximity, BM25+/BM25L, Dirichlet language models, b set per index from its length statistics, RM3
-variants, request phrasing left out of any-word queries.
+variants, request phrasing left out of any-word queries, Lucene's information-based (log-logistic)
+model, b from each field's mean length, a first tier by share of the query's idf.
 
     python -m bench.ranking_trials                           # every trial (about 5 minutes of CPU)
     python -m bench.ranking_trials --trials base,proximity-5-0.3 --no-judged
@@ -52,10 +53,12 @@ Trials (names as ``--trials`` takes them):
   then score); ``ratio``: the shipped tiers, but an all-words passage scoring below ``R`` times the best
   partial match's score joins the second tier; ``common``: the shipped tiers with the first tier asking
   only for the words in at most a share ``C`` of the passages (every word if all are commoner), as
-  Lucene's ``CommonTermsQuery`` makes frequent words optional. Cranfield and CISI topics are long, so
-  they are sent as ``match="most"`` for these trials (and for ``base`` beside them); with ``--halves``
-  the judged set is also scored on each half of its queries (A: the 1st, 3rd, … of ``queries.yml``),
-  so that a rule's parameter can be chosen on A and checked on B.
+  Lucene's ``CommonTermsQuery`` makes frequent words optional; ``idf-X`` (``most-idf-X``): the shipped
+  tiers with the first tier asking only for words carrying at least a share ``X`` of the query's idf
+  (the sum of its words' idf: a passage missing only a common word stays a full match). Cranfield and
+  CISI topics are long, so they are sent as ``match="most"`` for these trials (and for ``base`` beside
+  them); with ``--halves`` the judged set is also scored on each half of its queries (A: the 1st, 3rd,
+  … of ``queries.yml``), so that a rule's parameter can be chosen on A and checked on B.
 * ``family-W``, ``familyr-W`` (optionally ``-K1-B``): derivational families at query time, for any-word
   queries: each typed word also matches, at ``W`` times its weight, the field's indexed words with the
   same Snowball (Porter2) stem (measure → measurement, measured; also animal → animator), found by a
@@ -72,6 +75,11 @@ Trials (names as ``--trials`` takes them):
   variation in length is words repeated rather than more different words: :func:`verbosity_slope`);
   ``ne``: He and Ounis's (ECIR 2005) rule, the b whose normalisation effect (:func:`normalisation_effect`)
   is ``EFFECT``. ``--length-stats`` prints both statistics for every index.
+* ``avgdl-LENGTH[-FIELDS]``: as ``verbosity``, with ``b = min(1, mean length / LENGTH)`` (short texts'
+  extra words are more scope than repetition).
+* ``ib-LAMBDA-C``: Lucene's ``IBSimilarity`` (Clinchant and Gaussier 2010) in place of BM25 per field,
+  times the field's boost: log-logistic distribution, normalisation H2 with ``C``, ``λ`` from the
+  word's document frequency (``df``) or total frequency (``ttf``); Solr has ``IBSimilarityFactory``.
 * ``fb-uniform``: RM3 with every feedback passage weighing alike (shipped: by its share of the scores);
   ``fb-answer``: the feedback model from the passages' answers only (shipped: question and answer);
   ``fb-answer-only``: that model's words also searched in ``answer`` only.
@@ -331,7 +339,16 @@ def _most_rule(rule: str, param: float = 0.0):
         if rule == "levels":
             return Matches(ids, total[ids], (len(parts) - count[ids]).astype(np.int8))
         # "ratio" and "common": the shipped tiers with another first tier.
-        if rule == "common":  # every word but those in more than ``param`` of the passages
+        if rule == "idf":  # the words carrying at least ``param`` of the query's idf
+            from search.scoring import robertson_idf
+
+            n = np.count_nonzero(self.live)
+            idf = np.array([robertson_idf(n, len(d)) for d in docs])
+            mass = np.zeros(self.size)
+            for d, w in zip(docs, idf, strict=True):
+                mass[d] += w
+            first = mass >= param * idf.sum() - 1e-9
+        elif rule == "common":  # every word but those in more than ``param`` of the passages
             rare = [d for d in docs if len(d) <= param * np.count_nonzero(self.live)] or docs
             need = np.zeros(self.size, dtype=np.int16)
             for d in rare:
@@ -549,6 +566,36 @@ def _dfr(model: str, c: float = 1.0):
     return Evaluator, "_term", scored_term
 
 
+def _ib(lam: str, c: float):
+    """Every scored word in every field weighted by Lucene's ``IBSimilarity`` (Clinchant and Gaussier
+    2010's information-based model) with the log-logistic distribution, in place of BM25, per field as
+    BM25 is, times the field's boost: ``log((tfn + λ) / λ)`` with ``tfn = tf × log2(1 + c × avgdl / dl)``
+    (normalisation H2) and ``λ = (df + 1) / (N + 1)`` (``lam="df"``) or ``(cf + 1) / (N + 1)``
+    (``"ttf"``); Solr's ``IBSimilarityFactory distribution="LL" lambda="DF|TTF" normalization="H2"``."""
+    from index.whoosh_internals import LENGTH_TABLE
+    from search.scoring import Evaluator, Matches
+
+    term = Evaluator._term
+
+    def scored_term(self, fieldname, text, boost, scored=True, within=None):
+        found = term(self, fieldname, text, 1.0, scored=False, within=within)
+        if not (scored and len(found) and self.schema[fieldname].scorable):
+            return Matches(found.ids, found.scores * boost) if boost != 1 else found
+        btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
+        n = self.searcher.doc_count_all()
+        count = self.searcher.doc_frequency(fieldname, btext) if lam == "df" else \
+            self.searcher.frequency(fieldname, btext)
+        lam_value = (float(count) + 1) / (n + 1)
+        avgdl = self.searcher.avg_field_length(fieldname) or 1
+        lengths = self._field_lengths(fieldname)
+        tf = found.scores
+        dl = LENGTH_TABLE[lengths[found.ids]] if lengths is not None else np.full(len(tf), avgdl)
+        tfn = tf * np.log2(1 + c * avgdl / np.maximum(dl, 1))
+        return Matches(found.ids, np.log((tfn + lam_value) / lam_value) * boost)
+
+    return Evaluator, "_term", scored_term
+
+
 # --- BM25 variants for short documents and Dirichlet language models ----------------------------------
 
 def _tf_variant(model: str, param: float):
@@ -703,6 +750,8 @@ def _collection_b(rule: str, value: float, fields: tuple[str, ...]):
         if key not in memo:
             if rule == "verbosity":
                 memo[key] = min(1.0, value * field_verbosity(self.searcher, fieldname))
+            elif rule == "avgdl":
+                memo[key] = min(1.0, (self.searcher.avg_field_length(fieldname) or 0) / value)
             else:
                 effect = normalisation_effect(field_lengths(self.searcher, fieldname)[0])
                 memo[key] = float(NE_GRID[np.argmin(np.abs(effect - value))])
@@ -827,9 +876,11 @@ def trial(name: str):
         owner, attr, replacement = _per_field((values[0], values[1]), (values[2], values[3]))
     elif kind in ("bm25plus", "bm25l", "lmd"):
         owner, attr, replacement = _tf_variant(kind, float(args[0]))
+    elif kind == "ib":  # ib-df|ttf-C
+        owner, attr, replacement = _ib(args[0], float(args[1]))
     elif kind in ("dph", "pl2"):
         owner, attr, replacement = _dfr(kind, float(args[0]) if args else 1.0)
-    elif kind in ("verbosity", "ne"):  # verbosity-ALPHA[-FIELD.FIELD], ne-EFFECT[-FIELD.FIELD]
+    elif kind in ("verbosity", "ne", "avgdl"):  # verbosity-ALPHA[-FIELD.FIELD], ne-…, avgdl-LENGTH[-…]
         from index.schema import FIELD_BOOSTS
 
         fields = tuple(args[1].split(".")) if len(args) > 1 else \

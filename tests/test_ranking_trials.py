@@ -57,7 +57,8 @@ def test_pair_counts_ordered_and_unordered_windows():
                                   "familyr-0.5-1.2-0.4", "field-1.2-1.0-2.0-0.3", "dph", "pl2-4",
                                   "family-0.5+field-1.2-1.0-2.0-0.3", "verbosity-4-answer", "ne-0.2",
                                   "fb-uniform", "fb-answer", "fb-answer-only", "request",
-                                  "request+verbosity-4-answer"])
+                                  "request+verbosity-4-answer", "ib-df-0.5", "ib-ttf-1",
+                                  "avgdl-137-answer", "most-idf-0.8"])
 def test_a_trial_restores_the_shipped_ranking(name):
     from index import schema
     from search import feedback, query
@@ -157,3 +158,43 @@ def test_the_request_trial_leaves_request_phrasing_out_of_any_word_queries(engin
         assert {"what", "papers", "the"} <= stops and "measure" not in stops
         assert _found(engine, "what papers describe measure") == ["exact", "both"]
     assert "what" not in query.stop_list(query.ANY_STOP_WORDS)
+
+
+def test_the_ib_trial_scores_lucene_log_logistic_with_h2(engine):
+    import math
+
+    with engine.session() as state:
+        searcher = state.searcher
+        with trial("ib-df-1"):
+            found = state.evaluator._term("answer", "measure", 1.0)
+        n = searcher.doc_count_all()
+        lam = (searcher.doc_frequency("answer", "measure") + 1) / (n + 1)
+        avgdl = searcher.avg_field_length("answer")
+        for docnum, score in zip(found.ids, found.scores, strict=True):
+            dl = searcher.doc_field_length(int(docnum), "answer")
+            tfn = 1 * math.log2(1 + avgdl / dl)  # "measure" once in each passage
+            assert score == pytest.approx(math.log((tfn + lam) / lam), rel=0.03)  # lengths are quantised
+
+
+def test_the_avgdl_trial_sets_b_from_the_fields_mean_length(engine):
+    with engine.session() as state:
+        avgdl = state.searcher.avg_field_length("answer")
+        with trial(f"avgdl-{2 * avgdl}-answer"):
+            half = state.evaluator._term("answer", "measure", 1.0)
+        state.evaluator.b = 0.5
+        assert half.scores.tolist() == pytest.approx(state.evaluator._term("answer", "measure", 1.0).scores)
+
+
+def test_the_idf_mass_rule_puts_passages_with_the_rare_words_in_the_first_tier(engine):
+    # No passage has both words. "measure" (2 of 13 passages) carries 0.86 of the query's idf,
+    # "garden" (10 passages) the rest: at 0.8 a passage with "measure" alone is a full match.
+    def partial(text: str) -> dict[str, bool]:
+        hits = engine.search(text, per_page=50).hits
+        return {hit.article.removeprefix("fam/"): hit.partial for hit in hits}
+
+    assert partial("measure garden") == {"exact": True, "both": True, **{f"x{i}": True for i in range(10)}}
+    with trial("most-idf-0.8"):
+        assert partial("measure garden") == {"exact": False, "both": False,
+                                             **{f"x{i}": True for i in range(10)}}
+    with trial("most-idf-0.9"):
+        assert all(partial("measure garden").values())
