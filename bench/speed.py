@@ -759,6 +759,10 @@ def run(args: argparse.Namespace) -> dict | None:
     query_ms = {c: summary_ms(samples["ours"][c]) for c in queries}
     log(f"ours: { {c: (v['p50'], v['p95']) for c, v in query_ms.items()} }")
     first_ms = {name: {c: summary_ms(t) for c, t in per.items()} for name, per in measured["first"].items()}
+    # Each query's own timings (every round), so a class's tail can be traced to the queries that make it.
+    per_query_ms = {name: {c: {spec.user_syntax(): summary_ms(samples[name][c][i::len(specs)])
+                               for i, spec in enumerate(specs)} for c, specs in queries.items()}
+                    for name in systems if name not in sampled}
     for name in baselines:
         base_out[name]["query_ms"] = {c: summary_ms(samples[name][c]) for c in queries}
         baselines[name].close()
@@ -793,6 +797,7 @@ def run(args: argparse.Namespace) -> dict | None:
         **added,
         "query_ms": query_ms,
         "query_ms_first": first_ms,
+        "query_ms_per_query": per_query_ms,
         "queries": {c: [s.user_syntax() for s in specs] for c, specs in queries.items()},
         "totals_median": {name: {c: statistics.median(t) if t else 0
                                  for c, t in measured["totals"][name].items()} for name in systems},

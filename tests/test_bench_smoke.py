@@ -90,6 +90,10 @@ def test_speed_quick_run_writes_every_key(tmp_path):
     for cls in classes:
         assert data["query_ms"][cls]["p95"] >= data["query_ms"][cls]["p50"] > 0
         assert data["query_ms_first"]["ours"][cls]["n"] == data["query_ms"][cls]["n"] // data["run"]["rounds"]
+        # Each query's own timings: one per round, and together they are the class's samples.
+        per_query = data["query_ms_per_query"]["ours"][cls]
+        assert list(per_query) == data["queries"][cls]
+        assert {v["n"] for v in per_query.values()} == {data["run"]["rounds"]}
         # Same passages, same words: every system finds the common words (counts may differ by stemmer).
         assert data["totals_median"]["ours"][cls] > 0, cls
     totals = data["totals_median"]
