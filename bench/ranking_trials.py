@@ -55,7 +55,9 @@ Trials (names as ``--trials`` takes them):
   only for the words in at most a share ``C`` of the passages (every word if all are commoner), as
   Lucene's ``CommonTermsQuery`` makes frequent words optional; ``idf-X`` (``most-idf-X``): the shipped
   tiers with the first tier asking only for words carrying at least a share ``X`` of the query's idf
-  (the sum of its words' idf: a passage missing only a common word stays a full match). Cranfield and
+  (the sum of its words' idf: a passage missing only a common word stays a full match); ``fb``
+  (``most-fb``, or after another rule: ``most-ratio-0.5+most-fb``): the tiers kept, the passages of each
+  re-ranked by RM3 feedback as any-word queries of 3+ words are. Cranfield and
   CISI topics are long, so they are sent as ``match="most"`` for these trials (and for ``base`` beside
   them); with ``--halves`` the judged set is also scored on each half of its queries (A: the 1st, 3rd,
   … of ``queries.yml``), so that a rule's parameter can be chosen on A and checked on B.
@@ -312,6 +314,25 @@ def _with_sdm(depth: int, ordered: float, unordered: float, ordered_window: int 
 
 # --- match="most" rules -----------------------------------------------------------------------------
 
+def _tiered_feedback(evaluator, words, found, allowed):
+    """``found`` with its scores replaced by RM3's (:mod:`search.feedback`, the model from its first
+    passages in tier order; ``words``: the query's words as an any-word query), its tiers and passages
+    kept; as shipped only for queries of ``FEEDBACK_MIN_WORDS`` words or more."""
+    from index.schema import FIELD_BOOSTS
+    from search import feedback
+    from search.scoring import Matches
+
+    if not len(found) or feedback.query_words(words)[0] < feedback.FEEDBACK_MIN_WORDS:
+        return found
+    model = evaluator.feedback_model(found, allowed)
+    if not model:
+        return found
+    again = evaluator.evaluate(feedback.feedback_query(words, model, FIELD_BOOSTS))
+    scores = np.zeros(evaluator.size)
+    scores[again.ids] = again.scores
+    return Matches(found.ids, scores[found.ids], found.tiers)
+
+
 def _most_rule(rule: str, param: float = 0.0):
     from search.scoring import Evaluator, Matches, clauses, minimum_should_match
 
@@ -319,6 +340,8 @@ def _most_rule(rule: str, param: float = 0.0):
 
     def ranked(self, q, few, allowed=None):
         parts, excluded = clauses(q)
+        if rule == "fb":  # the ranking so far, re-ranked within its tiers by RM3 feedback
+            return _tiered_feedback(self, wq.Or(parts), most(self, q, few, allowed), allowed)
         if rule == "base" or len(parts) < 2:
             return most(self, q, few, allowed)
         count = np.zeros(self.size, dtype=np.int16)

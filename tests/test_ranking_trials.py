@@ -58,7 +58,8 @@ def test_pair_counts_ordered_and_unordered_windows():
                                   "family-0.5+field-1.2-1.0-2.0-0.3", "verbosity-4-answer", "ne-0.2",
                                   "fb-uniform", "fb-answer", "fb-answer-only", "request",
                                   "request+verbosity-4-answer", "ib-df-0.5", "ib-ttf-1",
-                                  "avgdl-137-answer", "most-idf-0.8"])
+                                  "avgdl-137-answer", "most-idf-0.8", "most-fb",
+                                  "most-ratio-0.5+most-fb"])
 def test_a_trial_restores_the_shipped_ranking(name):
     from index import schema
     from search import feedback, query
