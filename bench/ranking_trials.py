@@ -61,6 +61,7 @@ Trials (names as ``--trials`` takes them):
   CISI topics are long, so they are sent as ``match="most"`` for these trials (and for ``base`` beside
   them); with ``--halves`` the judged set is also scored on each half of its queries (A: the 1st, 3rd,
   … of ``queries.yml``), so that a rule's parameter can be chosen on A and checked on B.
+* ``few-N``: the shipped ``match="most"`` rule with ``search.scoring.MOST_FEW`` = ``N`` (sent as "most").
 * ``family-W``, ``familyr-W`` (optionally ``-K1-B``): derivational families at query time, for any-word
   queries: each typed word also matches, at ``W`` times its weight, the field's indexed words with the
   same Snowball (Porter2) stem (measure → measurement, measured; also animal → animator), found by a
@@ -874,6 +875,15 @@ def trial(name: str):
         with _ranking_variant(feedback="none" if args == ["none"] else name):
             yield
         return
+    elif kind == "few":  # few-N: the shipped "most" rule with MOST_FEW = N
+        from search import scoring
+
+        saved_few, scoring.MOST_FEW = scoring.MOST_FEW, int(args[0])
+        try:
+            yield
+        finally:
+            scoring.MOST_FEW = saved_few
+        return
     elif kind == "most":
         owner, attr, replacement = _most_rule(args[0], float(args[1]) if len(args) > 1 else 0.0)
     elif kind == "bm25f-lucene":
@@ -1013,7 +1023,7 @@ def main(argv: list[str] | None = None) -> int:
     exact: dict[str, float | None] = {}
     for name in args.trials.split(","):
         started = time.process_time()
-        match = "most" if name.startswith("most-") else "any"
+        match = "most" if name.startswith(("most-", "few-")) else "any"
         row: dict = {"trial": name, "sent as": match}
         with trial(name):
             unrounded = {}

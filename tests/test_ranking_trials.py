@@ -59,15 +59,15 @@ def test_pair_counts_ordered_and_unordered_windows():
                                   "fb-uniform", "fb-answer", "fb-answer-only", "request",
                                   "request+verbosity-4-answer", "ib-df-0.5", "ib-ttf-1",
                                   "avgdl-137-answer", "most-idf-0.8", "most-fb",
-                                  "most-ratio-0.5+most-fb"])
+                                  "most-ratio-0.5+most-fb", "few-5"])
 def test_a_trial_restores_the_shipped_ranking(name):
     from index import schema
-    from search import feedback, query
+    from search import feedback, query, scoring
 
     def ranking():
         return (Evaluator.rank, Evaluator.most, Evaluator.feedback, Evaluator.evaluate, Evaluator._term,
                 Evaluator.feedback_model, feedback.relevance_model, feedback.FEEDBACK_FIELDS,
-                query.stop_list, query.ANY_STOP_WORDS, schema.BM25_K1, schema.BM25_B)
+                query.stop_list, query.ANY_STOP_WORDS, schema.BM25_K1, schema.BM25_B, scoring.MOST_FEW)
 
     shipped = ranking()
     with trial(name):
