@@ -57,7 +57,10 @@ Trials (names as ``--trials`` takes them):
   tiers with the first tier asking only for words carrying at least a share ``X`` of the query's idf
   (the sum of its words' idf: a passage missing only a common word stays a full match); ``fb``
   (``most-fb``, or after another rule: ``most-ratio-0.5+most-fb``): the tiers kept, the passages of each
-  re-ranked by RM3 feedback as any-word queries of 3+ words are. Cranfield and
+  re-ranked by RM3 feedback as any-word queries of 3+ words are; ``anyfew``: when fewer than
+  ``MOST_FEW`` passages have every word, the same passages in the order an any-word search gives them
+  (score and feedback, no tiers: an all-words passage is no longer shown first); ``anyfew-1``: then the
+  any-word search itself (passages with fewer than half the words too). Cranfield and
   CISI topics are long, so they are sent as ``match="most"`` for these trials (and for ``base`` beside
   them); with ``--halves`` the judged set is also scored on each half of its queries (A: the 1st, 3rd,
   … of ``queries.yml``), so that a rule's parameter can be chosen on A and checked on B.
@@ -343,6 +346,17 @@ def _most_rule(rule: str, param: float = 0.0):
         parts, excluded = clauses(q)
         if rule == "fb":  # the ranking so far, re-ranked within its tiers by RM3 feedback
             return _tiered_feedback(self, wq.Or(parts), most(self, q, few, allowed), allowed)
+        if rule == "anyfew":  # few full matches: the same passages in the any-word search's order
+            found = most(self, q, few, allowed)
+            if found.tiers is None:
+                return found
+            words = wq.Or(parts)
+            again = self.feedback(words, self.evaluate(words), allowed)
+            if param:  # most-anyfew-1: every passage the any-word search finds
+                return again
+            scores = np.zeros(self.size)
+            scores[again.ids] = again.scores
+            return Matches(found.ids, scores[found.ids])
         if rule == "base" or len(parts) < 2:
             return most(self, q, few, allowed)
         count = np.zeros(self.size, dtype=np.int16)

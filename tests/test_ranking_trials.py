@@ -59,7 +59,7 @@ def test_pair_counts_ordered_and_unordered_windows():
                                   "fb-uniform", "fb-answer", "fb-answer-only", "request",
                                   "request+verbosity-4-answer", "ib-df-0.5", "ib-ttf-1",
                                   "avgdl-137-answer", "most-idf-0.8", "most-fb",
-                                  "most-ratio-0.5+most-fb", "few-5"])
+                                  "most-ratio-0.5+most-fb", "few-5", "most-anyfew", "most-anyfew-1"])
 def test_a_trial_restores_the_shipped_ranking(name):
     from index import schema
     from search import feedback, query, scoring
@@ -199,3 +199,18 @@ def test_the_idf_mass_rule_puts_passages_with_the_rare_words_in_the_first_tier(e
                                              **{f"x{i}": True for i in range(10)}}
     with trial("most-idf-0.9"):
         assert all(partial("measure garden").values())
+
+
+def test_the_anyfew_rule_ranks_few_full_matches_as_the_any_word_search_does(engine):
+    # "measure measurement garden": no passage has all three words (fewer than MOST_FEW), so the
+    # shipped rule returns the one with two of them ("both") and leaves out those with one;
+    # anyfew-1 returns the any-word search as it is.
+    def order(match: str = "most") -> list[str]:
+        return [hit.article.removeprefix("fam/") for hit in engine.search(
+            "measure measurement garden", per_page=50, match=match).hits]
+
+    assert order() == ["both"] and len(order("any")) == len(DOCUMENTS)
+    with trial("most-anyfew-1"):
+        assert order() == order("any")
+    with trial("most-anyfew"):
+        assert order() == ["both"]  # the passages the shipped rule finds, in the any-word order
