@@ -60,7 +60,9 @@ Trials (names as ``--trials`` takes them):
   re-ranked by RM3 feedback as any-word queries of 3+ words are; ``anyfew``: when fewer than
   ``MOST_FEW`` passages have every word, the same passages in the order an any-word search gives them
   (score and feedback, no tiers: an all-words passage is no longer shown first); ``anyfew-1``: then the
-  any-word search itself (passages with fewer than half the words too). Cranfield and
+  any-word search itself (passages with fewer than half the words too); ``anyfew-2``: the all-words
+  passages first, then the rest of the any-word search in its order; ``anyfew-3``: the shipped tiers
+  and passages, the second tier in the any-word search's order. Cranfield and
   CISI topics are long, so they are sent as ``match="most"`` for these trials (and for ``base`` beside
   them); with ``--halves`` the judged set is also scored on each half of its queries (A: the 1st, 3rd,
   … of ``queries.yml``), so that a rule's parameter can be chosen on A and checked on B.
@@ -352,6 +354,19 @@ def _most_rule(rule: str, param: float = 0.0):
                 return found
             words = wq.Or(parts)
             again = self.feedback(words, self.evaluate(words), allowed)
+            if param == 3:  # most-anyfew-3: the shipped tiers, the second in the any-word search's order
+                scores = np.zeros(self.size)
+                scores[again.ids] = again.scores
+                second = found.tiers == 1
+                return Matches(found.ids, np.where(second, scores[found.ids], found.scores), found.tiers)
+            if param == 2:  # most-anyfew-2: the all-words passages first, then the any-word search's
+                full = found.ids[found.tiers == 0]
+                rest = self._keep(again, Matches(full, found.scores[found.tiers == 0]), keep=False)
+                ids = np.concatenate([full, rest.ids])
+                order = np.argsort(ids, kind="stable")
+                tiers = np.concatenate([np.zeros(len(full), np.int8), np.ones(len(rest), np.int8)])
+                scores = np.concatenate([found.scores[found.tiers == 0], rest.scores])
+                return Matches(ids[order], scores[order], tiers[order])
             if param:  # most-anyfew-1: every passage the any-word search finds
                 return again
             scores = np.zeros(self.size)

@@ -59,7 +59,8 @@ def test_pair_counts_ordered_and_unordered_windows():
                                   "fb-uniform", "fb-answer", "fb-answer-only", "request",
                                   "request+verbosity-4-answer", "ib-df-0.5", "ib-ttf-1",
                                   "avgdl-137-answer", "most-idf-0.8", "most-fb",
-                                  "most-ratio-0.5+most-fb", "few-5", "most-anyfew", "most-anyfew-1"])
+                                  "most-ratio-0.5+most-fb", "few-5", "most-anyfew", "most-anyfew-1",
+                                  "most-anyfew-2", "most-anyfew-3"])
 def test_a_trial_restores_the_shipped_ranking(name):
     from index import schema
     from search import feedback, query, scoring
@@ -214,3 +215,5 @@ def test_the_anyfew_rule_ranks_few_full_matches_as_the_any_word_search_does(engi
         assert order() == order("any")
     with trial("most-anyfew"):
         assert order() == ["both"]  # the passages the shipped rule finds, in the any-word order
+    with trial("most-anyfew-2"):  # no passage has every word: the any-word search's order throughout
+        assert order() == order("any")
