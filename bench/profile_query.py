@@ -10,7 +10,11 @@ not count), p50 and p95, of each query's first run (the words of earlier queries
 speed benchmark's warm-up pass) and of the timed rounds after it, and checks that both return the same
 hits, scores, snippets and facet counts. By default the two workers alternate every search, so each
 finds its caches as the other left them (as under load); ``--repeat N`` has a worker run a query N times
-in a row each round, every run timed (caches warm, as on a quiet machine).
+in a row each round, every run timed (caches warm, as on a quiet machine). ``--evict MB`` has each worker
+write over a buffer of that many megabytes before each search (untimed), so that the search finds nothing
+in the CPU's caches: in the speed benchmark the other engines' searches run between two of ours, and a
+rare word there costs about twice its CPU time repeated in a loop, spread over every stage of the search
+(the interpreter's code and objects as much as the index's arrays).
 """
 
 from __future__ import annotations
@@ -30,11 +34,16 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKER = r'''
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
+import numpy as np
 from search.engine import open_index
 
 engine = open_index(sys.argv[2])
+# Written over before each search when --evict is given: what the search touches is then in no cache.
+evict = np.zeros(int(sys.argv[3]) << 20, dtype=np.uint8) if int(sys.argv[3]) else None
 for line in sys.stdin:
     text = json.loads(line)
+    if evict is not None:
+        evict += 1
     started = time.process_time()
     result = engine.search(text)
     ms = (time.process_time() - started) * 1000
@@ -48,8 +57,9 @@ for line in sys.stdin:
 class Worker:
     """A process searching ``index`` with the engine found in the folder ``root``."""
 
-    def __init__(self, root: Path, index: str):
-        self.process = subprocess.Popen([sys.executable, "-c", WORKER, str(root), index], cwd=root,
+    def __init__(self, root: Path, index: str, evict_mb: int = 0):
+        self.process = subprocess.Popen([sys.executable, "-c", WORKER, str(root), index, str(evict_mb)],
+                                        cwd=root,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def search(self, text: str) -> dict:
@@ -87,10 +97,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of a query in a row by one worker per round, all timed (default 1: the "
                              "workers alternate every search; more keeps a worker's caches warm)")
+    parser.add_argument("--evict", type=int, default=0, metavar="MB",
+                        help="write over a buffer of MB megabytes before each search, so that the search "
+                             "finds none of its memory in the CPU's caches, as in the speed benchmark, where "
+                             "other engines' searches run in between (default 0: no eviction; 64 is twice "
+                             "the last-level cache of the benchmark machine)")
     args = parser.parse_args()
     index = str(Path(args.index).resolve())
     queries = json.loads(Path(args.queries).read_text())["queries"]
-    workers = {"before": Worker(export(args.before), index), "after": Worker(ROOT, index)}
+    workers = {"before": Worker(export(args.before), index, args.evict),
+               "after": Worker(ROOT, index, args.evict)}
     ms: dict[tuple[str, str], list[float]] = {}
     first: dict[tuple[str, str], list[float]] = {}
     different = []
@@ -110,7 +126,8 @@ def main() -> None:
         for w in workers.values():
             w.close()
     print(f"CPU ms per query, p50 / p95: first run, then {args.rounds} warm rounds"
-          + (f" of {args.repeat} runs in a row" if args.repeat > 1 else ""))
+          + (f" of {args.repeat} runs in a row" if args.repeat > 1 else "")
+          + (f", {args.evict} MB written over before each search" if args.evict else ""))
     print(f"{'class':<14} {'first before':>15} {'first after':>15} {'warm before':>15} {'warm after':>15}")
     for cls in queries:
         cells = [f"{percentile(runs[(cls, name)], 50):.2f} / {percentile(runs[(cls, name)], 95):.2f}"

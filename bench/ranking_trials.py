@@ -1,7 +1,8 @@
 """Ranking changes measured and not shipped: BM25F, term proximity, other ``match="most"`` rules, Bo1
 feedback, derivational families, per-field k1/b, DFR models, RM3 settings, sequential-dependence
 proximity, BM25+/BM25L, Dirichlet language models, b set per index from its length statistics, RM3
-variants, request phrasing left out of any-word queries.
+variants, request phrasing left out of any-word queries, Lucene's information-based (log-logistic)
+model, b from each field's mean length, a first tier by share of the query's idf.
 
     python -m bench.ranking_trials                           # every trial (about 5 minutes of CPU)
     python -m bench.ranking_trials --trials base,proximity-5-0.3 --no-judged
@@ -52,10 +53,20 @@ Trials (names as ``--trials`` takes them):
   then score); ``ratio``: the shipped tiers, but an all-words passage scoring below ``R`` times the best
   partial match's score joins the second tier; ``common``: the shipped tiers with the first tier asking
   only for the words in at most a share ``C`` of the passages (every word if all are commoner), as
-  Lucene's ``CommonTermsQuery`` makes frequent words optional. Cranfield and CISI topics are long, so
-  they are sent as ``match="most"`` for these trials (and for ``base`` beside them); with ``--halves``
-  the judged set is also scored on each half of its queries (A: the 1st, 3rd, … of ``queries.yml``),
-  so that a rule's parameter can be chosen on A and checked on B.
+  Lucene's ``CommonTermsQuery`` makes frequent words optional; ``idf-X`` (``most-idf-X``): the shipped
+  tiers with the first tier asking only for words carrying at least a share ``X`` of the query's idf
+  (the sum of its words' idf: a passage missing only a common word stays a full match); ``fb``
+  (``most-fb``, or after another rule: ``most-ratio-0.5+most-fb``): the tiers kept, the passages of each
+  re-ranked by RM3 feedback as any-word queries of 3+ words are; ``anyfew``: when fewer than
+  ``MOST_FEW`` passages have every word, the same passages in the order an any-word search gives them
+  (score and feedback, no tiers: an all-words passage is no longer shown first); ``anyfew-1``: then the
+  any-word search itself (passages with fewer than half the words too); ``anyfew-2``: the all-words
+  passages first, then the rest of the any-word search in its order; ``anyfew-3``: the shipped tiers
+  and passages, the second tier in the any-word search's order. Cranfield and
+  CISI topics are long, so they are sent as ``match="most"`` for these trials (and for ``base`` beside
+  them); with ``--halves`` the judged set is also scored on each half of its queries (A: the 1st, 3rd,
+  … of ``queries.yml``), so that a rule's parameter can be chosen on A and checked on B.
+* ``few-N``: the shipped ``match="most"`` rule with ``search.scoring.MOST_FEW`` = ``N`` (sent as "most").
 * ``family-W``, ``familyr-W`` (optionally ``-K1-B``): derivational families at query time, for any-word
   queries: each typed word also matches, at ``W`` times its weight, the field's indexed words with the
   same Snowball (Porter2) stem (measure → measurement, measured; also animal → animator), found by a
@@ -72,6 +83,11 @@ Trials (names as ``--trials`` takes them):
   variation in length is words repeated rather than more different words: :func:`verbosity_slope`);
   ``ne``: He and Ounis's (ECIR 2005) rule, the b whose normalisation effect (:func:`normalisation_effect`)
   is ``EFFECT``. ``--length-stats`` prints both statistics for every index.
+* ``avgdl-LENGTH[-FIELDS]``: as ``verbosity``, with ``b = min(1, mean length / LENGTH)`` (short texts'
+  extra words are more scope than repetition).
+* ``ib-LAMBDA-C``: Lucene's ``IBSimilarity`` (Clinchant and Gaussier 2010) in place of BM25 per field,
+  times the field's boost: log-logistic distribution, normalisation H2 with ``C``, ``λ`` from the
+  word's document frequency (``df``) or total frequency (``ttf``); Solr has ``IBSimilarityFactory``.
 * ``fb-uniform``: RM3 with every feedback passage weighing alike (shipped: by its share of the scores);
   ``fb-answer``: the feedback model from the passages' answers only (shipped: question and answer);
   ``fb-answer-only``: that model's words also searched in ``answer`` only.
@@ -304,6 +320,25 @@ def _with_sdm(depth: int, ordered: float, unordered: float, ordered_window: int 
 
 # --- match="most" rules -----------------------------------------------------------------------------
 
+def _tiered_feedback(evaluator, words, found, allowed):
+    """``found`` with its scores replaced by RM3's (:mod:`search.feedback`, the model from its first
+    passages in tier order; ``words``: the query's words as an any-word query), its tiers and passages
+    kept; as shipped only for queries of ``FEEDBACK_MIN_WORDS`` words or more."""
+    from index.schema import FIELD_BOOSTS
+    from search import feedback
+    from search.scoring import Matches
+
+    if not len(found) or feedback.query_words(words)[0] < feedback.FEEDBACK_MIN_WORDS:
+        return found
+    model = evaluator.feedback_model(found, allowed)
+    if not model:
+        return found
+    again = evaluator.evaluate(feedback.feedback_query(words, model, FIELD_BOOSTS))
+    scores = np.zeros(evaluator.size)
+    scores[again.ids] = again.scores
+    return Matches(found.ids, scores[found.ids], found.tiers)
+
+
 def _most_rule(rule: str, param: float = 0.0):
     from search.scoring import Evaluator, Matches, clauses, minimum_should_match
 
@@ -311,6 +346,32 @@ def _most_rule(rule: str, param: float = 0.0):
 
     def ranked(self, q, few, allowed=None):
         parts, excluded = clauses(q)
+        if rule == "fb":  # the ranking so far, re-ranked within its tiers by RM3 feedback
+            return _tiered_feedback(self, wq.Or(parts), most(self, q, few, allowed), allowed)
+        if rule == "anyfew":  # few full matches: the same passages in the any-word search's order
+            found = most(self, q, few, allowed)
+            if found.tiers is None:
+                return found
+            words = wq.Or(parts)
+            again = self.feedback(words, self.evaluate(words), allowed)
+            if param == 3:  # most-anyfew-3: the shipped tiers, the second in the any-word search's order
+                scores = np.zeros(self.size)
+                scores[again.ids] = again.scores
+                second = found.tiers == 1
+                return Matches(found.ids, np.where(second, scores[found.ids], found.scores), found.tiers)
+            if param == 2:  # most-anyfew-2: the all-words passages first, then the any-word search's
+                full = found.ids[found.tiers == 0]
+                rest = self._keep(again, Matches(full, found.scores[found.tiers == 0]), keep=False)
+                ids = np.concatenate([full, rest.ids])
+                order = np.argsort(ids, kind="stable")
+                tiers = np.concatenate([np.zeros(len(full), np.int8), np.ones(len(rest), np.int8)])
+                scores = np.concatenate([found.scores[found.tiers == 0], rest.scores])
+                return Matches(ids[order], scores[order], tiers[order])
+            if param:  # most-anyfew-1: every passage the any-word search finds
+                return again
+            scores = np.zeros(self.size)
+            scores[again.ids] = again.scores
+            return Matches(found.ids, scores[found.ids])
         if rule == "base" or len(parts) < 2:
             return most(self, q, few, allowed)
         count = np.zeros(self.size, dtype=np.int16)
@@ -331,7 +392,16 @@ def _most_rule(rule: str, param: float = 0.0):
         if rule == "levels":
             return Matches(ids, total[ids], (len(parts) - count[ids]).astype(np.int8))
         # "ratio" and "common": the shipped tiers with another first tier.
-        if rule == "common":  # every word but those in more than ``param`` of the passages
+        if rule == "idf":  # the words carrying at least ``param`` of the query's idf
+            from search.scoring import robertson_idf
+
+            n = np.count_nonzero(self.live)
+            idf = np.array([robertson_idf(n, len(d)) for d in docs])
+            mass = np.zeros(self.size)
+            for d, w in zip(docs, idf, strict=True):
+                mass[d] += w
+            first = mass >= param * idf.sum() - 1e-9
+        elif rule == "common":  # every word but those in more than ``param`` of the passages
             rare = [d for d in docs if len(d) <= param * np.count_nonzero(self.live)] or docs
             need = np.zeros(self.size, dtype=np.int16)
             for d in rare:
@@ -549,6 +619,36 @@ def _dfr(model: str, c: float = 1.0):
     return Evaluator, "_term", scored_term
 
 
+def _ib(lam: str, c: float):
+    """Every scored word in every field weighted by Lucene's ``IBSimilarity`` (Clinchant and Gaussier
+    2010's information-based model) with the log-logistic distribution, in place of BM25, per field as
+    BM25 is, times the field's boost: ``log((tfn + λ) / λ)`` with ``tfn = tf × log2(1 + c × avgdl / dl)``
+    (normalisation H2) and ``λ = (df + 1) / (N + 1)`` (``lam="df"``) or ``(cf + 1) / (N + 1)``
+    (``"ttf"``); Solr's ``IBSimilarityFactory distribution="LL" lambda="DF|TTF" normalization="H2"``."""
+    from index.whoosh_internals import LENGTH_TABLE
+    from search.scoring import Evaluator, Matches
+
+    term = Evaluator._term
+
+    def scored_term(self, fieldname, text, boost, scored=True, within=None):
+        found = term(self, fieldname, text, 1.0, scored=False, within=within)
+        if not (scored and len(found) and self.schema[fieldname].scorable):
+            return Matches(found.ids, found.scores * boost) if boost != 1 else found
+        btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
+        n = self.searcher.doc_count_all()
+        count = self.searcher.doc_frequency(fieldname, btext) if lam == "df" else \
+            self.searcher.frequency(fieldname, btext)
+        lam_value = (float(count) + 1) / (n + 1)
+        avgdl = self.searcher.avg_field_length(fieldname) or 1
+        lengths = self._field_lengths(fieldname)
+        tf = found.scores
+        dl = LENGTH_TABLE[lengths[found.ids]] if lengths is not None else np.full(len(tf), avgdl)
+        tfn = tf * np.log2(1 + c * avgdl / np.maximum(dl, 1))
+        return Matches(found.ids, np.log((tfn + lam_value) / lam_value) * boost)
+
+    return Evaluator, "_term", scored_term
+
+
 # --- BM25 variants for short documents and Dirichlet language models ----------------------------------
 
 def _tf_variant(model: str, param: float):
@@ -703,6 +803,8 @@ def _collection_b(rule: str, value: float, fields: tuple[str, ...]):
         if key not in memo:
             if rule == "verbosity":
                 memo[key] = min(1.0, value * field_verbosity(self.searcher, fieldname))
+            elif rule == "avgdl":
+                memo[key] = min(1.0, (self.searcher.avg_field_length(fieldname) or 0) / value)
             else:
                 effect = normalisation_effect(field_lengths(self.searcher, fieldname)[0])
                 memo[key] = float(NE_GRID[np.argmin(np.abs(effect - value))])
@@ -802,6 +904,15 @@ def trial(name: str):
         with _ranking_variant(feedback="none" if args == ["none"] else name):
             yield
         return
+    elif kind == "few":  # few-N: the shipped "most" rule with MOST_FEW = N
+        from search import scoring
+
+        saved_few, scoring.MOST_FEW = scoring.MOST_FEW, int(args[0])
+        try:
+            yield
+        finally:
+            scoring.MOST_FEW = saved_few
+        return
     elif kind == "most":
         owner, attr, replacement = _most_rule(args[0], float(args[1]) if len(args) > 1 else 0.0)
     elif kind == "bm25f-lucene":
@@ -827,9 +938,11 @@ def trial(name: str):
         owner, attr, replacement = _per_field((values[0], values[1]), (values[2], values[3]))
     elif kind in ("bm25plus", "bm25l", "lmd"):
         owner, attr, replacement = _tf_variant(kind, float(args[0]))
+    elif kind == "ib":  # ib-df|ttf-C
+        owner, attr, replacement = _ib(args[0], float(args[1]))
     elif kind in ("dph", "pl2"):
         owner, attr, replacement = _dfr(kind, float(args[0]) if args else 1.0)
-    elif kind in ("verbosity", "ne"):  # verbosity-ALPHA[-FIELD.FIELD], ne-EFFECT[-FIELD.FIELD]
+    elif kind in ("verbosity", "ne", "avgdl"):  # verbosity-ALPHA[-FIELD.FIELD], ne-…, avgdl-LENGTH[-…]
         from index.schema import FIELD_BOOSTS
 
         fields = tuple(args[1].split(".")) if len(args) > 1 else \
@@ -939,7 +1052,7 @@ def main(argv: list[str] | None = None) -> int:
     exact: dict[str, float | None] = {}
     for name in args.trials.split(","):
         started = time.process_time()
-        match = "most" if name.startswith("most-") else "any"
+        match = "most" if name.startswith(("most-", "few-")) else "any"
         row: dict = {"trial": name, "sent as": match}
         with trial(name):
             unrounded = {}

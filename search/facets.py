@@ -18,6 +18,7 @@ Whoosh would instead load stored fields or rebuild a value list per document for
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Iterable
 
@@ -26,6 +27,7 @@ import numpy as np
 from index.facets import FACET_NAMES
 from index.whoosh_columns import SegmentColumns, segment_columns
 from index.whoosh_internals import deleted_docs, segment_key
+from search.arrays import kept
 from search.results import Facet, FacetValue
 
 FEW_PASSAGES = 128
@@ -63,18 +65,23 @@ class Scope:
         self.ids = ids
         self._rest: np.ndarray | None = None
         self._inside: dict[bool, np.ndarray] = {}
-        self._segments: list[tuple[int, list[tuple[int, int]]]] | None = None
+        self._newest: list[tuple[int, int, int]] | None = None
 
-    def segments(self) -> list[tuple[int, list[tuple[int, int]]]]:
-        """(segment number, (date rank, own number) of each of :attr:`ids` it holds, newest first) for
-        each segment holding some of them; made once and shared by every facet counted over the
-        scope."""
-        if self._segments is None:
+    def newest_first(self) -> list[tuple[int, int, int]]:
+        """(date rank, segment number, own number) of each of :attr:`ids`, newest first; made once and
+        shared by every facet counted over the scope."""
+        if self._newest is None:
+            # In plain Python: a few passages (FEW_PASSAGES), where each numpy call would cost more than
+            # reading them one by one.
             table = self.table
-            self._segments = [(i, sorted(zip(table._date_rank[local + offset].tolist(), local.tolist(),
-                                             strict=True), reverse=True))
-                              for i, _columns, offset, local in table._by_segment(self.ids)]
-        return self._segments
+            starts, ranks = table._starts, table._date_ranks
+            found = []
+            for doc in self.ids.tolist():
+                segment = bisect.bisect_right(starts, doc) - 1
+                found.append((ranks[doc], segment, doc - starts[segment]))
+            found.sort(reverse=True)
+            self._newest = found
+        return self._newest
 
     def inside(self, rest: bool = False) -> np.ndarray:
         """:attr:`ids` (or, with ``rest``, :meth:`rest`) as a boolean array over every passage, made once
@@ -111,12 +118,6 @@ class FacetTable:
             if gone:
                 self.live[np.asarray(gone, dtype=np.int64) + offset] = False
             self._segments.append((columns, offset))
-        # Per facet and segment, (offsets, values) as memory views of the mapped files: reading a few
-        # passages' entries one by one from a view (a plain int each) costs less than the half-dozen
-        # numpy calls per facet that gathered them (and indexing a numpy memmap wraps every result in
-        # a new memmap object).
-        self._gather = {name: [(_view(c.facets[name].offsets), _view(c.facets[name].values))
-                               for c, _ in self._segments] for name in FACET_NAMES}
         with _cache_lock:  # segments merged away since the last searcher of this folder
             for key in [k for k in _cache if k[0] == ix_path and k[1] not in used]:
                 del _cache[key]
@@ -135,7 +136,17 @@ class FacetTable:
             self._remap[name] = [np.asarray([vocab.setdefault(v, len(vocab)) for v in c.facets[name].names],
                                             dtype=np.int64) for c, _ in self._segments]
             self.values[name] = list(vocab)
-        self._remap_views = {name: [_view(m) for m in maps] for name, maps in self._remap.items()}
+        # What the few-passage count reads, per facet and segment: (offsets, values, value numbers → the
+        # table's or None) as memory views of the mapped files (None for a facet no passage has):
+        # reading a few passages' entries one by one from a view (a plain int each) costs less than the
+        # half-dozen numpy calls per facet that gathered them (and indexing a numpy memmap wraps every
+        # result in a new memmap object).
+        self._few: dict[str, list[tuple] | None] = {
+            name: [(_view(c.facets[name].offsets), _view(c.facets[name].values),
+                    _view(self._remap[name][i]) if name in self._remap else None)
+                   for i, (c, _) in enumerate(self._segments)]
+            if any(len(c.facets[name].values) for c, _ in self._segments) else None
+            for name in FACET_NAMES}
         self._index: dict[str, dict[str, int]] = {}
         self._live_counts: dict[str, np.ndarray] = {}
         self._interviewee_rank: np.ndarray | None = None
@@ -155,6 +166,8 @@ class FacetTable:
             self.lengths = {f: self._concat([c.lengths[f] for c, _ in self._segments], np.uint8)
                             for f in fields}
         self._date_rank = np.asarray(self.date_rank)
+        self._date_ranks = _view(self._date_rank)  # read a passage at a time by the few-passage count
+        self._starts = [offset for _, offset in self._segments]  # each segment's first global number
 
     @staticmethod
     def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
@@ -288,8 +301,8 @@ class FacetTable:
                               lambda o=offset, n=columns.size: scope.inside()[o:o + n])
             values = self._global(name, i, np.asarray(facet.values[chosen], dtype=np.int64))
             keep = want[values]
-            docs = np.asarray(facet.docs[chosen], dtype=np.int64)[keep] + offset
-            np.maximum.at(newest, values[keep], np.asarray(self.date_rank[docs], dtype=np.int64))
+            docs = kept(np.asarray(facet.docs[chosen], dtype=np.int64), keep) + offset
+            np.maximum.at(newest, kept(values, keep), np.asarray(self.date_rank[docs], dtype=np.int64))
         return newest
 
     def facet(self, name: str, scope: Scope | np.ndarray, selected: list[str], limit: int | None) -> Facet:
@@ -345,33 +358,28 @@ class FacetTable:
         return Facet(name, values, nonzero - len(shown) - hidden_selected)
 
     def _few_facet(self, name: str, scope: Scope, selected: list[str], limit: int | None) -> Facet:
-        """:meth:`facet` for a few passages: their entries gathered at once and counted in a dict, each
-        value's newest passage with them (the same order: dates only part counts that tie)."""
+        """:meth:`facet` for a few passages: their values counted in a dict, passages newest first so that
+        a value's newest passage is where it first comes (the same order: dates only part counts that
+        tie)."""
         counts: dict[int, int] = {}
-        newest: dict[int, int] = {}
-        several = len(scope.segments()) > 1
-        for i, passages in scope.segments():
-            offsets, values = self._gather[name][i]
-            if not len(values):
-                continue
-            remap = self._remap_views[name][i] if name in self._remap else None
-            # Newest passages first: a value's first passage is its newest (of this segment).
-            for rank, doc in passages:
+        newest: dict[int, int] = {}  # value number → the date rank of its newest passage
+        segments = self._few[name]
+        if segments is not None:
+            for rank, segment, doc in scope.newest_first():
+                offsets, values, remap = segments[segment]
                 start, end = offsets[doc], offsets[doc + 1]
                 while start < end:  # most passages have one value of a facet, or none
                     value = values[start] if remap is None else remap[values[start]]
-                    count = counts.get(value)
-                    if count is None:
+                    if value in counts:
+                        counts[value] += 1
+                    else:
                         counts[value] = 1
                         newest[value] = rank
-                    else:
-                        counts[value] = count + 1
-                        if several and rank > newest[value]:
-                            newest[value] = rank
                     start += 1
         names = self.values[name]
-        order = sorted(counts, key=lambda i: (-counts[i], -newest[i], names[i].casefold(), names[i]))
-        return self._listed(name, order, lambda i: counts.get(i, 0), len(counts), selected, limit)
+        order = [key[-1] for key in sorted([(-n, -newest[v], names[v].casefold(), names[v], v)
+                                            for v, n in counts.items()])]
+        return self._listed(name, order, lambda v: counts.get(v, 0), len(counts), selected, limit)
 
 
 def _view(array: np.ndarray) -> memoryview:
@@ -394,21 +402,23 @@ def _mask(local: np.ndarray, size: int, inside=None) -> np.ndarray:
 def _entries(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:
     """Which (passage, value) entries of one segment's facet belong to the passages ``local``
     (ascending, segment-local): their positions gathered one layer at a time (each passage's first
-    value, then the second of those with two, …), or a mask from one pass over every entry when that is
-    cheaper. Index ``facet.values`` / ``facet.docs`` with it. ``inside``: as for :func:`_count_segment`."""
+    value, then the second of those with two, …), or from one pass over every entry when that is
+    cheaper (positions, not a boolean mask: indexing two columns with a mask this irregular costs more
+    than finding its positions once). Index ``facet.values`` / ``facet.docs`` with it. ``inside``: as for
+    :func:`_count_segment`."""
     if len(local) * GATHER_COST >= len(facet.values):
-        return _mask(local, size, inside)[facet.docs]
+        return np.flatnonzero(_mask(local, size, inside)[facet.docs])
     starts = np.asarray(facet.offsets[local], dtype=np.int64)
     ends = np.asarray(facet.offsets[local + 1], dtype=np.int64)
     keep = ends > starts
-    starts, ends = starts[keep], ends[keep]
+    starts, ends = kept(starts, keep), kept(ends, keep)
     picked = []
     while len(starts):
         picked.append(starts)
         starts = starts + 1
         keep = starts < ends
         if not keep.all():
-            starts, ends = starts[keep], ends[keep]
+            starts, ends = kept(starts, keep), kept(ends, keep)
     return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
 
 
@@ -433,5 +443,5 @@ def _count_segment(facet, local: np.ndarray, size: int, inside=None) -> np.ndarr
             keep = local[at] == later_docs
         else:
             keep = _mask(local, size, inside)[later_docs]
-        counts += np.bincount(later_values[keep], minlength=names)
+        counts += np.bincount(kept(later_values, keep), minlength=names)
     return counts

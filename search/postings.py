@@ -26,6 +26,8 @@ from index.whoosh_internals import decode, decode_positions, segment_key
 CACHE_MB = 256
 """Default size of the decoded-postings cache, in megabytes, per process."""
 
+_UNKNOWN = object()  # PostingsCache.get's segment key when the caller did not pass it
+
 
 class PostingsCache:
     """Decoded postings per (segment id, field, term), least recently used first out, bounded in bytes."""
@@ -56,10 +58,13 @@ class PostingsCache:
                 held.append(found)
         return held
 
-    def get(self, leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    def get(self, leaf, fieldname: str, btext: bytes, seg: str | None | object = _UNKNOWN
+            ) -> tuple[np.ndarray, np.ndarray]:
         """The term's postings in ``leaf`` (see :func:`decode`): from the segment's arrays when it is a
-        frequent word there, else from the cache when decoded before."""
-        seg = segment_key(leaf)
+        frequent word there, else from the cache when decoded before. ``seg``: ``segment_key(leaf)``
+        when the caller knows it (a search asks for each of its words in every segment)."""
+        if seg is _UNKNOWN:
+            seg = segment_key(leaf)
         found = self._read_kept(seg, fieldname, btext, positions=False)
         return found if found is not None else self._cached(decode, leaf, seg, fieldname, btext)
 

@@ -42,6 +42,7 @@ from index.model import Article, Passage
 from index.schema import BM25_B, BM25_K1, TEXT_FIELDS
 from index.whoosh_store import CURRENT, current_generation, current_name, outdated, read_meta
 from search import highlight
+from search.arrays import kept
 from search.budget import DEADLINE_S, Budget
 from search.engine import IndexNotFound, SearchEngine
 from search.facets import FacetTable
@@ -333,7 +334,7 @@ class WhooshEngine(SearchEngine):
             if found is not None and found.tiers is not None:
                 partial_ids = found.ids[found.tiers == 1]
                 if allowed is not None:
-                    partial_ids = partial_ids[allowed[partial_ids]]
+                    partial_ids = kept(partial_ids, allowed[partial_ids])
                 partial = set(partial_ids.tolist())
             # Each facet is counted under the other facets' filters, over the matching passages only.
             ids = np.flatnonzero(table.live) if found is None else found.ids
@@ -346,7 +347,7 @@ class WhooshEngine(SearchEngine):
                     keep = np.ones(len(ids), dtype=bool)
                     for mask in others:
                         keep &= mask[ids]
-                    scope = table.scope(ids[keep])
+                    scope = table.scope(kept(ids, keep))
                 facets[name] = table.facet(name, scope, list(selected.get(name, ())), request.limit_for(name))
 
             if found is not None and sort == "relevance":
@@ -371,7 +372,7 @@ class WhooshEngine(SearchEngine):
         """(docnum, score) for the page's hits in a sorted (not relevance-ranked) order."""
         docs = np.flatnonzero(table.live) if found is None else found.ids
         if allowed is not None:
-            docs = docs[allowed[docs]]
+            docs = kept(docs, allowed[docs])
         if offset >= len(docs):
             return []
         if sort == "interviewee":

@@ -68,6 +68,16 @@ def test_harness_scores_every_engine_and_pools_unjudged(tmp_path):
         # The corpus holds the judged passages' articles, so every engine finds judged passages.
         assert scores["judged_10"] > 0 and scores["ndcg_10"] > 0
     assert "| bm25s |" in judged.render(data)
+    assert "per_query" not in data
+
+    # Per query: every engine's nDCG@10, whose mean is the engine's figure, and the better-of-two line.
+    data = judged.report(tmp_path / "index", corpus, tmp_path, queries=queries, per_query=True)
+    assert list(data["per_query"]) == [q.id for q in queries]
+    for name, scores in data["engines"].items():
+        mean = sum(row[name] for row in data["per_query"].values()) / 3
+        assert mean == pytest.approx(scores["ndcg_10"], abs=1e-3)
+    text = judged.render(data)
+    assert f"| {queries[0].id} |" in text and "The better of ours and ours (any) per query" in text
 
     # A passage nobody judged shows up in the pool as soon as an engine returns it.
     ranked = {"ours": {queries[0].id: ["usesthis/nobody#1", *judged.load_qrels()[queries[0].id]]}}

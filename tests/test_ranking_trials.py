@@ -57,15 +57,18 @@ def test_pair_counts_ordered_and_unordered_windows():
                                   "familyr-0.5-1.2-0.4", "field-1.2-1.0-2.0-0.3", "dph", "pl2-4",
                                   "family-0.5+field-1.2-1.0-2.0-0.3", "verbosity-4-answer", "ne-0.2",
                                   "fb-uniform", "fb-answer", "fb-answer-only", "request",
-                                  "request+verbosity-4-answer"])
+                                  "request+verbosity-4-answer", "ib-df-0.5", "ib-ttf-1",
+                                  "avgdl-137-answer", "most-idf-0.8", "most-fb",
+                                  "most-ratio-0.5+most-fb", "few-5", "most-anyfew", "most-anyfew-1",
+                                  "most-anyfew-2", "most-anyfew-3"])
 def test_a_trial_restores_the_shipped_ranking(name):
     from index import schema
-    from search import feedback, query
+    from search import feedback, query, scoring
 
     def ranking():
         return (Evaluator.rank, Evaluator.most, Evaluator.feedback, Evaluator.evaluate, Evaluator._term,
                 Evaluator.feedback_model, feedback.relevance_model, feedback.FEEDBACK_FIELDS,
-                query.stop_list, query.ANY_STOP_WORDS, schema.BM25_K1, schema.BM25_B)
+                query.stop_list, query.ANY_STOP_WORDS, schema.BM25_K1, schema.BM25_B, scoring.MOST_FEW)
 
     shipped = ranking()
     with trial(name):
@@ -157,3 +160,60 @@ def test_the_request_trial_leaves_request_phrasing_out_of_any_word_queries(engin
         assert {"what", "papers", "the"} <= stops and "measure" not in stops
         assert _found(engine, "what papers describe measure") == ["exact", "both"]
     assert "what" not in query.stop_list(query.ANY_STOP_WORDS)
+
+
+def test_the_ib_trial_scores_lucene_log_logistic_with_h2(engine):
+    import math
+
+    with engine.session() as state:
+        searcher = state.searcher
+        with trial("ib-df-1"):
+            found = state.evaluator._term("answer", "measure", 1.0)
+        n = searcher.doc_count_all()
+        lam = (searcher.doc_frequency("answer", "measure") + 1) / (n + 1)
+        avgdl = searcher.avg_field_length("answer")
+        for docnum, score in zip(found.ids, found.scores, strict=True):
+            dl = searcher.doc_field_length(int(docnum), "answer")
+            tfn = 1 * math.log2(1 + avgdl / dl)  # "measure" once in each passage
+            assert score == pytest.approx(math.log((tfn + lam) / lam), rel=0.03)  # lengths are quantised
+
+
+def test_the_avgdl_trial_sets_b_from_the_fields_mean_length(engine):
+    with engine.session() as state:
+        avgdl = state.searcher.avg_field_length("answer")
+        with trial(f"avgdl-{2 * avgdl}-answer"):
+            half = state.evaluator._term("answer", "measure", 1.0)
+        state.evaluator.b = 0.5
+        assert half.scores.tolist() == pytest.approx(state.evaluator._term("answer", "measure", 1.0).scores)
+
+
+def test_the_idf_mass_rule_puts_passages_with_the_rare_words_in_the_first_tier(engine):
+    # No passage has both words. "measure" (2 of 13 passages) carries 0.86 of the query's idf,
+    # "garden" (10 passages) the rest: at 0.8 a passage with "measure" alone is a full match.
+    def partial(text: str) -> dict[str, bool]:
+        hits = engine.search(text, per_page=50).hits
+        return {hit.article.removeprefix("fam/"): hit.partial for hit in hits}
+
+    assert partial("measure garden") == {"exact": True, "both": True, **{f"x{i}": True for i in range(10)}}
+    with trial("most-idf-0.8"):
+        assert partial("measure garden") == {"exact": False, "both": False,
+                                             **{f"x{i}": True for i in range(10)}}
+    with trial("most-idf-0.9"):
+        assert all(partial("measure garden").values())
+
+
+def test_the_anyfew_rule_ranks_few_full_matches_as_the_any_word_search_does(engine):
+    # "measure measurement garden": no passage has all three words (fewer than MOST_FEW), so the
+    # shipped rule returns the one with two of them ("both") and leaves out those with one;
+    # anyfew-1 returns the any-word search as it is.
+    def order(match: str = "most") -> list[str]:
+        return [hit.article.removeprefix("fam/") for hit in engine.search(
+            "measure measurement garden", per_page=50, match=match).hits]
+
+    assert order() == ["both"] and len(order("any")) == len(DOCUMENTS)
+    with trial("most-anyfew-1"):
+        assert order() == order("any")
+    with trial("most-anyfew"):
+        assert order() == ["both"]  # the passages the shipped rule finds, in the any-word order
+    with trial("most-anyfew-2"):  # no passage has every word: the any-word search's order throughout
+        assert order() == order("any")

@@ -14,7 +14,7 @@ from index.build import build, update
 from index.whoosh_internals import _walk, decode, decode_positions
 from search.engine import open_index
 from search.query import expand_words, parse
-from search.scoring import top
+from search.scoring import Evaluator, Matches, top
 
 QUERIES = [
     "software", "use", "mac OR windows", "work -music", "app* editor", '"text editor"', "question:hardware",
@@ -228,6 +228,32 @@ def test_sorted_and_whole_index_combination_give_the_same_answers(engine, match,
 
     monkeypatch.setattr(scoring, "SPARSE_SHARE", 0)  # always sorted
     sorted_answers = answers()
-    monkeypatch.setattr(scoring, "SPARSE_SHARE", 10**12)  # always whole-index arrays
+    monkeypatch.setattr(scoring, "SPARSE_SHARE", 10**12)  # unions merged into their largest part
+    monkeypatch.setattr(scoring, "MERGE_SHARE", 0)
+    assert answers() == sorted_answers
+    monkeypatch.setattr(scoring, "MERGE_SHARE", 10**12)  # always whole-index arrays
     assert answers() == sorted_answers
     assert sum(total for _, total, _, _ in sorted_answers) > 1000
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_union_merged_into_its_largest_part_adds_as_the_whole_index_arrays_do(seed):
+    # Evaluator._merged_into must give the documents and the bit-identical scores of adding the parts
+    # in order over whole-index arrays (float sums depend on the order: a + b + c != a + c + b).
+    rng = np.random.default_rng(seed)
+    size = 5000
+    parts = []
+    for count in (int(rng.integers(1500, 3000)), *rng.integers(0, 60, int(rng.integers(1, 4)))):
+        ids = np.sort(rng.choice(size, int(count), replace=False)).astype(np.int64)
+        parts.append(Matches(ids, rng.random(len(ids)) * 10 ** rng.uniform(-3, 3, len(ids))))
+    order = rng.permutation(len(parts))
+    parts = [parts[i] for i in order]
+    largest = max(range(len(parts)), key=lambda i: len(parts[i]))
+    seen = np.zeros(size, dtype=bool)
+    total = np.zeros(size, dtype=np.float64)
+    for part in parts:
+        seen[part.ids] = True
+        total[part.ids] += part.scores
+    merged = Evaluator._merged_into(parts, largest)
+    assert merged.ids.tolist() == np.flatnonzero(seen).tolist()
+    assert merged.scores.tobytes() == total[merged.ids].tobytes()

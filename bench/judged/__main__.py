@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", default="", help="comma-separated query ids (default: all)")
     parser.add_argument("--sheet", type=Path, help="pool: also write a shuffled grading sheet with the text")
     parser.add_argument("--json", action="store_true", help="evaluate: print JSON")
+    parser.add_argument("--per-query", action="store_true", help="evaluate: also nDCG@10 per query")
     args = parser.parse_args(argv)
 
     try:
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{sum(map(len, missing.values()))} unjudged passages in the top {args.depth} of "
               f"{', '.join(engines)} for {len(missing)} of {len(queries)} queries", file=sys.stderr)
         return 0
-    data = judged.report(args.index, args.corpus, args.work, engines, queries)
+    data = judged.report(args.index, args.corpus, args.work, engines, queries, per_query=args.per_query)
     if args.json:
         print(json.dumps(data, indent=1))
     else:
