@@ -532,10 +532,10 @@ def extract_organizations(
                 add(employer[0].start, view.span_text(employer))
             # "a design studio called Dirty Bandits" (not "the App Store called 'Tomato One'")
             called = previous
-            noun = view.previous(called) if called is not None else None
+            naming = called is not None and called.text in ("called", "named")
+            noun = view.previous(called) if naming else None
             if (
                 noun is not None
-                and called.text in ("called", "named")
                 and noun.text in _ORG_NOUNS
                 and view.before(run[0], 2) == [noun.text, called.text]
                 # "a company called Game and a Curry", "a startup called Museum in a Box": cut short
@@ -545,14 +545,9 @@ def extract_organizations(
             # "MartianCraft, LLC"
             if nxt is not None and view.gap(run[-1], nxt) == ", " and nxt.text in _LEGAL_SUFFIXES:
                 add(run[0].start, f"{name}, {nxt.text}")
-    for token in view.tokens if "fest" in view.text else ():
+    for token in view.capitalised if "fest" in view.text else ():
         text = token.text
-        if (
-            text.endswith("fest")
-            and len(text) > 5
-            and sum(c.isupper() for c in text) >= 2
-            and text[0].isupper()
-        ):
+        if text.endswith("fest") and len(text) > 5 and sum(c.isupper() for c in text) >= 2:
             add(token.start, text)
     found.sort()
     # "Hide" and "Hide and Seek" at one place: the longer name is meant (a known name inside a longer
@@ -640,5 +635,5 @@ def _after_title(run: list[Token]) -> list[Token]:
 
 
 def _after_possessive(view: TextView, token: Token) -> bool:
-    index = token.index
-    return index > 0 and view.tokens[index - 1].possessive and view.gap(view.tokens[index - 1], token) == " "
+    previous = view.previous(token)
+    return previous is not None and previous.possessive and view.gap(previous, token) == " "

@@ -1,18 +1,19 @@
 """Tokens and runs of capitalised words, shared by the place, work and organisation extractors.
 
-A passage is tokenised once (:class:`TextView`); each extractor then walks the same tokens. Enrichment
-is most of the build's parse cost and most tokens are lower-case words no extractor looks at, so the
-view does its per-token work in C (one ``findall``, ``map`` and ``accumulate``) and spends Python
-steps only on capitalised tokens, where the names are.
+A passage is cut into words once (:class:`TextView`); each extractor then walks the runs of capitalised
+words and looks at the words around them. Enrichment is most of the build's parse cost, and most words
+are lower-case ones no extractor looks at, so the view makes a Python object only for the words asked
+for: the capitalised ones (where the names are) and their neighbours. Cutting the text, testing each
+word's first letter and the sums of offsets are done in C (one ``split``, ``map``, ``accumulate``);
+runs are found among the capitalised words alone, once per set of connectors.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache, partial
-from itertools import accumulate, compress
-from operator import itemgetter, not_
+from itertools import accumulate, compress, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 # A word: letters/digits with inner apostrophes, hyphens, ampersands or a trailing plus ("Apple TV+").
@@ -34,8 +35,8 @@ class Token(NamedTuple):
     """One word of a text: ``start``/``end`` are character offsets; ``text`` has any possessive removed.
 
     ``sentence_start`` is only worked out for capitalised tokens (False for the others); ``index`` is the
-    token's place in :attr:`TextView.tokens`. A named tuple, not a frozen dataclass: a passage makes
-    hundreds, and the dataclass's checked ``__init__`` made tokenising a third slower.
+    token's place among the text's words (:meth:`TextView.token`). A named tuple, not a frozen dataclass:
+    the dataclass's checked ``__init__`` made tokenising a third slower.
     """
 
     text: str
@@ -56,18 +57,14 @@ class Token(NamedTuple):
 
 
 _make_token = partial(tuple.__new__, Token)  # Token._make without its Python-level length check
-# Token shapes for runs: (capitalised, possessive, a single space before) -> one character.
-_SHAPE = {
-    (True, True, True): "P",
-    (True, True, False): "p",
-    (True, False, True): "C",
-    (True, False, False): "c",
-    (False, True, True): "s",
-    (False, False, True): "s",
-    (False, True, False): "x",
-    (False, False, False): "x",
-}
-_RUN = re.compile(r"[pP]|[cC](?:O*C)*(?:O*P)?")
+_last_two = itemgetter(slice(-2, None))
+_look_back = itemgetter(slice(-_SENTENCE_LOOK_BACK, None))
+# One character per capitalised word for :data:`_RUN`: (possessive, joined to the capitalised word
+# before it) -> "P"/"p" a possessive, "C"/"c" another, upper case when joined.
+_CAP_SHAPE = {(True, True): "P", (True, False): "p", (False, True): "C", (False, False): "c"}
+# A run: a possessive alone, or a capitalised word followed by the words joined to it, the last of
+# which may be a possessive (a possessive ends a run: "UCLA’s Directing MFA" -> "UCLA", ...).
+_RUN = re.compile(r"[pP]|[cC]C*P?")
 _span = re.Match.span
 # Characters between two tokens that end a sentence or clause for ``TextView.before``.
 _SENTENCE_BREAKS = frozenset(".!?;:\n")
@@ -98,7 +95,11 @@ def _ends_sentence(gap_tail: str) -> bool:
 
 
 class TextView:
-    """A text with its tokens and capitalised runs computed once, on first use."""
+    """A text cut into words once; tokens, runs and the words before a token made when first asked for.
+
+    Word ``k`` is ``words[k]``; ``gaps[k]`` is what stands before it (after word ``k - 1``, or from the
+    text's start for word 0).
+    """
 
     def __init__(self, text: str):
         self.text = text
@@ -110,39 +111,71 @@ class TextView:
         return _SPLIT.split(self.text)
 
     @_once
-    def _gaps(self) -> list[str]:
-        """``_gaps[k]``: the characters between token ``k - 1`` and token ``k`` (before the first, for 0)."""
+    def words(self) -> list[str]:
+        """The text's words as written (a possessive kept)."""
+        return self._pieces[1::2]
+
+    @_once
+    def gaps(self) -> list[str]:
+        """``gaps[k]``: the characters between word ``k - 1`` and word ``k`` (before the first, for 0)."""
         return self._pieces[0:-1:2]
 
     @_once
-    def tokens(self) -> list[Token]:
-        pieces = self._pieces
-        words = pieces[1::2]
-        if not words:
+    def _offsets(self) -> list[int]:
+        """Where each piece ends: word ``k`` spans ``_offsets[2k]`` to ``_offsets[2k + 1]``."""
+        return list(accumulate(map(len, self._pieces)))
+
+    @_once
+    def _caps(self) -> list[int]:
+        """The indexes of the capitalised words, in order."""
+        words = self.words
+        return list(compress(range(len(words)), map(str.isupper, map(itemgetter(0), words))))
+
+    @_once
+    def capitalised(self) -> list[Token]:
+        """The tokens of the capitalised words, in order (made in C, a call per word)."""
+        caps, words, gaps = self._caps, self.words, self.gaps
+        if not caps:
             return []
-        offsets = list(accumulate(map(len, pieces)))
-        starts, ends = offsets[0:-1:2], offsets[1::2]
-        capitalised = list(map(str.isupper, map(itemgetter(0), words)))
-        # a word never starts with an apostrophe, so one ending in "'s" has at least three characters
-        possessive = list(map(_POSSESSIVE.__contains__, map(itemgetter(slice(-2, None)), words)))
+        texts = list(map(words.__getitem__, caps))
+        possessive = list(map(_POSSESSIVE.__contains__, map(_last_two, texts)))
         if any(possessive):
-            texts = [w[:-2] if p else w for w, p in zip(words, possessive, strict=True)]
-        else:
-            texts = words
-        # sentence starts matter only for capitalised words; the look-back costs a regex search
-        sentence_start = [False] * len(words)
-        gaps = self._gaps
-        for k in compress(range(len(words)), capitalised):
-            if k == 0:
-                start = starts[0]
-                sentence_start[0] = start == 0 or bool(
-                    _SENTENCE_END.search(self.text, max(0, start - _SENTENCE_LOOK_BACK), start)
-                )
-            else:
-                sentence_start[k] = _ends_sentence(gaps[k][-_SENTENCE_LOOK_BACK:])
-        indexes = range(len(words))
-        fields = zip(texts, starts, ends, sentence_start, possessive, capitalised, indexes, strict=True)
+            texts = list(map(_bare, texts))
+        offsets = self._offsets
+        doubled = list(map((2).__mul__, caps))
+        starts = list(map(offsets.__getitem__, doubled))
+        ends = list(map(offsets.__getitem__, map((1).__add__, doubled)))
+        # sentence starts matter only for capitalised words; each distinct gap is tested once
+        sentence_start = list(map(_ends_sentence, map(_look_back, map(gaps.__getitem__, caps))))
+        if caps[0] == 0:  # the text's first word: its gap is the text's start, looked at whole
+            start = starts[0]
+            sentence_start[0] = start == 0 or bool(
+                _SENTENCE_END.search(self.text, max(0, start - _SENTENCE_LOOK_BACK), start)
+            )
+        fields = zip(texts, starts, ends, sentence_start, possessive, repeat(True), caps)
         return list(map(_make_token, fields))
+
+    @_once
+    def _made(self) -> dict[int, Token]:
+        """Tokens made so far, by index (the capitalised ones at first)."""
+        return dict(zip(self._caps, self.capitalised, strict=True))
+
+    def token(self, index: int) -> Token:
+        """The token of word ``index`` (0 <= index < ``len(words)``), made once."""
+        made = self._made
+        found = made.get(index)
+        if found is None:
+            word = self.words[index]
+            possessive = word[-2:] in _POSSESSIVE
+            offsets = self._offsets
+            found = made[index] = _make_token((word[:-2] if possessive else word, offsets[2 * index],
+                                               offsets[2 * index + 1], False, possessive, False, index))
+        return found
+
+    @property
+    def tokens(self) -> list[Token]:
+        """Every token, in order (makes one object per word: the extractors ask for few)."""
+        return [self.token(k) for k in range(len(self.words))]
 
     def gap(self, left: Token, right: Token) -> str:
         """The characters between two tokens."""
@@ -160,57 +193,73 @@ class TextView:
         return cached
 
     @_once
-    def _shape(self) -> str:
-        """One character per token for :meth:`_find_runs`: "C" a capitalised token, "P" a capitalised
-        possessive, "s" any other, each when a single space stands before it; "c", "p", "x" when not."""
-        tokens = self.tokens
-        spaced = map(" ".__eq__, self._gaps)
-        flags = zip(map(itemgetter(5), tokens), map(itemgetter(4), tokens), spaced, strict=True)
-        return "".join(map(_SHAPE.__getitem__, flags))
+    def _between(self) -> list[str]:
+        """The text between each capitalised word and the next one (one string fewer than them)."""
+        tokens, text = self.capitalised, self.text
+        return list(map(text.__getitem__, map(slice, map(itemgetter(2), tokens[:-1]),
+                                              map(itemgetter(1), tokens[1:]))))
 
     def _find_runs(self, connectors: frozenset[str]) -> list[list[Token]]:
-        # A regular expression over the token shapes finds the runs in C: a run is a capitalised token,
-        # then, while the last one is no possessive, another joined by a space, directly or through
-        # connectors ("O": a connector with a space before it) each joined by a space.
-        tokens, shape = self.tokens, self._shape
+        # Runs are found among the capitalised words alone, by a regular expression (in C) over one
+        # character each (_CAP_SHAPE): a word is joined to the capitalised word before it when only a
+        # single space stands between them, or lowercase connectors, each with a single space before it
+        # (one match of _joining's pattern per pair of words, in C).
+        tokens = self.capitalised
+        if not tokens:
+            return []
+        between = self._between
         if connectors:
-            texts = map(itemgetter(0), tokens)
-            marks = [k for k in compress(range(len(tokens)), map(connectors.__contains__, texts))
-                     if shape[k] == "s"]
-            if marks:
-                chars = list(shape)
-                for k in marks:
-                    chars[k] = "O"
-                shape = "".join(chars)
-        return [tokens[start:end] for start, end in map(_span, _RUN.finditer(shape))]
+            joined = list(map(bool, map(_joining(connectors).fullmatch, between)))
+        else:
+            joined = list(map(" ".__eq__, between))
+        flags = zip(map(itemgetter(4), tokens), [False, *joined], strict=True)  # (possessive, joined)
+        shape = "".join(map(_CAP_SHAPE.__getitem__, flags))
+        spans = map(_span, _RUN.finditer(shape))
+        if not connectors:  # capitalised words only: each run is a slice
+            return [tokens[a:b] for a, b in spans]
+        caps = self._caps
+        return [tokens[a:b] if caps[b - 1] - caps[a] == b - 1 - a else
+                [self.token(k) for k in range(caps[a], caps[b - 1] + 1)] for a, b in spans]
 
     def span_text(self, run: list[Token]) -> str:
         """The text a run covers, without a trailing possessive."""
         return self.text[run[0].start : run[-1].start + len(run[-1].text)]
 
     def before(self, token: Token, words: int = 3) -> list[str]:
-        """Up to ``words`` lowercased words before ``token`` in the same sentence."""
+        """Up to ``words`` lowercased words before ``token`` in the same sentence or clause."""
         index = token.index
-        breaks = self._breaks
-        clause = breaks[bisect_right(breaks, index) - 1] if breaks and breaks[0] <= index else 0
-        return self._lower[max(clause, index - words) : index]
-
-    @_once
-    def _lower(self) -> list[str]:
-        return list(map(str.lower, map(itemgetter(0), self.tokens)))
-
-    @_once
-    def _breaks(self) -> list[int]:
-        """Indexes of the tokens a sentence or clause break stands right before (see ``before``)."""
-        no_break = map(_SENTENCE_BREAKS.isdisjoint, self._gaps)
-        return [k for k in compress(range(len(self._gaps)), map(not_, no_break)) if k]
+        first = max(0, index - words)
+        gaps = self.gaps
+        for k in range(index, first, -1):  # the nearest break before the token (not the text's start)
+            if not _SENTENCE_BREAKS.isdisjoint(gaps[k]):
+                first = k
+                break
+        return [_bare(word).lower() for word in self.words[first:index]]
 
     def after(self, token: Token) -> Token | None:
         """The token right after ``token`` (None at the end)."""
         index = token.index + 1
-        return self.tokens[index] if index < len(self.tokens) else None
+        if index >= len(self.words):
+            return None
+        return self._made.get(index) or self.token(index)
 
     def previous(self, token: Token) -> Token | None:
         """The token right before ``token`` (None at the start)."""
         index = token.index - 1
-        return self.tokens[index] if index >= 0 else None
+        if index < 0:
+            return None
+        return self._made.get(index) or self.token(index)
+
+
+@lru_cache(maxsize=16)
+def _joining(connectors: frozenset[str]) -> re.Pattern:
+    """What may stand between two capitalised words of one run: a single space, or lowercase
+    ``connectors`` (a possessive's ending allowed, as a token's text has it removed) each with a single
+    space before it, and a single space after the last."""
+    words = "|".join(map(re.escape, sorted(connectors)))
+    return re.compile(rf" (?:(?:{words})(?:[’']s)? )*")
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive (a token's text)."""
+    return word[:-2] if word[-2:] in _POSSESSIVE else word
