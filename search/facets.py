@@ -65,6 +65,7 @@ class Scope:
         self.ids = ids
         self._rest: np.ndarray | None = None
         self._inside: dict[bool, np.ndarray] = {}
+        self._parts: dict[bool, list[tuple[int, SegmentColumns, int, np.ndarray]]] = {}
         self._newest: list[tuple[int, int, int]] | None = None
 
     def newest_first(self) -> list[tuple[int, int, int]]:
@@ -82,6 +83,15 @@ class Scope:
             found.sort(reverse=True)
             self._newest = found
         return self._newest
+
+    def by_segment(self, rest: bool = False) -> list[tuple[int, SegmentColumns, int, np.ndarray]]:
+        """:meth:`FacetTable._by_segment` of :attr:`ids` (or, with ``rest``, :meth:`rest`), made once and
+        shared by every facet counted over the scope (each facet cut them apart again: 8% of a common
+        word's facet counting)."""
+        found = self._parts.get(rest)
+        if found is None:
+            found = self._parts[rest] = self.table._by_segment(self.rest() if rest else self.ids)
+        return found
 
     def inside(self, rest: bool = False) -> np.ndarray:
         """:attr:`ids` (or, with ``rest``, :meth:`rest`) as a boolean array over every passage, made once
@@ -259,23 +269,23 @@ class FacetTable:
             self._live_counts[name] = found
         return found
 
-    def _by_segment(self, ids: np.ndarray):
+    def _by_segment(self, ids: np.ndarray) -> list[tuple[int, SegmentColumns, int, np.ndarray]]:
         """(segment number, its columns, its first global number, its own numbers of ``ids``) for each
-        segment that holds some of the sorted global document numbers ``ids``."""
+        segment that holds some of the sorted global document numbers ``ids`` (the first segment's are
+        a view of ``ids``, not a copy)."""
         cuts = np.searchsorted(ids, self._bounds)
+        found = []
         for i, (columns, offset) in enumerate(self._segments):
-            local = ids[cuts[i]:cuts[i + 1]] - offset
+            local = ids[cuts[i]:cuts[i + 1]]
             if len(local):
-                yield i, columns, offset, local
+                found.append((i, columns, offset, local - offset if offset else local))
+        return found
 
     def _count(self, name: str, scope: Scope, rest: bool = False) -> np.ndarray:
         """Per value number of facet ``name``, how many passages of ``scope`` (of the live passages
         outside it, with ``rest``) have it."""
-        ids = scope.rest() if rest else scope.ids
         counts = np.zeros(len(self.values[name]), dtype=np.int64)
-        if not len(ids):
-            return counts
-        for i, columns, offset, local in self._by_segment(ids):
+        for i, columns, offset, local in scope.by_segment(rest):
             facet = columns.facets[name]
             counted = _count_segment(facet, local, columns.size,
                                      lambda o=offset, n=columns.size: scope.inside(rest)[o:o + n])
@@ -295,7 +305,7 @@ class FacetTable:
         newest = np.full(len(self.values[name]), -1, dtype=np.int64)
         want = np.zeros(len(newest), dtype=bool)
         want[wanted] = True
-        for i, columns, offset, local in self._by_segment(scope.ids):
+        for i, columns, offset, local in scope.by_segment():
             facet = columns.facets[name]
             chosen = _entries(facet, local, columns.size,
                               lambda o=offset, n=columns.size: scope.inside()[o:o + n])
