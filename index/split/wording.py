@@ -46,7 +46,9 @@ def is_prompt(text: str, pats: Patterns) -> bool:
     if len(key) > 400:
         return False
     body = GREETING.sub("", key, count=1)
-    return any(p.search(key) or p.search(body) for p in pats.prompts_any)
+    # Most lines open with no greeting: the text is then searched once, not twice.
+    texts = (key,) if body == key else (key, body)
+    return any(p.search(line) for p in pats.prompts_any for line in texts)
 
 
 def greets(block: Block) -> bool:
