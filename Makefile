@@ -1,5 +1,10 @@
 # Two entry points a user needs: `make serve` and `make test`. Everything else is for developers.
-PYTHON ?= python3
+# The interpreter the virtualenv is made from. Debian's python3.11 is built with profile-guided
+# optimisation and link-time optimisation, which a default pyenv or source build is not; this project's
+# Python-heavy work (splitting, enrichment, highlighting, facets) runs in about 0.84x the CPU on it
+# (docs/benchmarks.md, "The interpreter"). Taken when it can make virtualenvs (python3.11-venv);
+# `make PYTHON=python3 ...` overrides.
+PYTHON ?= $(shell /usr/bin/python3.11 -c 'import ensurepip' >/dev/null 2>&1 && echo /usr/bin/python3.11 || echo python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
