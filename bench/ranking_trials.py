@@ -582,112 +582,93 @@ def _families(weight: float, rerank: bool):
 # --- divergence from randomness (Terrier's DPH and PL2) in place of BM25 -----------------------------
 
 def _dfr(model: str, c: float = 1.0):
-    """Every scored word in every field weighted by Terrier's ``DPH`` (parameter-free hypergeometric
-    model with Popper's normalisation) or ``PL2`` (Poisson, Laplace after-effect, length normalisation 2
-    with parameter ``c``) in place of BM25, per field as BM25 is, times the field's boost (and the
-    repeats of the word); the collection statistics are the field's, over the whole index."""
+    """Every scored word weighted (:func:`_field_weight`) by Terrier's ``DPH`` (parameter-free
+    hypergeometric model with Popper's normalisation) or ``PL2`` (Poisson, Laplace after-effect, length
+    normalisation 2 with parameter ``c``) in place of BM25 (and the repeats of the word); the collection
+    statistics are the field's, over the whole index."""
+    log2e = math.log2(math.e)
+
+    def weight(self, fieldname, btext, tf, dl, avgdl):
+        n = self.searcher.doc_count_all()
+        cf = max(1.0, float(self.searcher.frequency(fieldname, btext)))
+        dl = np.maximum(dl, tf)  # the stored length is quantised
+        if model == "dph":
+            f = np.minimum(tf / dl, 0.999999)
+            norm = (1 - f) ** 2 / (tf + 1)
+            return norm * (tf * np.log2((tf * avgdl / dl) * (n / cf))
+                           + 0.5 * np.log2(2 * math.pi * tf * (1 - f)))
+        tfn = tf * np.log2(1 + c * avgdl / dl)  # pl2
+        lam = cf / n
+        return (tfn * np.log2(tfn / lam) + (lam - tfn) * log2e + 0.5 * np.log2(2 * math.pi * tfn)) / (tfn + 1)
+
+    return _field_weight(weight)
+
+
+def _field_weight(weight):
+    """Every scored word in every field weighted by ``weight(evaluator, fieldname, btext, tf, dl, avgdl)``
+    in place of BM25, per field as BM25 is, times the field's boost (``tf``, ``dl``: arrays over the
+    word's matches in the field; ``avgdl`` the field's mean length). Returns the patch the trials apply."""
     from index.whoosh_internals import LENGTH_TABLE
     from search.scoring import Evaluator, Matches
 
     term = Evaluator._term
-    log2e = math.log2(math.e)
 
     def scored_term(self, fieldname, text, boost, scored=True, within=None):
         found = term(self, fieldname, text, 1.0, scored=False, within=within)
         if not (scored and len(found) and self.schema[fieldname].scorable):
             return Matches(found.ids, found.scores * boost) if boost != 1 else found
         btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
-        n = self.searcher.doc_count_all()
-        cf = max(1.0, float(self.searcher.frequency(fieldname, btext)))
         avgdl = self.searcher.avg_field_length(fieldname) or 1
         lengths = self._field_lengths(fieldname)
         tf = found.scores
         dl = LENGTH_TABLE[lengths[found.ids]] if lengths is not None else np.full(len(tf), avgdl)
-        dl = np.maximum(dl, tf)  # the stored length is quantised
-        if model == "dph":
-            f = np.minimum(tf / dl, 0.999999)
-            norm = (1 - f) ** 2 / (tf + 1)
-            score = norm * (tf * np.log2((tf * avgdl / dl) * (n / cf))
-                            + 0.5 * np.log2(2 * math.pi * tf * (1 - f)))
-        else:  # pl2
-            tfn = tf * np.log2(1 + c * avgdl / dl)
-            lam = cf / n
-            score = (tfn * np.log2(tfn / lam) + (lam - tfn) * log2e
-                     + 0.5 * np.log2(2 * math.pi * tfn)) / (tfn + 1)
-        return Matches(found.ids, score * boost)
+        return Matches(found.ids, weight(self, fieldname, btext, tf, dl, avgdl) * boost)
 
     return Evaluator, "_term", scored_term
 
 
 def _ib(lam: str, c: float):
-    """Every scored word in every field weighted by Lucene's ``IBSimilarity`` (Clinchant and Gaussier
-    2010's information-based model) with the log-logistic distribution, in place of BM25, per field as
-    BM25 is, times the field's boost: ``log((tfn + λ) / λ)`` with ``tfn = tf × log2(1 + c × avgdl / dl)``
-    (normalisation H2) and ``λ = (df + 1) / (N + 1)`` (``lam="df"``) or ``(cf + 1) / (N + 1)``
-    (``"ttf"``); Solr's ``IBSimilarityFactory distribution="LL" lambda="DF|TTF" normalization="H2"``."""
-    from index.whoosh_internals import LENGTH_TABLE
-    from search.scoring import Evaluator, Matches
+    """Lucene's ``IBSimilarity`` (Clinchant and Gaussier 2010's information-based model) with the
+    log-logistic distribution, in place of BM25 (:func:`_field_weight`): ``log((tfn + λ) / λ)`` with
+    ``tfn = tf × log2(1 + c × avgdl / dl)`` (normalisation H2) and ``λ = (df + 1) / (N + 1)``
+    (``lam="df"``) or ``(cf + 1) / (N + 1)`` (``"ttf"``); Solr's ``IBSimilarityFactory distribution="LL"
+    lambda="DF|TTF" normalization="H2"``."""
 
-    term = Evaluator._term
-
-    def scored_term(self, fieldname, text, boost, scored=True, within=None):
-        found = term(self, fieldname, text, 1.0, scored=False, within=within)
-        if not (scored and len(found) and self.schema[fieldname].scorable):
-            return Matches(found.ids, found.scores * boost) if boost != 1 else found
-        btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
+    def weight(self, fieldname, btext, tf, dl, avgdl):
         n = self.searcher.doc_count_all()
         count = self.searcher.doc_frequency(fieldname, btext) if lam == "df" else \
             self.searcher.frequency(fieldname, btext)
         lam_value = (float(count) + 1) / (n + 1)
-        avgdl = self.searcher.avg_field_length(fieldname) or 1
-        lengths = self._field_lengths(fieldname)
-        tf = found.scores
-        dl = LENGTH_TABLE[lengths[found.ids]] if lengths is not None else np.full(len(tf), avgdl)
         tfn = tf * np.log2(1 + c * avgdl / np.maximum(dl, 1))
-        return Matches(found.ids, np.log((tfn + lam_value) / lam_value) * boost)
+        return np.log((tfn + lam_value) / lam_value)
 
-    return Evaluator, "_term", scored_term
+    return _field_weight(weight)
 
 
 # --- BM25 variants for short documents and Dirichlet language models ----------------------------------
 
 def _tf_variant(model: str, param: float):
-    """Every scored word in every field weighted, per field and times the field's boost as BM25 is, by
-    ``bm25plus`` (Lv and Zhai 2011: BM25 plus ``param`` × idf for every field the word is in, so a long
-    passage's match never scores near nothing), ``bm25l`` (Lv and Zhai 2011: the length-normalised
-    frequency ``c = tf / (1 − b + b × dl / avgdl)`` shifted by ``param`` before saturation) or ``lmd``
-    (Lucene's ``LMDirichletSimilarity``: ``log(1 + tf / (μ × p(w|field))) + log(μ / (dl + μ))``, at
-    least 0, with μ = ``param``)."""
-    from index.whoosh_internals import LENGTH_TABLE
-    from search.scoring import Evaluator, Matches, robertson_idf
+    """Every scored word weighted (:func:`_field_weight`) by ``bm25plus`` (Lv and Zhai 2011: BM25 plus
+    ``param`` × idf for every field the word is in, so a long passage's match never scores near nothing),
+    ``bm25l`` (Lv and Zhai 2011: the length-normalised frequency ``c = tf / (1 − b + b × dl / avgdl)``
+    shifted by ``param`` before saturation) or ``lmd`` (Lucene's ``LMDirichletSimilarity``:
+    ``log(1 + tf / (μ × p(w|field))) + log(μ / (dl + μ))``, at least 0, with μ = ``param``)."""
+    from search.scoring import robertson_idf
 
-    term = Evaluator._term
-
-    def scored_term(self, fieldname, text, boost, scored=True, within=None):
-        found = term(self, fieldname, text, 1.0, scored=False, within=within)
-        if not (scored and len(found) and self.schema[fieldname].scorable):
-            return Matches(found.ids, found.scores * boost) if boost != 1 else found
-        btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
-        avgdl = self.searcher.avg_field_length(fieldname) or 1
-        lengths = self._field_lengths(fieldname)
-        tf = found.scores
-        dl = LENGTH_TABLE[lengths[found.ids]] if lengths is not None else np.full(len(tf), avgdl)
+    def weight(self, fieldname, btext, tf, dl, avgdl):
         k1, b = self.k1, self.b
         if model == "lmd":
             field_total = max(1.0, float(self.searcher.field_length(fieldname)))
             pc = max(1.0, float(self.searcher.frequency(fieldname, btext))) / field_total
-            score = np.maximum(0.0, np.log(1 + tf / (param * pc)) + np.log(param / (dl + param)))
-        else:
-            idf = robertson_idf(self.searcher.doc_count_all(), self.searcher.doc_frequency(fieldname, btext))
-            norm = 1 - b + b * dl / avgdl
-            if model == "bm25plus":
-                score = idf * (tf * (k1 + 1) / (tf + k1 * norm) + param)
-            else:  # bm25l
-                c = tf / norm + param
-                score = idf * c * (k1 + 1) / (c + k1)
-        return Matches(found.ids, score * boost)
+            return np.maximum(0.0, np.log(1 + tf / (param * pc)) + np.log(param / (dl + param)))
+        idf = robertson_idf(self.searcher.doc_count_all(), self.searcher.doc_frequency(fieldname, btext))
+        norm = 1 - b + b * dl / avgdl
+        if model == "bm25plus":
+            return idf * (tf * (k1 + 1) / (tf + k1 * norm) + param)
+        c = tf / norm + param  # bm25l
+        return idf * c * (k1 + 1) / (c + k1)
 
-    return Evaluator, "_term", scored_term
+    return _field_weight(weight)
 
 
 # --- per-field k1 and b -------------------------------------------------------------------------------
