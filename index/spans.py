@@ -241,14 +241,14 @@ class TextView:
         index = token.index + 1
         if index >= len(self.words):
             return None
-        return self._made.get(index) or self.token(index)
+        return self.token(index)
 
     def previous(self, token: Token) -> Token | None:
         """The token right before ``token`` (None at the start)."""
         index = token.index - 1
         if index < 0:
             return None
-        return self._made.get(index) or self.token(index)
+        return self.token(index)
 
 
 @lru_cache(maxsize=16)

@@ -188,7 +188,11 @@ def per_query_scores(qrels: dict[str, dict[str, int]],
 def evaluate(qrels: dict[str, dict[str, int]], ranked: dict[str, list[str]]) -> dict[str, float]:
     """Mean nDCG@10 (gains 0/1/2), MRR (first grade-2 passage) and judged@10 over every judged query
     (:func:`per_query_scores`), and ``queries``, their count."""
-    per_query = per_query_scores(qrels, ranked)
+    return _means(per_query_scores(qrels, ranked))
+
+
+def _means(per_query: dict[str, dict[str, float]]) -> dict[str, float]:
+    """:func:`evaluate`'s figures from :func:`per_query_scores`'s."""
     n = max(1, len(per_query))
     scores: dict[str, float] = {name: round(sum(v[name] for v in per_query.values()) / n, 4)
                                 for name in ("ndcg_10", "mrr", "judged_10")}
@@ -208,13 +212,13 @@ def report(index_dir: Path, corpus: Path, work: Path, engines: Iterable[str] = E
     qrels = {q.id: qrels[q.id] for q in judged}
     ranked = runs(judged, index_dir, corpus, work, EVAL_DEPTH, engines, articles)
     grades = Counter(g for per in qrels.values() for g in per.values())
+    scores = {name: per_query_scores(qrels, per) for name, per in ranked.items()}
     extra = {}
     if per_query:
-        scores = {name: per_query_scores(qrels, per) for name, per in ranked.items()}
         extra["per_query"] = {q.id: {"text": q.text, **{name: round(scores[name][q.id]["ndcg_10"], 4)
                                                         for name in ranked}} for q in judged}
     return {
-        "engines": {name: evaluate(qrels, per_query) for name, per_query in ranked.items()},
+        "engines": {name: _means(per) for name, per in scores.items()},
         "queries": len(judged),
         "unjudged_queries": [q.id for q in queries if q.id not in qrels],
         "grades": {str(k): grades[k] for k in GRADES},
