@@ -1523,7 +1523,18 @@ class _Lengths:
         column = self._reader.column_reader(name, LENGTHS_COLUMN)
         # As W3PerDocReader.doc_field_length: a zero byte reads as None (no length), others decoded.
         decode = [None] + [byte_to_length(b) for b in range(1, 256)]
-        return [decode[b] for b in column.load()]
+        return [decode[b] for b in _column_bytes(column, self._reader.doc_count_all())]
+
+
+def _column_bytes(column, doccount: int) -> bytes:
+    """Every document's byte of a one-byte ``NumericColumn`` reader with default 0, in one read: what its
+    ``load()`` gives (documents past the last written one read the default), which went through four
+    Python calls and a seek per document (about 1.5 µs each: 12 length columns at 1M passages)."""
+    if getattr(column, "_fixedlen", 0) != 1 or column._default != 0 or not hasattr(column, "_dbfile"):
+        return bytes(column.load())
+    count = min(column._count, doccount)
+    raw = bytes(column._dbfile.get(column._basepos, count)) if count else b""
+    return raw + bytes(doccount - count)
 
 
 def _indexes_per_value(field) -> bool:

@@ -140,3 +140,22 @@ def test_decoded_postings_and_positions_are_whooshs_matchers(tmp_path, writer, w
                                   for values in (pickle.loads(data)[2] for data in datas))
     if writer == "build-protocol-2":
         assert shared > 0
+
+
+def test_length_columns_read_in_one_go_are_whooshs(reader):
+    # The build writer reads each field's length bytes back at commit in one read (_column_bytes);
+    # Whoosh's load() reads them a document at a time, and the default for documents past the last one
+    # written (fields that the last passages lack).
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+    padded = 0
+    for leaf, _ in reader.leaf_readers():
+        perdoc, count = leaf._perdoc, leaf.doc_count_all()
+        for name in leaf.schema.scorable_names():
+            lenfield = internals._lenfield(name)
+            if not perdoc.has_column(lenfield):
+                continue
+            column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+            assert internals._column_bytes(column, count) == bytes(column.load()), name
+            padded += column._count < count
+    assert padded, "no length column ended before its segment's last document"
