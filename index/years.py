@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 
-# Not a decade ("the 1990s", "1920's Chinatown").
-# The look-ahead first: the look-behinds are then tried only where a year may start (2-3x faster).
+# A year: not glued to a word, "$", "#" or other digits (but "mid-1990s"), not a decade ("the 1990s",
+# "1920's Chinatown"). The pattern opens with the year's first digits, so the search skips in C to the
+# places a year may start (a pattern that opens with a look-ahead or look-behind is tried at every
+# position: 2.4 times the cost); the look-behinds after them test the character before the year, two
+# characters back. ``tests/test_years.py`` compares it with the plain form.
 _YEAR = re.compile(
-    r"(?=[12]\d\d\d)(?:(?<=mid-)|(?<![\w$#£€.,/:-]))((?:19|20)\d\d)(?![\w%+]|[.,]\d|\s*[x×]\s*\d|[’']s\b)"
+    r"((?:19|20)(?:(?<=mid-..)|(?<![\w$#£€.,/:-]..))\d\d)(?![\w%+]|[.,]\d|\s*[x×]\s*\d|[’']s\b)"
 )
 _CONTEXT_BEFORE = frozenset(
     [
