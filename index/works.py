@@ -105,10 +105,13 @@ WORK_CUE_PAIRS = frozenset(
 QUOTE_CUE_PAIRS = frozenset({("work", "on"), ("worked", "on"), ("working", "on")})
 # Words that introduce a title only after a cue ("a song called “Still Alive”").
 _NAMING = frozenset({"called", "named", "titled"})
-# (The look-ahead for an opening quote lets the scan skip the other characters at once.)
+# Every alternative opens with its quote mark, so the search skips in C to the quote marks (a pattern
+# that opens with a look-ahead or look-behind is tried at every position: 2.5-3 times the cost); a
+# straight quote's look-behind, after it, tests the character before the quote ("not inside a word").
+# ``tests/test_works.py`` compares it with the plain form.
 _QUOTED = re.compile(
-    r"(?=[“‘\"'])(?:“([^“”\n]{1,80})”|‘([^‘’\n]{1,80})’(?!\w)|(?<![\w])\"([^\"\n]{1,80})\"|"
-    r"(?<![\w’'])'([^'\n]{1,80})'(?!\w))"
+    r"“([^“”\n]{1,80})”|‘([^‘’\n]{1,80})’(?!\w)|\"(?<!\w.)([^\"\n]{1,80})\"|"
+    r"'(?<![\w’'].)([^'\n]{1,80})'(?!\w)"
 )
 _WORD = re.compile(r"[^\s]+")
 _CUE_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
