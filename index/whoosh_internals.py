@@ -1529,7 +1529,7 @@ class _Lengths:
 def _column_bytes(column, doccount: int) -> bytes:
     """Every document's byte of a one-byte ``NumericColumn`` reader with default 0, in one read: what its
     ``load()`` gives (documents past the last written one read the default), which went through four
-    Python calls and a seek per document (about 1.5 µs each: 12 length columns at 1M passages)."""
+    Python calls and a seek per document (0.42 CPU-s for the 12 length columns of 104k passages)."""
     if getattr(column, "_fixedlen", 0) != 1 or column._default != 0 or not hasattr(column, "_dbfile"):
         return bytes(column.load())
     count = min(column._count, doccount)
