@@ -733,7 +733,11 @@ FEW_TOP = 64
 
 def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[int, float]]:
     """The ``count`` best (docnum, score) pairs among ``allowed`` documents: tier (see :class:`Matches`),
-    then score high to low, then lower document numbers first, as Whoosh orders ties."""
+    then score high to low, then lower document numbers first, as Whoosh orders ties.
+
+    Without tiers, past :data:`FEW_TOP` matches the best are picked by :func:`_best` (one pass over the
+    scores) and only those sorted: at 1M passages ``work``'s 714,523 matches, 0.27 ms against 0.88
+    with the passes of selecting everything above the cut."""
     ids, scores, tiers = found.ids, found.scores, found.tiers
     if allowed is not None and len(ids):
         keep = allowed[ids]
@@ -751,33 +755,35 @@ def top(found: Matches, allowed: np.ndarray | None, count: int) -> list[tuple[in
         order = np.lexsort((ids, -scores, tiers))[:count]
         return [(int(ids[i]), float(scores[i])) for i in order]
     if len(ids) > count:
-        # Everything scoring above the count-th best, and of the documents tied with it the lowest
-        # numbers (ids ascend): a prefix word scores every match alike, and sorting all of them cost
-        # more than the rest of its search.
-        threshold = _kth_largest(scores, count)
-        keep = scores > threshold
-        tied = np.flatnonzero(scores == threshold)[:count - int(keep.sum())]
-        keep[tied] = True
-        ids, scores = ids[keep], scores[keep]
+        picked = _best(scores, count)
+        ids, scores = ids.take(picked), scores.take(picked)
     order = np.lexsort((ids, -scores))[:count]
     return [(int(ids[i]), float(scores[i])) for i in order]
 
 
-def _kth_largest(scores: np.ndarray, k: int) -> float:
-    """The ``k``-th largest of ``scores`` (1 ≤ k < len(scores)).
+def _best(scores: np.ndarray, count: int) -> np.ndarray:
+    """Where the ``count`` best of ``scores`` are (1 ≤ count < len(scores); ascending places): every score
+    above the ``count``-th largest and, of those equal to it, the first ones (the lowest document
+    numbers: a prefix word scores every match alike).
 
     ``np.partition`` over the whole array is slow when most values are equal (282,000 prefix matches
-    scored 1.0 took 50 ms), so a lower bound comes first from a sorted sample: at least ``k`` scores
-    reach the sample's ``k``-th largest, so the answer is that bound unless ``k`` or more lie above it,
-    and then it is among those few."""
+    scored 1.0 took 50 ms), so a lower bound comes first from a sorted sample: at least ``count`` scores
+    reach the sample's ``count``-th largest; the answer is among the scores that do (found in one pass),
+    and is that bound itself unless ``count`` or more lie above it."""
     step = len(scores) // 2048
-    if step < 2:
-        return float(np.partition(scores, len(scores) - k)[len(scores) - k])
-    sample = np.sort(scores[::step])
-    if len(sample) < k:
-        return float(np.partition(scores, len(scores) - k)[len(scores) - k])
-    bound = sample[-k]
-    above = scores[scores > bound]
-    if len(above) < k:
-        return float(bound)
-    return float(np.partition(above, len(above) - k)[len(above) - k])
+    sample = np.sort(scores[::step]) if step >= 2 else None
+    if sample is None or len(sample) < count:
+        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+        at = np.flatnonzero(scores >= threshold)
+        found = scores.take(at)
+    else:
+        bound = sample[-count]
+        at = np.flatnonzero(scores >= bound)
+        found = scores.take(at)
+        above = found[found > bound]
+        cut = len(above) - count
+        threshold = np.partition(above, cut)[cut] if cut >= 0 else bound
+    over = found > threshold
+    tied = np.flatnonzero(found == threshold)[:count - int(np.count_nonzero(over))]
+    over[tied] = True
+    return at[over]

@@ -364,3 +364,19 @@ def test_a_union_merged_into_its_largest_part_at_the_edges():
                 merged = Evaluator._merged_into(parts, largest)
                 assert merged.ids.tolist() == np.flatnonzero(seen).tolist(), (name, largest)
                 assert merged.scores.tobytes() == total[merged.ids].tobytes(), (name, largest)
+
+
+@pytest.mark.parametrize("size", [65, 3000, 9000, 120_000])
+def test_the_best_are_the_full_sorts_first_whatever_the_ties_and_filters(size):
+    # top() picks the best through a sample's bound and one pass (search.scoring._best): the same pairs
+    # in the same order as sorting every allowed match, with scores all distinct, few distinct values
+    # (ties at the cut), or one value; with and without a filter; counts past the sample's size too.
+    rng = np.random.default_rng(size)
+    ids = np.sort(rng.choice(size * 3, size, replace=False)).astype(np.int64)
+    for scores in (rng.random(size), rng.integers(0, 5, size).astype(float), np.full(size, 1.5)):
+        for allowed in (None, rng.random(size * 3) < 0.4):
+            keep = np.ones(size, dtype=bool) if allowed is None else allowed[ids]
+            for count in (1, 10, 100, 2500):
+                order = np.lexsort((ids[keep], -scores[keep]))[:count]
+                want = [(int(ids[keep][i]), float(scores[keep][i])) for i in order]
+                assert top(Matches(ids, scores), allowed, count) == want, (count, allowed is None)
