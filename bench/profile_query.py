@@ -83,7 +83,8 @@ def export(rev: str) -> Path:
     tar = folder / "rev.tar"
     tar.write_bytes(archive)
     with tarfile.open(tar) as fh:
-        # Our own archive; extraction filters arrived in Python 3.11.4 (Debian's 3.11 is 3.11.2).
+        # filter="data" where tarfile has it (Python 3.11.4+; Debian's 3.11.2, which .venv is made from,
+        # lacks it); the archive is our own git's output either way.
         fh.extractall(folder, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     tar.unlink()
     return folder

@@ -21,6 +21,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -80,8 +81,6 @@ def _run_child(args: list[str]) -> tuple[dict, float, int, float]:
 
     CPU seconds (user + system) matter on a shared machine: wall time there includes waiting for a core.
     """
-    import resource
-
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "bench.speed", *args], cwd=REPO,
@@ -245,6 +244,11 @@ def measure_queries(systems: dict, queries: dict[str, list[QuerySpec]], rounds: 
     samples = {name: {c: [] for c in queries} for name in systems}
     totals = {name: {c: [] for c in queries} for name in systems}
     first = {name: {c: [] for c in queries} for name in systems if name not in sampled}
+    # Where a slow run's time went: CPU seconds of the process (every thread) and page faults per timed
+    # search, and the host's steal of the machine over the whole measurement.
+    cpu = {name: {c: [] for c in queries} for name in systems}
+    faults = {name: {c: [0, 0] for c in queries} for name in systems}
+    stolen = _cpu_ticks()
 
     def runs(name: str, index: int, round_: int) -> bool:
         if name not in sampled:
@@ -265,11 +269,38 @@ def measure_queries(systems: dict, queries: dict[str, list[QuerySpec]], rounds: 
                 for name, system in systems.items():
                     if not runs(name, index, round_):
                         continue
-                    started = time.perf_counter()
+                    before = resource.getrusage(resource.RUSAGE_SELF)
+                    started, cpu0 = time.perf_counter(), time.process_time()
                     result = system.search(spec)
                     samples[name][cls].append(time.perf_counter() - started)
+                    cpu[name][cls].append(time.process_time() - cpu0)
+                    after = resource.getrusage(resource.RUSAGE_SELF)
+                    faults[name][cls][0] += after.ru_minflt - before.ru_minflt
+                    faults[name][cls][1] += after.ru_majflt - before.ru_majflt
                     totals[name][cls].append(result.total)
-    return {"samples": samples, "totals": totals, "first": first}
+    return {"samples": samples, "totals": totals, "first": first, "cpu": cpu,
+            "faults": {name: {c: {"minor": round(n / max(len(samples[name][c]), 1), 1),
+                                  "major": round(m / max(len(samples[name][c]), 1), 2)}
+                              for c, (n, m) in per.items()} for name, per in faults.items()},
+            "steal_share": _steal_share(stolen, _cpu_ticks())}
+
+
+def _cpu_ticks() -> list[int]:
+    """The machine's CPU time counters from ``/proc/stat`` (user, nice, system, idle, iowait, irq,
+    softirq, steal), or [] where there is none."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            return [int(x) for x in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def _steal_share(before: list[int], after: list[int]) -> float | None:
+    """The share of the machine's CPU time that its host took (steal) between two :func:`_cpu_ticks`."""
+    if len(before) < 8 or len(after) < 8:
+        return None
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return round(spent[7] / sum(spent), 4) if sum(spent) else None
 
 
 def measure_add(ours: Ours, corpus: Path, index_dir: Path, seed: int) -> dict:
@@ -801,6 +832,10 @@ def run(args: argparse.Namespace) -> dict | None:
         "query_ms": query_ms,
         "query_ms_first": first_ms,
         "query_ms_per_query": per_query_ms,
+        "query_cpu_ms": {name: {c: summary_ms(t) for c, t in per.items()}
+                         for name, per in measured["cpu"].items()},
+        "query_faults_per_search": measured["faults"],
+        "query_steal_share": measured["steal_share"],
         "queries": {c: [s.user_syntax() for s in specs] for c, specs in queries.items()},
         "totals_median": {name: {c: statistics.median(t) if t else 0
                                  for c, t in measured["totals"][name].items()} for name in systems},

@@ -11,7 +11,13 @@ handful of matches each one's values are gathered (``offsets`` → ``values``); 
 a facet's (passage, value) pairs (or when the facet has fewer later values than there are matches)
 each match's first value is read from a per-passage array written with the segment's columns, and the
 few later values are tested against one mask of the matches shared by every facet; and past half of
-the index the passages that did *not* match are counted and subtracted from the whole index's counts.
+the index the passages that did *not* match are counted and subtracted from the segment's counts.
+Where a segment's facet has per-value bitmaps (values held by many passages, written at commit) and
+counting them costs less than that (:func:`index.whoosh_columns.bitmaps_cost` against
+``gather_cost``: a huge set of matches, a facet with few values), a value's count is
+popcount(value bits & match bits), the matches packed into 64-bit words once per segment and shared
+by every facet, and the values without a bitmap are counted from their entries against the mask: at
+1M passages and 714k matches, topic, role, category and work cost 0.3-0.5 ms each instead of 1.5-2.3.
 Up to :data:`FEW_PASSAGES` matches, the values are counted and ordered in plain Python instead.
 Whoosh would instead load stored fields or rebuild a value list per document for every match.
 """
@@ -24,6 +30,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from index import whoosh_columns
 from index.facets import FACET_NAMES
 from index.whoosh_columns import SegmentColumns, segment_columns
 from index.whoosh_internals import deleted_docs, segment_key
@@ -67,6 +74,7 @@ class Scope:
         self._inside: dict[bool, np.ndarray] = {}
         self._parts: dict[bool, list[tuple[int, SegmentColumns, int, np.ndarray]]] = {}
         self._newest: list[tuple[int, int, int]] | None = None
+        self._bits: dict[int, np.ndarray] = {}
 
     def newest_first(self) -> list[tuple[int, int, int]]:
         """(date rank, segment number, own number) of each of :attr:`ids`, newest first; made once and
@@ -98,17 +106,32 @@ class Scope:
         and shared by every facet counted over the scope."""
         found = self._inside.get(rest)
         if found is None:
-            found = self._inside[rest] = np.zeros(self.table.size, dtype=bool)
-            found[self.rest() if rest else self.ids] = True
+            if rest:  # the live passages not inside: one pass, where scattering the rest's numbers is two
+                found = np.greater(self.table.live, self.inside())
+            else:
+                found = np.zeros(self.table.size, dtype=bool)
+                found[self.ids] = True
+            self._inside[rest] = found
         return found
 
     def rest(self) -> np.ndarray:
         """The live passages not in the scope, ascending."""
         if self._rest is None:
-            keep = self.table.live.copy()
-            keep[self.ids] = False
-            self._rest = np.flatnonzero(keep)
+            self._rest = np.flatnonzero(self.inside(rest=True))
         return self._rest
+
+    def bits(self, segment: int) -> np.ndarray:
+        """The scope's passages in segment number ``segment`` as uint64 words, bit d % 64 of word d // 64
+        for its passage d (as :mod:`index.whoosh_columns` writes a value's bitmap), made once and shared
+        by every facet counted with bitmaps."""
+        found = self._bits.get(segment)
+        if found is None:
+            columns, offset = self.table._segments[segment]
+            packed = np.packbits(self.inside()[offset:offset + columns.size], bitorder="little")
+            padded = np.zeros((columns.size + 63) // 64 * 8, dtype=np.uint8)
+            padded[:len(packed)] = packed
+            found = self._bits[segment] = padded.view(np.uint64)
+        return found
 
 
 class FacetTable:
@@ -158,7 +181,7 @@ class FacetTable:
             if any(len(c.facets[name].values) for c, _ in self._segments) else None
             for name in FACET_NAMES}
         self._index: dict[str, dict[str, int]] = {}
-        self._live_counts: dict[str, np.ndarray] = {}
+        self._live_counts: dict[str | tuple[str, int], np.ndarray] = {}
         self._interviewee_rank: np.ndarray | None = None
 
         # Sort keys and lengths: the mapped arrays themselves for one segment.
@@ -248,24 +271,64 @@ class FacetTable:
 
     def counts(self, name: str, scope: Scope | np.ndarray) -> np.ndarray:
         """Per value number of facet ``name``, how many passages of ``scope`` (a :class:`Scope`, or a
-        boolean mask of live passages) have it."""
+        boolean mask of live passages) have it.
+
+        Per segment holding some of the scope, the cheaper of: the facet's bitmaps and sparse entries
+        (:func:`_count_bits`), or the passages' first values and later entries (:func:`_count_segment`),
+        over the scope's passages or, past half of the index, over the rest (subtracted from the
+        segment's live counts)."""
         if not isinstance(scope, Scope):
             scope = self.scope(np.flatnonzero(scope))
-        if len(scope.ids) * 2 > self.live_count:
-            return self.live_counts(name) - self._count(name, scope, rest=True)
-        return self._count(name, scope)
+        counts = np.zeros(len(self.values[name]), dtype=np.int64)
+        rest = len(scope.ids) * 2 > self.live_count
+        # Bitmaps need the scope as a mask over every passage, which the other way makes only for a scope
+        # of more than 1/64 of the index (below that, the mask costs more than the counting it saves).
+        masked = len(scope.ids) * 64 >= self.size
+        gathered = set()
+        for i, columns, _, local in scope.by_segment():
+            facet = columns.facets[name]
+            counted = min(len(local), columns.size - len(local)) if rest else len(local)
+            if masked and len(facet.bit_values) and whoosh_columns.bitmaps_cost(
+                    len(facet.bit_values), facet.bits.shape[1], len(facet.sparse_docs)) \
+                    < whoosh_columns.gather_cost(counted, len(facet.later_docs)):
+                self._add(name, i, counts, _count_bits(facet, scope, i))
+            else:
+                gathered.add(i)
+        if gathered:
+            if rest:
+                for i in gathered:
+                    self._add(name, i, counts, self._segment_live(name, i))
+                counts -= self._count(name, scope, gathered, rest=True)
+            else:
+                counts += self._count(name, scope, gathered)
+        return counts
+
+    def _add(self, name: str, segment: int, counts: np.ndarray, counted: np.ndarray) -> None:
+        """Add a segment's counts (by its own value numbers) to ``counts`` (by the table's)."""
+        if name in self._remap:
+            counts[self._remap[name][segment]] += counted
+        else:
+            counts += counted
+
+    def _segment_live(self, name: str, segment: int) -> np.ndarray:
+        """Per value number of segment ``segment``'s facet ``name`` (its own numbers), how many of its
+        live passages have it (kept once computed)."""
+        found = self._live_counts.get((name, segment))
+        if found is None:
+            columns, offset = self._segments[segment]
+            facet = columns.facets[name]
+            live = self.live[offset:offset + columns.size]
+            picked = facet.values if live.all() else np.asarray(facet.values)[live[facet.docs]]
+            found = self._live_counts[name, segment] = np.bincount(picked, minlength=len(facet.names))
+        return found
 
     def live_counts(self, name: str) -> np.ndarray:
         """Per value number of facet ``name``, how many live passages have it (kept once computed)."""
         found = self._live_counts.get(name)
         if found is None:
             found = np.zeros(len(self.values[name]), dtype=np.int64)
-            for i, (columns, offset) in enumerate(self._segments):
-                facet = columns.facets[name]
-                live = self.live[offset:offset + columns.size]
-                picked = facet.values if live.all() else np.asarray(facet.values)[live[facet.docs]]
-                counted = np.bincount(picked, minlength=len(facet.names))
-                found[self._global(name, i, np.arange(len(facet.names)))] += counted
+            for i in range(len(self._segments)):
+                self._add(name, i, found, self._segment_live(name, i))
             self._live_counts[name] = found
         return found
 
@@ -281,18 +344,15 @@ class FacetTable:
                 found.append((i, columns, offset, local - offset if offset else local))
         return found
 
-    def _count(self, name: str, scope: Scope, rest: bool = False) -> np.ndarray:
+    def _count(self, name: str, scope: Scope, segments: set[int], rest: bool = False) -> np.ndarray:
         """Per value number of facet ``name``, how many passages of ``scope`` (of the live passages
-        outside it, with ``rest``) have it."""
+        outside it, with ``rest``) in the segments numbered ``segments`` have it."""
         counts = np.zeros(len(self.values[name]), dtype=np.int64)
         for i, columns, offset, local in scope.by_segment(rest):
-            facet = columns.facets[name]
-            counted = _count_segment(facet, local, columns.size,
-                                     lambda o=offset, n=columns.size: scope.inside(rest)[o:o + n])
-            if name in self._remap:
-                counts[self._remap[name][i]] += counted
-            else:
-                counts += counted
+            if i in segments:
+                counted = _count_segment(columns.facets[name], local, columns.size,
+                                         lambda o=offset, n=columns.size: scope.inside(rest)[o:o + n])
+                self._add(name, i, counts, counted)
         return counts
 
     def newest(self, name: str, scope: Scope, wanted: np.ndarray) -> np.ndarray:
@@ -430,6 +490,20 @@ def _entries(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:
         if not keep.all():
             starts, ends = kept(starts, keep), kept(ends, keep)
     return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
+
+
+def _count_bits(facet, scope: Scope, segment: int) -> np.ndarray:
+    """Per value number of segment number ``segment``'s ``facet``, how many passages of ``scope`` have
+    it: popcount(value bits & scope bits) for the values with a bitmap, the other values' entries tested
+    against the scope's mask. Costs the same for any share of the segment."""
+    counts = np.zeros(len(facet.names), dtype=np.int64)
+    held = np.bitwise_and(np.asarray(facet.bits), scope.bits(segment))
+    counts[facet.bit_values] = np.bitwise_count(held).sum(axis=1, dtype=np.int64)
+    if len(facet.sparse_docs):
+        _, offset = scope.table._segments[segment]
+        inside = scope.inside()[offset:offset + len(facet.first)]
+        counts += np.bincount(facet.sparse_values[inside[facet.sparse_docs]], minlength=len(counts))
+    return counts
 
 
 def _count_segment(facet, local: np.ndarray, size: int, inside=None) -> np.ndarray:

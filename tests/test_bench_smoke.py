@@ -94,6 +94,9 @@ def test_speed_quick_run_writes_every_key(tmp_path):
         per_query = data["query_ms_per_query"]["ours"][cls]
         assert list(per_query) == data["queries"][cls]
         assert {v["n"] for v in per_query.values()} == {data["run"]["rounds"]}
+        # Each timed search's CPU time and page faults, to tell a slow run's causes apart.
+        assert data["query_cpu_ms"]["ours"][cls]["n"] == data["query_ms"][cls]["n"]
+        assert set(data["query_faults_per_search"]["fts5"][cls]) == {"minor", "major"}
         # Same passages, same words: every system finds the common words (counts may differ by stemmer).
         assert data["totals_median"]["ours"][cls] > 0, cls
     totals = data["totals_median"]
