@@ -176,7 +176,7 @@ class Evaluator:
         self._lengths = lengths if lengths is not None else {}
         self.budget = budget if budget is not None else Budget(None)
         self.held: dict[tuple[str, bytes], bool] = {}  # (field, term) → whether :meth:`_postings` found any
-        self._posted: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}  # see _postings
+        self._posted: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}  # _postings(hold=True)
         self._every_live: bool | None = None  # whether no document is deleted, once asked (_live_among)
 
     def evaluate(self, q, within: np.ndarray | None = None) -> Matches:
@@ -277,7 +277,7 @@ class Evaluator:
         if fieldname not in self.schema:
             return np.zeros(0, np.int64)
         btext = self.schema[fieldname].to_bytes(text) if not isinstance(text, bytes) else text
-        ids = self._postings(fieldname, btext)[0]
+        ids = self._postings(fieldname, btext, hold=True)[0]
         keep = self._live_among(ids)
         return ids if keep is None else kept(ids, keep)
 
@@ -472,14 +472,17 @@ class Evaluator:
             scored = part if scored is None else Matches(scored.ids, scored.scores + part.scores)
         return self._boosted(scored, q.boost)
 
-    def _postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    def _postings(self, fieldname: str, btext: bytes, hold: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """A term's (document numbers, weights) in every segment, deleted documents included (not to be
-        written to). Joined once per evaluator: ``match="most"`` reads a word's documents (:meth:`_docs`)
-        and then scores them (:meth:`_term`)."""
+        written to). ``hold``: kept for the next call, which takes them back (``match="most"`` reads a
+        word's documents in :meth:`_docs`, then scores them in :meth:`_term`: joined once); nothing else
+        is kept, so a long query's arrays are not all held to the end of the search."""
         key = (fieldname, btext)
-        found = self._posted.get(key)
+        found = self._posted.pop(key, None)
         if found is None:
-            found = self._posted[key] = self._joined(fieldname, btext)
+            found = self._joined(fieldname, btext)
+        if hold:
+            self._posted[key] = found
         return found
 
     def _joined(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
