@@ -380,3 +380,19 @@ def test_the_best_are_the_full_sorts_first_whatever_the_ties_and_filters(size):
                 order = np.lexsort((ids[keep], -scores[keep]))[:count]
                 want = [(int(ids[keep][i]), float(scores[keep][i])) for i in order]
                 assert top(Matches(ids, scores), allowed, count) == want, (count, allowed is None)
+
+
+def test_postings_held_from_documents_to_scores_change_nothing(state, monkeypatch):
+    # match="most" reads each word's documents, then scores them from the same joined postings (held in
+    # between): the same matches, tiers and score bits as joining them afresh each time.
+    texts = ["dream setup", "mac windows linux", "camera lens photo editor", "use -(mac OR pc)", "work work"]
+    held = {text: state.evaluator.rank(expanded(state, text), "most") for text in texts}
+    monkeypatch.setattr(Evaluator, "_postings",
+                        lambda self, field, btext, hold=False: self._joined(field, btext))
+    for text, found in held.items():
+        fresh = Evaluator(state.searcher, state.table.live, state.evaluator.cache, state.evaluator.k1,
+                          state.evaluator.b).rank(expanded(state, text), "most")
+        assert found.ids.tolist() == fresh.ids.tolist() and found.scores.tobytes() == fresh.scores.tobytes()
+        assert (found.tiers is None) == (fresh.tiers is None)
+        assert found.tiers is None or found.tiers.tolist() == fresh.tiers.tolist()
+    assert state.evaluator._posted == {}  # nothing left held once the words are scored
