@@ -17,7 +17,7 @@ counting them costs less than that (:func:`index.whoosh_columns.bitmaps_cost` ag
 ``gather_cost``: a huge set of matches, a facet with few values), a value's count is
 popcount(value bits & match bits), the matches packed into 64-bit words once per segment and shared
 by every facet, and the values without a bitmap are counted from their entries against the mask: at
-1M passages and 714k matches, topic, role, category and work cost 0.3-0.5 ms each instead of 1.5-2.3.
+1M passages and 714k matches, topic, role, category and work cost 0.35-0.55 ms each instead of 1.5-2.3.
 Up to :data:`FEW_PASSAGES` matches, the values are counted and ordered in plain Python instead.
 Whoosh would instead load stored fields or rebuild a value list per document for every match.
 """
@@ -181,7 +181,7 @@ class FacetTable:
             if any(len(c.facets[name].values) for c, _ in self._segments) else None
             for name in FACET_NAMES}
         self._index: dict[str, dict[str, int]] = {}
-        self._live_counts: dict[str | tuple[str, int], np.ndarray] = {}
+        self._live_counts: dict[tuple[str, int], np.ndarray] = {}
         self._interviewee_rank: np.ndarray | None = None
 
         # Sort keys and lengths: the mapped arrays themselves for one segment.
@@ -320,16 +320,6 @@ class FacetTable:
             live = self.live[offset:offset + columns.size]
             picked = facet.values if live.all() else np.asarray(facet.values)[live[facet.docs]]
             found = self._live_counts[name, segment] = np.bincount(picked, minlength=len(facet.names))
-        return found
-
-    def live_counts(self, name: str) -> np.ndarray:
-        """Per value number of facet ``name``, how many live passages have it (kept once computed)."""
-        found = self._live_counts.get(name)
-        if found is None:
-            found = np.zeros(len(self.values[name]), dtype=np.int64)
-            for i in range(len(self._segments)):
-                self._add(name, i, found, self._segment_live(name, i))
-            self._live_counts[name] = found
         return found
 
     def _by_segment(self, ids: np.ndarray) -> list[tuple[int, SegmentColumns, int, np.ndarray]]:
@@ -502,7 +492,7 @@ def _count_bits(facet, scope: Scope, segment: int) -> np.ndarray:
     if len(facet.sparse_docs):
         _, offset = scope.table._segments[segment]
         inside = scope.inside()[offset:offset + len(facet.first)]
-        counts += np.bincount(facet.sparse_values[inside[facet.sparse_docs]], minlength=len(counts))
+        counts += np.bincount(kept(facet.sparse_values, inside[facet.sparse_docs]), minlength=len(counts))
     return counts
 
 
