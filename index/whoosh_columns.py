@@ -95,8 +95,8 @@ def gather_cost(passages: int, later: int) -> float:
 
 def bitmaps_pay(bitmaps: int, words: int, sparse: int, size: int, later: int) -> bool:
     """Whether a facet gets bitmaps: they must beat the other way at its dearest, counting half of the
-    segment's ``size`` passages (the most the complement ever counts) — true of facets with a few
-    values held by many passages (topic, publication, role, year, category), never of interviewee."""
+    segment's ``size`` passages (the most the complement ever counts): at 1M passages true of every
+    facet but interviewee (32k values, none held by 1/256 of the passages but one)."""
     return bitmaps > 0 and bitmaps_cost(bitmaps, words, sparse) < gather_cost(size // 2, later)
 
 

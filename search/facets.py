@@ -181,7 +181,7 @@ class FacetTable:
             if any(len(c.facets[name].values) for c, _ in self._segments) else None
             for name in FACET_NAMES}
         self._index: dict[str, dict[str, int]] = {}
-        self._live_counts: dict[str | tuple[str, int], np.ndarray] = {}
+        self._live_counts: dict[tuple[str, int], np.ndarray] = {}
         self._interviewee_rank: np.ndarray | None = None
 
         # Sort keys and lengths: the mapped arrays themselves for one segment.
@@ -320,16 +320,6 @@ class FacetTable:
             live = self.live[offset:offset + columns.size]
             picked = facet.values if live.all() else np.asarray(facet.values)[live[facet.docs]]
             found = self._live_counts[name, segment] = np.bincount(picked, minlength=len(facet.names))
-        return found
-
-    def live_counts(self, name: str) -> np.ndarray:
-        """Per value number of facet ``name``, how many live passages have it (kept once computed)."""
-        found = self._live_counts.get(name)
-        if found is None:
-            found = np.zeros(len(self.values[name]), dtype=np.int64)
-            for i in range(len(self._segments)):
-                self._add(name, i, found, self._segment_live(name, i))
-            self._live_counts[name] = found
         return found
 
     def _by_segment(self, ids: np.ndarray) -> list[tuple[int, SegmentColumns, int, np.ndarray]]:

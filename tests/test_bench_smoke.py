@@ -157,3 +157,14 @@ def test_relevance_tiny_subset(tmp_path):
     assert 0 < data["npl"]["at_reference_parameters"]["map"] <= 1
     assert 0 < data["cisi"]["map"] <= 1 and 0 <= data["cisi"]["ndcg_10"] <= 1
     assert set(data["baselines"]) == {"whoosh_plain", "fts5"}
+
+
+def test_rank_cost_compares_a_revisions_ranking_with_the_working_trees(tmp_path):
+    from searchkit import copy_seeds
+
+    from index.build import build
+
+    build(copy_seeds(tmp_path / "corpus"), tmp_path / "index")
+    out = _run("-m", "bench.rank_cost", "--index", str(tmp_path / "index"), "--before", "HEAD",
+               "--rounds", "1", "--only", "film", "festival director").stdout
+    assert "identical rankings on every query" in out and "festival director" in out

@@ -9,6 +9,9 @@ threshold that leaves some values of a facet without a bitmap.
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -114,3 +117,14 @@ def test_counting_with_bitmaps_gives_what_gathering_gives(index_dir, reader, mon
     assert bits == gathered
     for facet in bits[::4]:  # ([], None): every value with its count
         assert {v.value: v.count for v in facet.values} == _oracle(reader, facet.name, set(ids.tolist()))
+
+
+def test_the_facet_cost_benchmark_counts_both_ways_alike(index_dir):
+    # bench.facet_cost exits non-zero when counting with and without bitmaps gives different facets.
+    proc = subprocess.run([sys.executable, "-m", "bench.facet_cost", "--index", str(index_dir), "--both",
+                           "--rounds", "2", "music", "the"], cwd=Path(__file__).resolve().parent.parent,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 4 and all("nine facets" in line for line in lines)
+    assert "bitmaps:" in lines[0] and "no bitmaps:" in lines[1]

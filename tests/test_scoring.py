@@ -14,7 +14,7 @@ from index.build import build, update
 from index.whoosh_internals import _walk, decode, decode_positions
 from search.engine import open_index
 from search.query import expand_words, parse
-from search.scoring import Evaluator, Matches, top
+from search.scoring import Evaluator, Matches, robertson_idf, top
 
 QUERIES = [
     "software", "use", "mac OR windows", "work -music", "app* editor", '"text editor"', "question:hardware",
@@ -257,3 +257,142 @@ def test_a_union_merged_into_its_largest_part_adds_as_the_whole_index_arrays_do(
     merged = Evaluator._merged_into(parts, largest)
     assert merged.ids.tolist() == np.flatnonzero(seen).tolist()
     assert merged.scores.tobytes() == total[merged.ids].tobytes()
+
+
+def bm25f_per_posting(state, field: str, btext: bytes, boost: float) -> Matches:
+    """A word's live matches in ``field`` scored by BM25F's formula written out per posting, as the engine
+    computed it before its length-norm table (each posting's length looked up through Whoosh)."""
+    searcher, reader = state.searcher, state.searcher.reader()
+    k1, b = state.evaluator.k1, state.evaluator.b
+    ids, tf = [], []
+    for leaf, offset in reader.leaf_readers():
+        if (field, btext) not in leaf:
+            continue
+        matcher = leaf.postings(field, btext)  # live documents only
+        while matcher.is_active():
+            ids.append(matcher.id() + offset)
+            tf.append(matcher.weight())
+            matcher.next()
+    ids, tf = np.asarray(ids, np.int64), np.asarray(tf, np.float32).astype(np.float64)
+    idf = robertson_idf(searcher.doc_count_all(), reader.doc_frequency(field, btext))
+    avgdl = searcher.avg_field_length(field) or 1
+    dl = np.array([reader.doc_field_length(int(d), field, 1) for d in ids], np.float64)
+    scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * dl / avgdl)))
+    return Matches(ids, scores * boost if boost != 1 else scores)
+
+
+def term_samples(state) -> list[tuple[str, bytes, float]]:
+    """Words of every frequency (the most common first) in fields with and without boosts."""
+    reader = state.searcher.reader()
+    samples = []
+    for field, boost in (("answer", 1.0), ("question", 2.0), ("title", 0.3), ("interviewee", 0.3)):
+        words = sorted(reader.lexicon(field), key=lambda w: -reader.doc_frequency(field, w))
+        samples += [(field, w, boost) for w in words[:3] + words[len(words) // 2::max(1, len(words) // 6)]]
+    return samples
+
+
+def test_a_words_scores_are_the_per_posting_formula_bit_for_bit(state, monkeypatch):
+    # Evaluator._term gathers each posting's length norm from a 256-entry table and computes in place:
+    # the same float operations, so the same bits, with deletions, several segments, boosts, and fields
+    # whose lengths are not at hand (looked up one by one).
+    import search.scoring as scoring
+
+    samples = term_samples(state)
+    assert len(samples) > 20 and max(len(state.evaluator._postings(f, w)[0]) for f, w, _ in samples) > 500
+    for field, btext, boost in samples:
+        want = bm25f_per_posting(state, field, btext, boost)
+        got = state.evaluator._term(field, btext, boost)
+        assert got.ids.tolist() == want.ids.tolist(), (field, btext)
+        assert got.scores.tobytes() == want.scores.tobytes(), (field, btext)
+    monkeypatch.setattr(scoring.Evaluator, "_field_lengths", lambda self, field: None)
+    for field, btext, boost in samples[::3]:
+        fresh = Evaluator(state.searcher, state.table.live, state.evaluator.cache, state.evaluator.k1,
+                          state.evaluator.b)
+        want = bm25f_per_posting(state, field, btext, boost)
+        assert fresh._term(field, btext, boost).scores.tobytes() == want.scores.tobytes(), (field, btext)
+
+
+@pytest.mark.parametrize("share", [0, 10**9])
+def test_deleted_passages_never_match_whether_or_not_the_commit_is_asked_first(state, share, monkeypatch):
+    # A frequent word asks once whether the commit has deletions (EVERY_LIVE_SHARE) and then checks none
+    # of its postings; this commit has deletions, so both ways must drop the deleted passages, and with
+    # every passage live both must keep every posting.
+    import search.scoring as scoring
+
+    monkeypatch.setattr(scoring, "EVERY_LIVE_SHARE", share)
+    live = state.table.live
+    assert not live.all()
+    everyone = np.ones(len(live), dtype=bool)
+    for field, btext, _ in term_samples(state)[:6]:
+        postings = state.evaluator._postings(field, btext)[0]
+        deleted = Evaluator(state.searcher, live, state.evaluator.cache, 1.2, 0.75)
+        assert deleted._term(field, btext, 1.0).ids.tolist() == postings[live[postings]].tolist()
+        assert deleted._term_ids(field, btext).tolist() == postings[live[postings]].tolist()
+        whole = Evaluator(state.searcher, everyone, state.evaluator.cache, 1.2, 0.75)
+        assert whole._term(field, btext, 1.0).ids.tolist() == postings.tolist()
+        assert whole._term_ids(field, btext).tolist() == postings.tolist()
+
+
+def spread(rng, count: int) -> np.ndarray:
+    """``count`` scores spread over six orders of magnitude (sums of them depend on their order)."""
+    return rng.random(count) * 10.0 ** rng.uniform(-3, 3, count)
+
+
+def test_a_union_merged_into_its_largest_part_at_the_edges():
+    # Touched documents all inside the largest part, none inside, before its first and after its last
+    # document, in several small parts at once: the dense arrays' documents and bits every time.
+    rng = np.random.default_rng(11)
+    size = 100
+    large_ids = np.arange(10, 90, 2, dtype=np.int64)
+    smalls = {
+        "inside": [np.arange(10, 90, 4)],
+        "outside": [np.array([0, 11, 45, 89, 99])],
+        "both": [np.arange(0, 100, 3), np.arange(0, 100, 5)],
+        "all three": [np.arange(10, 90, 2), np.arange(10, 90, 6), np.array([88, 89])],
+    }
+    for name, id_arrays in smalls.items():
+        for largest in range(len(id_arrays) + 1):
+            for _ in range(5):
+                large, *others = [Matches(ids.astype(np.int64), spread(rng, len(ids)))
+                                  for ids in (large_ids, *id_arrays)]
+                parts = others[:largest] + [large] + others[largest:]
+                seen = np.zeros(size, dtype=bool)
+                total = np.zeros(size, dtype=np.float64)
+                for part in parts:
+                    seen[part.ids] = True
+                    total[part.ids] += part.scores
+                merged = Evaluator._merged_into(parts, largest)
+                assert merged.ids.tolist() == np.flatnonzero(seen).tolist(), (name, largest)
+                assert merged.scores.tobytes() == total[merged.ids].tobytes(), (name, largest)
+
+
+@pytest.mark.parametrize("size", [65, 3000, 9000, 120_000])
+def test_the_best_are_the_full_sorts_first_whatever_the_ties_and_filters(size):
+    # top() picks the best through a sample's bound and one pass (search.scoring._best): the same pairs
+    # in the same order as sorting every allowed match, with scores all distinct, few distinct values
+    # (ties at the cut), or one value; with and without a filter; counts past the sample's size too.
+    rng = np.random.default_rng(size)
+    ids = np.sort(rng.choice(size * 3, size, replace=False)).astype(np.int64)
+    for scores in (rng.random(size), rng.integers(0, 5, size).astype(float), np.full(size, 1.5)):
+        for allowed in (None, rng.random(size * 3) < 0.4):
+            keep = np.ones(size, dtype=bool) if allowed is None else allowed[ids]
+            for count in (1, 10, 100, 2500):
+                order = np.lexsort((ids[keep], -scores[keep]))[:count]
+                want = [(int(ids[keep][i]), float(scores[keep][i])) for i in order]
+                assert top(Matches(ids, scores), allowed, count) == want, (count, allowed is None)
+
+
+def test_postings_held_from_documents_to_scores_change_nothing(state, monkeypatch):
+    # match="most" reads each word's documents, then scores them from the same joined postings (held in
+    # between): the same matches, tiers and score bits as joining them afresh each time.
+    texts = ["dream setup", "mac windows linux", "camera lens photo editor", "use -(mac OR pc)", "work work"]
+    held = {text: state.evaluator.rank(expanded(state, text), "most") for text in texts}
+    monkeypatch.setattr(Evaluator, "_postings",
+                        lambda self, field, btext, hold=False: self._joined(field, btext))
+    for text, found in held.items():
+        fresh = Evaluator(state.searcher, state.table.live, state.evaluator.cache, state.evaluator.k1,
+                          state.evaluator.b).rank(expanded(state, text), "most")
+        assert found.ids.tolist() == fresh.ids.tolist() and found.scores.tobytes() == fresh.scores.tobytes()
+        assert (found.tiers is None) == (fresh.tiers is None)
+        assert found.tiers is None or found.tiers.tolist() == fresh.tiers.tolist()
+    assert state.evaluator._posted == {}  # nothing left held once the words are scored
