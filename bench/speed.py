@@ -304,7 +304,10 @@ def _steal_share(before: list[int], after: list[int]) -> float | None:
 
 
 def measure_add(ours: Ours, corpus: Path, index_dir: Path, seed: int) -> dict:
-    """Add one new article file to the big index; time until a search for its unique word finds it."""
+    """Add one new article file to the big index; time until a search for its unique word finds it.
+
+    The article's copy is then taken out of the corpus again (the index keeps it), so that the generated
+    corpus stays what the generator wrote and the next full build indexes the same passages."""
     from bench.make_corpus import Generator, Vocabulary
     from index.build import add
 
@@ -317,7 +320,7 @@ def measure_add(ours: Ours, corpus: Path, index_dir: Path, seed: int) -> dict:
     src = Path(tempfile.mkdtemp()) / f"added_{marker}{suffix}"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     started = time.perf_counter()
-    add([src], corpus, index_dir)
+    report = add([src], corpus, index_dir)
     indexed = time.perf_counter() - started
     deadline = started + 60
     found = 0
@@ -328,6 +331,8 @@ def measure_add(ours: Ours, corpus: Path, index_dir: Path, seed: int) -> dict:
         time.sleep(0.01)
     searchable = time.perf_counter() - started
     shutil.rmtree(src.parent, ignore_errors=True)
+    for rel in report.added_files:
+        (corpus / rel).unlink(missing_ok=True)
     return {"add_s": round(searchable, 3), "add_commit_s": round(indexed, 3), "found": found}
 
 

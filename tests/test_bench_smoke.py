@@ -80,6 +80,9 @@ def test_speed_quick_run_writes_every_key(tmp_path):
     for key in ("build_passages_per_s", "open_s", "add_s", "index_mb", "build_peak_rss_mb"):
         assert data[key] > 0, key
     assert data["found"] >= 1  # the added article became searchable
+    # ... and left the generated corpus as it was, so that the next full build indexes the same passages.
+    corpus = tmp_path / "work" / "corpus-25-1"
+    assert corpus.is_dir() and not any(corpus.rglob("added_*"))
     # A fresh search process after its searches: its own heap and the shared pages of the index files.
     assert data["search_process"]["searches"] == 20
     assert data["search_process"]["vmrss_mb"] >= data["search_process"]["rssanon_mb"] > 0
