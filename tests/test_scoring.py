@@ -249,14 +249,21 @@ def test_a_union_merged_into_its_largest_part_adds_as_the_whole_index_arrays_do(
     order = rng.permutation(len(parts))
     parts = [parts[i] for i in order]
     largest = max(range(len(parts)), key=lambda i: len(parts[i]))
+    merged = Evaluator._merged_into(parts, largest)
+    ids, scores = whole_index_union(parts, size)
+    assert merged.ids.tolist() == ids.tolist()
+    assert merged.scores.tobytes() == scores.tobytes()
+
+
+def whole_index_union(parts: list[Matches], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The union of ``parts`` as the whole-index arrays add it: (documents ascending, their scores)."""
     seen = np.zeros(size, dtype=bool)
     total = np.zeros(size, dtype=np.float64)
     for part in parts:
         seen[part.ids] = True
         total[part.ids] += part.scores
-    merged = Evaluator._merged_into(parts, largest)
-    assert merged.ids.tolist() == np.flatnonzero(seen).tolist()
-    assert merged.scores.tobytes() == total[merged.ids].tobytes()
+    ids = np.flatnonzero(seen)
+    return ids, total[ids]
 
 
 def bm25f_per_posting(state, field: str, btext: bytes, boost: float) -> Matches:
@@ -356,14 +363,10 @@ def test_a_union_merged_into_its_largest_part_at_the_edges():
                 large, *others = [Matches(ids.astype(np.int64), spread(rng, len(ids)))
                                   for ids in (large_ids, *id_arrays)]
                 parts = others[:largest] + [large] + others[largest:]
-                seen = np.zeros(size, dtype=bool)
-                total = np.zeros(size, dtype=np.float64)
-                for part in parts:
-                    seen[part.ids] = True
-                    total[part.ids] += part.scores
                 merged = Evaluator._merged_into(parts, largest)
-                assert merged.ids.tolist() == np.flatnonzero(seen).tolist(), (name, largest)
-                assert merged.scores.tobytes() == total[merged.ids].tobytes(), (name, largest)
+                ids, scores = whole_index_union(parts, size)
+                assert merged.ids.tolist() == ids.tolist(), (name, largest)
+                assert merged.scores.tobytes() == scores.tobytes(), (name, largest)
 
 
 @pytest.mark.parametrize("size", [65, 3000, 9000, 120_000])
