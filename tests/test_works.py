@@ -1,7 +1,8 @@
 """The work extractor's quoted-title pattern (``index/works.py``) against its plain form."""
 
-import random
 import re
+
+from searchkit import same_on_random_texts
 
 from index.spans import TextView
 from index.works import _QUOTED, extract_works
@@ -23,12 +24,8 @@ def matches(pattern: re.Pattern, text: str) -> list[tuple]:
 
 
 def test_pattern_finds_what_its_plain_form_finds():
-    rng = random.Random(16)
-    found = 0
-    for _ in range(5000):
-        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14)))
-        assert matches(_QUOTED, text) == matches(PLAIN_QUOTED, text), text
-        found += len(matches(_QUOTED, text))
+    found = same_on_random_texts(_QUOTED, PLAIN_QUOTED, PIECES, seed=16, texts=5000, longest=14,
+                                 found=matches)
     assert found > 300
 
 

@@ -1,7 +1,8 @@
 """The year extractor's raw-text pattern (``index/years.py``) against its plain form."""
 
-import random
 import re
+
+from searchkit import same_on_random_texts
 
 from index.years import _YEAR, extract_years
 
@@ -22,12 +23,7 @@ def spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
 
 
 def test_pattern_finds_what_its_plain_form_finds():
-    rng = random.Random(16)
-    found = 0
-    for _ in range(5000):
-        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12)))
-        assert spans(_YEAR, text) == spans(PLAIN_YEAR, text), text
-        found += len(spans(_YEAR, text))
+    found = same_on_random_texts(_YEAR, PLAIN_YEAR, PIECES, seed=16, texts=5000, longest=12, found=spans)
     assert found > 300
 
 
