@@ -32,12 +32,12 @@ def load_scoring(rev: str):
     """``search/scoring.py`` of git revision ``rev``, as a module of its own."""
     source = subprocess.run(["git", "show", f"{rev}:search/scoring.py"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout
-    folder = Path(tempfile.mkdtemp(prefix="scoring-before-"))
-    path = folder / "scoring_before.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("scoring_before", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with tempfile.TemporaryDirectory(prefix="scoring-before-") as folder:
+        path = Path(folder) / "scoring_before.py"
+        path.write_text(source, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location("scoring_before", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)  # the file is read here; nothing loads it again
     return module
 
 
