@@ -53,6 +53,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -247,6 +248,13 @@ def _save(columns: SegmentColumns, folder: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_LOADING = threading.Lock()
+"""Held while an array file is mapped: ``np.load`` parses each file's header with ``ast.literal_eval``,
+and CPython 3.11 before its fix of gh-106905 (Debian's 3.11.2, which ``make`` prefers, among them) can
+raise a spurious ``SystemError`` ("AST constructor recursion depth mismatch") when two threads parse at
+once, as threads opening a new commit together did in ``tests/test_reliability.py``."""
+
+
 def _load(folder: Path) -> SegmentColumns | None:
     """The arrays in ``folder``, memory-mapped; None when it is missing, partial or of another version."""
     try:
@@ -255,7 +263,8 @@ def _load(folder: Path) -> SegmentColumns | None:
             return None
 
         def load(key: str) -> np.ndarray:
-            return np.load(folder / f"{key}.npy", mmap_mode="r")
+            with _LOADING:
+                return np.load(folder / f"{key}.npy", mmap_mode="r")
 
         facets = {name: FacetColumn(meta["facets"][name], *(load(f"facet.{name}.{part}")
                                                             for part in FACET_PARTS))
